@@ -1,0 +1,40 @@
+package io.strata.tsdb;
+
+import io.strata.schemas.model.LabelMatcher;
+import io.strata.schemas.model.Labels;
+import java.io.Closeable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The storage engine as the sink and the query layer see it. Writes are idempotent; durability is
+ * explicit: {@link #commit} makes everything appended so far durable together with the Kafka offsets it
+ * came from, so Kafka is the write-ahead log and a restart resumes from {@link #committedOffsets}.
+ * Implementations are safe for concurrent use by several sink tasks and query threads.
+ */
+public interface Store extends Closeable {
+
+  /** Appends one raw sample. */
+  AppendResult append(String tenant, Labels labels, long timestampMs, double value);
+
+  /** Appends one closed rollup window at a non-raw resolution. */
+  AppendResult appendRollup(String tenant, Labels labels, Resolution resolution, RollupPoint point);
+
+  /**
+   * Makes all data appended so far durable, then records the offsets (key {@code topic/partition}, value
+   * the next offset to consume). On return a crash loses neither.
+   */
+  void commit(Map<String, Long> sourceOffsets);
+
+  /** The offsets recorded by the last {@link #commit}, as they were made durable. */
+  Map<String, Long> committedOffsets();
+
+  /** Series of the tenant matching all matchers with data in [minT, maxT] at that resolution, sorted by labels. */
+  List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers);
+
+  /** Label names of the matching series (all series when no matcher), sorted. */
+  List<String> labelNames(String tenant, long minT, long maxT, List<LabelMatcher> matchers);
+
+  /** Values of one label over the matching series, sorted. */
+  List<String> labelValues(String tenant, String name, long minT, long maxT, List<LabelMatcher> matchers);
+}
