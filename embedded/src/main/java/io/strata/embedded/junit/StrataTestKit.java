@@ -60,7 +60,7 @@ public final class StrataTestKit implements ParameterResolver, ExecutionConditio
     }
   }
 
-  static final class BrokerResource implements ExtensionContext.Store.CloseableResource {
+  static final class BrokerResource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final KafkaBroker broker;
 
     BrokerResource() {
@@ -74,7 +74,7 @@ public final class StrataTestKit implements ParameterResolver, ExecutionConditio
     }
   }
 
-  static final class RegistryResource implements ExtensionContext.Store.CloseableResource {
+  static final class RegistryResource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     final RegistryProcess registry;
 
     RegistryResource() {
@@ -88,7 +88,7 @@ public final class StrataTestKit implements ParameterResolver, ExecutionConditio
   }
 
   /** Testcontainers Kafka, loaded only when asked for, so its absence from a test classpath is no error. */
-  static final class ContainerResource implements ExtensionContext.Store.CloseableResource {
+  static final class ContainerResource implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     private final AutoCloseable container;
     private final String bootstrap;
 
@@ -97,12 +97,18 @@ public final class StrataTestKit implements ParameterResolver, ExecutionConditio
       this.bootstrap = bootstrap;
     }
 
-    static boolean dockerAvailable() {
-      try {
-        return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
-      } catch (Throwable t) {
-        return false; // Testcontainers absent from the classpath, or no engine
+    private static Boolean docker;
+
+    /** Asked once per JVM: Testcontainers' probe takes seconds when no engine answers. */
+    static synchronized boolean dockerAvailable() {
+      if (docker == null) {
+        try {
+          docker = org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+        } catch (Throwable t) {
+          docker = false; // Testcontainers absent from the classpath, or no engine
+        }
       }
+      return docker;
     }
 
     static ContainerResource start() {
