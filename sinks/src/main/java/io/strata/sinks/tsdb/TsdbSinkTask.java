@@ -1,0 +1,156 @@
+package io.strata.sinks.tsdb;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.avro.RollupBatch;
+import io.strata.avro.RollupSeries;
+import io.strata.avro.RollupWindow;
+import io.strata.avro.Sample;
+import io.strata.avro.SampleBatch;
+import io.strata.avro.Series;
+import io.strata.schemas.Topics;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.schemas.serde.AvroWireSerde;
+import io.strata.schemas.serde.WireFormatException;
+import io.strata.tsdb.AppendResult;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.SharedStores;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.simple.SimpleStore;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Appends each record's samples (or rollup windows) to the shared store. Kafka is the write-ahead log:
+ * {@link #preCommit} makes the store durable with the offsets first and only then lets Connect commit
+ * them, and {@link #open} rewinds each partition to the offset stored with the data, so a crash loses
+ * nothing and a replay is a no-op (appends are idempotent).
+ */
+public final class TsdbSinkTask extends SinkTask {
+  private static final Logger log = LoggerFactory.getLogger(TsdbSinkTask.class);
+  private static final PrometheusRegistry METRICS = PrometheusRegistry.defaultRegistry;
+  private static final Counter APPENDS = Counter.builder().name("strata_sink_appends_total")
+      .help("Samples and rollup windows handed to the store, by resolution and result").labelNames("resolution", "result").register(METRICS);
+  private static final Counter DEADLETTER = Counter.builder().name("strata_sink_deadletter_total")
+      .help("Records the sink could not decode, sent to the dead-letter topic, by reason").labelNames("reason").register(METRICS);
+
+  private TsdbSinkConfig cfg;
+  private Store store;
+  private AvroWireSerde<SampleBatch> samples;
+  private AvroWireSerde<RollupBatch> rollups;
+  private ErrantRecordReporter reporter;
+
+  @Override
+  public String version() {
+    return Version.VERSION;
+  }
+
+  @Override
+  public void start(Map<String, String> props) {
+    cfg = new TsdbSinkConfig(props);
+    store = SharedStores.acquire(cfg.dataDir, SimpleStore::new);
+    SchemaRegistry registry = SchemaRegistries.forUrl(cfg.registryUrl);
+    samples = new AvroWireSerde<>(registry, SampleBatch.class);
+    rollups = new AvroWireSerde<>(registry, RollupBatch.class);
+    try {
+      reporter = context.errantRecordReporter();
+    } catch (NoSuchMethodError | NoClassDefFoundError e) {
+      reporter = null; // a Connect runtime older than 2.6
+    }
+  }
+
+  @Override
+  public void open(Collection<TopicPartition> partitions) {
+    Map<String, Long> stored = store.committedOffsets();
+    Map<TopicPartition, Long> rewind = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      Long next = stored.get(key(tp));
+      if (next != null) {
+        rewind.put(tp, next);
+      }
+    }
+    if (!rewind.isEmpty()) {
+      log.info("resuming from offsets stored with the data: {}", rewind);
+      context.offset(rewind);
+    }
+  }
+
+  static String key(TopicPartition tp) {
+    return tp.topic() + "/" + tp.partition();
+  }
+
+  @Override
+  public void put(Collection<SinkRecord> records) {
+    for (SinkRecord r : records) {
+      byte[] value = (byte[]) r.value();
+      if (value == null) {
+        continue; // a tombstone carries no samples
+      }
+      try {
+        if (r.topic().contains(Topics.ROLLUP_PREFIX)) {
+          appendRollups(rollups.deserialize(value));
+        } else {
+          appendSamples(samples.deserialize(value));
+        }
+      } catch (WireFormatException e) {
+        DEADLETTER.labelValues(e.reason().name()).inc();
+        if (reporter == null) {
+          throw new ConnectException("undecodable record at " + r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset()
+              + " and no dead-letter topic configured: " + e.getMessage(), e);
+        }
+        reporter.report(r, e);
+      }
+    }
+  }
+
+  private void appendSamples(SampleBatch b) {
+    String tenant = b.getTenant();
+    for (Series s : b.getSeries()) {
+      Labels labels = Labels.fromAvro(s.getLabels());
+      for (Sample sample : s.getSamples()) {
+        AppendResult res = store.append(tenant, labels, sample.getTimestampMs(), sample.getValue());
+        APPENDS.labelValues("raw", res.name().toLowerCase(java.util.Locale.ROOT)).inc();
+      }
+    }
+  }
+
+  private void appendRollups(RollupBatch b) {
+    Resolution resolution = Resolution.parse(b.getResolution());
+    for (RollupSeries s : b.getSeries()) {
+      Labels labels = Labels.fromAvro(s.getLabels());
+      for (RollupWindow w : s.getWindows()) {
+        AppendResult res = store.appendRollup(b.getTenant(), labels, resolution,
+            new RollupPoint(w.getWindowStartMs(), w.getCount(), w.getSum(), w.getMin(), w.getMax(), w.getLast(), w.getCounter()));
+        APPENDS.labelValues(resolution.name(), res.name().toLowerCase(java.util.Locale.ROOT)).inc();
+      }
+    }
+  }
+
+  @Override
+  public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    Map<String, Long> offsets = new HashMap<>();
+    currentOffsets.forEach((tp, om) -> offsets.put(key(tp), om.offset()));
+    store.commit(offsets); // data first, then offsets: only what is durable is committed to Kafka
+    return currentOffsets;
+  }
+
+  @Override
+  public void stop() {
+    if (store != null) {
+      SharedStores.release(cfg.dataDir);
+      store = null;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package io.strata.sinks.tsdb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strata.avro.RollupBatch;
+import io.strata.avro.RollupSeries;
+import io.strata.avro.RollupWindow;
+import io.strata.avro.Sample;
+import io.strata.avro.SampleBatch;
+import io.strata.avro.Series;
+import io.strata.embedded.ConnectWorker;
+import io.strata.embedded.Ports;
+import io.strata.embedded.junit.StrataTest;
+import io.strata.embedded.junit.TestCluster;
+import io.strata.schemas.Topics;
+import io.strata.schemas.model.LabelMatcher;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.serde.AvroWireSerde;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.SampleCursor;
+import io.strata.tsdb.SharedStores;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.simple.SimpleStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** The TSDB sink in a real Connect worker on a real broker. */
+@StrataTest
+class TsdbSinkIT {
+  private static final long T0 = 1767225600000L;
+
+  private static void await(String what, BooleanSupplier cond) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (!cond.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static int count(Store store, String tenant, Resolution res) {
+    int n = 0;
+    for (StoredSeries s : store.select(tenant, res, 0, Long.MAX_VALUE, List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+")))) {
+      if (res.isRaw()) {
+        SampleCursor c = s.samples();
+        while (c.next()) {
+          n++;
+        }
+      } else {
+        var c = s.rollups();
+        while (c.next()) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void storesSamplesAndRollupsDeadLettersGarbageAndCommitsOffsetsWithTheData(TestCluster cluster) throws Exception {
+    String prefix = cluster.uniquePrefix();
+    String samplesTopic = cluster.createTopic(prefix + Topics.SAMPLES, 2);
+    String rollupTopic = cluster.createTopic(prefix + Topics.rollup("1m"), 2);
+    String dlq = cluster.createTopic(prefix + Topics.DEADLETTER, 1);
+    Path dir = Files.createTempDirectory("strata-sink-it");
+    Path storeDir = dir.resolve("tsdb");
+
+    var sampleSerde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), SampleBatch.class);
+    var rollupSerde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), RollupBatch.class);
+    Properties p = new Properties();
+    p.put("bootstrap.servers", cluster.bootstrapServers());
+    try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 10; i++) {
+        Series s = new Series(Labels.of("__name__", "temperature", "room", "r" + i).toAvro(),
+            List.of(new Sample(T0, (double) i), new Sample(T0 + 15_000, i + 0.5)));
+        producer.send(new ProducerRecord<>(samplesTopic, i % 2, null, sampleSerde.serialize(samplesTopic, new SampleBatch("default", "test", List.of(s))))).get();
+      }
+      producer.send(new ProducerRecord<>(samplesTopic, 0, null, "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+      RollupSeries rs = new RollupSeries(Labels.of("__name__", "temperature", "room", "r0").toAvro(),
+          List.of(new RollupWindow(T0, 4L, 10.0, 1.0, 4.0, 4.0, 4.0)));
+      producer.send(new ProducerRecord<>(rollupTopic, 0, null, rollupSerde.serialize(rollupTopic, new RollupBatch("default", "1m", 60_000L, List.of(rs))))).get();
+    }
+
+    Map<String, String> cfg = new HashMap<>();
+    cfg.put("connector.class", TsdbSinkConnector.class.getName());
+    cfg.put("tasks.max", "2");
+    cfg.put("topics", samplesTopic + "," + rollupTopic);
+    cfg.put(TsdbSinkConfig.DATA_DIR, storeDir.toString());
+    cfg.put(TsdbSinkConfig.REGISTRY_URL, cluster.registryUrl());
+    cfg.put("errors.tolerance", "all");
+    cfg.put("errors.deadletterqueue.topic.name", dlq);
+    cfg.put("errors.deadletterqueue.topic.replication.factor", "1");
+    cfg.put("errors.deadletterqueue.context.headers.enable", "true");
+
+    Store view = SharedStores.acquire(storeDir, SimpleStore::new);
+    try (ConnectWorker worker = ConnectWorker.start(cluster.bootstrapServers(), "127.0.0.1", Ports.free(), dir.resolve("connect"), 500, Map.of())) {
+      worker.putConnector("tsdb", cfg);
+      await("20 samples and 1 rollup window in the store", () -> count(view, "default", Resolution.RAW) == 20
+          && count(view, "default", Resolution.parse("1m")) == 1);
+      await("offsets committed with the data", () -> {
+        Map<String, Long> o = view.committedOffsets();
+        return o.getOrDefault(samplesTopic + "/0", 0L) + o.getOrDefault(samplesTopic + "/1", 0L) == 11;
+      });
+      assertEquals("RUNNING", worker.status("tsdb").connector().state(), "garbage did not stop the connector");
+    } finally {
+      SharedStores.release(storeDir);
+    }
+
+    Properties c = new Properties();
+    c.put("bootstrap.servers", cluster.bootstrapServers());
+    c.put("group.id", "dlq-check");
+    c.put("auto.offset.reset", "earliest");
+    List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(dlq));
+      long deadline = System.currentTimeMillis() + 15_000;
+      while (dead.isEmpty() && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
+      }
+    }
+    assertEquals(1, dead.size());
+    assertEquals("not avro at all", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+    String reason = new String(dead.get(0).headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8);
+    assertTrue(reason.contains("magic byte"), reason);
+
+    // reopening the directory gives the same data: it was durable before the offsets were committed
+    try (Store reopened = new SimpleStore(storeDir)) {
+      assertEquals(20, count(reopened, "default", Resolution.RAW));
+    }
+  }
+}
