@@ -1,0 +1,66 @@
+package io.strata.query.api;
+
+import io.strata.promql.Durations;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/** Parses the API's time and duration parameters as Prometheus does. */
+public final class Params {
+  private Params() {}
+
+  /** Unix seconds with optional fraction, or RFC 3339; returns milliseconds. */
+  public static long time(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      throw ApiException.badData("invalid parameter \"" + name + "\": missing");
+    }
+    try {
+      return new BigDecimal(value).movePointRight(3).setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
+    } catch (NumberFormatException | ArithmeticException e) {
+      // not a number: RFC 3339 below
+    }
+    try {
+      return Instant.parse(value).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      try {
+        return java.time.OffsetDateTime.parse(value).toInstant().toEpochMilli();
+      } catch (DateTimeParseException e2) {
+        throw ApiException.badData("invalid parameter \"" + name + "\": cannot parse \"" + value + "\" to a valid timestamp");
+      }
+    }
+  }
+
+  /** Seconds with optional fraction, or a Prometheus duration ({@code 15s}, {@code 1m}); returns milliseconds. */
+  public static long duration(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      throw ApiException.badData("invalid parameter \"" + name + "\": missing");
+    }
+    try {
+      double secs = Double.parseDouble(value);
+      if (Double.isNaN(secs) || Double.isInfinite(secs)) {
+        throw ApiException.badData("invalid parameter \"" + name + "\": cannot parse \"" + value + "\" to a valid duration");
+      }
+      return Math.round(secs * 1000);
+    } catch (NumberFormatException e) {
+      try {
+        return Durations.parse(value);
+      } catch (RuntimeException e2) {
+        throw ApiException.badData("invalid parameter \"" + name + "\": cannot parse \"" + value + "\" to a valid duration");
+      }
+    }
+  }
+
+  /** Prometheus's JSON timestamp: seconds, with up to three decimals and no trailing zeros. */
+  public static String formatTimestamp(long ms) {
+    long sec = Math.floorDiv(ms, 1000);
+    long frac = Math.floorMod(ms, 1000);
+    if (frac == 0) {
+      return Long.toString(sec);
+    }
+    String f = String.format("%03d", frac);
+    while (f.endsWith("0")) {
+      f = f.substring(0, f.length() - 1);
+    }
+    return sec + "." + f;
+  }
+}

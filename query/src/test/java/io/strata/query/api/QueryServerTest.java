@@ -1,0 +1,170 @@
+package io.strata.query.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.StaleMarker;
+import io.strata.tsdb.simple.SimpleStore;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP API over a real store and real HTTP, checked against the answers Prometheus gives. */
+class QueryServerTest {
+  private static final long T0 = 1767225600000L; // 2026-01-01T00:00:00Z
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SimpleStore store;
+  private QueryServer server;
+  private final AtomicBoolean ready = new AtomicBoolean(false);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    store = new SimpleStore(Files.createTempDirectory("strata-query-test"));
+    Labels a = Labels.of("__name__", "up", "job", "node", "instance", "a:9100");
+    Labels b = Labels.of("__name__", "up", "job", "node", "instance", "b:9100");
+    Labels other = Labels.of("__name__", "http_requests_total", "job", "api");
+    for (int i = 0; i <= 20; i++) {
+      store.append("default", a, T0 + i * 15_000L, 1);
+      store.append("default", other, T0 + i * 15_000L, i * 10.5);
+    }
+    store.append("default", b, T0, 0);
+    store.append("default", b, T0 + 15_000, StaleMarker.VALUE);
+    store.append("team-x", a, T0, 42);
+    server = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), store, new PrometheusRegistry(), ready::get).start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.close();
+    store.close();
+  }
+
+  private HttpResponse<String> get(String pathAndQuery, String... headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String q(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  private JsonNode json(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void instantSelectorUsesLookbackAndEvaluationTime() throws Exception {
+    // 10 s after the last sample of `up{instance="a:9100"}`; b went stale at T0+15s
+    long t = T0 + 300_000 + 10_000;
+    JsonNode body = json(get("/api/v1/query?query=" + q("up{job=\"node\"}") + "&time=" + (t / 1000.0)));
+    assertEquals("success", body.get("status").asText());
+    assertEquals("vector", body.at("/data/resultType").asText());
+    JsonNode result = body.at("/data/result");
+    assertEquals(1, result.size(), body.toString());
+    assertEquals("a:9100", result.get(0).at("/metric/instance").asText());
+    assertEquals("up", result.get(0).at("/metric/__name__").asText());
+    assertEquals(t / 1000.0, result.get(0).at("/value/0").asDouble());
+    assertEquals("1", result.get(0).at("/value/1").asText());
+  }
+
+  @Test
+  void sampleOlderThanLookbackIsNotReturned() throws Exception {
+    long t = T0 + 300_000 + 300_001; // last sample at T0+300s, 5 m + 1 ms before
+    JsonNode body = json(get("/api/v1/query?query=up&time=" + Params.formatTimestamp(t)));
+    assertEquals(0, body.at("/data/result").size(), body.toString());
+  }
+
+  @Test
+  void rangeQueryReturnsAMatrixAtEveryStep() throws Exception {
+    JsonNode body = json(get("/api/v1/query_range?query=http_requests_total&start=2026-01-01T00:00:00Z&end=2026-01-01T00:01:00Z&step=30s"));
+    assertEquals("matrix", body.at("/data/resultType").asText());
+    JsonNode values = body.at("/data/result/0/values");
+    assertEquals(3, values.size(), body.toString());
+    assertEquals(T0 / 1000 + 30, values.get(1).get(0).asLong());
+    assertEquals("21", values.get(1).get(1).asText());
+    assertEquals("42", values.get(2).get(1).asText());
+  }
+
+  @Test
+  void offsetShiftsTheSelection() throws Exception {
+    JsonNode body = json(get("/api/v1/query?query=" + q("http_requests_total offset 1m") + "&time=" + (T0 / 1000 + 120)));
+    assertEquals("42", body.at("/data/result/0/value/1").asText());
+  }
+
+  @Test
+  void tenantsAreSeparated() throws Exception {
+    JsonNode body = json(get("/api/v1/query?query=up&time=" + (T0 / 1000), "X-Scope-OrgID", "team-x"));
+    assertEquals(1, body.at("/data/result").size());
+    assertEquals("42", body.at("/data/result/0/value/1").asText());
+  }
+
+  @Test
+  void unparsableQueryIsBadDataWithThePosition() throws Exception {
+    HttpResponse<String> r = get("/api/v1/query?query=" + q("up{job=") + "&time=" + (T0 / 1000));
+    assertEquals(400, r.statusCode());
+    JsonNode body = json(r);
+    assertEquals("error", body.get("status").asText());
+    assertEquals("bad_data", body.get("errorType").asText());
+    assertTrue(body.get("error").asText().contains("parse error"), body.toString());
+  }
+
+  @Test
+  void badTimeAndStepAreBadData() throws Exception {
+    assertEquals(400, get("/api/v1/query?query=up&time=yesterday").statusCode());
+    HttpResponse<String> r = get("/api/v1/query_range?query=up&start=10&end=5&step=1");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("end timestamp must not be before start time"), r.body());
+    HttpResponse<String> tooMany = get("/api/v1/query_range?query=up&start=0&end=20000&step=1");
+    assertEquals(400, tooMany.statusCode());
+    assertTrue(tooMany.body().contains("11000 points"), tooMany.body());
+  }
+
+  @Test
+  void formPostWorksLikeGet() throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/v1/query"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString("query=" + q("up{instance=\"a:9100\"}") + "&time=" + (T0 / 1000 + 60))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(1, json(r).at("/data/result").size());
+  }
+
+  @Test
+  void grafanasFirstCallsAnswer() throws Exception {
+    JsonNode build = json(get("/api/v1/status/buildinfo"));
+    assertEquals(QueryServer.PROMETHEUS_VERSION, build.at("/data/version").asText());
+    JsonNode names = json(get("/api/v1/labels"));
+    assertEquals("[\"__name__\",\"instance\",\"job\"]", names.get("data").toString());
+    JsonNode values = json(get("/api/v1/label/instance/values?match[]=" + q("up")));
+    assertEquals("[\"a:9100\",\"b:9100\"]", values.get("data").toString());
+    JsonNode series = json(get("/api/v1/series?match[]=" + q("{job=\"api\"}")));
+    assertEquals(1, series.get("data").size());
+    assertEquals("http_requests_total", series.at("/data/0/__name__").asText());
+    assertEquals(400, get("/api/v1/series").statusCode(), "match[] is required");
+  }
+
+  @Test
+  void readyOnlyOnceTheStackIsUp() throws Exception {
+    assertEquals(200, get("/-/healthy").statusCode());
+    assertEquals(503, get("/-/ready").statusCode());
+    ready.set(true);
+    assertEquals(200, get("/-/ready").statusCode());
+  }
+}
