@@ -62,7 +62,7 @@ public final class RegistryProcess implements AutoCloseable {
     try {
       Files.createDirectories(dataDir);
       Path pidFile = dataDir.resolve("registry.pid");
-      stopOrphan(pidFile);
+      stopOrphan(dataDir);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> cmd = List.of(java,
           // a small heap and C1 only: the registry serves a handful of schema lookups, start-up time matters more
@@ -92,7 +92,12 @@ public final class RegistryProcess implements AutoCloseable {
     }
   }
 
-  private static void stopOrphan(Path pidFile) throws IOException {
+  /**
+   * Stops a registry that an earlier run on this data directory left behind (its parent was killed with
+   * SIGKILL, so no shutdown hook stopped it); it would otherwise hold the port and the H2 file.
+   */
+  public static void stopOrphan(Path dataDir) throws IOException {
+    Path pidFile = dataDir.resolve("registry.pid");
     if (!Files.exists(pidFile)) {
       return;
     }

@@ -1,0 +1,27 @@
+package io.strata.app;
+
+import io.strata.app.up.UpCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code strata} command. */
+@Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
+    description = "Kafka-native metrics pipeline: ingest, rollups, alert rules, TSDB, PromQL query API.",
+    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0 || !isLongRunning(args)) {
+      System.exit(code);
+    }
+  }
+
+  private static boolean isLongRunning(String[] args) {
+    return args.length > 0 && args[0].equals("up");
+  }
+}

@@ -1,0 +1,104 @@
+package io.strata.app.up;
+
+import io.strata.promql.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The resolved settings of {@code strata up}: defaults, then the config file, then command-line flags.
+ * Validated once here; every error names the key and the bad value.
+ */
+public record Settings(
+    String host,
+    Path dataDir,
+    int queryPort,
+    int ingestPort,
+    int kafkaPort,
+    int kafkaControllerPort,
+    int registryPort,
+    int connectPort,
+    int partitions,
+    String topicPrefix,
+    List<Path> ruleFiles,
+    List<String> resolutions,
+    Duration grace,
+    Duration sinkCommitInterval,
+    Path registryHome) {
+
+  public static final int DEFAULT_QUERY_PORT = 9090;
+  public static final int DEFAULT_INGEST_PORT = 9091;
+  public static final int DEFAULT_KAFKA_PORT = 9092;
+  /** 9093 is Alertmanager's and 9094 its cluster port: the controller takes the next free number. */
+  public static final int DEFAULT_KAFKA_CONTROLLER_PORT = 9095;
+  public static final int DEFAULT_REGISTRY_PORT = 8081;
+  public static final int DEFAULT_CONNECT_PORT = 8083;
+
+  public Settings {
+    for (var p : new int[][] {{queryPort}, {ingestPort}, {kafkaPort}, {kafkaControllerPort}, {registryPort}, {connectPort}}) {
+      if (p[0] < 1 || p[0] > 65535) {
+        throw new IllegalArgumentException("ports must be 1..65535, got " + p[0]);
+      }
+    }
+    long distinct = java.util.stream.IntStream.of(queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort, connectPort).distinct().count();
+    if (distinct != 6) {
+      throw new IllegalArgumentException("ports must all differ: query " + queryPort + ", ingest " + ingestPort + ", kafka " + kafkaPort
+          + ", kafka_controller " + kafkaControllerPort + ", registry " + registryPort + ", connect " + connectPort);
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("kafka.partitions must be >= 1, got " + partitions);
+    }
+    if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
+      throw new IllegalArgumentException("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"" + topicPrefix + "\"");
+    }
+    if (sinkCommitInterval.toMillis() < 100) {
+      throw new IllegalArgumentException("sink.commit_interval must be >= 100ms, got " + sinkCommitInterval);
+    }
+  }
+
+  /** Merges defaults, the config file and flags (a null flag means "not given"). */
+  public static Settings resolve(StrataConfig file, Path dataDirFlag, String hostFlag, Integer queryPort, Integer ingestPort, Integer kafkaPort,
+      Integer kafkaControllerPort, Integer registryPort, Integer connectPort, List<Path> ruleFilesFlag, Path registryHome, Path configDir) {
+    StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
+    StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
+    StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null, null) : file.rollups();
+    StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null) : file.sink();
+    Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
+    List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
+        : file.ruleFiles() == null ? List.of() : file.ruleFiles().stream().map(configDir::resolve).toList();
+    return new Settings(
+        first(hostFlag, file.host(), "127.0.0.1"),
+        dataDir.toAbsolutePath().normalize(),
+        first(queryPort, ports.query(), DEFAULT_QUERY_PORT),
+        first(ingestPort, ports.ingest(), DEFAULT_INGEST_PORT),
+        first(kafkaPort, ports.kafka(), DEFAULT_KAFKA_PORT),
+        first(kafkaControllerPort, ports.kafkaController(), DEFAULT_KAFKA_CONTROLLER_PORT),
+        first(registryPort, ports.registry(), DEFAULT_REGISTRY_PORT),
+        first(connectPort, ports.connect(), DEFAULT_CONNECT_PORT),
+        first(null, kafka.partitions(), 4),
+        first(null, kafka.topicPrefix(), ""),
+        rules,
+        first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
+        Duration.ofMillis(duration("rollups.grace", first(null, rollups.grace(), "30s"))),
+        Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
+        registryHome);
+  }
+
+  private static long duration(String key, String value) {
+    try {
+      return Durations.parse(value);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(key + ": \"" + value + "\" is not a duration like 30s or 1m");
+    }
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... candidates) {
+    for (T c : candidates) {
+      if (c != null) {
+        return c;
+      }
+    }
+    throw new IllegalStateException("BUG: no default");
+  }
+}

@@ -1,0 +1,53 @@
+package io.strata.app.up;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The {@code strata up} configuration file (YAML). Every key is optional; command-line flags override it.
+ * Unknown keys are an error naming the key, so a typo never passes silently.
+ */
+public record StrataConfig(
+    @JsonProperty("host") String host,
+    @JsonProperty("data_dir") String dataDir,
+    @JsonProperty("ports") PortsConfig ports,
+    @JsonProperty("kafka") KafkaConfig kafka,
+    @JsonProperty("rule_files") List<String> ruleFiles,
+    @JsonProperty("rollups") RollupsConfig rollups,
+    @JsonProperty("sink") SinkConfig sink) {
+
+  public record PortsConfig(
+      @JsonProperty("query") Integer query,
+      @JsonProperty("ingest") Integer ingest,
+      @JsonProperty("kafka") Integer kafka,
+      @JsonProperty("kafka_controller") Integer kafkaController,
+      @JsonProperty("registry") Integer registry,
+      @JsonProperty("connect") Integer connect) {}
+
+  public record KafkaConfig(@JsonProperty("partitions") Integer partitions, @JsonProperty("topic_prefix") String topicPrefix) {}
+
+  public record RollupsConfig(@JsonProperty("resolutions") List<String> resolutions, @JsonProperty("grace") String grace) {}
+
+  public record SinkConfig(@JsonProperty("commit_interval") String commitInterval) {}
+
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null);
+
+  public static StrataConfig load(Path file) {
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    try {
+      StrataConfig c = yaml.readValue(Files.readAllBytes(file), StrataConfig.class);
+      return c == null ? EMPTY : c;
+    } catch (UnrecognizedPropertyException e) {
+      throw new IllegalArgumentException(file + ": unknown key \"" + e.getPropertyName() + "\" (known: " + e.getKnownPropertyIds() + ")");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.strata.app.up;
+
+import io.strata.embedded.Ports;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code strata up}: the whole pipeline on this machine, on real parts, with data under ./data. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start everything on this machine: a KRaft Kafka broker, the schema registry, ingest, Kafka Streams rollups, "
+        + "the Flink rule job, a Kafka Connect worker with the TSDB sink, and the query API. Ctrl-C stops it cleanly.")
+public final class UpCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see README); flags override it")
+  Path config;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "where all data lives (default: ./data)")
+  Path dataDir;
+
+  @Option(names = "--host", description = "address every server binds (default: 127.0.0.1)")
+  String host;
+
+  @Option(names = "--query-port", description = "Prometheus HTTP API and UI (default: ${DEFAULT-VALUE})", defaultValue = "9090")
+  Integer queryPort;
+
+  @Option(names = "--ingest-port", description = "remote_write and push receivers (default: ${DEFAULT-VALUE})", defaultValue = "9091")
+  Integer ingestPort;
+
+  @Option(names = "--kafka-port", description = "Kafka broker (default: ${DEFAULT-VALUE})", defaultValue = "9092")
+  Integer kafkaPort;
+
+  @Option(names = "--kafka-controller-port", description = "KRaft controller (default: ${DEFAULT-VALUE})", defaultValue = "9095")
+  Integer kafkaControllerPort;
+
+  @Option(names = "--registry-port", description = "schema registry (default: ${DEFAULT-VALUE})", defaultValue = "8081")
+  Integer registryPort;
+
+  @Option(names = "--connect-port", description = "Kafka Connect REST (default: ${DEFAULT-VALUE})", defaultValue = "8083")
+  Integer connectPort;
+
+  @Option(names = "--rule-file", paramLabel = "FILE", description = "Prometheus rule file for the Flink rule job (repeatable)")
+  List<Path> ruleFiles;
+
+  @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")
+  Path registryHome;
+
+  @Override
+  public Integer call() throws Exception {
+    Settings settings;
+    Stack stack;
+    try {
+      StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
+      Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
+      // a flag left at its default does not override the file: only explicit values do
+      settings = Settings.resolve(file, dataDir, host, explicit(queryPort, 9090, file), explicit(ingestPort, 9091, file),
+          explicit(kafkaPort, 9092, file), explicit(kafkaControllerPort, 9095, file), explicit(registryPort, 8081, file),
+          explicit(connectPort, 8083, file), ruleFiles, registryHome, configDir);
+      System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
+      System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
+      stack = new Stack(settings, System.out);
+      stack.checkPorts();
+    } catch (IllegalArgumentException | Ports.PortInUseException e) {
+      System.err.println("strata up: " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      System.out.println("Strata: stopping ...");
+      stack.close();
+      System.out.println("Strata: stopped");
+      stopped.countDown();
+    }, "strata-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      stack.start();
+    } catch (RuntimeException e) {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      System.err.println("strata up: " + e.getMessage());
+      return 1;
+    }
+    stopped.await();
+    return 0;
+  }
+
+  private static Integer explicit(Integer flag, int dflt, StrataConfig file) {
+    return flag != null && flag != dflt ? flag : null;
+  }
+}

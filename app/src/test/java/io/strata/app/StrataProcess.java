@@ -1,0 +1,114 @@
+package io.strata.app;
+
+import io.strata.embedded.Ports;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** `strata up` as a child JVM on free ports, as a user runs it; killable with SIGKILL. */
+final class StrataProcess implements AutoCloseable {
+  final Path dataDir;
+  final int queryPort = Ports.free();
+  final int ingestPort = Ports.free();
+  final int kafkaPort = Ports.free();
+  final int controllerPort = Ports.free();
+  final int registryPort = Ports.free();
+  final int connectPort = Ports.free();
+  private final List<String> extraArgs;
+  private Process process;
+  private final List<String> output = new CopyOnWriteArrayList<>();
+
+  StrataProcess(Path dataDir, List<String> extraArgs) {
+    this.dataDir = dataDir;
+    this.extraArgs = extraArgs;
+  }
+
+  /** Starts and waits for the `ready` line; returns the milliseconds it took. */
+  long start() throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
+        "-Dstrata.registry.home=" + System.getProperty("strata.registry.home"),
+        "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "up",
+        "--data-dir", dataDir.toString(),
+        "--query-port", Integer.toString(queryPort), "--ingest-port", Integer.toString(ingestPort),
+        "--kafka-port", Integer.toString(kafkaPort), "--kafka-controller-port", Integer.toString(controllerPort),
+        "--registry-port", Integer.toString(registryPort), "--connect-port", Integer.toString(connectPort)));
+    cmd.addAll(extraArgs);
+    long t0 = System.nanoTime();
+    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    CompletableFuture<Boolean> ready = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          output.add(line);
+          if (line.equals("ready")) {
+            ready.complete(true);
+          }
+        }
+      } catch (IOException e) {
+        // process gone
+      }
+      ready.complete(false);
+    }, "strata-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (!ready.get(150, TimeUnit.SECONDS)) {
+        throw new AssertionError("strata up exited before ready:\n" + String.join("\n", output));
+      }
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("strata up not ready in time:\n" + String.join("\n", output), e);
+    }
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  List<String> output() {
+    return output;
+  }
+
+  String query() {
+    return "http://127.0.0.1:" + queryPort;
+  }
+
+  String ingest() {
+    return "http://127.0.0.1:" + ingestPort;
+  }
+
+  String registryUrl() {
+    return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+  }
+
+  String kafka() {
+    return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: the clean shutdown path (Ctrl-C). Returns the exit code. */
+  int stop() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      stop();
+    }
+  }
+}
