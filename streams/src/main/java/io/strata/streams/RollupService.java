@@ -1,0 +1,116 @@
+package io.strata.streams;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.streams.config.RollupConfig;
+import io.strata.streams.metrics.RollupMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the rollup topology: what {@code strata up} and {@code strata streams} start. The topics must
+ * exist (samples, one rollup topic per resolution, dead-letter), with the rollup topics having as many
+ * partitions as the samples topic.
+ *
+ * <pre>
+ * var svc = new RollupService("localhost:9092", "http://localhost:8081/apis/ccompat/v7", "strata-rollup",
+ *     Path.of("data/streams"), "", List.of("1m", "5m", "1h"), Duration.ofSeconds(30), registry);
+ * svc.start();
+ * ...
+ * svc.close();
+ * </pre>
+ */
+public final class RollupService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RollupService.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final RollupConfig cfg;
+  private final SchemaRegistry schemaRegistry;
+  private final RollupMetrics metrics;
+  private final KafkaStreams streams;
+  private boolean closed;
+
+  /**
+   * @param bootstrapServers Kafka bootstrap servers
+   * @param registryUrl schema registry base URL (http(s)://..., or mock://scope in tests)
+   * @param applicationId Kafka Streams application.id
+   * @param stateDir directory for the RocksDB state stores
+   * @param topicPrefix prefix of every topic name, "" for none
+   * @param resolutions Prometheus durations, finest first, each a multiple of the previous (e.g. 1m, 5m, 1h)
+   * @param grace how long after its end a window still accepts samples
+   * @param prometheus where the stage's metrics are registered
+   * @throws IllegalArgumentException naming the setting and the bad value
+   */
+  public RollupService(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
+      String topicPrefix, List<String> resolutions, Duration grace, PrometheusRegistry prometheus) {
+    this(RollupConfig.of(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, grace), prometheus);
+  }
+
+  /** With every setting of {@link RollupConfig} (e.g. from {@link RollupConfig#fromMap}). */
+  public RollupService(RollupConfig cfg, PrometheusRegistry prometheus) {
+    this.cfg = cfg;
+    this.schemaRegistry = SchemaRegistries.forUrl(cfg.registryUrl());
+    this.metrics = new RollupMetrics(prometheus);
+    try {
+      this.streams = new KafkaStreams(RollupTopology.buildTopology(cfg, schemaRegistry, metrics),
+          RollupTopology.streamsConfig(cfg));
+    } catch (RuntimeException e) {
+      metrics.close();
+      schemaRegistry.close();
+      throw e;
+    }
+    // A failed stream thread (registry unreachable beyond the client's retries, broker trouble) is
+    // replaced: its task restarts from the last committed transaction, so nothing is lost or doubled.
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("rollup stream thread failed; replacing it (task restarts from its last commit)", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  public RollupConfig config() {
+    return cfg;
+  }
+
+  /** Starts the stream threads and returns; see {@link #state()}. */
+  public synchronized void start() {
+    if (closed) {
+      throw new IllegalStateException("rollup service is closed");
+    }
+    LOG.info("starting rollups {} from {} (application.id {}, grace {})", cfg.resolutions(),
+        RollupTopology.samplesTopic(cfg), cfg.applicationId(), cfg.grace());
+    streams.start();
+  }
+
+  /** The Kafka Streams state: CREATED, REBALANCING, RUNNING, ... */
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /**
+   * Stops the stream threads (committing their transactions) and leaves the consumer group, then
+   * unregisters the metrics. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    // Leave the group on a clean stop, so the instances that stay take over its partitions at once
+    // instead of after session.timeout.ms (and a restart in the same process does not wait for it).
+    boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(CLOSE_TIMEOUT));
+    if (!stopped) {
+      LOG.warn("rollup stream threads did not stop within {}", CLOSE_TIMEOUT);
+    }
+    schemaRegistry.close();
+    metrics.close();
+  }
+}

@@ -1,0 +1,126 @@
+package io.strata.streams;
+
+import io.strata.avro.RollupBatch;
+import io.strata.avro.SampleBatch;
+import io.strata.schemas.Topics;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.schemas.serde.AvroWireSerde;
+import io.strata.streams.config.Resolution;
+import io.strata.streams.config.RollupConfig;
+import io.strata.streams.metrics.RollupMetrics;
+import io.strata.streams.rollup.ArrivalTimestampExtractor;
+import io.strata.streams.rollup.DecodeProcessor;
+import io.strata.streams.rollup.RollupOutput;
+import io.strata.streams.rollup.RollupProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.common.utils.Bytes;
+
+/**
+ * The rollup topology, built with the Processor API:
+ *
+ * <pre>
+ * metrics.samples ─▶ decode ─┬─▶ rollup ─┬─▶ metrics.rollup.1m
+ *   (ByteArray)              │  (stores) ├─▶ metrics.rollup.5m
+ *                            │           └─▶ metrics.rollup.1h
+ *                            └─▶ metrics.deadletter
+ * </pre>
+ *
+ * Tests drive {@link org.apache.kafka.streams.TopologyTestDriver} with this same factory.
+ */
+public final class RollupTopology {
+  private RollupTopology() {}
+
+  public static final String SOURCE = "samples-source";
+  public static final String DECODE = "decode";
+  public static final String ROLLUP = "rollup";
+  public static final String DEADLETTER_SINK = "deadletter-sink";
+  /** Per series: last timestamp, last raw value, counter-reset offset. */
+  public static final String SERIES_STORE = "rollup-series";
+  /** Per task: the stream time (largest sample timestamp seen). */
+  public static final String STREAM_TIME_STORE = "rollup-stream-time";
+
+  public static String samplesTopic(RollupConfig cfg) {
+    return cfg.topicPrefix() + Topics.SAMPLES;
+  }
+
+  public static String deadletterTopic(RollupConfig cfg) {
+    return cfg.topicPrefix() + Topics.DEADLETTER;
+  }
+
+  public static String rollupTopic(RollupConfig cfg, Resolution r) {
+    return r.topic(cfg.topicPrefix());
+  }
+
+  public static String sinkName(Resolution r) {
+    return "rollup-sink-" + r.name();
+  }
+
+  /** Names of every state store: their changelogs are {@code <application.id>-<store>-changelog}. */
+  public static List<String> storeNames(RollupConfig cfg) {
+    List<String> names = new ArrayList<>();
+    names.add(SERIES_STORE);
+    names.add(STREAM_TIME_STORE);
+    for (Resolution r : cfg.resolutions()) {
+      names.add(r.storeName());
+    }
+    return names;
+  }
+
+  public static Topology buildTopology(RollupConfig cfg, SchemaRegistry registry, RollupMetrics metrics) {
+    List<String> sinks = new ArrayList<>();
+    for (Resolution r : cfg.resolutions()) {
+      sinks.add(sinkName(r));
+    }
+
+    Topology t = new Topology();
+    // earliest: a new application rolls up what the 24 h samples topic still holds
+    t.addSource(AutoOffsetReset.earliest(), SOURCE, new ArrivalTimestampExtractor(), Serdes.ByteArray().deserializer(),
+        Serdes.ByteArray().deserializer(), samplesTopic(cfg));
+    // One serde per processor instance (per task): no Avro reader or writer is shared between stream threads.
+    t.addProcessor(DECODE, () -> new DecodeProcessor(new AvroWireSerde<>(registry, SampleBatch.class), metrics, ROLLUP,
+        DEADLETTER_SINK), SOURCE);
+    t.addProcessor(ROLLUP, () -> new RollupProcessor(cfg, SERIES_STORE, STREAM_TIME_STORE, sinks,
+        new AvroWireSerde<>(registry, RollupBatch.class), metrics), DECODE);
+    t.addSink(DEADLETTER_SINK, deadletterTopic(cfg), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
+        DECODE);
+    for (Resolution r : cfg.resolutions()) {
+      t.addSink(sinkName(r), rollupTopic(cfg, r), Serdes.Void().serializer(), new RollupOutput.ValueSerializer(),
+          new RollupOutput.FirstSeriesPartitioner(), ROLLUP);
+    }
+    for (String store : storeNames(cfg)) {
+      t.addStateStore(store(store), ROLLUP);
+    }
+    return t;
+  }
+
+  /** RocksDB with a changelog (restored on restart or rebalance) and a write cache in front. */
+  private static StoreBuilder<KeyValueStore<Bytes, byte[]>> store(String name) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+        .withCachingEnabled()
+        .withLoggingEnabled(java.util.Map.of());
+  }
+
+  public static Properties streamsConfig(RollupConfig cfg) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, cfg.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.numStreamThreads());
+    p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+    // Rollup batches repeat label names and values: lz4 shrinks them at little CPU cost.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    return p;
+  }
+}

@@ -1,0 +1,234 @@
+package io.strata.streams.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Settings of the rollup stage, validated once here: every error names the key and the bad value. Each
+ * key is defined once in {@link #KEYS} (with its default and meaning) and documented in streams/README.md;
+ * a test checks both.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param registryUrl Confluent-compatible schema registry base URL ({@code mock://scope} in tests)
+ * @param applicationId Kafka Streams application.id: consumer group, transactional id and changelog prefix
+ * @param stateDir directory of the RocksDB state stores
+ * @param topicPrefix prefix of every topic name ({@code ""} for the default names)
+ * @param resolutions rollup resolutions, finest first; each a multiple of the one before (the cascade)
+ * @param grace how long after its end a window still accepts samples, in event time
+ * @param seriesIdleTimeout how long (event time) a series' counter state survives without samples
+ * @param maxFutureSkew samples further than this after their record's timestamp are dropped
+ * @param maxSeriesPerBatch most series in one output RollupBatch (keeps records under the 1 MB limit)
+ * @param numStreamThreads Kafka Streams threads of this instance
+ */
+public record RollupConfig(
+    String bootstrapServers,
+    String registryUrl,
+    String applicationId,
+    Path stateDir,
+    String topicPrefix,
+    List<Resolution> resolutions,
+    Duration grace,
+    Duration seriesIdleTimeout,
+    Duration maxFutureSkew,
+    int maxSeriesPerBatch,
+    int numStreamThreads) {
+
+  public static final String BOOTSTRAP_SERVERS = "streams.bootstrap.servers";
+  public static final String REGISTRY_URL = "streams.registry.url";
+  public static final String APPLICATION_ID = "streams.application.id";
+  public static final String STATE_DIR = "streams.state.dir";
+  public static final String TOPIC_PREFIX = "streams.topic.prefix";
+  public static final String RESOLUTIONS = "streams.resolutions";
+  public static final String GRACE = "streams.grace";
+  public static final String SERIES_IDLE_TIMEOUT = "streams.series.idle.timeout";
+  public static final String MAX_FUTURE_SKEW = "streams.max.future.skew";
+  public static final String MAX_SERIES_PER_BATCH = "streams.max.series.per.batch";
+  public static final String NUM_STREAM_THREADS = "streams.num.stream.threads";
+
+  /** One documented key: name, type, default (as text) and meaning. */
+  public record Key(String name, String type, String defaultValue, String doc) {}
+
+  /** Every key, in the order of the README table. */
+  public static final List<Key> KEYS = List.of(
+      new Key(BOOTSTRAP_SERVERS, "string", "localhost:9092", "Kafka bootstrap servers"),
+      new Key(REGISTRY_URL, "string", "http://localhost:8081/apis/ccompat/v7",
+          "Confluent-compatible schema registry base URL (http, https, or mock://scope in tests)"),
+      new Key(APPLICATION_ID, "string", "strata-rollup",
+          "Kafka Streams application.id: consumer group, transactional.id prefix and changelog topic prefix"),
+      new Key(STATE_DIR, "path", "data/streams", "directory of the RocksDB state stores"),
+      new Key(TOPIC_PREFIX, "string", "", "prefix of every topic name, e.g. `dev.` gives `dev.metrics.samples`"),
+      new Key(RESOLUTIONS, "list of durations", "1m,5m,1h",
+          "rollup resolutions, finest first, each a multiple of the one before (1m windows feed 5m, 5m feed 1h)"),
+      new Key(GRACE, "duration", "30s", "a window closes when stream time reaches its end plus this grace"),
+      new Key(SERIES_IDLE_TIMEOUT, "duration", "15m",
+          "a series without samples for this long (event time) forgets its counter-reset offset; at least finest resolution + grace"),
+      new Key(MAX_FUTURE_SKEW, "duration", "10m",
+          "a sample more than this after its Kafka record's timestamp is dropped (too_far_in_future), so one bad clock cannot close every window"),
+      new Key(MAX_SERIES_PER_BATCH, "int", "1000",
+          "most series in one output RollupBatch; larger flushes are split so records stay under the broker's 1 MB limit"),
+      new Key(NUM_STREAM_THREADS, "int", "1", "Kafka Streams threads of this instance"));
+
+  private static final Pattern TOPIC_PREFIX_PATTERN = Pattern.compile("[a-zA-Z0-9._-]*");
+
+  public RollupConfig {
+    requireNonBlank(BOOTSTRAP_SERVERS, bootstrapServers);
+    requireNonBlank(REGISTRY_URL, registryUrl);
+    if (!(registryUrl.startsWith("http://") || registryUrl.startsWith("https://") || registryUrl.startsWith("mock://"))) {
+      throw new IllegalArgumentException(REGISTRY_URL + ": '" + registryUrl + "' must start with http://, https:// or mock://");
+    }
+    requireNonBlank(APPLICATION_ID, applicationId);
+    if (!TOPIC_PREFIX_PATTERN.matcher(applicationId).matches()) {
+      throw new IllegalArgumentException(APPLICATION_ID + ": '" + applicationId + "' may only contain [a-zA-Z0-9._-]");
+    }
+    if (stateDir == null) {
+      throw new IllegalArgumentException(STATE_DIR + ": must be set");
+    }
+    if (topicPrefix == null || !TOPIC_PREFIX_PATTERN.matcher(topicPrefix).matches()) {
+      throw new IllegalArgumentException(TOPIC_PREFIX + ": '" + topicPrefix + "' may only contain [a-zA-Z0-9._-]");
+    }
+    if (resolutions == null || resolutions.isEmpty()) {
+      throw new IllegalArgumentException(RESOLUTIONS + ": at least one resolution is needed, got " + resolutions);
+    }
+    resolutions = List.copyOf(resolutions);
+    for (int i = 1; i < resolutions.size(); i++) {
+      Resolution prev = resolutions.get(i - 1);
+      Resolution cur = resolutions.get(i);
+      if (cur.millis() <= prev.millis() || cur.millis() % prev.millis() != 0) {
+        throw new IllegalArgumentException(RESOLUTIONS + ": " + cur.name() + " must be a larger multiple of "
+            + prev.name() + " (each resolution is built from the closed windows of the one before), got " + resolutions);
+      }
+    }
+    if (grace == null || grace.isNegative()) {
+      throw new IllegalArgumentException(GRACE + ": must be >= 0, got " + grace);
+    }
+    long minIdle = resolutions.get(0).millis() + grace.toMillis();
+    if (seriesIdleTimeout == null || seriesIdleTimeout.toMillis() < minIdle) {
+      throw new IllegalArgumentException(SERIES_IDLE_TIMEOUT + ": must be at least the finest resolution plus grace ("
+          + PromDuration.format(Duration.ofMillis(minIdle)) + "), got "
+          + (seriesIdleTimeout == null ? null : PromDuration.format(seriesIdleTimeout)));
+    }
+    if (maxFutureSkew == null || maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException(MAX_FUTURE_SKEW + ": must be >= 0, got " + maxFutureSkew);
+    }
+    if (maxSeriesPerBatch < 1) {
+      throw new IllegalArgumentException(MAX_SERIES_PER_BATCH + ": must be >= 1, got " + maxSeriesPerBatch);
+    }
+    if (numStreamThreads < 1) {
+      throw new IllegalArgumentException(NUM_STREAM_THREADS + ": must be >= 1, got " + numStreamThreads);
+    }
+  }
+
+  /**
+   * The settings {@code RollupService}'s short constructor takes, the rest at their defaults; the idle
+   * timeout is raised to the finest resolution plus grace when the default is shorter.
+   */
+  public static RollupConfig of(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
+      String topicPrefix, List<String> resolutions, Duration grace) {
+    RollupConfig d = defaults();
+    List<Resolution> res = parseResolutions(RESOLUTIONS, resolutions);
+    Duration idle = d.seriesIdleTimeout();
+    if (!res.isEmpty() && grace != null && !grace.isNegative()) {
+      Duration min = Duration.ofMillis(res.get(0).millis()).plus(grace);
+      if (idle.compareTo(min) < 0) {
+        idle = min;
+      }
+    }
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, res, grace, idle,
+        d.maxFutureSkew(), d.maxSeriesPerBatch(), d.numStreamThreads());
+  }
+
+  /** Every key at its default. */
+  public static RollupConfig defaults() {
+    return fromMap(Map.of());
+  }
+
+  /** Parses the keys of {@link #KEYS}; absent keys take their default, unknown {@code streams.*} keys are rejected. */
+  public static RollupConfig fromMap(Map<String, String> props) {
+    for (String k : props.keySet()) {
+      if (k.startsWith("streams.") && KEYS.stream().noneMatch(key -> key.name().equals(k))) {
+        throw new IllegalArgumentException(k + ": unknown key (known: " + KEYS.stream().map(Key::name).toList() + ")");
+      }
+    }
+    Map<String, String> v = new LinkedHashMap<>();
+    for (Key k : KEYS) {
+      v.put(k.name(), props.getOrDefault(k.name(), k.defaultValue()));
+    }
+    return new RollupConfig(
+        v.get(BOOTSTRAP_SERVERS),
+        v.get(REGISTRY_URL),
+        v.get(APPLICATION_ID),
+        Path.of(v.get(STATE_DIR)),
+        v.get(TOPIC_PREFIX),
+        parseResolutions(RESOLUTIONS, v.get(RESOLUTIONS)),
+        PromDuration.parse(GRACE, v.get(GRACE)),
+        PromDuration.parse(SERIES_IDLE_TIMEOUT, v.get(SERIES_IDLE_TIMEOUT)),
+        PromDuration.parse(MAX_FUTURE_SKEW, v.get(MAX_FUTURE_SKEW)),
+        parseInt(MAX_SERIES_PER_BATCH, v.get(MAX_SERIES_PER_BATCH)),
+        parseInt(NUM_STREAM_THREADS, v.get(NUM_STREAM_THREADS)));
+  }
+
+  /** Parses resolutions given as Prometheus durations ({@code "1m"}, {@code "5m"}, {@code "1h"}). */
+  public static List<Resolution> parseResolutions(String key, List<String> texts) {
+    List<Resolution> out = new ArrayList<>(texts.size());
+    for (String t : texts) {
+      out.add(Resolution.parse(key, t.trim()));
+    }
+    return out;
+  }
+
+  private static List<Resolution> parseResolutions(String key, String csv) {
+    if (csv.isBlank()) {
+      throw new IllegalArgumentException(key + ": at least one resolution is needed, got '" + csv + "'");
+    }
+    return parseResolutions(key, List.of(csv.split(",")));
+  }
+
+  private static int parseInt(String key, String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": '" + text + "' is not an integer", e);
+    }
+  }
+
+  private static void requireNonBlank(String key, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(key + ": must be set, got '" + value + "'");
+    }
+  }
+
+  public RollupConfig withTopicPrefix(String prefix) {
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, prefix, resolutions, grace,
+        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+  }
+
+  public RollupConfig withResolutions(List<Resolution> res) {
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, res, grace,
+        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+  }
+
+  public RollupConfig withGrace(Duration g) {
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, g,
+        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+  }
+
+  public RollupConfig withMaxSeriesPerBatch(int n) {
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, grace,
+        seriesIdleTimeout, maxFutureSkew, n, numStreamThreads);
+  }
+
+  public RollupConfig withConnection(String bootstrap, String registry, String appId, Path dir) {
+    return new RollupConfig(bootstrap, registry, appId, dir, topicPrefix, resolutions, grace,
+        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+  }
+
+  /** The finest resolution, the one fed by raw samples. */
+  public Resolution finest() {
+    return resolutions.get(0);
+  }
+}
