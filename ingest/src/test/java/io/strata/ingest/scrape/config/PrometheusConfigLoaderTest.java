@@ -1,0 +1,154 @@
+package io.strata.ingest.scrape.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strata.ingest.relabel.RelabelAction;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class PrometheusConfigLoaderTest {
+
+  @Test
+  void defaultsAreThoseOfPrometheus() throws Exception {
+    PrometheusConfig c = PrometheusConfigLoader.parse("""
+        scrape_configs:
+          - job_name: node
+            static_configs:
+              - targets: ['localhost:9100']
+        """);
+    ScrapeConfig sc = c.job("node");
+    assertEquals(Duration.ofMinutes(1), sc.scrapeInterval());
+    assertEquals(Duration.ofSeconds(10), sc.scrapeTimeout());
+    assertEquals("/metrics", sc.metricsPath());
+    assertEquals("http", sc.scheme());
+    assertFalse(sc.honorLabels());
+    assertTrue(sc.honorTimestamps());
+    assertEquals(0, sc.sampleLimit());
+    assertEquals(List.of("localhost:9100"), sc.staticConfigs().get(0).targets());
+    assertEquals(Duration.ofMinutes(1), c.global().evaluationInterval());
+  }
+
+  @Test
+  void fullConfigIsRead() throws Exception {
+    PrometheusConfig c = PrometheusConfigLoader.parse("""
+        global:
+          scrape_interval: 15s
+          evaluation_interval: 30s
+          external_labels: {region: eu, replica: a, empty: ''}
+        rule_files: [rules/*.yml]
+        alerting:
+          alertmanagers: [{static_configs: [{targets: ['am:9093']}]}]
+        scrape_configs:
+          - job_name: api
+            scrape_interval: 5s
+            metrics_path: /internal/metrics
+            scheme: https
+            params: {module: [http_2xx], debug: ['1', '2']}
+            honor_labels: true
+            honor_timestamps: false
+            basic_auth: {username: u, password_file: /etc/pw}
+            tls_config: {ca_file: ca.pem, cert_file: c.pem, key_file: k.pem, server_name: api.local, insecure_skip_verify: true}
+            sample_limit: 1000
+            label_limit: 30
+            body_size_limit: 10MB
+            static_configs:
+              - targets: ['a:1', 'b:2']
+                labels: {env: prod}
+            file_sd_configs:
+              - files: ['targets/*.json', 'more.yml']
+                refresh_interval: 30s
+            http_sd_configs:
+              - url: http://sd.local:8080/targets
+            relabel_configs:
+              - source_labels: [__address__]
+                target_label: __param_target
+            metric_relabel_configs:
+              - {source_labels: [__name__], regex: 'go_.*', action: drop}
+          - job_name: legacy
+            bearer_token: s3cret
+        """);
+    assertEquals(Map.of("region", "eu", "replica", "a"), c.global().externalLabels());
+    ScrapeConfig api = c.job("api");
+    assertEquals(Duration.ofSeconds(5), api.scrapeInterval());
+    assertEquals(Duration.ofSeconds(5), api.scrapeTimeout(), "global timeout 10s > interval 5s gives timeout = interval");
+    assertEquals("https", api.scheme());
+    assertEquals(List.of("1", "2"), api.params().get("debug"));
+    assertTrue(api.honorLabels());
+    assertFalse(api.honorTimestamps());
+    assertEquals("/etc/pw", api.basicAuth().passwordFile());
+    assertTrue(api.tlsConfig().insecureSkipVerify());
+    assertEquals("api.local", api.tlsConfig().serverName());
+    assertEquals(10L << 20, api.bodySizeLimit());
+    assertEquals(Duration.ofSeconds(30), api.fileSdConfigs().get(0).refreshInterval());
+    assertEquals(URI.create("http://sd.local:8080/targets"), api.httpSdConfigs().get(0).url());
+    assertEquals(Duration.ofSeconds(60), api.httpSdConfigs().get(0).refreshInterval());
+    assertEquals(RelabelAction.DROP, api.metricRelabelConfigs().get(0).action());
+    ScrapeConfig legacy = c.job("legacy");
+    assertEquals(Duration.ofSeconds(15), legacy.scrapeInterval());
+    assertEquals(Duration.ofSeconds(10), legacy.scrapeTimeout());
+    assertEquals("Bearer", legacy.authorization().type());
+    assertEquals("s3cret", legacy.authorization().credentials());
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', value = {
+    "scrape_configs: [{job_name: a, scrape_intervall: 1m}]|line 1: field scrape_intervall not found in type scrape_config",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: []}]|field kubernetes_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
+    "globl: {}|line 1: field globl not found in type config",
+    "scrape_configs: [{job_name: a, scrape_interval: 5s, scrape_timeout: 10s}]|scrape timeout greater than scrape interval for scrape config with job name \"a\"",
+    "global: {scrape_interval: 5s, scrape_timeout: 6s}|global scrape timeout greater than scrape interval",
+    "scrape_configs: [{job_name: a}, {job_name: a}]|found multiple scrape configs with job name \"a\"",
+    "scrape_configs: [{scrape_interval: 1m}]|job_name is empty",
+    "scrape_configs: [{job_name: a, scrape_interval: 1x}]|not a valid duration string: \"1x\"",
+    "scrape_configs: [{job_name: a, scheme: ftp}]|invalid scheme \"ftp\"",
+    "scrape_configs: [{job_name: a, static_configs: [{targets: ['http://x:1/metrics']}]}]|\"http://x:1/metrics\" is not a valid hostname",
+    "scrape_configs: [{job_name: a, file_sd_configs: [{files: [targets.txt]}]}]|path name \"targets.txt\" is not valid for file discovery",
+    "scrape_configs: [{job_name: a, http_sd_configs: [{url: 'ftp://x/y'}]}]|URL scheme must be 'http' or 'https'",
+    "scrape_configs: [{job_name: a, basic_auth: {username: u, password: p, password_file: f}}]|at most one of basic_auth password & password_file must be configured",
+    "scrape_configs: [{job_name: a, bearer_token: t, bearer_token_file: f}]|at most one of bearer_token & bearer_token_file must be configured",
+    "scrape_configs: [{job_name: a, authorization: {type: Basic, credentials: x}}]|authorization type cannot be set to \"basic\", use \"basic_auth\" instead",
+    "scrape_configs: [{job_name: a, tls_config: {cert_file: c.pem}}]|exactly one of key or key_file must be configured when a client certificate is configured",
+    "scrape_configs: [{job_name: a, relabel_configs: [{action: hashmod, target_label: x}]}]|relabel configuration for hashmod requires non-zero modulus",
+    "scrape_configs: [{job_name: a, metric_relabel_configs: [{action: nope}]}]|unknown relabel action \"nope\"",
+    "scrape_configs: [{job_name: a, job_name: b}]|Duplicate field 'job_name'",
+    "global: {external_labels: {'1x': y}}|\"1x\" is not a valid label name",
+    "scrape_configs: [{job_name: a, sample_limit: lots}]|sample_limit",
+  })
+  void rejectsInvalidConfig(String yaml, String expected) {
+    ConfigException e = assertThrows(ConfigException.class, () -> PrometheusConfigLoader.parse(yaml));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
+  }
+
+  @Test
+  void validationErrorsNameTheSection() {
+    ConfigException e = assertThrows(ConfigException.class, () -> PrometheusConfigLoader.parse("""
+        scrape_configs:
+          - job_name: ok
+          - job_name: bad
+            relabel_configs:
+              - {source_labels: [a]}
+        """));
+    assertTrue(e.getMessage().contains("scrape_configs[1].relabel_configs[0]: relabel configuration for replace action requires 'target_label' value"),
+        e.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"1m30s, 90000, 1m30s", "10s, 10000, 10s", "0, 0, 0s", "1h, 3600000, 1h", "500ms, 500, 500ms", "2w, 1209600000, 2w"})
+  void durationsParseAndFormatAsPrometheus(String text, long ms, String formatted) {
+    assertEquals(Duration.ofMillis(ms), PromDurations.parse(text));
+    assertEquals(formatted, PromDurations.format(Duration.ofMillis(ms)));
+  }
+
+  @Test
+  void durationUnitsOutOfOrderAreRejected() {
+    assertThrows(IllegalArgumentException.class, () -> PromDurations.parse("30s1m"));
+  }
+}
