@@ -1,0 +1,77 @@
+package io.strata.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AlertRuleSettingsTest {
+
+  @Test
+  void defaultsMatchTheDocumentedValues() {
+    AlertRuleSettings d = AlertRuleSettings.defaults();
+    assertEquals(1, d.parallelism());
+    assertEquals(Duration.ofSeconds(10), d.checkpointInterval());
+    assertEquals(Duration.ofSeconds(30), d.maxOutOfOrderness());
+    assertEquals(Duration.ofMinutes(5), d.lookbackDelta());
+    assertEquals(AlertRuleSettings.StartFrom.LATEST, d.startFrom());
+  }
+
+  @Test
+  void fromMapParsesPrometheusDurationsAndRoundTrips() {
+    AlertRuleSettings s = AlertRuleSettings.fromMap(Map.of(
+        AlertRuleSettings.PARALLELISM, "2",
+        AlertRuleSettings.MAX_OUT_OF_ORDERNESS, "1m30s",
+        AlertRuleSettings.START_FROM, "earliest"));
+    assertEquals(2, s.parallelism());
+    assertEquals(Duration.ofSeconds(90), s.maxOutOfOrderness());
+    assertEquals(AlertRuleSettings.StartFrom.EARLIEST, s.startFrom());
+    assertEquals(s, AlertRuleSettings.fromMap(s.toMap()));
+  }
+
+  @Test
+  void zeroParallelismIsRejectedNamingTheKey() {
+    var e = assertThrows(IllegalArgumentException.class, () -> AlertRuleSettings.defaults().withParallelism(0));
+    assertEquals("flink.parallelism must be between 1 and 64, got 0", e.getMessage());
+  }
+
+  @Test
+  void badDurationIsRejectedNamingTheKey() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AlertRuleSettings.fromMap(Map.of(AlertRuleSettings.CHECKPOINT_INTERVAL, "ten seconds")));
+    assertTrue(e.getMessage().startsWith("flink.checkpoint.interval: "), e.getMessage());
+  }
+
+  @Test
+  void badStartFromIsRejected() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AlertRuleSettings.fromMap(Map.of(AlertRuleSettings.START_FROM, "beginning")));
+    assertEquals("flink.consumer.start-from must be latest or earliest, got \"beginning\"", e.getMessage());
+  }
+
+  @Test
+  void unknownFlinkKeyIsRejected() {
+    var e = assertThrows(IllegalArgumentException.class, () -> AlertRuleSettings.fromMap(Map.of("flink.paralelism", "2")));
+    assertTrue(e.getMessage().startsWith("unknown setting flink.paralelism"), e.getMessage());
+  }
+
+  @Test
+  void externalUrlMustBeHttp() {
+    assertThrows(IllegalArgumentException.class, () -> AlertRuleSettings.defaults().withExternalUrl("localhost:9090"));
+  }
+
+  @Test
+  void everyKeyIsUniqueAndDocumentedInTheReadme() throws Exception {
+    assertEquals(AlertRuleSettings.KEYS.size(), new HashSet<>(AlertRuleSettings.KEYS).size());
+    String readme = Files.readString(Path.of("README.md"));
+    for (String k : AlertRuleSettings.KEYS) {
+      assertTrue(readme.contains("`" + k + "`"), "README.md documents " + k);
+    }
+  }
+}
