@@ -9,7 +9,17 @@ import io.strata.promql.PromQL;
 import io.strata.promql.ast.GoFormat;
 import io.strata.promql.ast.VectorSelector;
 import io.strata.promql.parser.PromQLParseException;
-import io.strata.query.eval.SelectorEvaluator;
+import io.strata.promql.engine.Engine;
+import io.strata.promql.engine.EngineOptions;
+import io.strata.promql.engine.Matrix;
+import io.strata.promql.engine.QueryException;
+import io.strata.promql.engine.Sample;
+import io.strata.promql.engine.Scalar;
+import io.strata.promql.engine.Series;
+import io.strata.promql.engine.StringValue;
+import io.strata.promql.engine.Value;
+import io.strata.promql.engine.Vector;
+import io.strata.query.eval.StoreQueryable;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
@@ -48,7 +58,7 @@ public final class QueryServer implements AutoCloseable {
 
   private final QueryConfig cfg;
   private final Store store;
-  private final SelectorEvaluator evaluator;
+  private final Engine engine;
   private final PrometheusRegistry metrics;
   private final BooleanSupplier ready;
   private final Counter requests;
@@ -58,7 +68,8 @@ public final class QueryServer implements AutoCloseable {
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready) {
     this.cfg = cfg;
     this.store = store;
-    this.evaluator = new SelectorEvaluator(store, cfg.lookbackMs());
+    EngineOptions d = EngineOptions.DEFAULTS;
+    this.engine = new Engine(new EngineOptions(cfg.lookbackMs(), d.maxSamples(), d.timeoutMs(), d.defaultSubqueryStepMs(), cfg.maxPointsPerSeries()));
     this.metrics = metrics;
     this.ready = ready;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
@@ -146,6 +157,7 @@ public final class QueryServer implements AutoCloseable {
         case "query_range" -> rangeQuery(t, params);
         case "series" -> series(t, params);
         case "labels" -> labels(t, params);
+        case "format_query" -> formatQuery(params);
         case "status/buildinfo" -> g -> {
           g.writeStartObject();
           g.writeStringField("version", PROMETHEUS_VERSION);
@@ -203,21 +215,8 @@ public final class QueryServer implements AutoCloseable {
     String q = required(params, "query");
     String timeParam = params.getValue("time");
     long time = timeParam == null ? System.currentTimeMillis() : Params.time("time", timeParam);
-    List<SelectorEvaluator.SeriesResult> result = evaluator.evaluate(tenant, q, time, time, 1);
-    return g -> {
-      g.writeStartObject();
-      g.writeStringField("resultType", "vector");
-      g.writeArrayFieldStart("result");
-      for (var s : result) {
-        g.writeStartObject();
-        writeMetric(g, s.labels());
-        g.writeFieldName("value");
-        writePoint(g, s.timestamps()[0], s.values()[0]);
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-      g.writeEndObject();
-    };
+    Value v = evaluate(() -> engine.instantQuery(new StoreQueryable(store, tenant), parse(q), time));
+    return g -> writeValue(g, v);
   }
 
   private DataWriter rangeQuery(String tenant, Fields params) {
@@ -234,24 +233,75 @@ public final class QueryServer implements AutoCloseable {
     if ((end - start) / step >= cfg.maxPointsPerSeries()) {
       throw ApiException.badData("exceeded maximum resolution of " + cfg.maxPointsPerSeries() + " points per timeseries. Try decreasing the query resolution (?step=XX)");
     }
-    List<SelectorEvaluator.SeriesResult> result = evaluator.evaluate(tenant, q, start, end, step);
-    return g -> {
-      g.writeStartObject();
-      g.writeStringField("resultType", "matrix");
-      g.writeArrayFieldStart("result");
-      for (var s : result) {
+    Value v = evaluate(() -> engine.rangeQuery(new StoreQueryable(store, tenant), parse(q), start, end, step));
+    return g -> writeValue(g, v);
+  }
+
+  private DataWriter formatQuery(Fields params) {
+    String formatted = parse(required(params, "query")).toString();
+    return g -> g.writeString(formatted);
+  }
+
+  private static io.strata.promql.ast.Expr parse(String q) {
+    try {
+      return PromQL.parse(q);
+    } catch (PromQLParseException e) {
+      throw ApiException.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+  }
+
+  private static Value evaluate(java.util.function.Supplier<Value> query) {
+    try {
+      return query.get();
+    } catch (QueryException e) {
+      ApiException.Type type = switch (e.errorType()) {
+        case "bad_data" -> ApiException.Type.BAD_DATA;
+        case "timeout" -> ApiException.Type.TIMEOUT;
+        case "canceled" -> ApiException.Type.CANCELED;
+        default -> ApiException.Type.EXECUTION;
+      };
+      throw new ApiException(type, e.getMessage());
+    }
+  }
+
+  private static void writeValue(JsonGenerator g, Value v) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("resultType", v.resultType());
+    g.writeFieldName("result");
+    if (v instanceof Scalar sc) {
+      writePoint(g, sc.timestampMs(), sc.value());
+    } else if (v instanceof StringValue sv) {
+      g.writeStartArray();
+      g.writeNumber(Params.formatTimestamp(sv.timestampMs()));
+      g.writeString(sv.value());
+      g.writeEndArray();
+    } else if (v instanceof Vector vec) {
+      g.writeStartArray();
+      for (Sample s : vec.samples()) {
+        g.writeStartObject();
+        writeMetric(g, s.labels());
+        g.writeFieldName("value");
+        writePoint(g, s.timestampMs(), s.value());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    } else if (v instanceof Matrix m) {
+      g.writeStartArray();
+      for (Series s : m.series()) {
         g.writeStartObject();
         writeMetric(g, s.labels());
         g.writeArrayFieldStart("values");
-        for (int i = 0; i < s.count(); i++) {
+        for (int i = 0; i < s.size(); i++) {
           writePoint(g, s.timestamps()[i], s.values()[i]);
         }
         g.writeEndArray();
         g.writeEndObject();
       }
       g.writeEndArray();
-      g.writeEndObject();
-    };
+    } else {
+      throw new IllegalStateException("BUG: unknown result type " + v.getClass());
+    }
+    g.writeEndObject();
   }
 
   private static List<List<LabelMatcher>> matchSets(Fields params, boolean required) {

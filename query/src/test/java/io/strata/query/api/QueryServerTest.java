@@ -161,6 +161,36 @@ class QueryServerTest {
   }
 
   @Test
+  void fullPromqlThroughTheApi() throws Exception {
+    // http_requests_total grows by 10.5 every 15 s: rate over 1m is 0.7/s
+    JsonNode rate = json(get("/api/v1/query?query=" + q("rate(http_requests_total[1m])") + "&time=" + (T0 / 1000 + 120)));
+    assertEquals("vector", rate.at("/data/resultType").asText());
+    assertEquals(0.7, Double.parseDouble(rate.at("/data/result/0/value/1").asText()), 1e-9);
+    assertTrue(rate.at("/data/result/0/metric/__name__").isMissingNode(), "rate drops the metric name");
+    JsonNode sum = json(get("/api/v1/query?query=" + q("sum by (job) (up)") + "&time=" + (T0 / 1000 + 60)));
+    assertEquals("node", sum.at("/data/result/0/metric/job").asText());
+    assertEquals("1", sum.at("/data/result/0/value/1").asText());
+    JsonNode scalar = json(get("/api/v1/query?query=" + q("1 + 2 * 3") + "&time=100"));
+    assertEquals("scalar", scalar.at("/data/resultType").asText());
+    assertEquals("[100,\"7\"]", scalar.at("/data/result").toString());
+  }
+
+  @Test
+  void runtimeErrorIsExecutionWith422() throws Exception {
+    // both `up` series match on `job` only: one-to-one matching finds duplicate series on the right
+    HttpResponse<String> r = get("/api/v1/query?query=" + q("http_requests_total + on(job) up") + "&time=" + (T0 / 1000));
+    JsonNode body = json(r);
+    assertEquals(422, r.statusCode(), r.body());
+    assertEquals("execution", body.get("errorType").asText());
+  }
+
+  @Test
+  void formatQueryPrintsTheCanonicalForm() throws Exception {
+    JsonNode body = json(get("/api/v1/format_query?query=" + q("sum(rate(foo{b=\"1\",a=\"2\"}[5m]))by(job)")));
+    assertEquals("sum by (job) (rate(foo{a=\"2\",b=\"1\"}[5m]))", body.get("data").asText());
+  }
+
+  @Test
   void readyOnlyOnceTheStackIsUp() throws Exception {
     assertEquals(200, get("/-/healthy").statusCode());
     assertEquals(503, get("/-/ready").statusCode());

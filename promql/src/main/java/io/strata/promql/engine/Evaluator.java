@@ -1,0 +1,300 @@
+package io.strata.promql.engine;
+
+import io.strata.promql.ast.AggregateExpr;
+import io.strata.promql.ast.BinaryExpr;
+import io.strata.promql.ast.Call;
+import io.strata.promql.ast.Expr;
+import io.strata.promql.ast.MatrixSelector;
+import io.strata.promql.ast.NumberLiteral;
+import io.strata.promql.ast.ParenExpr;
+import io.strata.promql.ast.StringLiteral;
+import io.strata.promql.ast.SubqueryExpr;
+import io.strata.promql.ast.UnaryExpr;
+import io.strata.promql.ast.VectorSelector;
+import io.strata.promql.storage.Queryable;
+import io.strata.promql.storage.SelectHints;
+import io.strata.promql.storage.SeriesData;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.StaleMarker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Evaluates an expression at single timestamps. Series are selected once per selector for the whole
+ * query (like Prometheus's populateSeries) and every step then works on those arrays. Subquery steps are
+ * aligned to absolute multiples of their step, so their inner results are cached across outer steps.
+ *
+ * <p>Values during evaluation: {@link Double} (scalar), {@link String}, {@link InstantVector},
+ * {@link RangeMatrix}.
+ */
+final class Evaluator {
+  final EngineOptions opts;
+  final long queryStart;
+  final long queryEnd;
+  private final long queryStep;
+  private final Queryable storage;
+  private final long deadlineNanos;
+  private final Map<VectorSelector, long[]> ranges = new IdentityHashMap<>();
+  private final Map<VectorSelector, String[]> hintsFor = new IdentityHashMap<>();
+  private final Map<VectorSelector, LoadedSeries[]> data = new IdentityHashMap<>();
+  private final Map<SubqueryExpr, TreeMap<Long, InstantVector>> subqueryCache = new IdentityHashMap<>();
+  /** Samples held by the values of the step being evaluated. */
+  long stepSamples;
+  /** Points already added to the query's result. */
+  long resultSamples;
+
+  Evaluator(Queryable storage, EngineOptions opts, long start, long end, long step, long deadlineNanos) {
+    this.storage = storage;
+    this.opts = opts;
+    this.queryStart = start;
+    this.queryEnd = end;
+    this.queryStep = step;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  // ---- selection ------------------------------------------------------------------------------------
+
+  /** Finds every selector's time range, then selects each once. */
+  void prepare(Expr root) {
+    walk(root, queryStart, queryEnd, "");
+    for (Map.Entry<VectorSelector, long[]> e : ranges.entrySet()) {
+      VectorSelector vs = e.getKey();
+      long[] r = e.getValue();
+      String[] h = hintsFor.get(vs);
+      List<SeriesData> got = storage.select(
+          new SelectHints(r[0], r[1], queryStep, h[0], Long.parseLong(h[1])), vs.matchers());
+      LoadedSeries[] loaded = new LoadedSeries[got.size()];
+      long total = 0;
+      for (int i = 0; i < loaded.length; i++) {
+        loaded[i] = new LoadedSeries(got.get(i));
+        total += loaded[i].rawN;
+      }
+      Arrays.sort(loaded, (a, b) -> a.labels.compareTo(b.labels));
+      data.put(vs, loaded);
+      checkTimeout();
+      if (total > opts.maxSamples() * 4L) {
+        // a rough guard against selecting far more than the query could ever hold
+        throw tooManySamples();
+      }
+    }
+  }
+
+  private void need(VectorSelector vs, long from, long to, String func, long range) {
+    long[] r = ranges.get(vs);
+    if (r == null) {
+      ranges.put(vs, new long[] {from, to});
+      hintsFor.put(vs, new String[] {func, Long.toString(range)});
+    } else {
+      r[0] = Math.min(r[0], from);
+      r[1] = Math.max(r[1], to);
+    }
+  }
+
+  private void walk(Expr e, long mint, long maxt, String func) {
+    if (e instanceof VectorSelector vs) {
+      long s = vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : mint;
+      long en = vs.at() != null ? s : maxt;
+      need(vs, s - vs.offsetMs() - opts.lookbackDeltaMs(), en - vs.offsetMs(), func, 0);
+    } else if (e instanceof MatrixSelector m) {
+      VectorSelector vs = m.selector();
+      long s = vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : mint;
+      long en = vs.at() != null ? s : maxt;
+      need(vs, s - vs.offsetMs() - m.rangeMs(), en - vs.offsetMs(), func, m.rangeMs());
+    } else if (e instanceof SubqueryExpr sq) {
+      long s = sq.at() != null ? sq.at().resolve(queryStart, queryEnd) : mint;
+      long en = sq.at() != null ? s : maxt;
+      walk(sq.expr(), s - sq.offsetMs() - sq.rangeMs(), en - sq.offsetMs(), "");
+    } else if (e instanceof ParenExpr p) {
+      walk(p.expr(), mint, maxt, func);
+    } else if (e instanceof UnaryExpr u) {
+      walk(u.expr(), mint, maxt, "");
+    } else if (e instanceof BinaryExpr b) {
+      walk(b.lhs(), mint, maxt, "");
+      walk(b.rhs(), mint, maxt, "");
+    } else if (e instanceof AggregateExpr a) {
+      if (a.param() != null) {
+        walk(a.param(), mint, maxt, "");
+      }
+      walk(a.expr(), mint, maxt, "");
+    } else if (e instanceof Call c) {
+      for (Expr arg : c.args()) {
+        walk(arg, mint, maxt, c.function().name());
+      }
+    }
+  }
+
+  // ---- limits ---------------------------------------------------------------------------------------
+
+  void checkTimeout() {
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new QueryTimeoutException("query timed out in query execution");
+    }
+  }
+
+  QueryExecutionException tooManySamples() {
+    return new QueryExecutionException("query processing would load too many samples into memory in query execution");
+  }
+
+  void account(long samples) {
+    stepSamples += samples;
+    if (stepSamples + resultSamples > opts.maxSamples()) {
+      throw tooManySamples();
+    }
+  }
+
+  // ---- evaluation -----------------------------------------------------------------------------------
+
+  Object eval(Expr e, long t) {
+    if (e instanceof NumberLiteral n) {
+      return n.value();
+    }
+    if (e instanceof StringLiteral s) {
+      return s.value();
+    }
+    if (e instanceof ParenExpr p) {
+      return eval(p.expr(), t);
+    }
+    if (e instanceof VectorSelector vs) {
+      return selectInstant(vs, t);
+    }
+    if (e instanceof MatrixSelector m) {
+      return selectRange(m, t);
+    }
+    if (e instanceof SubqueryExpr sq) {
+      return subquery(sq, t);
+    }
+    if (e instanceof UnaryExpr u) {
+      Object v = eval(u.expr(), t);
+      if (!u.negate()) {
+        return v;
+      }
+      if (v instanceof Double d) {
+        return -d;
+      }
+      InstantVector in = (InstantVector) v;
+      InstantVector out = new InstantVector(in.size);
+      for (int i = 0; i < in.size; i++) {
+        out.add(LabelSets.dropName(in.labels[i]), -in.values[i], t);
+      }
+      LabelSets.checkUnique(out);
+      return out;
+    }
+    if (e instanceof BinaryExpr b) {
+      return BinaryOps.eval(this, b, t);
+    }
+    if (e instanceof AggregateExpr a) {
+      return Aggregations.eval(this, a, t);
+    }
+    if (e instanceof Call c) {
+      return Functions.eval(this, c, t);
+    }
+    throw new IllegalStateException("BUG: unknown node " + e.getClass());
+  }
+
+  InstantVector evalVector(Expr e, long t) {
+    return (InstantVector) eval(e, t);
+  }
+
+  double evalScalar(Expr e, long t) {
+    return (Double) eval(e, t);
+  }
+
+  /** The latest sample at or before {@code ref} within the lookback delta, unless it is a stale marker. */
+  InstantVector selectInstant(VectorSelector vs, long t) {
+    long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
+    long min = ref - opts.lookbackDeltaMs();
+    LoadedSeries[] series = data.get(vs);
+    InstantVector out = new InstantVector(series.length);
+    for (LoadedSeries s : series) {
+      int idx = LoadedSeries.lowerBound(s.rawT, s.rawN, ref + 1) - 1;
+      if (idx < 0 || s.rawT[idx] < min) {
+        continue;
+      }
+      double v = s.rawV[idx];
+      if (StaleMarker.isStale(v)) {
+        continue;
+      }
+      out.add(s.labels, v, s.rawT[idx]);
+    }
+    account(out.size);
+    return out;
+  }
+
+  /** The samples in {@code [ref - range, ref]} of each series (stale markers skipped). */
+  RangeMatrix selectRange(MatrixSelector m, long t) {
+    VectorSelector vs = m.selector();
+    long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
+    long min = ref - m.rangeMs();
+    LoadedSeries[] series = data.get(vs);
+    List<RangeSeries> out = new ArrayList<>(series.length);
+    long total = 0;
+    for (LoadedSeries s : series) {
+      int from = LoadedSeries.lowerBound(s.t, s.n, min);
+      int to = LoadedSeries.lowerBound(s.t, s.n, ref + 1);
+      if (from < to) {
+        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
+        total += to - from;
+      }
+    }
+    account(total);
+    return new RangeMatrix(out, min, ref, m.rangeMs());
+  }
+
+  private static final class Growable {
+    long[] t = new long[16];
+    double[] v = new double[16];
+    int n;
+
+    void add(long ts, double val) {
+      if (n == t.length) {
+        t = Arrays.copyOf(t, n * 2);
+        v = Arrays.copyOf(v, n * 2);
+      }
+      t[n] = ts;
+      v[n] = val;
+      n++;
+    }
+  }
+
+  /** Evaluates the inner expression at each aligned step in {@code [ref - range, ref]}. */
+  RangeMatrix subquery(SubqueryExpr sq, long t) {
+    long ref = (sq.at() != null ? sq.at().resolve(queryStart, queryEnd) : t) - sq.offsetMs();
+    long interval = sq.stepMs() > 0 ? sq.stepMs() : opts.defaultSubqueryStepMs();
+    long min = ref - sq.rangeMs();
+    long first = interval * (min / interval);
+    if (first < min) {
+      first += interval;
+    }
+    TreeMap<Long, InstantVector> cache = subqueryCache.computeIfAbsent(sq, k -> new TreeMap<>());
+    cache.headMap(first).clear();
+    Map<Labels, Growable> acc = new LinkedHashMap<>();
+    long saved = stepSamples;
+    long total = 0;
+    for (long ts = first; ts <= ref; ts += interval) {
+      checkTimeout();
+      InstantVector v = cache.get(ts);
+      if (v == null) {
+        v = evalVector(sq.expr(), ts);
+        cache.put(ts, v);
+      }
+      stepSamples = saved;
+      for (int i = 0; i < v.size; i++) {
+        acc.computeIfAbsent(v.labels[i], k -> new Growable()).add(ts, v.values[i]);
+      }
+      total += v.size;
+    }
+    stepSamples = saved;
+    account(total);
+    List<RangeSeries> out = new ArrayList<>(acc.size());
+    for (Map.Entry<Labels, Growable> e : acc.entrySet()) {
+      Growable g = e.getValue();
+      out.add(new RangeSeries(e.getKey(), g.t, g.v, 0, g.n));
+    }
+    return new RangeMatrix(out, min, ref, sq.rangeMs());
+  }
+}
