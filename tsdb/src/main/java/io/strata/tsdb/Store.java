@@ -37,4 +37,10 @@ public interface Store extends Closeable {
 
   /** Values of one label over the matching series, sorted. */
   List<String> labelValues(String tenant, String name, long minT, long maxT, List<LabelMatcher> matchers);
+
+  /**
+   * Persists everything held in memory and compacts, so that on-disk size is final (the admin flush
+   * endpoint and benchmarks call it). Offsets are not changed. The default does nothing.
+   */
+  default void flush() {}
 }

@@ -1,0 +1,25 @@
+package io.strata.tsdb.chunkenc;
+
+/** Chunk encodings, by the byte that names them in a chunk box (docs/format/chunks.md). */
+public final class ChunkEncoding {
+  private ChunkEncoding() {}
+
+  /** Raw samples: delta-of-delta timestamps, XOR values. */
+  public static final int XOR = 1;
+  /** Rollup windows: delta-of-delta window starts, delta counts, five XOR value streams. */
+  public static final int ROLLUP = 2;
+
+  /** Bytes of the sample-count header that starts every chunk. */
+  public static final int HEADER_BYTES = 2;
+  /** The count header is an unsigned 16-bit number. */
+  public static final int MAX_SAMPLES = 65535;
+
+  public static int count(byte[] chunk, int offset) {
+    return ((chunk[offset] & 0xFF) << 8) | (chunk[offset + 1] & 0xFF);
+  }
+
+  static void putCount(BitWriter w, int count) {
+    w.putByteAt(0, count >>> 8);
+    w.putByteAt(1, count);
+  }
+}

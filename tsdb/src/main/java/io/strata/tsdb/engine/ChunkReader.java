@@ -1,0 +1,114 @@
+package io.strata.tsdb.engine;
+
+import io.strata.tsdb.format.BlockMeta;
+import io.strata.tsdb.format.Box;
+import io.strata.tsdb.format.ChunkRecord;
+import io.strata.tsdb.format.Keys;
+import io.strata.tsdb.format.StorageCorruptionException;
+import io.strata.tsdb.head.PersistedLookup;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads block metas and chunks of one series from RocksDB. A chunk whose checksum fails, or a RocksDB
+ * read that reports corruption, is logged with its key, counted and skipped: every other chunk is
+ * still served.
+ */
+final class ChunkReader implements PersistedLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkReader.class);
+  static final Comparator<ChunkRecord> BY_MINT = Comparator.comparingLong(ChunkRecord::minT);
+
+  private final RocksDB db;
+  private final StoreMetrics metrics;
+
+  ChunkReader(RocksDB db, StoreMetrics metrics) {
+    this.db = db;
+    this.metrics = metrics;
+  }
+
+  void corruption(RuntimeException e) {
+    metrics.corruptions.increment();
+    LOG.error("skipping damaged data: {}", e.getMessage());
+  }
+
+  /** Block metas of one resolution, by start; a damaged meta is replaced by a level-0 stand-in so its chunks stay readable. */
+  List<BlockMeta> blocks(ReadOptions ro, long res, long blockMillis) {
+    List<BlockMeta> out = new ArrayList<>();
+    byte[] prefix = new byte[9];
+    prefix[0] = Keys.BLOCK;
+    Box.putLong(prefix, 1, res);
+    try (RocksIterator it = db.newIterator(ro)) {
+      for (it.seek(prefix); it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
+        byte[] k = it.key();
+        try {
+          out.add(BlockMeta.decode(res, it.value(), Keys.describe(k)));
+        } catch (StorageCorruptionException e) {
+          corruption(e);
+          long start = Keys.blockStart(k);
+          out.add(new BlockMeta(res, start, blockMillis, 0, false, 0, 0, 0, start, start + blockMillis - 1, 0));
+        }
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      corruption(new StorageCorruptionException("block metas of resolution " + res, -1, "readable", e.getMessage(), "block metas"));
+    }
+    return out;
+  }
+
+  /**
+   * Chunks of one series in the given blocks overlapping [mint, maxt], sorted by minT. Chunks are read
+   * block by block; a RocksDB error in one block loses only that block's part.
+   */
+  List<ChunkRecord> chunks(ReadOptions ro, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {
+    List<ChunkRecord> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(ro)) {
+      for (BlockMeta b : blocks) {
+        byte[] prefix = Keys.chunkPrefix(res, b.start(), seriesId);
+        try {
+          for (it.seek(prefix); it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
+            byte[] k = it.key();
+            if (Keys.chunkMinT(k) > maxt) {
+              break;
+            }
+            try {
+              ChunkRecord c = ChunkRecord.decode(it.value(), Keys.describe(k));
+              if (c.maxT() >= mint) {
+                out.add(c);
+              }
+            } catch (StorageCorruptionException e) {
+              corruption(e);
+            }
+          }
+          it.status();
+        } catch (RocksDBException e) {
+          corruption(new StorageCorruptionException(Keys.describe(prefix), -1, "readable chunks", e.getMessage(), "RocksDB block"));
+        }
+      }
+    }
+    out.sort(BY_MINT);
+    return out;
+  }
+
+  @Override
+  public List<ChunkRecord> chunksCovering(long seriesId, long res, long t) {
+    org.rocksdb.Snapshot snap = db.getSnapshot();
+    try (ReadOptions ro = new ReadOptions().setSnapshot(snap)) {
+      List<BlockMeta> holding = new ArrayList<>();
+      for (BlockMeta b : blocks(ro, res, Long.MAX_VALUE / 4)) {
+        if (b.start() <= t && (b.contains(t) || b.maxT() >= t)) {
+          holding.add(b);
+        }
+      }
+      return holding.isEmpty() ? List.of() : chunks(ro, res, holding, seriesId, t, t);
+    } finally {
+      db.releaseSnapshot(snap);
+    }
+  }
+}

@@ -1,0 +1,470 @@
+package io.strata.tsdb.engine;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.schemas.model.LabelMatcher;
+import io.strata.schemas.model.Labels;
+import io.strata.tsdb.AppendResult;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.TsdbConfig;
+import io.strata.tsdb.format.BlockMeta;
+import io.strata.tsdb.format.Keys;
+import io.strata.tsdb.format.StoreRecord;
+import io.strata.tsdb.head.HeadContext;
+import io.strata.tsdb.head.MemSeries;
+import io.strata.tsdb.head.RollupHead;
+import io.strata.tsdb.head.SeriesHead;
+import io.strata.tsdb.index.SeriesTable;
+import io.strata.tsdb.index.TenantIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.Range;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.Slice;
+import org.rocksdb.SizeApproximationFlag;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The storage engine: Gorilla chunks in a per-series head, persisted with the Kafka offsets they came
+ * from in one fsynced RocksDB batch per commit, into time-partitioned blocks that compact into larger
+ * ones; a postings index per label pair; retention per resolution. See tsdb/README.md.
+ */
+public final class StrataStore implements Store {
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final TsdbConfig config;
+  private final LRUCache cache;
+  private final Options options;
+  private final RocksDB db;
+  private final HeadContext headContext;
+  private final ConcurrentHashMap<String, TenantIndex> tenants = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+  private final SeriesTable table = new SeriesTable();
+  private final AtomicLong nextId = new AtomicLong(1);
+  private final ConcurrentHashMap<Long, ResolutionState> resolutions = new ConcurrentHashMap<>();
+  private final ResolutionState raw;
+  private final BlockDirectory blocks;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final StoreMetrics metrics;
+  private final ChunkReader reader;
+  private final HeadFlusher flusher;
+  private final Compactor compactor;
+  private final Querier querier;
+  private final Set<ReadContext.Handle> snapshots = new HashSet<>();
+  private final ExecutorService background;
+  private final AtomicBoolean backgroundQueued = new AtomicBoolean();
+  private volatile Map<String, Long> offsets;
+  private volatile boolean closed;
+
+  private StrataStore(TsdbConfig config, PrometheusRegistry registry) throws RocksDBException, IOException {
+    this.config = config;
+    Files.createDirectories(config.dataDir());
+    this.cache = new LRUCache(Math.max(1L << 20, config.blockCacheBytes()));
+    this.options = new Options().setCreateIfMissing(true)
+        .setTableFormatConfig(new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(16 * 1024))
+        // chunks are Gorilla-compressed already; LZ4 is nearly free and still squeezes keys and headers,
+        // ZSTD on the last level (where compacted blocks settle) takes a few percent more
+        .setCompressionType(CompressionType.LZ4_COMPRESSION)
+        .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
+        .setKeepLogFileNum(3)
+        .setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
+    this.db = RocksDB.open(options, config.dataDir().toString());
+    this.metrics = new StoreMetrics(registry, this);
+    this.reader = new ChunkReader(db, metrics);
+    this.headContext = new HeadContext(config.blockDuration().toMillis(), config.outOfOrderWindow().toMillis(), config.chunkSamples(), reader);
+    this.blocks = new BlockDirectory(config.blockDuration().toMillis(), config.maxBlockDuration().toMillis());
+    this.raw = resolution(0);
+    this.flusher = new HeadFlusher(this);
+    this.compactor = new Compactor(this);
+    this.querier = new Querier(this);
+    checkStoreRecord();
+    Map<String, Long> loaded = new TreeMap<>();
+    new StoreLoader(this).load(loaded);
+    this.offsets = Map.copyOf(loaded);
+    this.background = config.backgroundCompaction() ? Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "strata-tsdb-compaction");
+      t.setDaemon(true);
+      return t;
+    }) : null;
+  }
+
+  /** Opens (or creates) the store in {@code config.dataDir()}, registering its metrics on {@code registry}. */
+  public static StrataStore open(TsdbConfig config, PrometheusRegistry registry) {
+    try {
+      return new StrataStore(config, registry);
+    } catch (RocksDBException | IOException e) {
+      throw new UncheckedIOException("cannot open store at " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
+    }
+  }
+
+  private void checkStoreRecord() throws RocksDBException {
+    byte[] v = db.get(Keys.store());
+    StoreRecord want = new StoreRecord(StoreRecord.LAYOUT_V1, config.blockDuration().toMillis(), config.maxBlockDuration().toMillis());
+    if (v == null) {
+      try (WriteOptions wo = new WriteOptions().setSync(true)) {
+        db.put(wo, Keys.store(), want.encode());
+      }
+      return;
+    }
+    StoreRecord have = StoreRecord.decode(v, Keys.describe(Keys.store()));
+    if (have.layoutVersion() != StoreRecord.LAYOUT_V1) {
+      throw new IllegalStateException("store at " + config.dataDir() + " has layout version " + have.layoutVersion() + "; this build reads " + StoreRecord.LAYOUT_V1);
+    }
+    if (have.blockDurationMs() != want.blockDurationMs()) {
+      throw new IllegalArgumentException(TsdbConfig.BLOCK_DURATION + " is " + config.blockDuration() + " but the store at " + config.dataDir() + " was created with "
+          + java.time.Duration.ofMillis(have.blockDurationMs()) + "; blocks are aligned to it, so it cannot change");
+    }
+    if (have.maxBlockDurationMs() != want.maxBlockDurationMs()) {
+      throw new IllegalArgumentException(TsdbConfig.MAX_BLOCK_DURATION + " is " + config.maxBlockDuration() + " but the store at " + config.dataDir()
+          + " was created with " + java.time.Duration.ofMillis(have.maxBlockDurationMs()) + "; blocks are aligned to it, so it cannot change");
+    }
+  }
+
+  // ---- write path
+
+  private MemSeries series(String tenant, Labels labels) {
+    TenantIndex ti = tenants.get(tenant);
+    if (ti == null) {
+      ti = tenants.computeIfAbsent(tenant, k -> new TenantIndex());
+    }
+    MemSeries s = ti.get(labels);
+    return s != null ? s : create(ti, tenant, labels);
+  }
+
+  private MemSeries create(TenantIndex ti, String tenant, Labels labels) {
+    ensureOpen();
+    synchronized (ti) {
+      MemSeries s = ti.get(labels);
+      if (s == null) {
+        s = new MemSeries(nextId.getAndIncrement(), intern(tenant), intern(labels), false);
+        table.put(s);
+        ti.add(s);
+      }
+      return s;
+    }
+  }
+
+  @Override
+  public AppendResult append(String tenant, Labels labels, long timestampMs, double value) {
+    MemSeries s = series(tenant, labels);
+    AppendResult r;
+    synchronized (s) {
+      r = s.raw().append(s.id(), timestampMs, value, headContext);
+    }
+    if (r == AppendResult.APPENDED) {
+      raw.observe(timestampMs);
+    }
+    metrics.append(0, r);
+    return r;
+  }
+
+  @Override
+  public AppendResult appendRollup(String tenant, Labels labels, Resolution resolution, RollupPoint point) {
+    if (resolution.isRaw()) {
+      throw new IllegalArgumentException("appendRollup needs a rollup resolution, got " + resolution);
+    }
+    ResolutionState rs = resolution(resolution.millis());
+    MemSeries s = series(tenant, labels);
+    AppendResult r;
+    synchronized (s) {
+      r = ((RollupHead) s.head(resolution.millis(), true)).append(s.id(), point, headContext);
+    }
+    if (r == AppendResult.APPENDED) {
+      rs.observe(point.windowStartMs());
+    }
+    metrics.append(1, r);
+    return r;
+  }
+
+  @Override
+  public void commit(Map<String, Long> sourceOffsets) {
+    long t0 = System.nanoTime();
+    writeLock.lock();
+    try {
+      ensureOpen();
+      flusher.flush(sourceOffsets, false);
+      Map<String, Long> merged = new TreeMap<>(offsets);
+      merged.putAll(sourceOffsets);
+      offsets = Map.copyOf(merged);
+      metrics.commits.increment();
+    } finally {
+      writeLock.unlock();
+      metrics.commitSeconds.observe((System.nanoTime() - t0) / 1e9);
+    }
+    if (background != null && !backgroundQueued.getAndSet(true)) {
+      background.execute(() -> {
+        backgroundQueued.set(false);
+        if (!closed) {
+          compactor.run(false);
+        }
+      });
+    }
+  }
+
+  /**
+   * Persists the whole head (open chunks included, offsets unchanged), applies retention, compacts every
+   * block group, and lets RocksDB compact, so on-disk size is final: what an admin flush or a benchmark
+   * calls. Data persisted beyond the committed offsets is re-delivered later and then found DUPLICATE.
+   */
+  @Override
+  public void flush() {
+    writeLock.lock();
+    try {
+      ensureOpen();
+      flusher.flush(Map.of(), true);
+    } finally {
+      writeLock.unlock();
+    }
+    compactor.run(true);
+    try (FlushOptions fo = new FlushOptions().setWaitForFlush(true)) {
+      db.flush(fo);
+      db.compactRange();
+    } catch (RocksDBException e) {
+      throw new UncheckedIOException("cannot compact " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
+    }
+  }
+
+  /** Runs retention and the compaction of sealed block groups now, on the calling thread. */
+  public void compact() {
+    ensureOpen();
+    compactor.run(false);
+  }
+
+  @Override
+  public Map<String, Long> committedOffsets() {
+    return offsets;
+  }
+
+  // ---- read path
+
+  @Override
+  public List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+    ensureOpen();
+    return querier.select(tenant, resolution, minT, maxT, matchers);
+  }
+
+  @Override
+  public List<String> labelNames(String tenant, long minT, long maxT, List<LabelMatcher> matchers) {
+    ensureOpen();
+    return querier.labelNames(tenant, minT, maxT, matchers);
+  }
+
+  @Override
+  public List<String> labelValues(String tenant, String name, long minT, long maxT, List<LabelMatcher> matchers) {
+    ensureOpen();
+    return querier.labelValues(tenant, name, minT, maxT, matchers);
+  }
+
+  // ---- statistics
+
+  public int seriesCount() {
+    return table.size();
+  }
+
+  /** {chunks in memory, heap bytes of their encoded data}. */
+  public long[] headStats() {
+    long chunks = 0;
+    long bytes = 0;
+    long maxId = table.maxId();
+    for (long id = 1; id <= maxId; id++) {
+      MemSeries s = table.get(id);
+      if (s != null) {
+        synchronized (s) {
+          for (SeriesHead h : s.heads()) {
+            chunks += h.chunkCount();
+            bytes += h.memoryBytes();
+          }
+        }
+      }
+    }
+    return new long[] {chunks, bytes};
+  }
+
+  /** Per resolution name: {blocks, chunks, samples, bytes} from the block metas. */
+  public Map<String, long[]> blockStats() {
+    Map<String, long[]> out = new TreeMap<>();
+    writeLock.lock();
+    try {
+      for (long res : blocks.resolutions()) {
+        long[] a = out.computeIfAbsent(resolution(res).name, k -> new long[4]);
+        for (BlockMeta m : blocks.blocks(res)) {
+          a[0]++;
+          a[1] += m.chunks();
+          a[2] += m.samples();
+          a[3] += m.bytes();
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+    return out;
+  }
+
+  /** Per resolution name: RocksDB's estimate of the bytes its chunk keys take (SST files and memtables). */
+  public Map<String, Long> diskBytes() {
+    Map<String, Long> out = new TreeMap<>();
+    if (closed) {
+      return out;
+    }
+    for (ResolutionState rs : resolutions.values()) {
+      byte[] from = new byte[9];
+      from[0] = Keys.CHUNK;
+      io.strata.tsdb.format.Box.putLong(from, 1, rs.millis);
+      try (Slice a = new Slice(from); Slice b = new Slice(Keys.prefixEnd(from))) {
+        long[] sizes = db.getApproximateSizes(List.of(new Range(a, b)), SizeApproximationFlag.INCLUDE_FILES, SizeApproximationFlag.INCLUDE_MEMTABLES);
+        out.put(rs.name, sizes[0]);
+      }
+    }
+    return out;
+  }
+
+  // ---- internals shared with the engine's parts
+
+  TsdbConfig config() {
+    return config;
+  }
+
+  RocksDB db() {
+    return db;
+  }
+
+  SeriesTable table() {
+    return table;
+  }
+
+  BlockDirectory blocks() {
+    return blocks;
+  }
+
+  ReentrantLock writeLock() {
+    return writeLock;
+  }
+
+  StoreMetrics metrics() {
+    return metrics;
+  }
+
+  ChunkReader reader() {
+    return reader;
+  }
+
+  HeadContext headContext() {
+    return headContext;
+  }
+
+  TenantIndex tenant(String tenant) {
+    return tenants.get(tenant);
+  }
+
+  ResolutionState resolution(long millis) {
+    ResolutionState rs = resolutions.get(millis);
+    if (rs == null) {
+      String name = ResolutionState.nameOf(millis);
+      rs = resolutions.computeIfAbsent(millis, m -> new ResolutionState(m, name, config.retentionMillis(m == 0 ? Resolution.RAW : new Resolution(name, m))));
+    }
+    return rs;
+  }
+
+  void addLoadedSeries(MemSeries s) {
+    TenantIndex ti = tenants.computeIfAbsent(s.tenant(), k -> new TenantIndex());
+    table.put(s);
+    ti.add(s);
+    reserveId(s.id());
+  }
+
+  void reserveId(long id) {
+    nextId.accumulateAndGet(id + 1, Math::max);
+  }
+
+  String intern(String s) {
+    String x = symbols.putIfAbsent(s, s);
+    return x == null ? s : x;
+  }
+
+  Labels intern(Labels l) {
+    String[] pairs = new String[l.size() * 2];
+    for (int i = 0; i < l.size(); i++) {
+      pairs[2 * i] = intern(l.name(i));
+      pairs[2 * i + 1] = intern(l.value(i));
+    }
+    return Labels.of(pairs);
+  }
+
+  ReadContext readContext() {
+    synchronized (snapshots) {
+      ensureOpen();
+      ReadContext rc = new ReadContext(this, db.getSnapshot());
+      snapshots.add(rc.handle);
+      return rc;
+    }
+  }
+
+  void release(ReadContext.Handle h) {
+    synchronized (snapshots) {
+      if (snapshots.remove(h) && !closed) {
+        db.releaseSnapshot(h.snapshot);
+      }
+      h.ro.close();
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("store at " + config.dataDir() + " is closed");
+    }
+  }
+
+  /** Persists the head (without changing offsets) and closes. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    if (background != null) {
+      background.shutdown();
+      try {
+        background.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    writeLock.lock();
+    try {
+      flusher.flush(Map.of(), false);
+      for (ReadContext.Handle h : new ArrayList<>(snapshots)) {
+        h.run();
+      }
+      closed = true;
+      db.close();
+      options.close();
+      cache.close();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.strata.tsdb.engine;
+
+import io.strata.schemas.model.LabelMatcher;
+import io.strata.schemas.model.Labels;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupCursor;
+import io.strata.tsdb.SampleCursor;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.TsdbConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Shared builders for store tests. */
+final class StoreFixtures {
+  static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+  static final long MIN = Long.MIN_VALUE / 2;
+  static final long MAX = Long.MAX_VALUE / 2;
+
+  private StoreFixtures() {}
+
+  /** Small blocks so tests cross block boundaries and compact with few samples: 1 h blocks, 4 h groups. */
+  static TsdbConfig config(Path dir) {
+    return TsdbConfig.defaults(dir).withBlockDurations(Duration.ofHours(1), Duration.ofHours(4)).withBackgroundCompaction(false)
+        .withRetention(Map.of("raw", Duration.ofDays(30)));
+  }
+
+  static Labels counter(String name, String... more) {
+    String[] p = new String[more.length + 2];
+    p[0] = "__name__";
+    p[1] = name;
+    System.arraycopy(more, 0, p, 2, more.length);
+    return Labels.of(p);
+  }
+
+  /** All raw samples of every selected series, by labels, as timestamp -> raw value bits. */
+  static Map<Labels, TreeMap<Long, Long>> readRaw(Store s, String tenant, long mint, long maxt, LabelMatcher... ms) {
+    Map<Labels, TreeMap<Long, Long>> out = new java.util.LinkedHashMap<>();
+    for (StoredSeries ss : s.select(tenant, Resolution.RAW, mint, maxt, List.of(ms))) {
+      TreeMap<Long, Long> m = new TreeMap<>();
+      SampleCursor c = ss.samples();
+      long prev = Long.MIN_VALUE;
+      while (c.next()) {
+        if (c.timestamp() <= prev) {
+          throw new AssertionError("cursor of " + ss.labels() + " went back from " + prev + " to " + c.timestamp());
+        }
+        prev = c.timestamp();
+        m.put(c.timestamp(), Double.doubleToRawLongBits(c.value()));
+      }
+      out.put(ss.labels(), m);
+    }
+    return out;
+  }
+
+  static List<io.strata.tsdb.RollupPoint> readRollups(Store s, String tenant, Resolution res, long mint, long maxt, LabelMatcher... ms) {
+    List<io.strata.tsdb.RollupPoint> out = new ArrayList<>();
+    for (StoredSeries ss : s.select(tenant, res, mint, maxt, List.of(ms))) {
+      RollupCursor c = ss.rollups();
+      while (c.next()) {
+        out.add(c.point());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,94 @@
+package io.strata.tsdb.format;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strata.schemas.model.StaleMarker;
+import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.chunkenc.RollupIterator;
+import io.strata.tsdb.chunkenc.XorIterator;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+/** Reads the v1 golden files (written once, never regenerated) and checks today's encoder still writes them byte for byte. */
+class GoldenFormatTest {
+  private static byte[] fixture(String name) throws Exception {
+    try (InputStream in = GoldenFormatTest.class.getResourceAsStream("/format/" + name)) {
+      if (in == null) {
+        throw new AssertionError("missing golden fixture /format/" + name);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void encodersStillWriteEveryV1FixtureByteForByte() throws Exception {
+    for (var e : GoldenFixtures.v1().entrySet()) {
+      assertArrayEquals(fixture(e.getKey()), e.getValue(), e.getKey());
+    }
+  }
+
+  @Test
+  void xorChunkV1DecodesToItsSamples() throws Exception {
+    ChunkRecord c = ChunkRecord.decode(fixture("chunk-xor-v1.bin"), "chunk-xor-v1.bin");
+    assertEquals(GoldenFixtures.T0, c.minT());
+    assertEquals(GoldenFixtures.T0 + 3_600_000, c.maxT());
+    XorIterator it = new XorIterator().reset(c.data());
+    for (int i = 0; i < GoldenFixtures.XOR_T.length; i++) {
+      assertTrue(it.next());
+      assertEquals(GoldenFixtures.XOR_T[i], it.t());
+      assertEquals(Double.doubleToRawLongBits(GoldenFixtures.XOR_V[i]), it.bits());
+    }
+    assertFalse(it.next());
+  }
+
+  @Test
+  void rollupChunkV1DecodesToItsWindows() throws Exception {
+    ChunkRecord c = ChunkRecord.decode(fixture("chunk-rollup-v1.bin"), "chunk-rollup-v1.bin");
+    RollupIterator it = new RollupIterator().reset(c.data());
+    assertTrue(it.next());
+    assertEquals(new RollupPoint(GoldenFixtures.T0, 20, 100.5, 1, 9, 9, 1000), it.point());
+    assertTrue(it.next());
+    assertTrue(StaleMarker.isStale(it.point().last()));
+    assertTrue(it.next());
+    assertEquals(100_000, it.point().count());
+    assertFalse(it.next());
+  }
+
+  @Test
+  void recordV1FixturesDecode() throws Exception {
+    assertEquals(GoldenFixtures.series(), SeriesRecord.decode(7, fixture("series-v1.bin"), "series-v1.bin"));
+    assertEquals(GoldenFixtures.block(), BlockMeta.decode(0, fixture("block-v1.bin"), "block-v1.bin"));
+    assertEquals(GoldenFixtures.store(), StoreRecord.decode(fixture("store-v1.bin"), "store-v1.bin"));
+    assertEquals(123_456_789L, StoreRecord.decodeOffset(fixture("offset-v1.bin"), "offset-v1.bin"));
+    byte[] k = fixture("key-chunk-v1.bin");
+    assertEquals(300_000L, Keys.chunkRes(k));
+    assertEquals(GoldenFixtures.T0, Keys.chunkBlock(k));
+    assertEquals(7, Keys.chunkSeries(k));
+    assertEquals(GoldenFixtures.T0 + 15_000, Keys.chunkMinT(k));
+    assertEquals(-7_200_000L, Keys.blockStart(fixture("key-block-v1.bin")));
+  }
+
+  @Test
+  void keysSortInTimeOrderAcrossZero() {
+    byte[] before = Keys.chunk(0, -3_600_000L, 1, -1);
+    byte[] after = Keys.chunk(0, 0, 1, 0);
+    assertTrue(java.util.Arrays.compareUnsigned(before, after) < 0);
+  }
+
+  @Test
+  void everyFlippedByteOfABoxIsCaught() throws Exception {
+    byte[] good = fixture("chunk-xor-v1.bin");
+    for (int i = 0; i < good.length; i++) {
+      byte[] bad = good.clone();
+      bad[i] ^= 0x04;
+      int at = i;
+      StorageCorruptionException e = assertThrows(StorageCorruptionException.class, () -> ChunkRecord.decode(bad, "fixture"), "flip at " + at);
+      assertTrue(e.getMessage().startsWith("corrupt "), e.getMessage());
+      assertEquals("fixture", e.location());
+    }
+  }
+}
