@@ -15,12 +15,13 @@ import java.util.concurrent.TimeUnit;
 /** `strata up` as a child JVM on free ports, as a user runs it; killable with SIGKILL. */
 final class StrataProcess implements AutoCloseable {
   final Path dataDir;
-  final int queryPort = Ports.free();
-  final int ingestPort = Ports.free();
-  final int kafkaPort = Ports.free();
-  final int controllerPort = Ports.free();
-  final int registryPort = Ports.free();
-  final int connectPort = Ports.free();
+  private final int[] ports = Ports.free(6);
+  final int queryPort = ports[0];
+  final int ingestPort = ports[1];
+  final int kafkaPort = ports[2];
+  final int controllerPort = ports[3];
+  final int registryPort = ports[4];
+  final int connectPort = ports[5];
   private final List<String> extraArgs;
   private Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();

@@ -29,6 +29,31 @@ public final class Ports {
     }
   }
 
+  /** n different ports that were free a moment ago: all are held open until all are found. */
+  public static int[] free(int n) {
+    ServerSocket[] held = new ServerSocket[n];
+    int[] ports = new int[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        held[i] = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ports[i] = held[i].getLocalPort();
+      }
+      return ports;
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port on loopback", e);
+    } finally {
+      for (ServerSocket s : held) {
+        if (s != null) {
+          try {
+            s.close();
+          } catch (IOException e) {
+            // closing a probe socket
+          }
+        }
+      }
+    }
+  }
+
   /** A port is already bound by another process. */
   public static final class PortInUseException extends RuntimeException {
     public PortInUseException(String role, String host, int port, Throwable cause) {

@@ -76,8 +76,9 @@ class KafkaBrokerIT {
   @Test
   void restartOnTheSameDirectoryKeepsData() throws Exception {
     Path dir = Files.createTempDirectory("strata-broker-restart");
-    int port = Ports.free();
-    int ctl = Ports.free();
+    int[] ports = Ports.free(2);
+    int port = ports[0];
+    int ctl = ports[1];
     String topic = "keep";
     try (KafkaBroker b = KafkaBroker.start(dir, "127.0.0.1", port, ctl, Map.of())) {
       TopicProvisioner.ensure(b.bootstrapServers(), List.of(new Topics.Spec(topic, Map.of())), 1, (short) 1);

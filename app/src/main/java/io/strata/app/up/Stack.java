@@ -3,11 +3,18 @@ package io.strata.app.up;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.embedded.ConnectWorker;
+import io.strata.flink.AlertRuleService;
+import io.strata.flink.AlertRuleSettings;
 import io.strata.embedded.KafkaBroker;
 import io.strata.embedded.Ports;
 import io.strata.embedded.RegistryProcess;
 import io.strata.embedded.TopicProvisioner;
 import io.strata.ingest.kafka.SampleBatchProducer;
+import io.strata.ingest.kafka.ScrapeToKafka;
+import io.strata.ingest.scrape.ScrapeEngine;
+import io.strata.ingest.scrape.ScrapeEngineSettings;
+import io.strata.ingest.scrape.config.ConfigException;
+import java.time.Duration;
 import io.strata.ingest.server.IngestConfig;
 import io.strata.ingest.server.IngestServer;
 import io.strata.query.api.QueryConfig;
@@ -18,7 +25,8 @@ import io.strata.sinks.tsdb.TsdbSinkConnector;
 import io.strata.streams.RollupService;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
-import io.strata.tsdb.simple.SimpleStore;
+import io.strata.tsdb.Stores;
+import io.strata.tsdb.TsdbConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -112,9 +120,12 @@ public final class Stack implements AutoCloseable {
 
       step("TSDB store and Kafka Connect sink");
       Path tsdb = dir("tsdb");
-      Store store = SharedStores.acquire(tsdb, SimpleStore::new);
+      Store store = SharedStores.acquire(tsdb, d -> Stores.open(TsdbConfig.defaults(d), stageMetrics));
       started.push(() -> SharedStores.release(tsdb));
-      ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(), Map.of());
+      // after a kill -9 the dead process's sink consumers hold their partitions until their session
+      // expires: 10 s (the broker's minimum is 6 s) instead of the default 45 s bounds that stall
+      ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(),
+          Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
       started.push(connect);
       connect.putConnector(TSDB_CONNECTOR, tsdbSinkConfig(tsdb));
 
@@ -130,7 +141,7 @@ public final class Stack implements AutoCloseable {
       started.push(query);
       queryPort = query.port();
 
-      startSelfScrape(producer);
+      startSelfScrape(producer, ingestMetrics);
 
       ready.set(true);
       printUrls((System.nanoTime() - t0) / 1_000_000);
@@ -142,11 +153,57 @@ public final class Stack implements AutoCloseable {
   }
 
   private void startFlink(PrometheusRegistry metrics) {
-    // wired in with the Flink rule job
+    step("Flink rule job (MiniCluster)");
+    Path ruleFile = ruleFile();
+    AlertRuleSettings settings = AlertRuleSettings.defaults()
+        .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
+        // a first start reads everything retained; later starts resume from the checkpoint
+        .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
+    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), ruleFile, dir("flink").resolve("checkpoints"),
+        settings, metrics);
+    flink.start();
+    started.push(flink);
+    try {
+      if (!flink.awaitRunning(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the Flink rule job did not reach RUNNING within 60 s (status " + flink.status() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the Flink rule job", e);
+    }
   }
 
-  private void startSelfScrape(SampleBatchProducer producer) {
-    // wired in with the scrape engine
+  /** The configured rule file, or the built-in one (alerts on the stack's own targets) copied into the data dir. */
+  private Path ruleFile() {
+    if (s.ruleFiles().size() > 1) {
+      throw new IllegalArgumentException("the Flink rule job takes one rule file for now; got " + s.ruleFiles());
+    }
+    if (s.ruleFiles().size() == 1) {
+      return s.ruleFiles().get(0);
+    }
+    Path target = dir("rules").resolve("default-rules.yml");
+    try (var in = Stack.class.getResourceAsStream("/default-rules.yml")) {
+      java.nio.file.Files.createDirectories(target.getParent());
+      java.nio.file.Files.write(target, in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + target, e);
+    }
+    return target;
+  }
+
+  /** Scrapes the stack's own /metrics endpoints, so a fresh start has data to query. */
+  private void startSelfScrape(SampleBatchProducer producer, PrometheusRegistry metrics) {
+    step("self-scrape");
+    ScrapeEngine engine = new ScrapeEngine(ScrapeEngineSettings.defaults(), new ScrapeToKafka(producer, Duration.ofSeconds(30)), metrics);
+    started.push(engine);
+    String yaml = "global:\n  scrape_interval: 15s\nscrape_configs:\n"
+        + "  - job_name: strata\n    static_configs:\n"
+        + "      - targets: ['" + s.host() + ":" + queryPort + "', '" + s.host() + ":" + ingestPort + "']\n";
+    try {
+      engine.reload(yaml);
+    } catch (ConfigException e) {
+      throw new IllegalStateException("BUG: the built-in self-scrape config is invalid: " + e.getMessage(), e);
+    }
   }
 
   private Map<String, String> tsdbSinkConfig(Path tsdb) {
@@ -178,7 +235,7 @@ public final class Stack implements AutoCloseable {
     String h = s.host();
     out.println();
     out.println("Strata is up (" + millis + " ms). Data in " + s.dataDir());
-    out.println("  query API + UI     http://" + h + ":" + queryPort + "/   (Prometheus HTTP API at /api/v1/, Grafana data source URL)");
+    out.println("  query API          http://" + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL http://" + h + ":" + queryPort + ")");
     out.println("  ingest             http://" + h + ":" + ingestPort + "/api/v1/write   (remote_write)");
     out.println("  Kafka              " + kafkaBootstrap);
     out.println("  schema registry    " + registryUrl);

@@ -22,22 +22,22 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--host", description = "address every server binds (default: 127.0.0.1)")
   String host;
 
-  @Option(names = "--query-port", description = "Prometheus HTTP API and UI (default: ${DEFAULT-VALUE})", defaultValue = "9090")
+  @Option(names = "--query-port", description = "Prometheus HTTP API (default: 9090)")
   Integer queryPort;
 
-  @Option(names = "--ingest-port", description = "remote_write and push receivers (default: ${DEFAULT-VALUE})", defaultValue = "9091")
+  @Option(names = "--ingest-port", description = "remote_write and push receivers (default: 9091)")
   Integer ingestPort;
 
-  @Option(names = "--kafka-port", description = "Kafka broker (default: ${DEFAULT-VALUE})", defaultValue = "9092")
+  @Option(names = "--kafka-port", description = "Kafka broker (default: 9092)")
   Integer kafkaPort;
 
-  @Option(names = "--kafka-controller-port", description = "KRaft controller (default: ${DEFAULT-VALUE})", defaultValue = "9095")
+  @Option(names = "--kafka-controller-port", description = "KRaft controller (default: 9095)")
   Integer kafkaControllerPort;
 
-  @Option(names = "--registry-port", description = "schema registry (default: ${DEFAULT-VALUE})", defaultValue = "8081")
+  @Option(names = "--registry-port", description = "schema registry (default: 8081)")
   Integer registryPort;
 
-  @Option(names = "--connect-port", description = "Kafka Connect REST (default: ${DEFAULT-VALUE})", defaultValue = "8083")
+  @Option(names = "--connect-port", description = "Kafka Connect REST (default: 8083)")
   Integer connectPort;
 
   @Option(names = "--rule-file", paramLabel = "FILE", description = "Prometheus rule file for the Flink rule job (repeatable)")
@@ -53,10 +53,8 @@ public final class UpCommand implements Callable<Integer> {
     try {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
-      // a flag left at its default does not override the file: only explicit values do
-      settings = Settings.resolve(file, dataDir, host, explicit(queryPort, 9090, file), explicit(ingestPort, 9091, file),
-          explicit(kafkaPort, 9092, file), explicit(kafkaControllerPort, 9095, file), explicit(registryPort, 8081, file),
-          explicit(connectPort, 8083, file), ruleFiles, registryHome, configDir);
+      settings = Settings.resolve(file, dataDir, host, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort,
+          connectPort, ruleFiles, registryHome, configDir);
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
       stack = new Stack(settings, System.out);
@@ -82,9 +80,5 @@ public final class UpCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
-  }
-
-  private static Integer explicit(Integer flag, int dflt, StrataConfig file) {
-    return flag != null && flag != dflt ? flag : null;
   }
 }

@@ -64,7 +64,8 @@ public final class StrataTestKit implements ParameterResolver, ExecutionConditio
     final KafkaBroker broker;
 
     BrokerResource() {
-      broker = KafkaBroker.start(tempDir("strata-kafka-"), "127.0.0.1", Ports.free(), Ports.free(),
+      int[] ports = Ports.free(2);
+      broker = KafkaBroker.start(tempDir("strata-kafka-"), "127.0.0.1", ports[0], ports[1],
           Map.of("log.retention.check.interval.ms", "3600000"));
     }
 

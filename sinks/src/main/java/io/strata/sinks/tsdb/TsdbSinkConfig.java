@@ -1,6 +1,8 @@
 package io.strata.sinks.tsdb;
 
+import io.strata.tsdb.TsdbConfig;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -19,14 +21,35 @@ public final class TsdbSinkConfig extends AbstractConfig {
         if (s == null || !(s.startsWith("http://") || s.startsWith("https://") || s.startsWith("mock://"))) {
           throw new ConfigException(name, value, "must be an http(s):// URL of a Confluent-compatible registry (or mock:// in tests)");
         }
-      }, ConfigDef.Importance.HIGH, "Schema registry URL used to resolve the writer schema id of each record.");
+      }, ConfigDef.Importance.HIGH, "Schema registry URL used to resolve the writer schema id of each record.")
+      .define(TsdbConfig.OUT_OF_ORDER_WINDOW, ConfigDef.Type.STRING, "10m", ConfigDef.Importance.MEDIUM,
+          "How far behind a series' newest sample a sample may be and still be stored; older ones are rejected as too_old.")
+      .define(TsdbConfig.RETENTION_PREFIX + "raw", ConfigDef.Type.STRING, "15d", ConfigDef.Importance.MEDIUM, "Retention of raw samples.")
+      .define(TsdbConfig.RETENTION_PREFIX + "1m", ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW, "Retention of 1m rollups (default: raw's).")
+      .define(TsdbConfig.RETENTION_PREFIX + "5m", ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW, "Retention of 5m rollups (default: raw's).")
+      .define(TsdbConfig.RETENTION_PREFIX + "1h", ConfigDef.Type.STRING, null, ConfigDef.Importance.LOW, "Retention of 1h rollups (default: raw's).")
+      .define(TsdbConfig.BLOCK_DURATION, ConfigDef.Type.STRING, "2h", ConfigDef.Importance.LOW, "Time span of a freshly cut block.")
+      .define(TsdbConfig.MAX_BLOCK_DURATION, ConfigDef.Type.STRING, "24h", ConfigDef.Importance.LOW, "Largest block compaction builds.");
 
   public final Path dataDir;
   public final String registryUrl;
+  /** The engine's settings: every {@code tsdb.*} key given (see tsdb/README.md), the rest at their defaults. */
+  public final TsdbConfig tsdb;
 
   public TsdbSinkConfig(Map<String, String> props) {
     super(DEF, props);
     this.dataDir = Path.of(getString(DATA_DIR));
     this.registryUrl = getString(REGISTRY_URL);
+    Map<String, String> engine = new HashMap<>();
+    props.forEach((k, v) -> {
+      if (k.startsWith("tsdb.") && v != null) {
+        engine.put(k, v);
+      }
+    });
+    try {
+      this.tsdb = TsdbConfig.fromMap(engine);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 }

@@ -19,7 +19,7 @@ import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
-import io.strata.tsdb.simple.SimpleStore;
+import io.strata.tsdb.Stores;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -60,7 +60,8 @@ public final class TsdbSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     cfg = new TsdbSinkConfig(props);
-    store = SharedStores.acquire(cfg.dataDir, SimpleStore::new);
+    // the first user in this JVM opens it (in `strata up` the app, so the query server shares it)
+    store = SharedStores.acquire(cfg.dataDir, dir -> Stores.open(cfg.tsdb, METRICS));
     SchemaRegistry registry = SchemaRegistries.forUrl(cfg.registryUrl);
     samples = new AvroWireSerde<>(registry, SampleBatch.class);
     rollups = new AvroWireSerde<>(registry, RollupBatch.class);

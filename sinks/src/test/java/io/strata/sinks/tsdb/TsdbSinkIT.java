@@ -23,7 +23,8 @@ import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
-import io.strata.tsdb.simple.SimpleStore;
+import io.strata.tsdb.Stores;
+import io.strata.tsdb.TsdbConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,7 +112,7 @@ class TsdbSinkIT {
     cfg.put("errors.deadletterqueue.topic.replication.factor", "1");
     cfg.put("errors.deadletterqueue.context.headers.enable", "true");
 
-    Store view = SharedStores.acquire(storeDir, SimpleStore::new);
+    Store view = SharedStores.acquire(storeDir, d -> Stores.open(TsdbConfig.defaults(d)));
     try (ConnectWorker worker = ConnectWorker.start(cluster.bootstrapServers(), "127.0.0.1", Ports.free(), dir.resolve("connect"), 500, Map.of())) {
       worker.putConnector("tsdb", cfg);
       await("20 samples and 1 rollup window in the store", () -> count(view, "default", Resolution.RAW) == 20
@@ -143,7 +144,7 @@ class TsdbSinkIT {
     assertTrue(reason.contains("magic byte"), reason);
 
     // reopening the directory gives the same data: it was durable before the offsets were committed
-    try (Store reopened = new SimpleStore(storeDir)) {
+    try (Store reopened = Stores.open(TsdbConfig.defaults(storeDir))) {
       assertEquals(20, count(reopened, "default", Resolution.RAW));
     }
   }

@@ -1,0 +1,78 @@
+package io.strata.app.up;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SettingsTest {
+  @TempDir
+  Path dir;
+
+  private Settings resolve(StrataConfig file, Path dataDir, Integer queryPort) {
+    return Settings.resolve(file, dataDir, null, queryPort, null, null, null, null, null, null, null, dir);
+  }
+
+  @Test
+  void defaultsAreTheDocumentedPorts() {
+    Settings s = resolve(StrataConfig.EMPTY, null, null);
+    assertEquals(List.of(9090, 9091, 9092, 9095, 8081, 8083),
+        List.of(s.queryPort(), s.ingestPort(), s.kafkaPort(), s.kafkaControllerPort(), s.registryPort(), s.connectPort()));
+    assertEquals("127.0.0.1", s.host());
+    assertEquals(Path.of("data").toAbsolutePath().normalize(), s.dataDir());
+    assertEquals(List.of("1m", "5m", "1h"), s.resolutions());
+    assertEquals(Duration.ofSeconds(30), s.grace());
+  }
+
+  @Test
+  void fileSetsValuesAndFlagsOverrideThem() throws Exception {
+    Path f = dir.resolve("strata.yml");
+    Files.writeString(f, """
+        data_dir: somewhere
+        ports:
+          query: 19090
+          ingest: 19091
+        kafka:
+          partitions: 8
+        rollups:
+          grace: 1m
+        rule_files: [rules.yml]
+        """);
+    StrataConfig cfg = StrataConfig.load(f);
+    Settings fromFile = resolve(cfg, null, null);
+    assertEquals(19090, fromFile.queryPort());
+    assertEquals(19091, fromFile.ingestPort());
+    assertEquals(8, fromFile.partitions());
+    assertEquals(Duration.ofMinutes(1), fromFile.grace());
+    assertEquals(dir.resolve("somewhere"), fromFile.dataDir(), "relative paths in the file are relative to the file");
+    assertEquals(List.of(dir.resolve("rules.yml")), fromFile.ruleFiles());
+
+    Settings flags = resolve(cfg, dir.resolve("other"), 29090);
+    assertEquals(29090, flags.queryPort());
+    assertEquals(dir.resolve("other").toAbsolutePath(), flags.dataDir());
+  }
+
+  @Test
+  void unknownKeyIsAnErrorNamingIt() throws Exception {
+    Path f = dir.resolve("typo.yml");
+    Files.writeString(f, "ports:\n  qeury: 1\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StrataConfig.load(f));
+    assertTrue(e.getMessage().contains("qeury"), e.getMessage());
+  }
+
+  @Test
+  void badValuesNameTheirKey() throws Exception {
+    Path f = dir.resolve("bad.yml");
+    Files.writeString(f, "rollups:\n  grace: soon\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertTrue(e.getMessage().contains("rollups.grace"), e.getMessage());
+    IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.EMPTY, null, 9091));
+    assertTrue(same.getMessage().contains("ports must all differ"), same.getMessage());
+  }
+}
