@@ -237,7 +237,7 @@ final class Evaluator {
       int from = LoadedSeries.lowerBound(s.t, s.n, min);
       int to = LoadedSeries.lowerBound(s.t, s.n, ref + 1);
       if (from < to) {
-        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
+        out.add(new RangeSeries(s.labels, s.t, s.v, from, to, s.counts));
         total += to - from;
       }
     }

@@ -197,4 +197,44 @@ class QueryServerTest {
     ready.set(true);
     assertEquals(200, get("/-/ready").statusCode());
   }
+
+  @Test
+  void maxSourceResolutionPicksARollupAndSaysWhichOne() throws Exception {
+    Labels q = Labels.of("__name__", "queue", "job", "batch");
+    store.appendRollup("default", q, io.strata.tsdb.Resolution.parse("5m"), new io.strata.tsdb.RollupPoint(T0, 20, 100, 1, 9, 4, 4));
+    String range = "&start=" + (T0 / 1000) + "&end=" + (T0 / 1000 + 3600);
+    HttpResponse<String> r = get("/api/v1/query_range?query=" + q("max_over_time(queue[5m])") + range + "&step=60&max_source_resolution=5m");
+    assertEquals("5m", r.headers().firstValue("X-Strata-Source-Resolution").orElse(""));
+    // the window [T0, T0+5m) is stamped at its last millisecond, so it is in [t - 5m, t] from T0+5m-1ms on
+    assertEquals(T0 / 1000 + 300, json(r).at("/data/result/0/values/0/0").asLong(), r.body());
+    assertEquals("9", json(r).at("/data/result/0/values/0/1").asText());
+    // auto = step / 5: a 60 s step reads raw, a 30 m step the 5m rollup
+    assertEquals("raw", get("/api/v1/query_range?query=up" + range + "&step=60").headers().firstValue("X-Strata-Source-Resolution").orElse(""));
+    assertEquals("5m", get("/api/v1/query_range?query=up" + range + "&step=1800").headers().firstValue("X-Strata-Source-Resolution").orElse(""));
+    assertEquals("raw", get("/api/v1/query_range?query=up" + range + "&step=1800&max_source_resolution=raw")
+        .headers().firstValue("X-Strata-Source-Resolution").orElse(""));
+    // instant queries read raw unless asked
+    assertEquals("raw", get("/api/v1/query?query=up&time=" + (T0 / 1000)).headers().firstValue("X-Strata-Source-Resolution").orElse(""));
+    HttpResponse<String> bad = get("/api/v1/query_range?query=up" + range + "&step=60&max_source_resolution=-5m");
+    assertEquals(400, bad.statusCode());
+    assertEquals("bad_data", json(bad).get("errorType").asText());
+    assertTrue(json(bad).get("error").asText().contains("max_source_resolution"), bad.body());
+  }
+
+  @Test
+  void rulesAlertsAndMetadataAnswerWithPrometheusShapesWhenEmpty() throws Exception {
+    assertEquals(JSON.readTree("{\"status\":\"success\",\"data\":{\"groups\":[]}}"), json(get("/api/v1/rules")));
+    assertEquals(JSON.readTree("{\"status\":\"success\",\"data\":{\"alerts\":[]}}"), json(get("/api/v1/alerts")));
+    assertEquals(JSON.readTree("{\"status\":\"success\",\"data\":{}}"), json(get("/api/v1/metadata")));
+    HttpResponse<String> bad = get("/api/v1/metadata?limit_per_metric=x");
+    assertEquals(400, bad.statusCode());
+    assertEquals("limit_per_metric must be a number", json(bad).get("error").asText());
+  }
+
+  @Test
+  void unknownApiPathIsGosPlainTextNotFound() throws Exception {
+    HttpResponse<String> r = get("/api/v1/nonexistent");
+    assertEquals(404, r.statusCode());
+    assertEquals("404 page not found\n", r.body());
+  }
 }

@@ -1,0 +1,124 @@
+package io.strata.query.api;
+
+import io.strata.promql.PromQL;
+import io.strata.promql.ast.Expr;
+import io.strata.promql.engine.Engine;
+import io.strata.promql.engine.EngineOptions;
+import io.strata.promql.engine.QueryException;
+import io.strata.promql.engine.Value;
+import io.strata.promql.parser.PromQLParseException;
+import io.strata.query.eval.SourceResolution;
+import io.strata.query.eval.StoreQueryable;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.Store;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * {@code /api/v1/query}, {@code /api/v1/query_range} and {@code /api/v1/format_query}: parameters parsed and
+ * checked as Prometheus does (same messages), the source resolution chosen ({@code max_source_resolution}),
+ * the expression evaluated by the promql engine, errors mapped to Prometheus's error types.
+ */
+final class QueryEndpoints {
+  /** Response header naming the resolution a query read ({@code raw}, {@code 5m}, ...). */
+  static final String RESOLUTION_HEADER = "X-Strata-Source-Resolution";
+
+  private final QueryConfig cfg;
+  private final Store store;
+  private final EngineOptions options;
+
+  QueryEndpoints(QueryConfig cfg, Store store) {
+    this.cfg = cfg;
+    this.store = store;
+    EngineOptions d = EngineOptions.DEFAULTS;
+    this.options = new EngineOptions(cfg.lookbackMs(), d.maxSamples(), d.timeoutMs(), d.defaultSubqueryStepMs(), cfg.maxPointsPerSeries());
+  }
+
+  DataWriter instant(String tenant, Fields params, Map<String, String> headers) {
+    String q = required(params, "query");
+    String timeParam = params.getValue("time");
+    long time = timeParam == null ? System.currentTimeMillis() : Params.time("time", timeParam);
+    Expr expr = parse(q);
+    Resolution res = resolution(params.getValue("max_source_resolution"), 0, false);
+    headers.put(RESOLUTION_HEADER, res.name());
+    Value v = evaluate(() -> engine(res).instantQuery(new StoreQueryable(store, tenant, res), expr, time));
+    return g -> JsonOutput.writeValue(g, v);
+  }
+
+  DataWriter range(String tenant, Fields params, Map<String, String> headers) {
+    String q = required(params, "query");
+    long start = Params.time("start", params.getValue("start"));
+    long end = Params.time("end", params.getValue("end"));
+    long step = Params.duration("step", params.getValue("step"));
+    if (end < start) {
+      throw ApiException.badData("invalid parameter \"end\": end timestamp must not be before start time");
+    }
+    if (step <= 0) {
+      throw ApiException.badData("invalid parameter \"step\": zero or negative query resolution step widths are not accepted. Try a positive integer");
+    }
+    if ((end - start) / step >= cfg.maxPointsPerSeries()) {
+      throw ApiException.badData("exceeded maximum resolution of " + cfg.maxPointsPerSeries() + " points per timeseries. Try decreasing the query resolution (?step=XX)");
+    }
+    Expr expr = parse(q);
+    Resolution res = resolution(params.getValue("max_source_resolution"), step, cfg.autoDownsampling());
+    headers.put(RESOLUTION_HEADER, res.name());
+    Value v = evaluate(() -> engine(res).rangeQuery(new StoreQueryable(store, tenant, res), expr, start, end, step));
+    return g -> JsonOutput.writeValue(g, v);
+  }
+
+  DataWriter format(Fields params) {
+    String formatted = parse(required(params, "query")).toString();
+    return g -> g.writeString(formatted);
+  }
+
+  /** The resolution to read: the parameter, else auto (range queries with auto-downsampling on) or raw. */
+  private Resolution resolution(String param, long stepMs, boolean autoByDefault) {
+    long max;
+    if (param == null || param.isEmpty()) {
+      max = autoByDefault ? stepMs / SourceResolution.AUTO_DIVISOR : 0;
+    } else {
+      try {
+        max = SourceResolution.maxMillis(param, stepMs);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badData("invalid parameter \"max_source_resolution\": " + e.getMessage());
+      }
+    }
+    return SourceResolution.choose(max, cfg.rollupResolutions());
+  }
+
+  /** Over rollups of length r the lookback grows to r, or a plain selector would miss the last closed window. */
+  private Engine engine(Resolution res) {
+    return new Engine(res.millis() > options.lookbackDeltaMs() ? options.withLookbackDeltaMs(res.millis()) : options);
+  }
+
+  static Expr parse(String q) {
+    try {
+      return PromQL.parse(q);
+    } catch (PromQLParseException e) {
+      throw ApiException.badData("invalid parameter \"query\": " + e.getMessage());
+    }
+  }
+
+  private static Value evaluate(Supplier<Value> query) {
+    try {
+      return query.get();
+    } catch (QueryException e) {
+      ApiException.Type type = switch (e.errorType()) {
+        case "bad_data" -> ApiException.Type.BAD_DATA;
+        case "timeout" -> ApiException.Type.TIMEOUT;
+        case "canceled" -> ApiException.Type.CANCELED;
+        default -> ApiException.Type.EXECUTION;
+      };
+      throw new ApiException(type, e.getMessage());
+    }
+  }
+
+  static String required(Fields params, String name) {
+    String v = params.getValue(name);
+    if (v == null || v.isEmpty()) {
+      throw ApiException.badData("invalid parameter \"" + name + "\": missing");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,330 @@
+package io.strata.query.bench;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.query.api.QueryConfig;
+import io.strata.query.api.QueryServer;
+import io.strata.schemas.model.Labels;
+import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.Stores;
+import io.strata.tsdb.TsdbConfig;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Range-query latency of Strata's query server (over the TSDB engine, {@code Stores.open}) side by side with
+ * Debian's Prometheus 2.42 and VictoriaMetrics 1.79 on the same node_exporter-like data (N series, H hours
+ * at 15 s, scrapes at :07 past each 15 s): rate summed by instance over 1 h / 6 h / 24 h, histogram_quantile
+ * over buckets, avg_over_time, a raw selector, and a 24 h query over 5m rollups against the same over raw.
+ * Every query runs twice to warm up, then {@code reps} times; the median wall time of the HTTP call is printed.
+ *
+ * <p>Run (from /work/main, after {@code mvn -o -q -pl query test-compile}):
+ * {@code java -Xmx4g -cp query/target/test-classes:query/target/classes:$(cat /tmp/qcp.txt) io.strata.query.bench.RangeQueryHarness [series] [hours] [reps]}
+ * where {@code /tmp/qcp.txt} comes from {@code mvn -o -q -pl query dependency:build-classpath -Dmdep.outputFile=/tmp/qcp.txt -Dmdep.includeScope=test}.
+ * Lives in the query module's test sources because bench/ does not depend on strata-query yet.
+ */
+public final class RangeQueryHarness {
+  static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+  static final long STEP = 15_000;
+  static final String[] MODES = {"user", "system", "idle", "iowait", "irq"};
+  static final String[] LE = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
+  static final double[] LE_BOUND = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, Double.POSITIVE_INFINITY};
+  static final Resolution R5M = Resolution.parse("5m");
+
+  private RangeQueryHarness() {}
+
+  /** 100 series per instance: 40 cpu counters, 20 network counters, 15 temperature gauges, 15 memory gauges, 10 buckets. */
+  static Labels[] labels(int n) {
+    Labels[] out = new Labels[n];
+    for (int i = 0; i < n; i++) {
+      String inst = "node-" + (i / 100) + ":9100";
+      int slot = i % 100;
+      if (slot < 40) {
+        out[i] = Labels.of("__name__", "node_cpu_seconds_total", "job", "node", "instance", inst, "cpu", Integer.toString(slot / 5), "mode", MODES[slot % 5]);
+      } else if (slot < 60) {
+        out[i] = Labels.of("__name__", "node_network_receive_bytes_total", "job", "node", "instance", inst, "device", "eth" + (slot - 40));
+      } else if (slot < 75) {
+        out[i] = Labels.of("__name__", "node_hwmon_temp_celsius", "job", "node", "instance", inst, "sensor", "temp" + (slot - 60));
+      } else if (slot < 90) {
+        out[i] = Labels.of("__name__", "node_memory_MemFree_bytes", "job", "node", "instance", inst, "numa", Integer.toString(slot - 75));
+      } else {
+        out[i] = Labels.of("__name__", "http_request_duration_seconds_bucket", "job", "node", "instance", inst, "le", LE[slot - 90]);
+      }
+    }
+    return out;
+  }
+
+  /** All values of series i, deterministic. */
+  static double[] values(int i, int steps) {
+    SplittableRandom r = new SplittableRandom(i * 7919L + 1);
+    int slot = i % 100;
+    double[] v = new double[steps];
+    double x = 1000 + slot * 17.31;
+    for (int k = 0; k < steps; k++) {
+      if (slot < 40) {
+        x += Math.round(r.nextDouble() * 1500) / 100.0;
+      } else if (slot < 60) {
+        x += r.nextInt(200_000);
+      } else if (slot < 75) {
+        x = 40 + slot * 0.1 + Math.round(r.nextGaussian() * 100) / 100.0;
+      } else if (slot < 90) {
+        x = 8e9 + r.nextInt(1 << 20) * 4096.0;
+      } else {
+        // bucket b: cumulative, the same observation stream for every bucket of the instance
+        SplittableRandom obs = new SplittableRandom((i / 100) * 31L + k);
+        int inBucket = 0;
+        int count = obs.nextInt(50);
+        for (int o = 0; o < count; o++) {
+          if (-Math.log(1 - obs.nextDouble()) * 0.2 <= LE_BOUND[slot - 90]) {
+            inBucket++;
+          }
+        }
+        x = (k == 0 ? 0 : v[k - 1]) + inBucket;
+      }
+      v[k] = x;
+    }
+    return v;
+  }
+
+  static long timestamp(int k) {
+    return T0 + k * STEP + 7_000;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
+    int hours = args.length > 1 ? Integer.parseInt(args[1]) : 24;
+    int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+    int steps = hours * 240;
+    Path work = Files.createTempDirectory("strata-range-bench");
+    Labels[] labels = labels(n);
+    System.out.printf("data: %d series x %d h at 15 s = %,d samples; work dir %s%n", n, hours, (long) n * steps, work);
+
+    long t = System.nanoTime();
+    Path om = work.resolve("data.om");
+    Path vmText = work.resolve("data.prom");
+    try (BufferedWriter w = Files.newBufferedWriter(om); BufferedWriter vw = Files.newBufferedWriter(vmText)) {
+      String lastName = "";
+      for (int i = 0; i < n; i++) {
+        String name = labels[i].metricName();
+        if (!name.equals(lastName)) {
+          lastName = name;
+        }
+        String series = text(labels[i]);
+        double[] v = values(i, steps);
+        for (int k = 0; k < steps; k++) {
+          long ts = timestamp(k);
+          String val = io.strata.promql.ast.GoFormat.plain(v[k]);
+          w.write(series + " " + val + " " + (ts / 1000) + "." + String.format("%03d", ts % 1000) + "\n");
+          vw.write(series + " " + val + " " + ts + "\n");
+        }
+      }
+      w.write("# EOF\n");
+    }
+    System.out.printf("wrote OpenMetrics and Prometheus text in %.1f s%n", (System.nanoTime() - t) / 1e9);
+
+    // Strata: the TSDB engine with raw samples and 5m rollups computed here (count, sum, min, max, last, counter)
+    t = System.nanoTime();
+    Store store = Stores.open(TsdbConfig.defaults(work.resolve("strata")).withBackgroundCompaction(false));
+    for (int i = 0; i < n; i++) {
+      double[] v = values(i, steps);
+      for (int k = 0; k < steps; k++) {
+        store.append("default", labels[i], timestamp(k), v[k]);
+      }
+      appendRollups(store, labels[i], v);
+      if (i % 200 == 199) {
+        store.commit(Map.of());
+      }
+    }
+    store.commit(Map.of());
+    store.flush();
+    System.out.printf("Strata load + 5m rollups + flush: %.1f s%n", (System.nanoTime() - t) / 1e9);
+
+    List<Process> processes = new ArrayList<>();
+    QueryServer strata = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), store, new PrometheusRegistry(), () -> true).start();
+    try {
+      String prom = startPrometheus(work, om, processes);
+      String vm = startVictoriaMetrics(work, vmText, processes);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      long end = T0 + hours * 3_600_000L;
+      List<String[]> cases = new ArrayList<>();
+      for (int h : new int[] {1, 6, 24}) {
+        if (h <= hours) {
+          cases.add(new String[] {"rate by instance " + h + "h", "sum by (instance) (rate(node_cpu_seconds_total[5m]))", Long.toString(h * 3_600_000L), ""});
+        }
+      }
+      long six = Math.min(6, hours) * 3_600_000L;
+      cases.add(new String[] {"histogram_quantile 6h", "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))", Long.toString(six), ""});
+      cases.add(new String[] {"avg_over_time 6h", "avg_over_time(node_hwmon_temp_celsius[10m])", Long.toString(six), ""});
+      cases.add(new String[] {"raw selector 6h", "node_memory_MemFree_bytes{instance=\"node-3:9100\"}", Long.toString(six), ""});
+      long whole = hours * 3_600_000L;
+      cases.add(new String[] {"24h rate[1h] raw", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "raw"});
+      cases.add(new String[] {"24h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"});
+      cases.add(new String[] {"24h max_over_time[1h] raw", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "raw"});
+      cases.add(new String[] {"24h max_over_time[1h] 5m rollups", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "5m"});
+      System.out.printf("%-34s %12s %12s %12s   (median of %d, ms; step = range / 250)%n", "query", "strata", "prometheus", "victoria", reps);
+      for (String[] c : cases) {
+        long range = Long.parseLong(c[2]);
+        long step = Math.max(STEP, range / 250);
+        String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
+            + "&step=" + step / 1000.0;
+        String strataParams = params + (c[3].isEmpty() ? "&max_source_resolution=raw" : "&max_source_resolution=" + c[3]);
+        double s = median(http, "http://127.0.0.1:" + strata.port() + "/api/v1/query_range?" + strataParams, reps);
+        boolean comparable = !c[3].equals("5m");
+        double p = comparable ? median(http, prom + "/api/v1/query_range?" + params, reps) : Double.NaN;
+        double v = comparable ? median(http, vm + "/api/v1/query_range?" + params, reps) : Double.NaN;
+        System.out.printf("%-34s %12.1f %12.1f %12.1f%n", c[0], s, p, v);
+      }
+    } finally {
+      strata.close();
+      for (Process p : processes) {
+        p.destroy();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+      store.close();
+      try (var files = Files.walk(work)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /** The reference rollup of one series: 5-minute windows, counter = reset-adjusted value at the window's last sample. */
+  static void appendRollups(Store store, Labels l, double[] v) {
+    long res = R5M.millis();
+    int k = 0;
+    double offset = 0;
+    double prev = Double.NaN;
+    while (k < v.length) {
+      long ws = timestamp(k) - Math.floorMod(timestamp(k), res);
+      long count = 0;
+      double sum = 0;
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      double last = 0;
+      while (k < v.length && timestamp(k) < ws + res) {
+        if (v[k] < prev) {
+          offset += prev;
+        }
+        prev = v[k];
+        count++;
+        sum += v[k];
+        min = Math.min(min, v[k]);
+        max = Math.max(max, v[k]);
+        last = v[k];
+        k++;
+      }
+      store.appendRollup("default", l, R5M, new RollupPoint(ws, count, sum, min, max, last, last + offset));
+    }
+  }
+
+  static String text(Labels l) {
+    StringBuilder b = new StringBuilder(l.metricName()).append('{');
+    boolean first = true;
+    for (int i = 0; i < l.size(); i++) {
+      if (l.name(i).equals("__name__")) {
+        continue;
+      }
+      b.append(first ? "" : ",").append(l.name(i)).append("=\"").append(l.value(i)).append('"');
+      first = false;
+    }
+    return b.append('}').toString();
+  }
+
+  static double median(HttpClient http, String url, int reps) throws Exception {
+    double[] ms = new double[reps];
+    for (int i = -2; i < reps; i++) {
+      long t = System.nanoTime();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+      double took = (System.nanoTime() - t) / 1e6;
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(url + " -> " + r.statusCode() + " " + r.body().substring(0, Math.min(300, r.body().length())));
+      }
+      if (i >= 0) {
+        ms[i] = took;
+      }
+    }
+    Arrays.sort(ms);
+    return ms[reps / 2];
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static String startPrometheus(Path work, Path om, List<Process> processes) throws Exception {
+    long t = System.nanoTime();
+    Path data = work.resolve("prometheus");
+    Process backfill = new ProcessBuilder("promtool", "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=24h", om.toString(), data.toString())
+        .redirectErrorStream(true).redirectOutput(work.resolve("promtool.log").toFile()).start();
+    if (backfill.waitFor() != 0) {
+      throw new IllegalStateException("promtool failed: " + Files.readString(work.resolve("promtool.log")));
+    }
+    System.out.printf("Prometheus backfill (promtool): %.1f s%n", (System.nanoTime() - t) / 1e9);
+    Path cfg = work.resolve("prometheus.yml");
+    Files.writeString(cfg, "global:\n  scrape_interval: 15s\n");
+    int port = freePort();
+    Process p = new ProcessBuilder("prometheus", "--config.file=" + cfg, "--storage.tsdb.path=" + data, "--storage.tsdb.retention.time=100y",
+        "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+        .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+    processes.add(p);
+    String url = "http://127.0.0.1:" + port;
+    await(url + "/-/ready");
+    return url;
+  }
+
+  static String startVictoriaMetrics(Path work, Path text, List<Process> processes) throws Exception {
+    int port = freePort();
+    Process p = new ProcessBuilder("victoria-metrics", "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + work.resolve("vm"),
+        "-retentionPeriod=100y", "-search.disableCache", "-loggerLevel=WARN")
+        .redirectErrorStream(true).redirectOutput(work.resolve("vm.log").toFile()).start();
+    processes.add(p);
+    String url = "http://127.0.0.1:" + port;
+    await(url + "/health");
+    long t = System.nanoTime();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/import/prometheus"))
+        .POST(HttpRequest.BodyPublishers.ofFile(text)).timeout(Duration.ofMinutes(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("VictoriaMetrics import: " + r.statusCode() + " " + r.body());
+    }
+    http.send(HttpRequest.newBuilder(URI.create(url + "/internal/force_flush")).build(), HttpResponse.BodyHandlers.ofString());
+    System.out.printf("VictoriaMetrics import + flush: %.1f s%n", (System.nanoTime() - t) / 1e9);
+    return url;
+  }
+
+  static void await(String url) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(url + " not ready after 120 s");
+  }
+}
