@@ -137,7 +137,9 @@ public final class Stack implements AutoCloseable {
       ingestPort = ingest.port();
 
       step("query API");
-      QueryServer query = new QueryServer(QueryConfig.defaults(s.host(), s.queryPort()), store, queryMetrics, ready::get).start();
+      // metadata (type, help, unit) comes from the compacted metrics.metadata topic
+      QueryServer query = new QueryServer(QueryConfig.defaults(s.host(), s.queryPort()), store, queryMetrics, ready::get,
+          kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
       queryPort = query.port();
 

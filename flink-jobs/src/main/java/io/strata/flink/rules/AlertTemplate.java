@@ -1,5 +1,6 @@
 package io.strata.flink.rules;
 
+import io.strata.promql.ast.GoFormat;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,7 +157,7 @@ public final class AlertTemplate implements Serializable {
       if (p instanceof Text t) {
         sb.append(t.text());
       } else if (p instanceof Value) {
-        sb.append(GoFloat.format(value));
+        sb.append(GoFormat.number(value));
       } else if (p instanceof Label l) {
         String v = labelValue(seriesPairs, l.name());
         if (v != null) {
