@@ -24,6 +24,7 @@ final class StrataProcess implements AutoCloseable {
   final int connectPort = ports[5];
   private final List<String> extraArgs;
   private Process process;
+  private Thread reader;
   private final List<String> output = new CopyOnWriteArrayList<>();
 
   StrataProcess(Path dataDir, List<String> extraArgs) {
@@ -44,7 +45,7 @@ final class StrataProcess implements AutoCloseable {
     long t0 = System.nanoTime();
     process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
-    Thread reader = new Thread(() -> {
+    reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
@@ -70,8 +71,15 @@ final class StrataProcess implements AutoCloseable {
     return (System.nanoTime() - t0) / 1_000_000;
   }
 
+  /** Everything the process printed; after {@link #stop} or {@link #kill}, up to its last line. */
   List<String> output() {
     return output;
+  }
+
+  private void drainOutput() throws InterruptedException {
+    if (reader != null) {
+      reader.join(10_000); // the pipe closes when the process is gone: read its last lines
+    }
   }
 
   String query() {
@@ -94,6 +102,7 @@ final class StrataProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    drainOutput();
   }
 
   /** SIGTERM: the clean shutdown path (Ctrl-C). Returns the exit code. */
@@ -103,6 +112,7 @@ final class StrataProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
     }
+    drainOutput();
     return process.exitValue();
   }
 
