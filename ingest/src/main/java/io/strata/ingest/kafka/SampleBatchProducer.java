@@ -2,13 +2,15 @@ package io.strata.ingest.kafka;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.avro.MetricMetadata;
 import io.strata.avro.Sample;
 import io.strata.avro.SampleBatch;
 import io.strata.avro.Series;
+import io.strata.ingest.exposition.FamilyMetadata;
 import io.strata.schemas.Topics;
-import io.strata.schemas.model.SeriesKey;
-import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.schemas.registry.SchemaRegistryException;
 import io.strata.schemas.serde.AvroWireSerde;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,16 +31,39 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (never one record per sample). The returned future completes only when Kafka acknowledged every batch
  * (acks=all, idempotent producer); it fails with {@link IngestRejectedException} when the producer's buffer
  * is full or the broker does not answer in time, so the caller answers 503 and the sender retries.
+ *
+ * <p>Also writes metric metadata to {@code metrics.metadata} (see {@link MetadataPublisher}) and raw keyed
+ * records to other topics of the pipeline (the Pushgateway group log), over the same Kafka producer.
+ *
+ * <p>The non-Kafka override key {@value #ENCODER_KEY} selects how batches are encoded: {@code direct}
+ * (default, {@link SampleBatchEncoder}) or {@code avro-specific} (one Avro object per sample through
+ * {@link AvroWireSerde}; same bytes, kept to measure the difference).
  */
 public final class SampleBatchProducer implements AutoCloseable {
+  public static final String ENCODER_KEY = "strata.ingest.encoder";
+
   private final KafkaProducer<byte[], byte[]> producer;
+  private final SchemaRegistry registry;
   private final AvroWireSerde<SampleBatch> serde;
+  private final String topicPrefix;
   private final String topic;
+  private final boolean direct;
+  private final Map<String, Object> clientConfig;
+  private final MetadataPublisher metadata;
+  private final ThreadLocal<SampleBatchEncoder> encoders = ThreadLocal.withInitial(SampleBatchEncoder::new);
+  private final ThreadLocal<PartitionHasher> hashers = ThreadLocal.withInitial(PartitionHasher::new);
   private final Counter batches;
   private final Counter samples;
   private volatile int partitions = -1;
+  private volatile int schemaId = -1;
 
   public SampleBatchProducer(String bootstrap, String registryUrl, String topicPrefix, Map<String, String> overrides, PrometheusRegistry metrics) {
+    Map<String, String> kafkaOverrides = new HashMap<>(overrides);
+    String encoder = kafkaOverrides.remove(ENCODER_KEY);
+    if (encoder != null && !encoder.equals("direct") && !encoder.equals("avro-specific")) {
+      throw new IllegalArgumentException(ENCODER_KEY + " must be direct or avro-specific, got " + encoder);
+    }
+    this.direct = encoder == null || encoder.equals("direct");
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -50,16 +75,37 @@ public final class SampleBatchProducer implements AutoCloseable {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    p.putAll(overrides);
+    p.putAll(kafkaOverrides);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.serde = new AvroWireSerde<>(SchemaRegistries.forUrl(registryUrl), SampleBatch.class);
+    Map<String, Object> client = new HashMap<>(kafkaOverrides);
+    client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    this.clientConfig = Map.copyOf(client);
+    this.registry = SchemaRegistries.forUrl(registryUrl);
+    this.serde = new AvroWireSerde<>(registry, SampleBatch.class);
+    this.topicPrefix = topicPrefix;
     this.topic = topicPrefix + Topics.SAMPLES;
+    this.metadata = new MetadataPublisher(this, new AvroWireSerde<>(registry, MetricMetadata.class), topicPrefix + Topics.METADATA, metrics);
     this.batches = Counter.builder().name("strata_ingest_batches_total").help("SampleBatch records acknowledged by Kafka").register(metrics);
     this.samples = Counter.builder().name("strata_ingest_samples_total").help("Samples acknowledged by Kafka").register(metrics);
   }
 
   public String topic() {
     return topic;
+  }
+
+  /** The prefix of every topic name this producer writes (e.g. {@code t7.} in tests, empty by default). */
+  public String topicPrefix() {
+    return topicPrefix;
+  }
+
+  /** Bootstrap servers plus the Kafka overrides, for admin clients and consumers with the same connection settings. */
+  public Map<String, Object> clientConfig() {
+    return clientConfig;
+  }
+
+  /** Writes metric metadata (TYPE/HELP/UNIT) to {@code metrics.metadata}; see {@link MetadataPublisher}. */
+  public MetadataPublisher metadata() {
+    return metadata;
   }
 
   private int partitions() {
@@ -75,42 +121,58 @@ public final class SampleBatchProducer implements AutoCloseable {
     return n;
   }
 
+  private int schemaId() {
+    int id = schemaId;
+    if (id < 0) {
+      id = registry.register(AvroWireSerde.valueSubject(topic), serde.schema());
+      schemaId = id;
+    }
+    return id;
+  }
+
   /** Sends the series; completes when Kafka acknowledged them all. */
   public CompletableFuture<Void> send(String tenant, String source, List<SeriesSamples> series) {
     int n = partitions();
-    Map<Integer, List<Series>> byPartition = new HashMap<>();
+    // series indexes per partition, on primitive arrays: [partition][k] = index into series
+    int[][] members = new int[n][];
+    int[] counts = new int[n];
+    PartitionHasher hasher = hashers.get();
     long total = 0;
-    for (SeriesSamples s : series) {
+    for (int i = 0; i < series.size(); i++) {
+      SeriesSamples s = series.get(i);
       if (s.count() == 0) {
         continue;
       }
-      int partition = SeriesPartitioner.partition(SeriesKey.encode(tenant, s.labels()), n);
-      List<Sample> list = new ArrayList<>(s.count());
-      for (int i = 0; i < s.count(); i++) {
-        list.add(new Sample(s.timestamps()[i], s.values()[i]));
+      int partition = hasher.partition(tenant, s.labels(), n);
+      int[] m = members[partition];
+      if (m == null) {
+        m = new int[Math.max(16, series.size() / n + 1)];
+        members[partition] = m;
+      } else if (counts[partition] == m.length) {
+        m = java.util.Arrays.copyOf(m, m.length * 2);
+        members[partition] = m;
       }
+      m[counts[partition]++] = i;
       total += s.count();
-      byPartition.computeIfAbsent(partition, k -> new ArrayList<>()).add(new Series(s.labels().toAvro(), list));
     }
-    List<CompletableFuture<Void>> acks = new ArrayList<>(byPartition.size());
+    List<CompletableFuture<Void>> acks = new ArrayList<>();
     try {
-      for (var e : byPartition.entrySet()) {
-        byte[] value = serde.serialize(topic, new SampleBatch(tenant, source, e.getValue()));
-        CompletableFuture<Void> ack = new CompletableFuture<>();
-        producer.send(new ProducerRecord<>(topic, e.getKey(), null, value), (md, ex) -> {
-          if (ex != null) {
-            ack.completeExceptionally(new IngestRejectedException("Kafka did not acknowledge the batch: " + ex.getMessage(), ex));
-          } else {
-            ack.complete(null);
-          }
-        });
-        acks.add(ack);
+      for (int partition = 0; partition < n; partition++) {
+        if (counts[partition] == 0) {
+          continue;
+        }
+        byte[] value = direct
+            ? encodeDirect(tenant, source, series, members[partition], counts[partition])
+            : encodeSpecific(tenant, source, series, members[partition], counts[partition]);
+        acks.add(sendRecord(new ProducerRecord<>(topic, partition, null, value)));
       }
     } catch (TimeoutException e) {
       acks.forEach(a -> a.cancel(false));
       return CompletableFuture.failedFuture(new IngestRejectedException("producer buffer full or Kafka unavailable: " + e.getMessage(), e));
     } catch (KafkaException e) {
       return CompletableFuture.failedFuture(new IngestRejectedException("Kafka refused the batch: " + e.getMessage(), e));
+    } catch (SchemaRegistryException e) {
+      return CompletableFuture.failedFuture(new IngestRejectedException("schema registry unavailable: " + e.getMessage(), e));
     }
     long sent = total;
     int nBatches = acks.size();
@@ -118,6 +180,69 @@ public final class SampleBatchProducer implements AutoCloseable {
       batches.inc(nBatches);
       samples.inc(sent);
     });
+  }
+
+  /** Sends the series and the metadata; completes when Kafka acknowledged all of both. */
+  public CompletableFuture<Void> send(String tenant, String source, List<SeriesSamples> series, List<FamilyMetadata> families) {
+    CompletableFuture<Void> data = send(tenant, source, series);
+    if (families.isEmpty()) {
+      return data;
+    }
+    CompletableFuture<Void> meta;
+    try {
+      meta = metadata.publish(tenant, families);
+    } catch (IngestRejectedException e) {
+      meta = CompletableFuture.failedFuture(e);
+    }
+    return CompletableFuture.allOf(data, meta);
+  }
+
+  private byte[] encodeDirect(String tenant, String source, List<SeriesSamples> series, int[] idx, int count) {
+    SampleBatchEncoder enc = encoders.get();
+    enc.begin(schemaId(), tenant, source, count);
+    for (int k = 0; k < count; k++) {
+      enc.series(series.get(idx[k]));
+    }
+    return enc.finish();
+  }
+
+  private byte[] encodeSpecific(String tenant, String source, List<SeriesSamples> series, int[] idx, int count) {
+    List<Series> list = new ArrayList<>(count);
+    for (int k = 0; k < count; k++) {
+      SeriesSamples s = series.get(idx[k]);
+      List<Sample> samplesOf = new ArrayList<>(s.count());
+      for (int i = 0; i < s.count(); i++) {
+        samplesOf.add(new Sample(s.timestamps()[i], s.values()[i]));
+      }
+      list.add(new Series(s.labels().toAvro(), samplesOf));
+    }
+    return serde.serialize(topic, new SampleBatch(tenant, source, list));
+  }
+
+  /**
+   * Sends one keyed record to a topic of the pipeline; completes when Kafka acknowledged it, or fails with
+   * {@link IngestRejectedException}. A null value is a tombstone.
+   */
+  public CompletableFuture<Void> sendRecord(String recordTopic, byte[] key, byte[] value) {
+    try {
+      return sendRecord(new ProducerRecord<>(recordTopic, key, value));
+    } catch (TimeoutException e) {
+      return CompletableFuture.failedFuture(new IngestRejectedException("producer buffer full or Kafka unavailable: " + e.getMessage(), e));
+    } catch (KafkaException e) {
+      return CompletableFuture.failedFuture(new IngestRejectedException("Kafka refused the record: " + e.getMessage(), e));
+    }
+  }
+
+  private CompletableFuture<Void> sendRecord(ProducerRecord<byte[], byte[]> record) {
+    CompletableFuture<Void> ack = new CompletableFuture<>();
+    producer.send(record, (md, ex) -> {
+      if (ex != null) {
+        ack.completeExceptionally(new IngestRejectedException("Kafka did not acknowledge the record for " + record.topic() + ": " + ex.getMessage(), ex));
+      } else {
+        ack.complete(null);
+      }
+    });
+    return ack;
   }
 
   @Override

@@ -2,48 +2,55 @@ package io.strata.ingest.remotewrite;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.strata.ingest.exposition.FamilyMetadata;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.schemas.model.Labels;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.xerial.snappy.Snappy;
+import java.util.Map;
 
 /**
  * Decodes a Prometheus remote_write 1.0 request: snappy block compression around a
- * {@code prometheus.WriteRequest} protobuf. Fields read: WriteRequest.timeseries (1); TimeSeries.labels (1)
- * and samples (2); Label.name (1), value (2); Sample.value (1, double), timestamp (2, int64 ms). Exemplars,
- * native histograms and metadata are skipped. The whole request is validated before anything is returned,
- * so a bad request writes nothing.
+ * {@code prometheus.WriteRequest} protobuf. Fields read: WriteRequest.timeseries (1) and metadata (3);
+ * TimeSeries.labels (1) and samples (2); Label.name (1), value (2); Sample.value (1, double), timestamp
+ * (2, int64 ms); MetricMetadata.type (1), metric_family_name (2), help (4), unit (5). Exemplars (3) and
+ * native histograms (4) are counted and skipped. The whole request is validated before anything is
+ * returned, so a bad request writes nothing.
  */
 public final class RemoteWriteV1Decoder {
   // protobuf tags: field number << 3 | wire type (0 varint, 1 fixed64, 2 length-delimited)
   private static final int TAG_1_LEN = 1 << 3 | 2;
   private static final int TAG_2_LEN = 2 << 3 | 2;
+  private static final int TAG_3_LEN = 3 << 3 | 2;
+  private static final int TAG_4_LEN = 4 << 3 | 2;
+  private static final int TAG_5_LEN = 5 << 3 | 2;
+  private static final int TAG_1_VARINT = 1 << 3;
   private static final int TAG_1_FIXED64 = 1 << 3 | 1;
   private static final int TAG_2_VARINT = 2 << 3;
 
   private final int maxDecompressedBytes;
+  private final int maxSeries;
 
   public RemoteWriteV1Decoder(int maxDecompressedBytes) {
-    this.maxDecompressedBytes = maxDecompressedBytes;
+    this(maxDecompressedBytes, Integer.MAX_VALUE);
   }
 
+  public RemoteWriteV1Decoder(int maxDecompressedBytes, int maxSeries) {
+    this.maxDecompressedBytes = maxDecompressedBytes;
+    this.maxSeries = maxSeries;
+  }
+
+  /** The float series of the request (what most callers need). */
   public List<SeriesSamples> decode(byte[] snappyBody) {
-    byte[] raw;
-    try {
-      if (!Snappy.isValidCompressedBuffer(snappyBody)) {
-        throw new BadRequestException("snappy", "body is not valid snappy block-compressed data");
-      }
-      int len = Snappy.uncompressedLength(snappyBody);
-      if (len > maxDecompressedBytes) {
-        throw new BadRequestException("too_large", "decompressed body of " + len + " bytes exceeds the limit of " + maxDecompressedBytes);
-      }
-      raw = Snappy.uncompress(snappyBody);
-    } catch (IOException e) {
-      throw new BadRequestException("snappy", "cannot decompress snappy body: " + e.getMessage());
-    }
+    return decodeRequest(snappyBody).series();
+  }
+
+  /** Series, metadata and counts of skipped data. */
+  public WriteRequestData decodeRequest(byte[] snappyBody) {
+    byte[] raw = SnappyBodies.uncompress(snappyBody, maxDecompressedBytes);
     try {
       return parseWriteRequest(CodedInputStream.newInstance(raw));
     } catch (InvalidProtocolBufferException e) {
@@ -53,27 +60,73 @@ public final class RemoteWriteV1Decoder {
     }
   }
 
-  private static List<SeriesSamples> parseWriteRequest(CodedInputStream in) throws IOException {
+  private WriteRequestData parseWriteRequest(CodedInputStream in) throws IOException {
     List<SeriesSamples> out = new ArrayList<>();
+    Map<String, FamilyMetadata> metadata = new LinkedHashMap<>();
+    int[] skipped = new int[2]; // histograms, exemplars
+    long samples = 0;
     while (true) {
       int tag = in.readTag();
       if (tag == 0) {
-        return out;
+        break;
       }
       if (tag == TAG_1_LEN) {
+        if (out.size() == maxSeries) {
+          throw new BadRequestException("too_many_series", "request has more than " + maxSeries + " series (ingest.max_series_per_request)");
+        }
         int limit = in.pushLimit(in.readRawVarint32());
-        out.add(parseTimeSeries(in, out.size()));
+        SeriesSamples s = parseTimeSeries(in, out.size(), skipped);
         in.popLimit(limit);
+        out.add(s);
+        samples += s.count();
+      } else if (tag == TAG_3_LEN) {
+        int limit = in.pushLimit(in.readRawVarint32());
+        FamilyMetadata m = parseMetadata(in, metadata.size());
+        in.popLimit(limit);
+        metadata.put(m.name(), m);
       } else if (!in.skipField(tag)) {
-        return out;
+        break;
       }
     }
+    return new WriteRequestData(out, new ArrayList<>(metadata.values()), samples, skipped[0], skipped[1]);
   }
 
-  private static SeriesSamples parseTimeSeries(CodedInputStream in, int index) throws IOException {
+  private static FamilyMetadata parseMetadata(CodedInputStream in, int index) throws IOException {
+    int type = 0;
+    String name = "";
+    String help = "";
+    String unit = "";
+    while (true) {
+      int t = in.readTag();
+      if (t == 0) {
+        break;
+      }
+      switch (t) {
+        case TAG_1_VARINT -> type = in.readEnum();
+        case TAG_2_LEN -> name = in.readStringRequireUtf8();
+        case TAG_4_LEN -> help = in.readStringRequireUtf8();
+        case TAG_5_LEN -> unit = in.readStringRequireUtf8();
+        default -> {
+          if (!in.skipField(t)) {
+            return new FamilyMetadata(validFamily(name, index), SeriesLabels.type(type), help, unit);
+          }
+        }
+      }
+    }
+    return new FamilyMetadata(validFamily(name, index), SeriesLabels.type(type), help, unit);
+  }
+
+  private static String validFamily(String name, int index) {
+    if (!Labels.isValidMetricName(name)) {
+      throw new BadRequestException("metric_name", "metadata " + index + ": invalid metric family name \"" + name + "\"");
+    }
+    return name;
+  }
+
+  private static SeriesSamples parseTimeSeries(CodedInputStream in, int index, int[] skipped) throws IOException {
     List<String> pairs = new ArrayList<>(16);
-    long[] ts = new long[4];
-    double[] vs = new double[4];
+    long[] ts = new long[1];
+    double[] vs = new double[1];
     int n = 0;
     while (true) {
       int tag = in.readTag();
@@ -125,41 +178,16 @@ public final class RemoteWriteV1Decoder {
         ts[n] = t;
         vs[n] = v;
         n++;
+      } else if (tag == TAG_3_LEN) {
+        skipped[1]++;
+        in.skipField(tag);
+      } else if (tag == TAG_4_LEN) {
+        skipped[0]++;
+        in.skipField(tag);
       } else if (!in.skipField(tag)) {
         break;
       }
     }
-    return new SeriesSamples(validLabels(pairs, index), ts, vs, n);
-  }
-
-  /** Prometheus's checks: a metric name, valid label names, no empty values kept, no duplicates. */
-  static Labels validLabels(List<String> pairs, int index) {
-    List<String> kept = new ArrayList<>(pairs.size());
-    String metric = null;
-    for (int i = 0; i < pairs.size(); i += 2) {
-      String name = pairs.get(i);
-      String value = pairs.get(i + 1);
-      if (!Labels.isValidName(name)) {
-        throw new BadRequestException("label_name", "series " + index + ": invalid label name \"" + name + "\"");
-      }
-      if (name.equals(Labels.METRIC_NAME)) {
-        metric = value;
-      }
-      if (!value.isEmpty()) { // an empty value is the same as an absent label
-        kept.add(name);
-        kept.add(value);
-      }
-    }
-    if (metric == null || metric.isEmpty()) {
-      throw new BadRequestException("metric_name", "series " + index + ": missing metric name (label __name__)");
-    }
-    if (!Labels.isValidMetricName(metric)) {
-      throw new BadRequestException("metric_name", "series " + index + ": invalid metric name \"" + metric + "\"");
-    }
-    try {
-      return Labels.of(kept.toArray(String[]::new));
-    } catch (IllegalArgumentException e) {
-      throw new BadRequestException("label_name", "series " + index + ": " + e.getMessage());
-    }
+    return new SeriesSamples(SeriesLabels.valid(pairs, index), ts, vs, n);
   }
 }

@@ -15,6 +15,11 @@ public final class RemoteWriteV1Encoder {
   private RemoteWriteV1Encoder() {}
 
   public static byte[] encode(List<SeriesSamples> series) {
+    return encode(series, List.of());
+  }
+
+  /** Series plus WriteRequest.metadata (field 3), as Prometheus sends metadata (usually in requests of their own). */
+  public static byte[] encode(List<SeriesSamples> series, List<io.strata.ingest.exposition.FamilyMetadata> metadata) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + series.size() * 128);
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -22,6 +27,16 @@ public final class RemoteWriteV1Encoder {
         out.writeTag(1, 2);
         out.writeUInt32NoTag(timeSeriesSize(s));
         writeTimeSeries(out, s);
+      }
+      for (var m : metadata) {
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        CodedOutputStream mo = CodedOutputStream.newInstance(one);
+        mo.writeEnum(1, RemoteWriteV2Encoder.wireType(m.type()));
+        mo.writeString(2, m.name());
+        mo.writeString(4, m.help());
+        mo.writeString(5, m.unit());
+        mo.flush();
+        out.writeByteArray(3, one.toByteArray());
       }
       out.flush();
       return Snappy.compress(bytes.toByteArray());

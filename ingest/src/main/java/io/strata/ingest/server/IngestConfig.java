@@ -3,16 +3,33 @@ package io.strata.ingest.server;
 import java.time.Duration;
 
 /**
- * Settings of the ingest HTTP server.
+ * Settings of the ingest HTTP server (README "Push receivers" lists them as config keys).
  *
- * @param host address to bind
- * @param port port to bind (0 picks a free one)
- * @param maxBodyBytes largest request body accepted as sent (compressed); larger gets 413
- * @param maxDecompressedBytes largest remote_write body after snappy decompression; larger gets 400
- * @param defaultTenant tenant of requests without an X-Scope-OrgID header
- * @param ackTimeout how long a request waits for Kafka's acknowledgement before answering 503
+ * @param host address to bind ({@code ingest.host})
+ * @param port port to bind, 0 picks a free one ({@code ingest.port})
+ * @param maxBodyBytes largest request body accepted as sent, compressed; larger gets 413 ({@code ingest.max_body_bytes})
+ * @param maxDecompressedBytes largest body after snappy/gzip decompression; larger gets 413 ({@code ingest.max_decompressed_bytes})
+ * @param defaultTenant tenant of requests without an X-Scope-OrgID header ({@code ingest.default_tenant})
+ * @param ackTimeout how long a request waits for Kafka's acknowledgement before answering 503 ({@code ingest.ack_timeout})
+ * @param maxSeriesPerRequest most series one push may carry; more gets 400 ({@code ingest.max_series_per_request})
+ * @param maxInflightBytes sum of the bodies of requests being decoded or waiting for Kafka; a request that
+ *     would pass it gets 503 with Retry-After instead of queueing ({@code ingest.max_inflight_bytes})
+ * @param pushgatewayInterval how often Pushgateway groups are written as samples, like a Pushgateway scraped at
+ *     that interval ({@code ingest.pushgateway.interval})
+ * @param pushgatewayEnabled serve the Pushgateway API and emit its groups ({@code ingest.pushgateway.enabled});
+ *     exactly one ingest instance per topic prefix should have it on (it owns the group log)
  */
-public record IngestConfig(String host, int port, int maxBodyBytes, int maxDecompressedBytes, String defaultTenant, Duration ackTimeout) {
+public record IngestConfig(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int maxDecompressedBytes,
+    String defaultTenant,
+    Duration ackTimeout,
+    int maxSeriesPerRequest,
+    long maxInflightBytes,
+    Duration pushgatewayInterval,
+    boolean pushgatewayEnabled) {
   public static final int DEFAULT_PORT = 9091;
 
   public IngestConfig {
@@ -25,16 +42,56 @@ public record IngestConfig(String host, int port, int maxBodyBytes, int maxDecom
     if (maxDecompressedBytes < maxBodyBytes) {
       throw new IllegalArgumentException("ingest.max_decompressed_bytes must be >= ingest.max_body_bytes, got " + maxDecompressedBytes);
     }
-    if (defaultTenant == null || defaultTenant.isBlank()) {
-      throw new IllegalArgumentException("ingest.default_tenant must not be empty");
+    if (defaultTenant == null || !Tenants.isValid(defaultTenant)) {
+      throw new IllegalArgumentException("ingest.default_tenant must be a valid tenant id, got \"" + defaultTenant + "\"");
     }
-    if (ackTimeout.isNegative() || ackTimeout.isZero()) {
+    if (ackTimeout == null || ackTimeout.isNegative() || ackTimeout.isZero()) {
       throw new IllegalArgumentException("ingest.ack_timeout must be > 0, got " + ackTimeout);
+    }
+    if (maxSeriesPerRequest <= 0) {
+      throw new IllegalArgumentException("ingest.max_series_per_request must be > 0, got " + maxSeriesPerRequest);
+    }
+    if (maxInflightBytes < maxBodyBytes) {
+      throw new IllegalArgumentException("ingest.max_inflight_bytes must be >= ingest.max_body_bytes, got " + maxInflightBytes);
+    }
+    if (pushgatewayInterval == null || pushgatewayInterval.toMillis() < 100) {
+      throw new IllegalArgumentException("ingest.pushgateway.interval must be >= 100ms, got " + pushgatewayInterval);
     }
   }
 
-  /** 10 MiB compressed and 64 MiB decompressed: far above what Prometheus sends per request (~1-2 MiB). */
+  /**
+   * 10 MiB compressed and 64 MiB decompressed per body: far above what Prometheus sends per request
+   * (~1-2 MiB). 100k series per request: 50 times Prometheus's largest batch (2,000 samples). 256 MiB in
+   * flight: with ~10x decode amplification of snappy bodies this keeps ingest within a 1-2 GB heap. 15 s
+   * Pushgateway interval: Prometheus's customary scrape interval.
+   */
   public static IngestConfig defaults(String host, int port) {
-    return new IngestConfig(host, port, 10 << 20, 64 << 20, "default", Duration.ofSeconds(30));
+    return new IngestConfig(host, port, 10 << 20, 64 << 20, "default", Duration.ofSeconds(30), 100_000, 256L << 20,
+        Duration.ofSeconds(15), true);
+  }
+
+  public IngestConfig withMaxBodyBytes(int bytes, int decompressed) {
+    return new IngestConfig(host, port, bytes, decompressed, defaultTenant, ackTimeout, maxSeriesPerRequest,
+        Math.max(maxInflightBytes, bytes), pushgatewayInterval, pushgatewayEnabled);
+  }
+
+  public IngestConfig withMaxSeriesPerRequest(int n) {
+    return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, n, maxInflightBytes,
+        pushgatewayInterval, pushgatewayEnabled);
+  }
+
+  public IngestConfig withMaxInflightBytes(long bytes) {
+    return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, maxSeriesPerRequest, bytes,
+        pushgatewayInterval, pushgatewayEnabled);
+  }
+
+  public IngestConfig withAckTimeout(Duration timeout) {
+    return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, timeout, maxSeriesPerRequest, maxInflightBytes,
+        pushgatewayInterval, pushgatewayEnabled);
+  }
+
+  public IngestConfig withPushgateway(boolean enabled, Duration interval) {
+    return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, maxSeriesPerRequest, maxInflightBytes,
+        interval, enabled);
   }
 }

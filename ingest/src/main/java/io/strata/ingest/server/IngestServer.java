@@ -3,19 +3,13 @@ package io.strata.ingest.server;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.strata.ingest.kafka.IngestRejectedException;
 import io.strata.ingest.kafka.SampleBatchProducer;
-import io.strata.ingest.kafka.SeriesSamples;
-import io.strata.ingest.remotewrite.BadRequestException;
-import io.strata.ingest.remotewrite.RemoteWriteV1Decoder;
+import io.strata.ingest.pushgateway.PushgatewayStore;
+import io.strata.ingest.scrape.ScrapeEngine;
+import io.strata.ingest.scrape.config.ConfigException;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
+import java.nio.file.Path;
+import java.time.Clock;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -27,32 +21,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest HTTP endpoint. A push is answered 2xx only after Kafka acknowledged every batch of it; bad
- * input gets 400 with a message and nothing of it is written; Kafka trouble gets 503 with Retry-After so
- * the sender retries.
+ * The ingest HTTP endpoint: remote_write 1.0/2.0 ({@code /api/v1/write}), OTLP/HTTP ({@code /v1/metrics}),
+ * the Pushgateway API ({@code /metrics/job/...}, {@code /api/v1/metrics}), its own {@code /metrics}, health,
+ * and, when built with a scrape engine, {@code /api/v1/targets} and {@code /-/reload}. A push is answered
+ * 2xx only after Kafka acknowledged every batch of it; bad input gets 400 (413 for size limits) with a
+ * message and nothing of it is written; Kafka trouble gets 503 with Retry-After so the sender retries.
  */
 public final class IngestServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestServer.class);
-  public static final String TENANT_HEADER = "X-Scope-OrgID";
+  public static final String TENANT_HEADER = Tenants.HEADER;
 
   private final IngestConfig cfg;
-  private final SampleBatchProducer producer;
   private final PrometheusRegistry metrics;
-  private final RemoteWriteV1Decoder remoteWrite;
   private final Counter requests;
-  private final Counter rejected;
+  private final PushPipeline pipeline;
+  private final RemoteWriteHandler remoteWrite;
+  private final OtlpHandler otlp;
+  private final PushgatewayStore pushgateway;
+  private final PushgatewayHandler pushgatewayHandler;
+  private final ScrapeEngine scrapeEngine;
+  private final Path scrapeConfigFile;
   private final Server server;
   private final ServerConnector connector;
 
   public IngestServer(IngestConfig cfg, SampleBatchProducer producer, PrometheusRegistry metrics) {
+    this(cfg, producer, metrics, null, null);
+  }
+
+  /**
+   * With a scrape engine: {@code GET /api/v1/targets} lists its targets, and {@code POST|PUT /-/reload}
+   * reloads {@code scrapeConfigFile} into it (null: reload answers 404).
+   */
+  public IngestServer(IngestConfig cfg, SampleBatchProducer producer, PrometheusRegistry metrics, ScrapeEngine scrapeEngine, Path scrapeConfigFile) {
     this.cfg = cfg;
-    this.producer = producer;
     this.metrics = metrics;
-    this.remoteWrite = new RemoteWriteV1Decoder(cfg.maxDecompressedBytes());
+    this.scrapeEngine = scrapeEngine;
+    this.scrapeConfigFile = scrapeConfigFile;
     this.requests = Counter.builder().name("strata_ingest_requests_total").help("HTTP requests by handler and status code")
         .labelNames("handler", "code").register(metrics);
-    this.rejected = Counter.builder().name("strata_ingest_rejected_requests_total").help("Push requests rejected, by reason")
-        .labelNames("handler", "reason").register(metrics);
+    this.pipeline = new PushPipeline(cfg, producer, metrics);
+    this.remoteWrite = new RemoteWriteHandler(pipeline, cfg);
+    this.otlp = new OtlpHandler(pipeline);
+    this.pushgateway = cfg.pushgatewayEnabled()
+        ? new PushgatewayStore(producer, cfg.pushgatewayInterval(), cfg.ackTimeout(), metrics, Clock.systemUTC())
+        : null;
+    this.pushgatewayHandler = pushgateway == null ? null : new PushgatewayHandler(pipeline, pushgateway);
     QueuedThreadPool pool = new QueuedThreadPool(64, 4);
     pool.setName("ingest-http");
     pool.setDaemon(true);
@@ -64,10 +77,17 @@ public final class IngestServer implements AutoCloseable {
     server.setHandler(new Routes());
   }
 
+  /** Restores the Pushgateway groups from Kafka (when enabled), then listens. */
   public IngestServer start() {
+    if (pushgateway != null) {
+      pushgateway.start();
+    }
     try {
       server.start();
     } catch (Exception e) {
+      if (pushgateway != null) {
+        pushgateway.close();
+      }
       throw new IllegalStateException("cannot start ingest server on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
     }
     log.info("ingest listening on http://{}:{}", cfg.host(), port());
@@ -78,6 +98,11 @@ public final class IngestServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** The Pushgateway state, or null when disabled. */
+  public PushgatewayStore pushgateway() {
+    return pushgateway;
+  }
+
   @Override
   public void close() {
     try {
@@ -85,107 +110,82 @@ public final class IngestServer implements AutoCloseable {
     } catch (Exception e) {
       log.warn("ingest server stop: {}", e.toString());
     }
+    if (pushgateway != null) {
+      pushgateway.close();
+    }
   }
 
   private final class Routes extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       String path = Request.getPathInContext(request);
-      String method = request.getMethod();
       switch (path) {
-        case "/api/v1/write" -> {
-          if (!method.equals("POST")) {
-            reply(response, callback, "remote_write", 405, "method " + method + " not allowed; use POST\n");
+        case "/api/v1/write" -> remoteWrite.handle(exchange(request, response, callback, "remote_write"));
+        case "/v1/metrics", "/api/v1/otlp/v1/metrics" -> otlp.handle(exchange(request, response, callback, "otlp"));
+        case "/metrics" -> ownMetrics(exchange(request, response, callback, "metrics"));
+        case "/api/v1/metrics" -> {
+          Exchange ex = exchange(request, response, callback, "pushgateway");
+          if (pushgatewayHandler == null) {
+            ex.replyText(404, "the Pushgateway API is disabled (ingest.pushgateway.enabled)\n");
           } else {
-            remoteWrite(request, response, callback);
+            pushgatewayHandler.list(ex);
           }
         }
-        case "/metrics" -> {
-          ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-          try {
-            PrometheusTextFormatWriter.create().write(out, metrics.scrape());
-          } catch (java.io.IOException e) {
-            throw new IllegalStateException("BUG: writing metrics to memory failed", e);
+        case "/api/v1/targets" -> targets(exchange(request, response, callback, "targets"));
+        case "/-/reload" -> reload(exchange(request, response, callback, "reload"));
+        case "/-/healthy", "/-/ready" -> exchange(request, response, callback, "health").replyText(200, "OK\n");
+        default -> {
+          String raw = request.getHttpURI().getPath();
+          if (pushgatewayHandler != null && raw != null && raw.startsWith("/metrics/")) {
+            pushgatewayHandler.handle(exchange(request, response, callback, "pushgateway"), raw.substring("/metrics/".length()));
+          } else {
+            exchange(request, response, callback, "other").replyText(404, "404 page not found\n");
           }
-          response.setStatus(200);
-          response.getHeaders().put(HttpHeader.CONTENT_TYPE, PrometheusTextFormatWriter.CONTENT_TYPE);
-          response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
         }
-        case "/-/healthy", "/-/ready" -> reply(response, callback, "health", 200, "OK\n");
-        default -> reply(response, callback, "other", 404, "404 page not found\n");
       }
       return true;
     }
   }
 
-  private void remoteWrite(Request request, Response response, Callback callback) {
-    String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
-    if (contentType != null && contentType.contains("io.prometheus.write.v2.Request")) {
-      rejected.labelValues("remote_write", "content_type").inc();
-      reply(response, callback, "remote_write", 415, "remote write 2.0 (" + contentType + ") is not supported yet; send 1.0\n");
-      return;
-    }
-    if (contentType != null && !contentType.startsWith("application/x-protobuf")) {
-      rejected.labelValues("remote_write", "content_type").inc();
-      reply(response, callback, "remote_write", 415, "unsupported Content-Type " + contentType + "; remote_write needs application/x-protobuf\n");
-      return;
-    }
-    if (request.getLength() > cfg.maxBodyBytes()) {
-      rejected.labelValues("remote_write", "too_large").inc();
-      reply(response, callback, "remote_write", 413, "body of " + request.getLength() + " bytes exceeds the limit of " + cfg.maxBodyBytes() + "\n");
-      return;
-    }
-    String tenant = tenant(request);
-    Content.Source.asByteArrayAsync(request, cfg.maxBodyBytes()).whenComplete((body, readError) -> {
-      if (readError != null) {
-        rejected.labelValues("remote_write", "read").inc();
-        reply(response, callback, "remote_write", 400, "cannot read body: " + readError.getMessage() + "\n");
-        return;
-      }
-      List<SeriesSamples> series;
-      try {
-        series = remoteWrite.decode(body);
-      } catch (BadRequestException e) {
-        rejected.labelValues("remote_write", e.reason()).inc();
-        reply(response, callback, "remote_write", 400, e.getMessage() + "\n");
-        return;
-      }
-      acknowledge(tenant, "remote_write", series, response, callback);
-    });
+  private Exchange exchange(Request request, Response response, Callback callback, String handler) {
+    return new Exchange(request, response, callback, handler, requests);
   }
 
-  private void acknowledge(String tenant, String source, List<SeriesSamples> series, Response response, Callback callback) {
+  private void ownMetrics(Exchange ex) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try {
-      producer.send(tenant, source, series).orTimeout(cfg.ackTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((ok, err) -> {
-        if (err == null) {
-          reply(response, callback, source, 204, null);
-        } else {
-          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-          rejected.labelValues(source, "kafka_unavailable").inc();
-          response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-          reply(response, callback, source, 503, "not acknowledged by Kafka, retry: " + cause.getMessage() + "\n");
-        }
-      });
-    } catch (IngestRejectedException e) {
-      rejected.labelValues(source, "kafka_unavailable").inc();
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-      reply(response, callback, source, 503, e.getMessage() + "\n");
+      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("BUG: writing metrics to memory failed", e);
     }
+    ex.reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
   }
 
-  private String tenant(Request request) {
-    String t = request.getHeaders().get(TENANT_HEADER);
-    return t == null || t.isBlank() ? cfg.defaultTenant() : t.trim();
-  }
-
-  private void reply(Response response, Callback callback, String handler, int status, String body) {
-    requests.labelValues(handler, Integer.toString(status)).inc();
-    response.setStatus(status);
-    if (body == null) {
-      callback.succeeded();
+  private void targets(Exchange ex) {
+    if (scrapeEngine == null) {
+      ex.replyText(404, "no scrape engine runs in this ingest\n");
       return;
     }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    ex.reply(200, "application/json", TargetsJson.render(scrapeEngine.targets()));
+  }
+
+  private void reload(Exchange ex) {
+    String method = ex.request.getMethod();
+    if (!method.equals("POST") && !method.equals("PUT")) {
+      ex.replyText(405, "Only POST or PUT requests allowed\n");
+      return;
+    }
+    if (scrapeEngine == null || scrapeConfigFile == null) {
+      ex.replyText(404, "no scrape config file to reload\n");
+      return;
+    }
+    try {
+      scrapeEngine.reload(scrapeConfigFile);
+      ex.replyText(200, null);
+    } catch (ConfigException e) {
+      ex.replyText(500, "failed to reload config: " + e.getMessage() + "\n");
+    } catch (RuntimeException e) {
+      ex.replyText(500, "failed to reload config: " + e + "\n");
+    }
   }
 }

@@ -1,0 +1,116 @@
+package io.strata.ingest.kafka;
+
+import io.strata.schemas.model.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes a {@code SampleBatch} record in the Confluent wire format (magic 0, 4-byte big-endian schema id,
+ * Avro binary) straight from {@link SeriesSamples}, without building one Avro {@code Sample} object per
+ * sample. The bytes are the ones {@code AvroWireSerde} writes for the same batch (a test compares them):
+ * strings are a zig-zag varint byte length plus UTF-8, longs zig-zag varints, doubles 8 bytes little-endian,
+ * a non-empty array one block (count, items) closed by a 0 count, an empty array a single 0.
+ *
+ * <p>Avro's {@code BinaryEncoder.writeString} allocates a byte[] per string; here ASCII strings (label
+ * names and almost all values) are copied char by char into the reused buffer. Not thread-safe: one
+ * encoder per thread (the producer keeps one per thread).
+ */
+public final class SampleBatchEncoder {
+  private byte[] buf = new byte[64 * 1024];
+  private int pos;
+
+  /** Starts a record: header, tenant, source and the series array's block count. */
+  public void begin(int schemaId, String tenant, String source, int seriesCount) {
+    pos = 0;
+    ensure(5);
+    buf[pos++] = 0;
+    buf[pos++] = (byte) (schemaId >>> 24);
+    buf[pos++] = (byte) (schemaId >>> 16);
+    buf[pos++] = (byte) (schemaId >>> 8);
+    buf[pos++] = (byte) schemaId;
+    writeString(tenant);
+    writeString(source);
+    if (seriesCount > 0) {
+      writeLong(seriesCount);
+    }
+  }
+
+  /** One series with its first {@code s.count()} samples. */
+  public void series(SeriesSamples s) {
+    Labels labels = s.labels();
+    int n = labels.size();
+    if (n > 0) {
+      writeLong(n);
+      for (int i = 0; i < n; i++) {
+        writeString(labels.name(i));
+        writeString(labels.value(i));
+      }
+    }
+    writeLong(0);
+    int count = s.count();
+    long[] ts = s.timestamps();
+    double[] vs = s.values();
+    if (count > 0) {
+      writeLong(count);
+      ensure(count * 18); // at most 10 bytes of varint timestamp + 8 bytes of double per sample
+      for (int i = 0; i < count; i++) {
+        writeLongUnchecked(ts[i]);
+        long bits = Double.doubleToRawLongBits(vs[i]); // raw bits: the stale marker NaN stays bit-exact
+        for (int b = 0; b < 8; b++) {
+          buf[pos++] = (byte) (bits >>> (8 * b));
+        }
+      }
+    }
+    writeLong(0);
+  }
+
+  /** Closes the series array and returns a copy of the record's bytes. */
+  public byte[] finish() {
+    writeLong(0); // closes the block begun in begin(), or is the whole (empty) array when seriesCount is 0
+    return Arrays.copyOf(buf, pos);
+  }
+
+  private void ensure(int more) {
+    if (pos + more > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+    }
+  }
+
+  private void writeLong(long v) {
+    ensure(10);
+    writeLongUnchecked(v);
+  }
+
+  private void writeLongUnchecked(long v) {
+    long n = (v << 1) ^ (v >> 63); // zig-zag
+    while ((n & ~0x7FL) != 0) {
+      buf[pos++] = (byte) ((n & 0x7F) | 0x80);
+      n >>>= 7;
+    }
+    buf[pos++] = (byte) n;
+  }
+
+  private void writeString(String s) {
+    int len = s.length();
+    boolean ascii = true;
+    for (int i = 0; i < len; i++) {
+      if (s.charAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      writeLong(len);
+      ensure(len);
+      for (int i = 0; i < len; i++) {
+        buf[pos++] = (byte) s.charAt(i);
+      }
+    } else {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      writeLong(b.length);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, pos, b.length);
+      pos += b.length;
+    }
+  }
+}
