@@ -15,6 +15,7 @@ import io.strata.streams.rollup.RollupProcessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -121,6 +122,11 @@ public final class RollupTopology {
     p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
     // Rollup batches repeat label names and values: lz4 shrinks them at little CPU cost.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // After a crash the dead instance keeps its partitions until its session expires; rollups of those
+    // partitions stall that long and a new instance's close() waits for the rebalance. 10 s instead of
+    // the consumer default of 45 s (heartbeats every 3 s keep a live instance well inside it).
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
     return p;
   }
 }
