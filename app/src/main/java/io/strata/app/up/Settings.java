@@ -21,6 +21,7 @@ public record Settings(
     int partitions,
     String topicPrefix,
     List<Path> ruleFiles,
+    Path scrapeConfig,
     List<String> resolutions,
     Duration grace,
     Duration sinkCommitInterval,
@@ -58,7 +59,8 @@ public record Settings(
 
   /** Merges defaults, the config file and flags (a null flag means "not given"). */
   public static Settings resolve(StrataConfig file, Path dataDirFlag, String hostFlag, Integer queryPort, Integer ingestPort, Integer kafkaPort,
-      Integer kafkaControllerPort, Integer registryPort, Integer connectPort, List<Path> ruleFilesFlag, Path registryHome, Path configDir) {
+      Integer kafkaControllerPort, Integer registryPort, Integer connectPort, List<Path> ruleFilesFlag, Path scrapeConfigFlag,
+      Path registryHome, Path configDir) {
     StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
     StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null, null) : file.rollups();
@@ -78,6 +80,7 @@ public record Settings(
         first(null, kafka.partitions(), 4),
         first(null, kafka.topicPrefix(), ""),
         rules,
+        scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig()),
         first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
         Duration.ofMillis(duration("rollups.grace", first(null, rollups.grace(), "30s"))),
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),

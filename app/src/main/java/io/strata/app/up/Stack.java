@@ -132,7 +132,11 @@ public final class Stack implements AutoCloseable {
       step("ingest");
       SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, s.topicPrefix(), Map.of(), ingestMetrics);
       started.push(producer);
-      IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics).start();
+      ScrapeEngine scrape = new ScrapeEngine(ScrapeEngineSettings.defaults(), new ScrapeToKafka(producer, Duration.ofSeconds(30)), ingestMetrics);
+      started.push(scrape);
+      // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
+      Path scrapeFile = scrapeConfigFile();
+      IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics, scrape, scrapeFile).start();
       started.push(ingest);
       ingestPort = ingest.port();
 
@@ -143,13 +147,18 @@ public final class Stack implements AutoCloseable {
       started.push(query);
       queryPort = query.port();
 
-      startSelfScrape(producer, ingestMetrics);
+      step("scraping (" + scrapeFile + ")");
+      try {
+        scrape.reload(scrapeFile);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException("scrape config " + scrapeFile + ": " + e.getMessage(), e);
+      }
 
       ready.set(true);
       printUrls((System.nanoTime() - t0) / 1_000_000);
       return this;
-    } catch (RuntimeException e) {
-      close();
+    } catch (RuntimeException | Error e) {
+      close(); // nothing half-started stays running, the registry child process included
       throw e;
     }
   }
@@ -193,19 +202,27 @@ public final class Stack implements AutoCloseable {
     return target;
   }
 
-  /** Scrapes the stack's own /metrics endpoints, so a fresh start has data to query. */
-  private void startSelfScrape(SampleBatchProducer producer, PrometheusRegistry metrics) {
-    step("self-scrape");
-    ScrapeEngine engine = new ScrapeEngine(ScrapeEngineSettings.defaults(), new ScrapeToKafka(producer, Duration.ofSeconds(30)), metrics);
-    started.push(engine);
-    String yaml = "global:\n  scrape_interval: 15s\nscrape_configs:\n"
-        + "  - job_name: strata\n    static_configs:\n"
-        + "      - targets: ['" + s.host() + ":" + queryPort + "', '" + s.host() + ":" + ingestPort + "']\n";
-    try {
-      engine.reload(yaml);
-    } catch (ConfigException e) {
-      throw new IllegalStateException("BUG: the built-in self-scrape config is invalid: " + e.getMessage(), e);
+  /**
+   * The prometheus.yml the scrape engine reads: the one given with --scrape-config, else one written into
+   * the data directory that scrapes the stack's own /metrics endpoints, so a fresh start has data to query.
+   */
+  private Path scrapeConfigFile() {
+    if (s.scrapeConfig() != null) {
+      return s.scrapeConfig();
     }
+    Path file = dir("scrape").resolve("prometheus.yml");
+    String yaml = "# written by `strata up` at every start: the stack scrapes its own /metrics.\n"
+        + "# Give your own file with --scrape-config (or scrape_config in the config file).\n"
+        + "global:\n  scrape_interval: 15s\nscrape_configs:\n"
+        + "  - job_name: strata\n    static_configs:\n"
+        + "      - targets: ['" + s.host() + ":" + s.queryPort() + "', '" + s.host() + ":" + s.ingestPort() + "']\n";
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.nio.file.Files.writeString(file, yaml);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
+    }
+    return file;
   }
 
   private Map<String, String> tsdbSinkConfig(Path tsdb) {
@@ -238,7 +255,10 @@ public final class Stack implements AutoCloseable {
     out.println();
     out.println("Strata is up (" + millis + " ms). Data in " + s.dataDir());
     out.println("  query API          http://" + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL http://" + h + ":" + queryPort + ")");
-    out.println("  ingest             http://" + h + ":" + ingestPort + "/api/v1/write   (remote_write)");
+    out.println("  ingest             http://" + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
+    out.println("  Pushgateway API    http://" + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");
+    out.println("  OTLP/HTTP          http://" + h + ":" + ingestPort + "/v1/metrics");
+    out.println("  scrape targets     http://" + h + ":" + ingestPort + "/api/v1/targets   (POST /-/reload re-reads the scrape config)");
     out.println("  Kafka              " + kafkaBootstrap);
     out.println("  schema registry    " + registryUrl);
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");

@@ -20,6 +20,7 @@ public record StrataConfig(
     @JsonProperty("ports") PortsConfig ports,
     @JsonProperty("kafka") KafkaConfig kafka,
     @JsonProperty("rule_files") List<String> ruleFiles,
+    @JsonProperty("scrape_config") String scrapeConfig,
     @JsonProperty("rollups") RollupsConfig rollups,
     @JsonProperty("sink") SinkConfig sink) {
 
@@ -37,7 +38,7 @@ public record StrataConfig(
 
   public record SinkConfig(@JsonProperty("commit_interval") String commitInterval) {}
 
-  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null);
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null);
 
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

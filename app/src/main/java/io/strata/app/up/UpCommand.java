@@ -43,6 +43,10 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--rule-file", paramLabel = "FILE", description = "Prometheus rule file for the Flink rule job (repeatable)")
   List<Path> ruleFiles;
 
+  @Option(names = "--scrape-config", paramLabel = "FILE",
+      description = "prometheus.yml with the scrape jobs (default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port re-reads it")
+  Path scrapeConfig;
+
   @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")
   Path registryHome;
 
@@ -54,7 +58,7 @@ public final class UpCommand implements Callable<Integer> {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
       settings = Settings.resolve(file, dataDir, host, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort,
-          connectPort, ruleFiles, registryHome, configDir);
+          connectPort, ruleFiles, scrapeConfig, registryHome, configDir);
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
       stack = new Stack(settings, System.out);

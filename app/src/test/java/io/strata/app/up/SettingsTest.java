@@ -16,7 +16,7 @@ class SettingsTest {
   Path dir;
 
   private Settings resolve(StrataConfig file, Path dataDir, Integer queryPort) {
-    return Settings.resolve(file, dataDir, null, queryPort, null, null, null, null, null, null, null, dir);
+    return Settings.resolve(file, dataDir, null, queryPort, null, null, null, null, null, null, null, null, dir);
   }
 
   @Test
