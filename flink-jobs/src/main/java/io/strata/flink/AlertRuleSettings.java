@@ -138,10 +138,10 @@ public record AlertRuleSettings(
   public Map<String, String> toMap() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(PARALLELISM, Integer.toString(parallelism));
-    m.put(CHECKPOINT_INTERVAL, io.strata.promql.Durations.format(checkpointInterval.toMillis()));
-    m.put(MAX_OUT_OF_ORDERNESS, io.strata.promql.Durations.format(maxOutOfOrderness.toMillis()));
-    m.put(IDLE_TIMEOUT, io.strata.promql.Durations.format(idleTimeout.toMillis()));
-    m.put(LOOKBACK_DELTA, io.strata.promql.Durations.format(lookbackDelta.toMillis()));
+    m.put(CHECKPOINT_INTERVAL, io.strata.schemas.prom.PromDuration.format(checkpointInterval.toMillis()));
+    m.put(MAX_OUT_OF_ORDERNESS, io.strata.schemas.prom.PromDuration.format(maxOutOfOrderness.toMillis()));
+    m.put(IDLE_TIMEOUT, io.strata.schemas.prom.PromDuration.format(idleTimeout.toMillis()));
+    m.put(LOOKBACK_DELTA, io.strata.schemas.prom.PromDuration.format(lookbackDelta.toMillis()));
     m.put(EXTERNAL_URL, externalUrl);
     m.put(CONSUMER_GROUP, consumerGroup);
     m.put(START_FROM, startFrom.name().toLowerCase(Locale.ROOT));
@@ -226,7 +226,7 @@ public record AlertRuleSettings(
       return def;
     }
     try {
-      return Duration.ofMillis(io.strata.promql.Durations.parse(v.trim()));
+      return io.strata.schemas.prom.PromDuration.parse(v.trim());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package io.strata.app.up;
 
-import io.strata.promql.Durations;
+import io.strata.schemas.prom.PromDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +89,7 @@ public record Settings(
 
   private static long duration(String key, String value) {
     try {
-      return Durations.parse(value);
+      return PromDuration.parseMillis(value);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(key + ": \"" + value + "\" is not a duration like 30s or 1m");
     }

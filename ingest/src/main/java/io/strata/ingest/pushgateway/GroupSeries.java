@@ -1,5 +1,7 @@
 package io.strata.ingest.pushgateway;
 
+import io.strata.schemas.prom.GoFloat;
+
 import io.strata.ingest.exposition.MetricType;
 import io.strata.schemas.model.Labels;
 import java.util.List;
@@ -27,7 +29,7 @@ public final class GroupSeries {
         Labels base = m.labels();
         if (f.type() == MetricType.SUMMARY) {
           for (int i = 0; i < m.quantiles().length; i++) {
-            sink.series(series(f.name(), base, "quantile", GoFloats.format(m.quantiles()[i])), m.quantileValues()[i]);
+            sink.series(series(f.name(), base, "quantile", GoFloat.format(m.quantiles()[i])), m.quantileValues()[i]);
           }
           sink.series(series(f.name() + "_sum", base, null, null), m.sum());
           sink.series(series(f.name() + "_count", base, null, null), m.count());
@@ -35,7 +37,7 @@ public final class GroupSeries {
           boolean inf = false;
           for (int i = 0; i < m.upperBounds().length; i++) {
             inf |= m.upperBounds()[i] == Double.POSITIVE_INFINITY;
-            sink.series(series(f.name() + "_bucket", base, "le", GoFloats.format(m.upperBounds()[i])), m.bucketCounts()[i]);
+            sink.series(series(f.name() + "_bucket", base, "le", GoFloat.format(m.upperBounds()[i])), m.bucketCounts()[i]);
           }
           if (!inf) {
             sink.series(series(f.name() + "_bucket", base, "le", "+Inf"), m.count());

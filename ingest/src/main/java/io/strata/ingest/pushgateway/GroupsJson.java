@@ -1,5 +1,7 @@
 package io.strata.ingest.pushgateway;
 
+import io.strata.schemas.prom.GoFloat;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,19 +44,19 @@ public final class GroupsJson {
           if (f.type() == MetricType.SUMMARY) {
             ObjectNode q = mo.putObject("quantiles");
             for (int i = 0; i < m.quantiles().length; i++) {
-              q.put(GoFloats.format(m.quantiles()[i]), GoFloats.format(m.quantileValues()[i]));
+              q.put(GoFloat.format(m.quantiles()[i]), GoFloat.format(m.quantileValues()[i]));
             }
-            mo.put("count", GoFloats.format(m.count()));
-            mo.put("sum", GoFloats.format(m.sum()));
+            mo.put("count", GoFloat.format(m.count()));
+            mo.put("sum", GoFloat.format(m.sum()));
           } else if (f.isHistogram()) {
             ObjectNode b = mo.putObject("buckets");
             for (int i = 0; i < m.upperBounds().length; i++) {
-              b.put(GoFloats.format(m.upperBounds()[i]), GoFloats.format(m.bucketCounts()[i]));
+              b.put(GoFloat.format(m.upperBounds()[i]), GoFloat.format(m.bucketCounts()[i]));
             }
-            mo.put("count", GoFloats.format(m.count()));
-            mo.put("sum", GoFloats.format(m.sum()));
+            mo.put("count", GoFloat.format(m.count()));
+            mo.put("sum", GoFloat.format(m.sum()));
           } else {
-            mo.put("value", GoFloats.format(m.value()));
+            mo.put("value", GoFloat.format(m.value()));
           }
         }
       }
@@ -77,7 +79,7 @@ public final class GroupsJson {
     fam.put("help", help);
     ObjectNode m = fam.putArray("metrics").addObject();
     labels(m.putObject("labels"), GroupConsistency.groupLabels(g.key()));
-    m.put("value", GoFloats.format(valueMs / 1000.0));
+    m.put("value", GoFloat.format(valueMs / 1000.0));
   }
 
   private static void labels(ObjectNode o, Labels l) {

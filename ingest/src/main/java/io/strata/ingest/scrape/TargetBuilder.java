@@ -1,8 +1,9 @@
 package io.strata.ingest.scrape;
 
+import io.strata.schemas.prom.PromDuration;
+
 import io.strata.ingest.relabel.LabelSetBuilder;
 import io.strata.ingest.relabel.Relabeler;
-import io.strata.ingest.scrape.config.PromDurations;
 import io.strata.ingest.scrape.config.ScrapeConfig;
 import io.strata.ingest.scrape.config.StaticConfig;
 import io.strata.schemas.model.Labels;
@@ -44,8 +45,8 @@ public final class TargetBuilder {
       lb.set(e.getKey(), e.getValue());
     }
     setIfAbsent(lb, "job", cfg.jobName());
-    setIfAbsent(lb, SCRAPE_INTERVAL, PromDurations.format(cfg.scrapeInterval()));
-    setIfAbsent(lb, SCRAPE_TIMEOUT, PromDurations.format(cfg.scrapeTimeout()));
+    setIfAbsent(lb, SCRAPE_INTERVAL, PromDuration.format(cfg.scrapeInterval()));
+    setIfAbsent(lb, SCRAPE_TIMEOUT, PromDuration.format(cfg.scrapeTimeout()));
     setIfAbsent(lb, METRICS_PATH, cfg.metricsPath());
     setIfAbsent(lb, SCHEME, cfg.scheme());
     for (var p : cfg.params().entrySet()) {
@@ -72,7 +73,7 @@ public final class TargetBuilder {
     }
     if (timeout.compareTo(interval) > 0) {
       throw new IllegalArgumentException("scrape timeout cannot be greater than scrape interval (\""
-          + PromDurations.format(timeout) + "\" > \"" + PromDurations.format(interval) + "\")");
+          + PromDuration.format(timeout) + "\" > \"" + PromDuration.format(interval) + "\")");
     }
     for (String name : lb.names()) {
       if (name.startsWith(META_PREFIX)) {
@@ -141,7 +142,7 @@ public final class TargetBuilder {
 
   private static Duration duration(String s, String what) {
     try {
-      return PromDurations.parse(s);
+      return PromDuration.parse(s);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("error parsing " + what + ": " + e.getMessage());
     }

@@ -1,5 +1,7 @@
 package io.strata.ingest.server;
 
+import io.strata.schemas.prom.PromDuration;
+
 import io.strata.ingest.pushgateway.GroupingKey;
 import io.strata.ingest.pushgateway.GroupsJson;
 import io.strata.ingest.pushgateway.ProtobufPushParser;
@@ -7,7 +9,6 @@ import io.strata.ingest.pushgateway.PushedFamily;
 import io.strata.ingest.pushgateway.PushgatewayStore;
 import io.strata.ingest.pushgateway.TextPushParser;
 import io.strata.ingest.remotewrite.BadRequestException;
-import io.strata.ingest.scrape.config.PromDurations;
 import java.time.Duration;
 import java.util.Locale;
 import org.eclipse.jetty.util.Fields;
@@ -115,7 +116,7 @@ final class PushgatewayHandler {
       return null;
     }
     try {
-      Duration d = PromDurations.parse(v.trim());
+      Duration d = PromDuration.parse(v.trim());
       return d.toMillis();
     } catch (IllegalArgumentException e) {
       throw new BadRequestException("ttl", "invalid TTL: " + e.getMessage() + " (use a Prometheus duration such as 10m, or 0 to remove it)");

@@ -1,5 +1,7 @@
 package io.strata.ingest.pushgateway;
 
+import io.strata.schemas.prom.GoFloat;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -60,15 +62,15 @@ class PushgatewayModelTest {
 
   @Test
   void goFloatFormattingMatchesThePushgatewaysExposition() {
-    assertEquals("1", GoFloats.format(1.0));
-    assertEquals("0.5", GoFloats.format(0.5));
-    assertEquals("1e+06", GoFloats.format(1_000_000));
-    assertEquals("100000", GoFloats.format(100_000));
-    assertEquals("0.0001", GoFloats.format(0.0001));
-    assertEquals("1e-05", GoFloats.format(0.00001));
-    assertEquals("1.7953162804200213e+09", GoFloats.format(1.7953162804200213e9));
-    assertEquals("+Inf", GoFloats.format(Double.POSITIVE_INFINITY));
-    assertEquals("-2.5", GoFloats.format(-2.5));
+    assertEquals("1", GoFloat.format(1.0));
+    assertEquals("0.5", GoFloat.format(0.5));
+    assertEquals("1e+06", GoFloat.format(1_000_000));
+    assertEquals("100000", GoFloat.format(100_000));
+    assertEquals("0.0001", GoFloat.format(0.0001));
+    assertEquals("1e-05", GoFloat.format(0.00001));
+    assertEquals("1.7953162804200213e+09", GoFloat.format(1.7953162804200213e9));
+    assertEquals("+Inf", GoFloat.format(Double.POSITIVE_INFINITY));
+    assertEquals("-2.5", GoFloat.format(-2.5));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.strata.streams.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import io.strata.schemas.Topics;
 import java.time.Duration;
 

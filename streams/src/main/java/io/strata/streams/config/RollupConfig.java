@@ -1,5 +1,7 @@
 package io.strata.streams.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

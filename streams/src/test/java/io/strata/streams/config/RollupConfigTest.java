@@ -62,7 +62,7 @@ class RollupConfigTest {
   @Test
   void aMalformedDurationNamesTheKeyAndTheValue() {
     var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.fromMap(Map.of(RollupConfig.GRACE, "30 seconds")));
-    assertEquals("streams.grace: '30 seconds' is not a Prometheus duration (e.g. 30s, 5m, 1h30m)", e.getMessage());
+    assertEquals("streams.grace: not a valid duration string: \"30 seconds\"", e.getMessage());
   }
 
   @Test
@@ -102,7 +102,7 @@ class RollupConfigTest {
   void theServiceShortFormRejectsABadResolutionByKey() {
     var e = assertThrows(IllegalArgumentException.class,
         () -> RollupConfig.of("k:9092", "mock://x", "app", Path.of("s"), "", List.of("1m", "fast"), Duration.ofSeconds(30)));
-    assertTrue(e.getMessage().startsWith("streams.resolutions: 'fast'"), e.getMessage());
+    assertEquals("streams.resolutions: not a valid duration string: \"fast\"", e.getMessage());
   }
 
   @Test

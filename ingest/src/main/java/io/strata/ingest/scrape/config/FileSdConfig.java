@@ -1,5 +1,7 @@
 package io.strata.ingest.scrape.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Duration;
@@ -11,7 +13,7 @@ public record FileSdConfig(List<String> files, Duration refreshInterval) {
 
   @JsonCreator
   static FileSdConfig fromYaml(@JsonProperty("files") List<String> files, @JsonProperty("refresh_interval") String refresh) {
-    return new FileSdConfig(files, refresh == null ? null : PromDurations.parse(refresh));
+    return new FileSdConfig(files, refresh == null ? null : PromDuration.parse(refresh));
   }
 
   public FileSdConfig {
@@ -28,7 +30,7 @@ public record FileSdConfig(List<String> files, Duration refreshInterval) {
       }
     }
     if (refreshInterval.isZero() || refreshInterval.isNegative()) {
-      throw new IllegalArgumentException("file_sd refresh_interval must be positive, got " + PromDurations.format(refreshInterval));
+      throw new IllegalArgumentException("file_sd refresh_interval must be positive, got " + PromDuration.format(refreshInterval));
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.strata.ingest.scrape.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.strata.schemas.model.Labels;
@@ -25,7 +27,7 @@ public record GlobalConfig(Duration scrapeInterval, Duration scrapeTimeout, Dura
   }
 
   private static Duration dur(String s) {
-    return s == null ? null : PromDurations.parse(s);
+    return s == null ? null : PromDuration.parse(s);
   }
 
   public GlobalConfig {

@@ -1,5 +1,7 @@
 package io.strata.ingest.scrape.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
@@ -20,7 +22,7 @@ public record HttpSdConfig(URI url, Duration refreshInterval) {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("invalid http_sd URL \"" + url + "\": " + e.getMessage());
     }
-    return new HttpSdConfig(u, refresh == null ? null : PromDurations.parse(refresh));
+    return new HttpSdConfig(u, refresh == null ? null : PromDuration.parse(refresh));
   }
 
   public HttpSdConfig {

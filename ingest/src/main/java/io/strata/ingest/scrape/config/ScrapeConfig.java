@@ -1,5 +1,7 @@
 package io.strata.ingest.scrape.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.strata.ingest.relabel.RelabelConfig;
@@ -104,8 +106,8 @@ public record ScrapeConfig(
       authorization = new Authorization("Bearer", bt, btf);
     }
     return new ScrapeConfig(jobName,
-        scrapeInterval == null ? null : PromDurations.parse(scrapeInterval),
-        scrapeTimeout == null ? null : PromDurations.parse(scrapeTimeout),
+        scrapeInterval == null ? null : PromDuration.parse(scrapeInterval),
+        scrapeTimeout == null ? null : PromDuration.parse(scrapeTimeout),
         metricsPath, scheme, params,
         honorLabels != null && honorLabels, honorTimestamps == null || honorTimestamps,
         basicAuth, authorization, tlsConfig,

@@ -1,5 +1,7 @@
 package io.strata.ingest.scrape.config;
 
+import io.strata.schemas.prom.PromDuration;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -143,12 +145,12 @@ class PrometheusConfigLoaderTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"1m30s, 90000, 1m30s", "10s, 10000, 10s", "0, 0, 0s", "1h, 3600000, 1h", "500ms, 500, 500ms", "2w, 1209600000, 2w"})
   void durationsParseAndFormatAsPrometheus(String text, long ms, String formatted) {
-    assertEquals(Duration.ofMillis(ms), PromDurations.parse(text));
-    assertEquals(formatted, PromDurations.format(Duration.ofMillis(ms)));
+    assertEquals(Duration.ofMillis(ms), PromDuration.parse(text));
+    assertEquals(formatted, PromDuration.format(Duration.ofMillis(ms)));
   }
 
   @Test
   void durationUnitsOutOfOrderAreRejected() {
-    assertThrows(IllegalArgumentException.class, () -> PromDurations.parse("30s1m"));
+    assertThrows(IllegalArgumentException.class, () -> PromDuration.parse("30s1m"));
   }
 }

@@ -1,0 +1,79 @@
+package io.strata.schemas.prom;
+
+import java.math.BigDecimal;
+
+/**
+ * Floats written as Prometheus (Go) writes them, so values read the same here as there: {@link #format}
+ * is {@code strconv.FormatFloat(v, 'g', -1, 64)} ({@code %v}: templates' {@code $value}, {@code le} and
+ * {@code quantile} labels, PromQL literals), {@link #plain} is {@code FormatFloat(v, 'f', -1, 64)} (HTTP API
+ * sample values). Shortest round-tripping digits come from {@code Double.toString}, which on JDK 17 is
+ * shortest for all but rare values (JDK-4511638).
+ */
+public final class GoFloat {
+  private GoFloat() {}
+
+  /** {@code 1}, {@code 0.5}, {@code 1e+06}, {@code 1.5e-07}, {@code +Inf}, {@code -Inf}, {@code NaN}. */
+  public static String format(double v) {
+    String special = special(v);
+    if (special != null) {
+      return special;
+    }
+    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+    String digits = bd.unscaledValue().toString();
+    int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
+    StringBuilder sb = new StringBuilder(24);
+    if (v < 0) {
+      sb.append('-');
+    }
+    // 'g' with the shortest precision switches to the exponent form below 1e-4 and from 1e+6
+    if (exp < -4 || exp >= 6) {
+      sb.append(digits.charAt(0));
+      if (digits.length() > 1) {
+        sb.append('.').append(digits, 1, digits.length());
+      }
+      sb.append('e').append(exp < 0 ? '-' : '+');
+      int a = Math.abs(exp);
+      if (a < 10) {
+        sb.append('0');
+      }
+      return sb.append(a).toString();
+    }
+    if (exp < 0) {
+      sb.append("0.");
+      for (int i = -1; i > exp; i--) {
+        sb.append('0');
+      }
+      sb.append(digits);
+    } else if (digits.length() <= exp + 1) {
+      sb.append(digits);
+      for (int i = digits.length(); i <= exp; i++) {
+        sb.append('0');
+      }
+    } else {
+      sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
+    }
+    return sb.toString();
+  }
+
+  /** Shortest digits, never an exponent: {@code 1000000}, {@code 0.00001}. */
+  public static String plain(double v) {
+    String special = special(v);
+    if (special != null) {
+      return special;
+    }
+    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+  }
+
+  private static String special(double v) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "+Inf" : "-Inf";
+    }
+    if (v == 0) {
+      return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,48 @@
+package io.strata.schemas.prom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class PromFormatsTest {
+  @Test
+  void durationsParseAsPrometheus() {
+    assertEquals(5_400_000, PromDuration.parseMillis("1h30m"));
+    assertEquals(100, PromDuration.parseMillis("100ms"));
+    assertEquals(0, PromDuration.parseMillis("0"));
+    assertEquals(365L * 86_400_000 + 7L * 86_400_000, PromDuration.parseMillis("1y1w"));
+    assertFalse(PromDuration.isValid("1m1h"), "units in order");
+    assertFalse(PromDuration.isValid("5"), "a unit is required");
+    assertFalse(PromDuration.isValid("1.5h"));
+    assertEquals("not a valid duration string: \"30 seconds\"",
+        assertThrows(IllegalArgumentException.class, () -> PromDuration.parse("30 seconds")).getMessage());
+    assertEquals("rollups.grace: not a valid duration string: \"x\"",
+        assertThrows(IllegalArgumentException.class, () -> PromDuration.parse("rollups.grace", "x")).getMessage());
+  }
+
+  @Test
+  void durationsFormatAsPrometheus() {
+    assertEquals("0s", PromDuration.format(0));
+    assertEquals("1h30m", PromDuration.format(5_400_000));
+    assertEquals("90d", PromDuration.format(90L * 86_400_000), "weeks only when exact");
+    assertEquals("2w", PromDuration.format(14L * 86_400_000));
+    assertEquals("1s500ms", PromDuration.format(1500));
+  }
+
+  @Test
+  void floatsFormatAsGo() {
+    assertEquals("1", GoFloat.format(1));
+    assertEquals("1e+06", GoFloat.format(1_000_000));
+    assertEquals("100000", GoFloat.format(100_000));
+    assertEquals("0.0001", GoFloat.format(0.0001));
+    assertEquals("1e-05", GoFloat.format(0.00001));
+    assertEquals("-2.5", GoFloat.format(-2.5));
+    assertEquals("+Inf", GoFloat.format(Double.POSITIVE_INFINITY));
+    assertEquals("NaN", GoFloat.format(Double.NaN));
+    assertEquals("1000000", GoFloat.plain(1_000_000));
+    assertEquals("0.00001", GoFloat.plain(0.00001));
+    assertEquals("-0", GoFloat.plain(-0.0));
+  }
+}
