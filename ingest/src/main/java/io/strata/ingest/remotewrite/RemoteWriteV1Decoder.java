@@ -7,7 +7,6 @@ import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.schemas.model.Labels;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,6 @@ public final class RemoteWriteV1Decoder {
   private static final int TAG_4_LEN = 4 << 3 | 2;
   private static final int TAG_5_LEN = 5 << 3 | 2;
   private static final int TAG_1_VARINT = 1 << 3;
-  private static final int TAG_1_FIXED64 = 1 << 3 | 1;
-  private static final int TAG_2_VARINT = 2 << 3;
 
   private final int maxDecompressedBytes;
   private final int maxSeries;
@@ -125,9 +122,7 @@ public final class RemoteWriteV1Decoder {
 
   private static SeriesSamples parseTimeSeries(CodedInputStream in, int index, int[] skipped) throws IOException {
     List<String> pairs = new ArrayList<>(16);
-    long[] ts = new long[1];
-    double[] vs = new double[1];
-    int n = 0;
+    SampleColumns samples = new SampleColumns();
     while (true) {
       int tag = in.readTag();
       if (tag == 0) {
@@ -154,30 +149,7 @@ public final class RemoteWriteV1Decoder {
         pairs.add(name);
         pairs.add(value);
       } else if (tag == TAG_2_LEN) {
-        int limit = in.pushLimit(in.readRawVarint32());
-        double v = 0;
-        long t = 0;
-        while (true) {
-          int st = in.readTag();
-          if (st == 0) {
-            break;
-          }
-          if (st == TAG_1_FIXED64) {
-            v = in.readDouble();
-          } else if (st == TAG_2_VARINT) {
-            t = in.readInt64();
-          } else if (!in.skipField(st)) {
-            break;
-          }
-        }
-        in.popLimit(limit);
-        if (n == ts.length) {
-          ts = Arrays.copyOf(ts, n * 2);
-          vs = Arrays.copyOf(vs, n * 2);
-        }
-        ts[n] = t;
-        vs[n] = v;
-        n++;
+        samples.readSample(in);
       } else if (tag == TAG_3_LEN) {
         skipped[1]++;
         in.skipField(tag);
@@ -188,6 +160,6 @@ public final class RemoteWriteV1Decoder {
         break;
       }
     }
-    return new SeriesSamples(SeriesLabels.valid(pairs, index), ts, vs, n);
+    return new SeriesSamples(SeriesLabels.valid(pairs, index), samples.timestamps, samples.values, samples.size);
   }
 }

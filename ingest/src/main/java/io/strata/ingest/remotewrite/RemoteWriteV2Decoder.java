@@ -29,8 +29,6 @@ public final class RemoteWriteV2Decoder {
   private static final int TAG_HISTOGRAM = 3 << 3 | 2;
   private static final int TAG_EXEMPLAR = 4 << 3 | 2;
   private static final int TAG_METADATA = 5 << 3 | 2;
-  private static final int TAG_VALUE = 1 << 3 | 1;
-  private static final int TAG_TIMESTAMP = 2 << 3;
   private static final int TAG_META_TYPE = 1 << 3;
   private static final int TAG_META_HELP = 3 << 3;
   private static final int TAG_META_UNIT = 4 << 3;
@@ -114,9 +112,7 @@ public final class RemoteWriteV2Decoder {
       throws IOException {
     int[] refs = new int[16];
     int nRefs = 0;
-    long[] ts = new long[1];
-    double[] vs = new double[1];
-    int n = 0;
+    SampleColumns samples = new SampleColumns();
     int histograms = 0;
     int metaType = 0;
     int helpRef = 0;
@@ -146,30 +142,7 @@ public final class RemoteWriteV2Decoder {
           refs[nRefs++] = in.readUInt32();
         }
         case TAG_SAMPLE -> {
-          int limit = in.pushLimit(in.readRawVarint32());
-          double v = 0;
-          long t = 0;
-          while (true) {
-            int st = in.readTag();
-            if (st == 0) {
-              break;
-            }
-            if (st == TAG_VALUE) {
-              v = in.readDouble();
-            } else if (st == TAG_TIMESTAMP) {
-              t = in.readInt64();
-            } else if (!in.skipField(st)) {
-              break;
-            }
-          }
-          in.popLimit(limit);
-          if (n == ts.length) {
-            ts = Arrays.copyOf(ts, n * 2);
-            vs = Arrays.copyOf(vs, n * 2);
-          }
-          ts[n] = t;
-          vs[n] = v;
-          n++;
+          samples.readSample(in);
         }
         case TAG_HISTOGRAM -> {
           histograms++;
@@ -224,6 +197,6 @@ public final class RemoteWriteV2Decoder {
         metadata.putIfAbsent(family, new FamilyMetadata(family, type, help, unit));
       }
     }
-    return n == 0 ? null : new SeriesSamples(labels, ts, vs, n);
+    return samples.size == 0 ? null : new SeriesSamples(labels, samples.timestamps, samples.values, samples.size);
   }
 }
