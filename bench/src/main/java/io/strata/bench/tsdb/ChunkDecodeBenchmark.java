@@ -1,5 +1,7 @@
 package io.strata.bench.tsdb;
 
+import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
+import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.chunkenc.XorAppender;
 import io.strata.tsdb.chunkenc.XorIterator;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decodes 100 XOR chunks of 120 samples (one op = one sample), per kind of data: the node_exporter-like
- * mix, or the worst case of full-precision noise gauges only.
+ * Decodes chunks (one op = one sample), per kind of data: the node_exporter-like mix, or the worst case of
+ * full-precision noise gauges only. {@code decode}: 100 XOR chunks of 120 samples, as the head cuts them.
+ * {@code decodeCompacted}: the same 12,000 samples per series kind as 25 chunks of 480, encoded as
+ * compaction does (the smaller of XOR and decimal, {@link DecimalChunkEncoder#encodeBest}) and read through
+ * {@link RawChunkIterator} as queries do.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -33,8 +38,13 @@ public class ChunkDecodeBenchmark {
   @Param({"mix", "noise"})
   public String data;
 
+  static final int COMPACTED = 480;
+
   private byte[][] chunks;
+  private byte[][] compacted;
+  private int[] compactedEncoding;
   private final XorIterator it = new XorIterator();
+  private final RawChunkIterator raw = new RawChunkIterator();
 
   @Setup
   public void setup() {
@@ -55,6 +65,31 @@ public class ChunkDecodeBenchmark {
       }
       chunks[c] = a.toBytes();
     }
+    // the same series kinds, 480 samples per chunk: 4 x 120 consecutive samples of each chunk's series
+    int n = CHUNKS * SAMPLES / COMPACTED;
+    compacted = new byte[n][];
+    compactedEncoding = new int[n];
+    DecimalChunkEncoder enc = new DecimalChunkEncoder();
+    NodeExporterLikeData d2 = new NodeExporterLikeData(100, true);
+    long[] ts = new long[COMPACTED];
+    long[] bits = new long[COMPACTED];
+    for (int c = 0; c < n; c++) {
+      int series = data.equals("mix") ? c * 4 : 40 + c % 15;
+      for (int s = 0; s < COMPACTED; s++) {
+        double v = 0;
+        for (int i = 0; i <= series; i++) {
+          double x = d2.next(i);
+          if (i == series) {
+            v = x;
+          }
+        }
+        ts[s] = d2.timestamp(s);
+        bits[s] = Double.doubleToRawLongBits(v);
+      }
+      DecimalChunkEncoder.Encoded e = enc.encodeBest(ts, bits, COMPACTED);
+      compacted[c] = e.bytes();
+      compactedEncoding[c] = e.encoding();
+    }
   }
 
   @Benchmark
@@ -67,6 +102,21 @@ public class ChunkDecodeBenchmark {
       while (it.next()) {
         sum += it.v();
         ts += it.t();
+      }
+    }
+    return sum + ts;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CHUNKS * SAMPLES)
+  public double decodeCompacted() {
+    double sum = 0;
+    long ts = 0;
+    for (int c = 0; c < compacted.length; c++) {
+      raw.reset(compactedEncoding[c], compacted[c]);
+      while (raw.next()) {
+        sum += raw.v();
+        ts += raw.t();
       }
     }
     return sum + ts;

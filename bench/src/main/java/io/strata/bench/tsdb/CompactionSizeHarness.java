@@ -64,5 +64,6 @@ public final class CompactionSizeHarness {
     Inspector.Report r = Inspector.inspect(dir, new PrintStream(System.out, true));
     System.out.printf("series %d x %d h at 15 s = %d samples; SST bytes %d = %.3f B/sample; chunk keys+values %.3f B/sample%n", n, hours, r.samples(), r.diskBytes(),
         r.bytesPerSample(), (double) r.chunkBytes() / r.samples());
+    ChunkFamilyBreakdown.print(dir, System.out);
   }
 }

@@ -125,4 +125,30 @@ public final class BitReader {
     }
     return n;
   }
+
+  /**
+   * Reads {@code k} unsigned values of {@code width} bits (1..64) into {@code out[off, off + k)}: the
+   * packed runs of {@link ForBlock}. Widths up to 56 take one window check per value.
+   */
+  public void unpack(long[] out, int off, int k, int width) {
+    if (width > 56) {
+      for (int i = off; i < off + k; i++) {
+        out[i] = readBits(width);
+      }
+      return;
+    }
+    int shift = 64 - width;
+    for (int i = off; i < off + k; i++) {
+      if (avail < width) {
+        refill();
+        if (avail < width) {
+          out[i] = readBits(width); // the end of the stream: flags the overrun
+          continue;
+        }
+      }
+      out[i] = window >>> shift;
+      window <<= width;
+      avail -= width;
+    }
+  }
 }

@@ -8,6 +8,9 @@ import java.util.Arrays;
  * Bytes past the write position are always zero: {@link #writeBits} ORs into them.
  */
 public final class BitWriter {
+  private static final java.lang.invoke.VarHandle LONG_BE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
+
   private byte[] buf;
   private int bitLen;
 
@@ -47,20 +50,38 @@ public final class BitWriter {
 
   /** Writes the low {@code n} bits of {@code v} (0 <= n <= 64), most significant first. */
   public void writeBits(long v, int n) {
+    if (n == 0) {
+      return;
+    }
+    int idx = bitLen >>> 3;
+    if (idx + 9 <= buf.length) {
+      // fast path: OR the left-aligned bits into one 8-byte big-endian word, plus at most 7 bits that
+      // spill into the next byte (only when n > 64 - the bit offset); no per-byte loop
+      int s = bitLen & 7;
+      long bits = v << (64 - n);
+      LONG_BE.set(buf, idx, (long) LONG_BE.get(buf, idx) | (bits >>> s));
+      if (s + n > 64) {
+        buf[idx + 8] |= (byte) ((bits << (64 - s)) >>> 56);
+      }
+      bitLen += n;
+      return;
+    }
+    // near the end of the buffer: byte by byte, growing only to the bytes actually needed, so a head
+    // chunk's buffer is no larger than before this fast path existed
     int lastByte = (bitLen + n + 7) >>> 3;
     if (lastByte > buf.length) {
       grow(lastByte);
     }
     while (n > 0) {
-      int idx = bitLen >>> 3;
+      int i = bitLen >>> 3;
       int free = 8 - (bitLen & 7);
       if (n >= free) {
         // fill the rest of this byte with the next `free` bits
-        buf[idx] |= (byte) ((v >>> (n - free)) & ((1 << free) - 1));
+        buf[i] |= (byte) ((v >>> (n - free)) & ((1 << free) - 1));
         n -= free;
         bitLen += free;
       } else {
-        buf[idx] |= (byte) ((v & ((1L << n) - 1)) << (free - n));
+        buf[i] |= (byte) ((v & ((1L << n) - 1)) << (free - n));
         bitLen += n;
         n = 0;
       }

@@ -8,6 +8,11 @@ public final class ChunkEncoding {
   public static final int XOR = 1;
   /** Rollup windows: delta-of-delta window starts, delta counts, five XOR value streams. */
   public static final int ROLLUP = 2;
+  /**
+   * Raw samples written by compaction: packed timestamps, values as decimal mantissas or raw bits in
+   * frame-of-reference runs ({@link DecimalChunkEncoder}).
+   */
+  public static final int DECIMAL = 3;
 
   /** Bytes of the sample-count header that starts every chunk. */
   public static final int HEADER_BYTES = 2;

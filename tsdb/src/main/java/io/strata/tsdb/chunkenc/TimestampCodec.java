@@ -25,6 +25,13 @@ public final class TimestampCodec {
     n = 0;
   }
 
+  /** Continues after a first timestamp {@code t} that was written or read elsewhere (decimal chunks). */
+  public void seed(long t) {
+    prevT = t;
+    prevDelta = 0;
+    n = 1;
+  }
+
   public long last() {
     return prevT;
   }

@@ -2,7 +2,7 @@ package io.strata.tsdb.engine;
 
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.RollupAppender;
-import io.strata.tsdb.chunkenc.XorAppender;
+import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
 import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.ChunkRecord;
 import io.strata.tsdb.format.Keys;
@@ -247,6 +247,9 @@ final class Compactor {
     long minT = Long.MAX_VALUE;
     long maxT = Long.MIN_VALUE;
     final int perChunk = store.config().compactedChunkSamples();
+    final DecimalChunkEncoder encoder = new DecimalChunkEncoder();
+    final long[] ts = new long[perChunk];
+    final long[] bits = new long[perChunk];
 
     Output(long res, long g) {
       this.res = res;
@@ -275,16 +278,17 @@ final class Compactor {
       seriesCount++;
       if (res == 0) {
         RawMergeCursor c = new RawMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
-        XorAppender a = new XorAppender(perChunk * 2);
+        int k = 0;
         while (c.next()) {
-          if (a.count() == perChunk) {
-            emit(sid, new ChunkRecord(ChunkEncoding.XOR, a.minT(), a.maxT(), a.count(), a.toBytes()));
-            a.reset();
+          if (k == perChunk) {
+            emitRaw(sid, k);
+            k = 0;
           }
-          a.append(c.timestamp(), c.value());
+          ts[k] = c.timestamp();
+          bits[k++] = Double.doubleToRawLongBits(c.value());
         }
-        if (a.count() > 0) {
-          emit(sid, new ChunkRecord(ChunkEncoding.XOR, a.minT(), a.maxT(), a.count(), a.toBytes()));
+        if (k > 0) {
+          emitRaw(sid, k);
         }
       } else {
         RollupMergeCursor c = new RollupMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
@@ -301,6 +305,12 @@ final class Compactor {
           emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes()));
         }
       }
+    }
+
+    /** Writes ts/bits[0, k) as the smaller of an XOR and a decimal chunk. */
+    private void emitRaw(long sid, int k) {
+      DecimalChunkEncoder.Encoded e = encoder.encodeBest(ts, bits, k);
+      emit(sid, new ChunkRecord(e.encoding(), ts[0], ts[k - 1], k, e.bytes()));
     }
 
     private void emit(long sid, ChunkRecord c) {

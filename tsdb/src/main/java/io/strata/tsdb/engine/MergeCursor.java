@@ -40,6 +40,9 @@ abstract class MergeCursor {
 
   protected abstract Iter open(ChunkRecord c);
 
+  /** Called once {@code it} is exhausted and dropped: a subclass may reuse it for a later chunk. */
+  protected void recycle(Iter it) {}
+
   /** Copies the current values of {@code it} before it moves on. */
   protected abstract void take(Iter it);
 
@@ -65,6 +68,7 @@ abstract class MergeCursor {
       } while (ok && (it.t < mint || (started && it.t <= last)));
       if (!ok) {
         damage(it);
+        recycle(it);
         continue;
       }
       if (n == act.length) {
@@ -87,6 +91,7 @@ abstract class MergeCursor {
       Iter it = act[i];
       if (it.t <= cand && !it.next()) {
         damage(it);
+        recycle(it);
         act[i] = act[--n];
         act[n] = null;
         continue;

@@ -1,7 +1,7 @@
 package io.strata.tsdb.engine;
 
 import io.strata.tsdb.SampleCursor;
-import io.strata.tsdb.chunkenc.XorIterator;
+import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.format.ChunkRecord;
 
 /** Raw samples of one series over merged chunks. */
@@ -14,7 +14,7 @@ final class RawMergeCursor extends MergeCursor implements SampleCursor {
   }
 
   private static final class RawIter extends Iter {
-    final XorIterator x = new XorIterator();
+    final RawChunkIterator x = new RawChunkIterator();
     double v;
 
     @Override
@@ -35,9 +35,21 @@ final class RawMergeCursor extends MergeCursor implements SampleCursor {
 
   @Override
   protected Iter open(ChunkRecord c) {
-    RawIter it = new RawIter();
-    it.x.reset(c.data());
+    // iterators are recycled: a decimal chunk's decoder holds arrays of the chunk's size
+    RawIter it = free > 0 ? pool[--free] : new RawIter();
+    it.x.reset(c.encoding(), c.data());
     return it;
+  }
+
+  private RawIter[] pool = new RawIter[2];
+  private int free;
+
+  @Override
+  protected void recycle(Iter it) {
+    if (free == pool.length) {
+      pool = java.util.Arrays.copyOf(pool, free * 2);
+    }
+    pool[free++] = (RawIter) it;
   }
 
   @Override

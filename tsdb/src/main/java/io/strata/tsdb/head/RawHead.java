@@ -2,6 +2,7 @@ package io.strata.tsdb.head;
 
 import io.strata.tsdb.AppendResult;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
+import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.chunkenc.XorAppender;
 import io.strata.tsdb.chunkenc.XorIterator;
 import io.strata.tsdb.format.ChunkRecord;
@@ -86,10 +87,23 @@ public final class RawHead extends SeriesHead {
   }
 
   private boolean findPersisted(long seriesId, long t, HeadContext ctx) {
-    XorIterator it = new XorIterator();
+    RawChunkIterator it = new RawChunkIterator();
     for (ChunkRecord c : ctx.lookup().chunksCovering(seriesId, res, t)) {
-      if (c.encoding() == ChunkEncoding.XOR && find(it.reset(c.data()), t)) {
+      if (c.encoding() != ChunkEncoding.ROLLUP && find(it.reset(c.encoding(), c.data()), t)) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean find(RawChunkIterator it, long t) {
+    while (it.next()) {
+      if (it.t() == t) {
+        foundBits = it.bits();
+        return true;
+      }
+      if (it.t() > t) {
+        return false;
       }
     }
     return false;

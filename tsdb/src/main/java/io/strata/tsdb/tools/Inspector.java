@@ -2,7 +2,7 @@ package io.strata.tsdb.tools;
 
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.RollupIterator;
-import io.strata.tsdb.chunkenc.XorIterator;
+import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.Box;
 import io.strata.tsdb.format.ChunkRecord;
@@ -68,7 +68,7 @@ public final class Inspector {
         errors.add("RocksDB checksum verification: " + e.getMessage());
       }
       try (ReadOptions ro = new ReadOptions().setFillCache(false).setVerifyChecksums(true); RocksIterator it = db.newIterator(ro)) {
-        XorIterator xi = new XorIterator();
+        RawChunkIterator xi = new RawChunkIterator();
         RollupIterator ri = new RollupIterator();
         for (it.seekToFirst(); it.isValid(); it.next()) {
           byte[] k = it.key();
@@ -87,8 +87,8 @@ public final class Inspector {
                 ChunkRecord c = ChunkRecord.decode(v, where);
                 int n = 0;
                 boolean damaged;
-                if (c.encoding() == ChunkEncoding.XOR) {
-                  xi.reset(c.data());
+                if (c.encoding() != ChunkEncoding.ROLLUP) {
+                  xi.reset(c.encoding(), c.data());
                   while (xi.next()) {
                     n++;
                   }

@@ -130,4 +130,32 @@ class XorChunkTest {
     }
     return a.toBytes();
   }
+
+  @Test
+  void everyTruncationAndBitFlipIsSurvivedWithoutThrowing() {
+    Random r = new Random(9);
+    XorAppender a = new XorAppender(16);
+    for (int i = 0; i < 120; i++) {
+      a.append(T0 + i * 15_000L + r.nextInt(3), i % 10 == 0 ? StaleMarker.VALUE : r.nextDouble() * 100);
+    }
+    byte[] good = a.toBytes();
+    XorIterator it = new XorIterator();
+    for (int cut = 0; cut < good.length; cut++) {
+      it.reset(good, 0, cut);
+      int n = 0;
+      while (it.next()) {
+        n++;
+      }
+      assertTrue(it.damaged(), "cut at " + cut + " of " + good.length + " after " + n + " samples");
+      assertTrue(n < 120, "cut at " + cut);
+    }
+    for (int k = 0; k < 2000; k++) {
+      byte[] bad = good.clone();
+      bad[r.nextInt(bad.length)] ^= (byte) (1 << r.nextInt(8));
+      it.reset(bad);
+      while (it.next()) {
+        it.t();
+      }
+    }
+  }
 }

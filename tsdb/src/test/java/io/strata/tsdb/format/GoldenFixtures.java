@@ -3,6 +3,7 @@ package io.strata.tsdb.format;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
+import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
 import io.strata.tsdb.chunkenc.RollupAppender;
 import io.strata.tsdb.chunkenc.XorAppender;
 import java.nio.file.Files;
@@ -19,7 +20,37 @@ public final class GoldenFixtures {
   static final long[] XOR_T = {T0, T0 + 15_000, T0 + 30_000, T0 + 45_000, T0 + 60_001, T0 + 75_000, T0 + 3_600_000};
   static final double[] XOR_V = {1.0, StaleMarker.VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 42.5, -0.0};
 
+  /** Decimal chunk: aligned scrapes (packed timestamps), a two-decimal counter (mantissas), special values as exceptions. */
+  static final long[] DEC_T = new long[24];
+  static final double[] DEC_V = new double[24];
+
+  static {
+    for (int i = 0; i < DEC_T.length; i++) {
+      DEC_T[i] = T0 + i * 15_000L;
+      DEC_V[i] = Math.round((1000.25 + i * 3.37 + (i % 3) * 0.05) * 100) / 100.0;
+    }
+    DEC_V[3] = Double.NaN;
+    DEC_V[5] = Double.POSITIVE_INFINITY;
+    DEC_V[23] = StaleMarker.VALUE;
+  }
+  /** Decimal chunk: a missed scrape (Gorilla timestamps) and 17-digit values with no decimal form (raw IEEE bits). */
+  static final long[] DEC_RAW_T = {T0, T0 + 15_000, T0 + 30_000, T0 + 75_000, T0 + 90_001, T0 + 105_000};
+  static final double[] DEC_RAW_V = {Math.nextUp(1.0), Math.nextUp(2.0), -0.0, 0.1 + 0.2, StaleMarker.VALUE, Double.NEGATIVE_INFINITY};
+
   private GoldenFixtures() {}
+
+  static long[] rawBits(double[] vs) {
+    long[] b = new long[vs.length];
+    for (int i = 0; i < vs.length; i++) {
+      b[i] = Double.doubleToRawLongBits(vs[i]);
+    }
+    return b;
+  }
+
+  static ChunkRecord decimalChunk(long[] ts, double[] vs) {
+    byte[] data = new DecimalChunkEncoder().encode(ts, rawBits(vs), ts.length);
+    return new ChunkRecord(ChunkEncoding.DECIMAL, ts[0], ts[ts.length - 1], ts.length, data);
+  }
 
   static ChunkRecord xorChunk() {
     XorAppender a = new XorAppender(16);
@@ -62,6 +93,9 @@ public final class GoldenFixtures {
     m.put("key-head-v1.bin", Keys.head(0, 7));
     m.put("key-series-v1.bin", Keys.series(7));
     m.put("key-offset-v1.bin", Keys.offset("metrics.samples/3"));
+    // added with encoding 3 (decimal); the v1 files above are unchanged
+    m.put("chunk-decimal-v1.bin", decimalChunk(DEC_T, DEC_V).encode());
+    m.put("chunk-decimal-raw-v1.bin", decimalChunk(DEC_RAW_T, DEC_RAW_V).encode());
     return m;
   }
 
@@ -71,9 +105,10 @@ public final class GoldenFixtures {
     for (var e : v1().entrySet()) {
       Path p = dir.resolve(e.getKey());
       if (Files.exists(p)) {
-        throw new IllegalStateException(p + " exists: golden fixtures are never regenerated");
+        continue; // golden fixtures are never regenerated: only missing (newly added) ones are written
       }
       Files.write(p, e.getValue());
+      System.out.println("wrote " + p);
     }
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.chunkenc.ChunkEncoding;
+import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.chunkenc.RollupIterator;
 import io.strata.tsdb.chunkenc.XorIterator;
 import java.io.InputStream;
@@ -43,6 +45,27 @@ class GoldenFormatTest {
       assertEquals(Double.doubleToRawLongBits(GoldenFixtures.XOR_V[i]), it.bits());
     }
     assertFalse(it.next());
+  }
+
+  @Test
+  void decimalChunkV1FixturesDecodeToTheirSamples() throws Exception {
+    checkDecimal("chunk-decimal-v1.bin", GoldenFixtures.DEC_T, GoldenFixtures.DEC_V);
+    checkDecimal("chunk-decimal-raw-v1.bin", GoldenFixtures.DEC_RAW_T, GoldenFixtures.DEC_RAW_V);
+  }
+
+  private static void checkDecimal(String name, long[] ts, double[] vs) throws Exception {
+    ChunkRecord c = ChunkRecord.decode(fixture(name), name);
+    assertEquals(ChunkEncoding.DECIMAL, c.encoding(), name);
+    assertEquals(ts[0], c.minT(), name);
+    assertEquals(ts[ts.length - 1], c.maxT(), name);
+    RawChunkIterator it = new RawChunkIterator().reset(c.encoding(), c.data());
+    for (int i = 0; i < ts.length; i++) {
+      assertTrue(it.next(), name + " sample " + i);
+      assertEquals(ts[i], it.t(), name + " timestamp " + i);
+      assertEquals(Double.doubleToRawLongBits(vs[i]), it.bits(), name + " value " + i);
+    }
+    assertFalse(it.next());
+    assertFalse(it.damaged());
   }
 
   @Test
