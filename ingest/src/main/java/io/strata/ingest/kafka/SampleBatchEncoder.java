@@ -16,8 +16,16 @@ import java.util.Arrays;
  * encoder per thread (the producer keeps one per thread).
  */
 public final class SampleBatchEncoder {
-  private byte[] buf = new byte[64 * 1024];
+  private byte[] buf;
   private int pos;
+
+  public SampleBatchEncoder() {
+    this(64 * 1024);
+  }
+
+  private SampleBatchEncoder(int capacity) {
+    buf = new byte[capacity];
+  }
 
   /** Starts a record: header, tenant, source and the series array's block count. */
   public void begin(int schemaId, String tenant, String source, int seriesCount) {
@@ -37,16 +45,13 @@ public final class SampleBatchEncoder {
 
   /** One series with its first {@code s.count()} samples. */
   public void series(SeriesSamples s) {
-    Labels labels = s.labels();
-    int n = labels.size();
-    if (n > 0) {
-      writeLong(n);
-      for (int i = 0; i < n; i++) {
-        writeString(labels.name(i));
-        writeString(labels.value(i));
-      }
+    EncodedSeries encoded = s.encoded();
+    if (encoded != null) {
+      ensure(encoded.avroLength()); // cached by the decoder: one copy instead of a loop per char
+      pos = encoded.copyAvroLabels(buf, pos);
+    } else {
+      writeLabels(s.labels());
     }
-    writeLong(0);
     int count = s.count();
     long[] ts = s.timestamps();
     double[] vs = s.values();
@@ -62,6 +67,25 @@ public final class SampleBatchEncoder {
       }
     }
     writeLong(0);
+  }
+
+  private void writeLabels(Labels labels) {
+    int n = labels.size();
+    if (n > 0) {
+      writeLong(n);
+      for (int i = 0; i < n; i++) {
+        writeString(labels.name(i));
+        writeString(labels.value(i));
+      }
+    }
+    writeLong(0);
+  }
+
+  /** The Avro binary of a label array (what {@link #series} writes before the samples). */
+  static byte[] labelArray(Labels labels) {
+    SampleBatchEncoder enc = new SampleBatchEncoder(16 + labels.size() * 32);
+    enc.writeLabels(labels);
+    return Arrays.copyOf(enc.buf, enc.pos);
   }
 
   /** Closes the series array and returns a copy of the record's bytes. */

@@ -143,7 +143,11 @@ public final class SampleBatchProducer implements AutoCloseable {
       if (s.count() == 0) {
         continue;
       }
-      int partition = hasher.partition(tenant, s.labels(), n);
+      EncodedSeries encoded = s.encoded();
+      int partition = encoded == null ? -1 : encoded.partition(tenant, n);
+      if (partition < 0) {
+        partition = hasher.partition(tenant, s.labels(), n);
+      }
       int[] m = members[partition];
       if (m == null) {
         m = new int[Math.max(16, series.size() / n + 1)];

@@ -3,6 +3,7 @@ package io.strata.ingest.remotewrite;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.strata.ingest.exposition.FamilyMetadata;
+import io.strata.ingest.kafka.EncodedSeries;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.schemas.model.Labels;
 import java.io.IOException;
@@ -30,14 +31,27 @@ public final class RemoteWriteV1Decoder {
 
   private final int maxDecompressedBytes;
   private final int maxSeries;
+  private final KnownSeries known;
 
   public RemoteWriteV1Decoder(int maxDecompressedBytes) {
     this(maxDecompressedBytes, Integer.MAX_VALUE);
   }
 
   public RemoteWriteV1Decoder(int maxDecompressedBytes, int maxSeries) {
+    this(maxDecompressedBytes, maxSeries, KnownSeries.DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * @param seriesCacheBytes heap budget of the cache of known series used by {@link #decodeRequest(String, byte[])}
+   *     (0 turns it off); see {@link KnownSeries}
+   */
+  public RemoteWriteV1Decoder(int maxDecompressedBytes, int maxSeries, long seriesCacheBytes) {
+    if (seriesCacheBytes < 0) {
+      throw new IllegalArgumentException("series cache budget must be >= 0 bytes, got " + seriesCacheBytes);
+    }
     this.maxDecompressedBytes = maxDecompressedBytes;
     this.maxSeries = maxSeries;
+    this.known = seriesCacheBytes == 0 ? null : new KnownSeries(seriesCacheBytes);
   }
 
   /** The float series of the request (what most callers need). */
@@ -45,11 +59,21 @@ public final class RemoteWriteV1Decoder {
     return decodeRequest(snappyBody).series();
   }
 
-  /** Series, metadata and counts of skipped data. */
+  /** Series, metadata and counts of skipped data; no series cache (the tenant is not known). */
   public WriteRequestData decodeRequest(byte[] snappyBody) {
+    return decodeRequest(null, snappyBody);
+  }
+
+  /**
+   * Series, metadata and counts of skipped data of a request of {@code tenant} (null: no series cache).
+   * Series whose label bytes were seen before come from the cache with their {@link
+   * io.strata.ingest.kafka.EncodedSeries} for that tenant.
+   */
+  public WriteRequestData decodeRequest(String tenant, byte[] snappyBody) {
     byte[] raw = SnappyBodies.uncompress(snappyBody, maxDecompressedBytes);
     try {
-      return parseWriteRequest(CodedInputStream.newInstance(raw));
+      KnownSeries cache = tenant == null ? null : known;
+      return parseWriteRequest(CodedInputStream.newInstance(raw), raw, tenant, cache);
     } catch (InvalidProtocolBufferException e) {
       throw new BadRequestException("protobuf", "cannot decode WriteRequest protobuf: " + e.getMessage());
     } catch (IOException e) {
@@ -57,8 +81,13 @@ public final class RemoteWriteV1Decoder {
     }
   }
 
-  private WriteRequestData parseWriteRequest(CodedInputStream in) throws IOException {
-    List<SeriesSamples> out = new ArrayList<>();
+  /** Number of series in the cache (for tests). */
+  int knownSeries() {
+    return known == null ? 0 : known.size();
+  }
+
+  private WriteRequestData parseWriteRequest(CodedInputStream in, byte[] raw, String tenant, KnownSeries cache) throws IOException {
+        List<SeriesSamples> out = new ArrayList<>();
     Map<String, FamilyMetadata> metadata = new LinkedHashMap<>();
     int[] skipped = new int[2]; // histograms, exemplars
     long samples = 0;
@@ -72,7 +101,7 @@ public final class RemoteWriteV1Decoder {
           throw new BadRequestException("too_many_series", "request has more than " + maxSeries + " series (ingest.max_series_per_request)");
         }
         int limit = in.pushLimit(in.readRawVarint32());
-        SeriesSamples s = parseTimeSeries(in, out.size(), skipped);
+        SeriesSamples s = parseTimeSeries(in, raw, out.size(), skipped, tenant, cache);
         in.popLimit(limit);
         out.add(s);
         samples += s.count();
@@ -120,9 +149,61 @@ public final class RemoteWriteV1Decoder {
     return name;
   }
 
-  private static SeriesSamples parseTimeSeries(CodedInputStream in, int index, int[] skipped) throws IOException {
-    List<String> pairs = new ArrayList<>(16);
+  /**
+   * One TimeSeries. Labels are skipped on the first pass, noting where their fields lie; when they are
+   * one contiguous run (as every sender writes them) and the cache knows those bytes, they are not decoded
+   * at all; otherwise they are decoded from the message's bytes, validated, and cached.
+   */
+  private static SeriesSamples parseTimeSeries(CodedInputStream in, byte[] raw, int index, int[] skipped, String tenant,
+      KnownSeries cache) throws IOException {
+    int start = in.getTotalBytesRead();
+    int firstLabel = -1;
+    int labelsEnd = -1;
+    boolean contiguous = true;
     SampleColumns samples = new SampleColumns();
+    while (true) {
+      int at = in.getTotalBytesRead();
+      int tag = in.readTag();
+      if (tag == 0) {
+        break;
+      }
+      if (tag == TAG_1_LEN) {
+        if (firstLabel < 0) {
+          firstLabel = at;
+        } else if (at != labelsEnd) {
+          contiguous = false;
+        }
+        in.skipField(tag);
+        labelsEnd = in.getTotalBytesRead();
+      } else if (tag == TAG_2_LEN) {
+        samples.readSample(in);
+      } else if (tag == TAG_3_LEN) {
+        skipped[1]++;
+        in.skipField(tag);
+      } else if (tag == TAG_4_LEN) {
+        skipped[0]++;
+        in.skipField(tag);
+      } else if (!in.skipField(tag)) {
+        break;
+      }
+    }
+    int end = in.getTotalBytesRead();
+    if (cache != null && firstLabel >= 0 && contiguous) {
+      int len = labelsEnd - firstLabel;
+      int hash = KnownSeries.hash(tenant, raw, firstLabel, len);
+      EncodedSeries k = cache.get(tenant, raw, firstLabel, len, hash);
+      if (k == null) {
+        k = cache.put(tenant, raw, firstLabel, len, hash, decodeLabels(raw, firstLabel, labelsEnd, index));
+      }
+      return new SeriesSamples(k.labels(), samples.timestamps, samples.values, samples.size, k);
+    }
+    return new SeriesSamples(decodeLabels(raw, start, end, index), samples.timestamps, samples.values, samples.size);
+  }
+
+  /** Decodes and validates the Label fields (1) found in raw[from, to), a part of one TimeSeries message. */
+  private static Labels decodeLabels(byte[] raw, int from, int to, int index) throws IOException {
+    CodedInputStream in = CodedInputStream.newInstance(raw, from, to - from);
+    List<String> pairs = new ArrayList<>(16);
     while (true) {
       int tag = in.readTag();
       if (tag == 0) {
@@ -148,18 +229,10 @@ public final class RemoteWriteV1Decoder {
         in.popLimit(limit);
         pairs.add(name);
         pairs.add(value);
-      } else if (tag == TAG_2_LEN) {
-        samples.readSample(in);
-      } else if (tag == TAG_3_LEN) {
-        skipped[1]++;
-        in.skipField(tag);
-      } else if (tag == TAG_4_LEN) {
-        skipped[0]++;
-        in.skipField(tag);
       } else if (!in.skipField(tag)) {
         break;
       }
     }
-    return new SeriesSamples(SeriesLabels.valid(pairs, index), samples.timestamps, samples.values, samples.size);
+    return SeriesLabels.valid(pairs, index);
   }
 }

@@ -52,7 +52,7 @@ final class RemoteWriteHandler {
       ex.setHeader(EXEMPLARS_WRITTEN, "0");
     }
     pipeline.readBody(ex, (tenant, body) -> {
-      WriteRequestData data = isV2 ? v2.decode(body) : v1.decodeRequest(body);
+      WriteRequestData data = isV2 ? v2.decode(body) : v1.decodeRequest(tenant, body);
       pipeline.countSkipped(ex.handler, "native_histogram", data.histogramsSkipped());
       pipeline.countSkipped(ex.handler, "exemplar", data.exemplarsSkipped());
       pipeline.write(ex, tenant, data.series(), data.metadata(), () -> {

@@ -104,4 +104,23 @@ class SampleBatchEncoderTest {
       assertEquals(Utils.murmur2(java.util.Arrays.copyOf(key, len)), PartitionHasher.murmur2(key, len), "length " + len);
     }
   }
+
+  @Test
+  void cachedEncodingWritesTheSameBytesAndPartition() {
+    List<SeriesSamples> plain = new ArrayList<>();
+    List<SeriesSamples> cached = new ArrayList<>();
+    Random rnd = new Random(7);
+    for (int i = 0; i < 200; i++) {
+      Labels l = Labels.of("__name__", "node_cpu_seconds_total", "cpu", Integer.toString(i), "mode", rnd.nextBoolean() ? "idle" : "zürich");
+      plain.add(SeriesSamples.of(l, T0 + i, i * 0.5));
+      cached.add(new SeriesSamples(l, new long[] {T0 + i}, new double[] {i * 0.5}, 1, EncodedSeries.of("tenant-a", l)));
+      for (int n : new int[] {1, 3, 12, 64}) {
+        assertEquals(SeriesPartitioner.partition("tenant-a", l, n), EncodedSeries.of("tenant-a", l).partition("tenant-a", n), l + " over " + n);
+      }
+      assertEquals(-1, EncodedSeries.of("tenant-a", l).partition("tenant-b", 12), "a hash for another tenant is not used");
+    }
+    cached.add(new SeriesSamples(Labels.EMPTY, new long[] {T0}, new double[] {1}, 1, EncodedSeries.of("tenant-a", Labels.EMPTY)));
+    plain.add(SeriesSamples.of(Labels.EMPTY, T0, 1));
+    assertArrayEquals(viaAvro("tenant-a", "remote_write", plain), direct("tenant-a", "remote_write", cached));
+  }
 }
