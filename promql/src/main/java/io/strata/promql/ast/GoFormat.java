@@ -70,7 +70,20 @@ public final class GoFormat {
     if (v == 0) {
       return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
     }
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    String s = Double.toString(v);
+    if (s.indexOf('E') < 0) {
+      // plain already ("12.0", "0.0020" on Java 17): only the trailing zeros and a bare point go, which is
+      // what the BigDecimal route below gives for these, without its cost on every value of a result
+      int end = s.length();
+      while (s.charAt(end - 1) == '0') {
+        end--;
+      }
+      if (s.charAt(end - 1) == '.') {
+        end--;
+      }
+      return s.substring(0, end);
+    }
+    return new BigDecimal(s).stripTrailingZeros().toPlainString();
   }
 
   /** Seconds with three decimals, as Prometheus prints an {@code @} timestamp. */

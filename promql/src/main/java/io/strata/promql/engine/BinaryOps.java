@@ -70,7 +70,7 @@ final class BinaryOps {
   }
 
   /** Prometheus 2.42's shouldDropMetricName: arithmetic drops the name, but atan2 keeps it (checked against 2.42). */
-  private static boolean dropsName(BinaryOp op) {
+  static boolean dropsName(BinaryOp op) {
     return switch (op) {
       case ADD, SUB, MUL, DIV, MOD, POW -> true;
       default -> false;

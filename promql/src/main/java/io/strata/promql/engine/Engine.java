@@ -75,6 +75,41 @@ public final class Engine {
    * vector. Series come sorted by labels; a scalar gives one series without labels.
    */
   public Matrix rangeQuery(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+    checkRange(expr, startMs, endMs, stepMs);
+    Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
+    ev.prepare(expr);
+    RangeEvaluator range = new RangeEvaluator(ev, startMs, endMs, stepMs);
+    ev.useRangeEvaluator(range);
+    Object v = range.eval(expr);
+    int steps = range.steps;
+    List<Series> out;
+    if (v instanceof double[] scalar) {
+      checkSamples(new long[steps], ones(steps));
+      long[] ts = new long[steps];
+      for (int k = 0; k < steps; k++) {
+        ts[k] = range.time(k);
+      }
+      out = List.of(new Series(Labels.EMPTY, ts, scalar.clone()));
+    } else {
+      StepVector sv = (StepVector) v;
+      checkSamples(sv.load, sv.countsPerStep(steps));
+      out = new ArrayList<>(sv.series.size());
+      for (StepSeries s : sv.series) {
+        if (s.n == 0) {
+          continue;
+        }
+        long[] ts = new long[s.n];
+        for (int i = 0; i < s.n; i++) {
+          ts[i] = range.time(s.steps[i]);
+        }
+        out.add(new Series(s.labels, ts, Arrays.copyOf(s.values, s.n)));
+      }
+      out.sort((a, b) -> a.labels().compareTo(b.labels()));
+    }
+    return new Matrix(out);
+  }
+
+  private void checkRange(Expr expr, long startMs, long endMs, long stepMs) {
     if (stepMs <= 0) {
       throw new BadQueryException("zero or negative query resolution step widths are not accepted. Try a positive integer");
     }
@@ -89,6 +124,16 @@ public final class Engine {
       throw new BadQueryException("invalid expression type \"" + expr.type().documentedName()
           + "\" for range query, must be Scalar or instant Vector");
     }
+  }
+
+  /**
+   * The same answer as {@link #rangeQuery(Queryable, Expr, long, long, long)}, computed the slow way: the
+   * whole expression evaluated at each step in turn, as an instant query would be. Kept as the reference
+   * the range evaluator is tested against ({@code RangeEvaluationTest}) and benchmarked against
+   * ({@code bench/}'s {@code RangeQueryBench}); not for serving queries.
+   */
+  public Matrix rangeQueryStepByStep(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
+    checkRange(expr, startMs, endMs, stepMs);
     Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
     ev.prepare(expr);
     Map<Labels, long[]> times = new LinkedHashMap<>();
@@ -141,6 +186,29 @@ public final class Engine {
     ts[n[0]] = t;
     values.get(l)[n[0]] = v;
     n[0]++;
+  }
+
+  private static int[] ones(int steps) {
+    int[] c = new int[steps];
+    Arrays.fill(c, 1);
+    return c;
+  }
+
+  /**
+   * The step-by-step limit: at each step, the samples held while evaluating it plus the result points of
+   * earlier steps must stay within maxSamples, and so must the whole result.
+   */
+  private void checkSamples(long[] load, int[] resultPerStep) {
+    long result = 0;
+    for (int k = 0; k < load.length; k++) {
+      if (result + load[k] > options.maxSamples()) {
+        throw new QueryExecutionException("query processing would load too many samples into memory in query execution");
+      }
+      result += resultPerStep[k];
+      if (result > options.maxSamples()) {
+        throw new QueryExecutionException("query processing would load too many samples into memory in query execution");
+      }
+    }
   }
 
   private long deadline() {

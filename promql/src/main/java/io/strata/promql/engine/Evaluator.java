@@ -43,6 +43,9 @@ final class Evaluator {
   private final Map<VectorSelector, String[]> hintsFor = new IdentityHashMap<>();
   private final Map<VectorSelector, LoadedSeries[]> data = new IdentityHashMap<>();
   private final Map<SubqueryExpr, TreeMap<Long, InstantVector>> subqueryCache = new IdentityHashMap<>();
+  /** In a range query: the node-by-node evaluator, and the expressions this evaluator reads from it. */
+  private RangeEvaluator range;
+  private final Map<Expr, Boolean> deferred = new IdentityHashMap<>();
   /** Samples held by the values of the step being evaluated. */
   long stepSamples;
   /** Points already added to the query's result. */
@@ -55,6 +58,23 @@ final class Evaluator {
     this.queryEnd = end;
     this.queryStep = step;
     this.deadlineNanos = deadlineNanos;
+  }
+
+  /** The selected series of a selector (after {@link #prepare}), sorted by labels. */
+  LoadedSeries[] loaded(VectorSelector vs) {
+    return data.get(vs);
+  }
+
+  void useRangeEvaluator(RangeEvaluator r) {
+    this.range = r;
+  }
+
+  /**
+   * From now on {@link #eval} answers {@code e} at a query step from the range evaluator (computed over all
+   * steps on first use) instead of evaluating it here.
+   */
+  void deferToRange(Expr e) {
+    deferred.put(e, Boolean.TRUE);
   }
 
   // ---- selection ------------------------------------------------------------------------------------
@@ -150,6 +170,21 @@ final class Evaluator {
   // ---- evaluation -----------------------------------------------------------------------------------
 
   Object eval(Expr e, long t) {
+    if (!deferred.isEmpty() && deferred.containsKey(e)) {
+      int k = range.stepOf(t);
+      if (k >= 0) {
+        // computing it may run step-by-step evaluations of its own: keep this step's count
+        long saved = stepSamples;
+        Object all = range.evalKept(e);
+        stepSamples = saved;
+        return range.slice(all, k, t);
+      }
+    }
+    return evalHere(e, t);
+  }
+
+  /** Evaluates {@code e} at {@code t} here, even when it is deferred to the range evaluator (which calls this). */
+  Object evalHere(Expr e, long t) {
     if (e instanceof NumberLiteral n) {
       return n.value();
     }

@@ -22,8 +22,7 @@ final class RangeFunctions {
    */
   static double extrapolatedRate(long[] t, double[] v, int from, int to, long rangeStart, long rangeEnd,
       long rangeMs, boolean isCounter, boolean isRate) {
-    int last = to - 1;
-    double result = v[last] - v[from];
+    double result = v[to - 1] - v[from];
     if (isCounter) {
       double prev = v[from];
       for (int i = from + 1; i < to; i++) {
@@ -34,6 +33,38 @@ final class RangeFunctions {
         prev = cur;
       }
     }
+    return extrapolate(t, v, from, to, rangeStart, rangeEnd, rangeMs, isCounter, isRate, result);
+  }
+
+  /**
+   * The indices {@code i} in {@code [1, n)} where {@code v[i] < v[i - 1]}: the counter resets of a whole
+   * series, so a window's reset correction adds {@code v[i - 1]} for the resets inside it only, in the
+   * same order as {@link #extrapolatedRate}'s loop (identical result).
+   */
+  static int[] resetIndices(double[] v, int n) {
+    int count = 0;
+    for (int i = 1; i < n; i++) {
+      if (v[i] < v[i - 1]) {
+        count++;
+      }
+    }
+    int[] out = new int[count];
+    int k = 0;
+    for (int i = 1; i < n; i++) {
+      if (v[i] < v[i - 1]) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The extrapolation of {@link #extrapolatedRate} applied to {@code result}, the window's (reset-corrected)
+   * change.
+   */
+  static double extrapolate(long[] t, double[] v, int from, int to, long rangeStart, long rangeEnd,
+      long rangeMs, boolean isCounter, boolean isRate, double result) {
+    int last = to - 1;
     double durationToStart = (t[from] - rangeStart) / 1000.0;
     double durationToEnd = (rangeEnd - t[last]) / 1000.0;
     double sampledInterval = (t[last] - t[from]) / 1000.0;

@@ -52,15 +52,23 @@ public final class Params {
 
   /** Prometheus's JSON timestamp: seconds, with up to three decimals and no trailing zeros. */
   public static String formatTimestamp(long ms) {
+    if (ms < 0 && ms != Long.MIN_VALUE) {
+      // -1.5 s, as Go prints the float, not -2 s + 500 ms
+      return "-" + formatTimestamp(-ms);
+    }
     long sec = Math.floorDiv(ms, 1000);
     long frac = Math.floorMod(ms, 1000);
     if (frac == 0) {
       return Long.toString(sec);
     }
-    String f = String.format("%03d", frac);
-    while (f.endsWith("0")) {
-      f = f.substring(0, f.length() - 1);
+    // three digits without trailing zeros (String.format cost more than the rest of a range query's JSON)
+    StringBuilder sb = new StringBuilder(24).append(sec).append('.').append((char) ('0' + frac / 100));
+    if (frac % 100 != 0) {
+      sb.append((char) ('0' + frac / 10 % 10));
+      if (frac % 10 != 0) {
+        sb.append((char) ('0' + frac % 10));
+      }
     }
-    return sec + "." + f;
+    return sb.toString();
   }
 }

@@ -1,12 +1,21 @@
 package io.strata.query.bench;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.promql.engine.Engine;
+import io.strata.promql.storage.Queryable;
+import io.strata.promql.storage.SelectHints;
+import io.strata.promql.storage.SeriesData;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
+import io.strata.query.eval.StoreQueryable;
+import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupCursor;
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.Store;
+import io.strata.tsdb.StoredSeries;
 import io.strata.tsdb.Stores;
 import io.strata.tsdb.TsdbConfig;
 import java.io.BufferedWriter;
@@ -33,12 +42,18 @@ import java.util.concurrent.TimeUnit;
  * Debian's Prometheus 2.42 and VictoriaMetrics 1.79 on the same node_exporter-like data (N series, H hours
  * at 15 s, scrapes at :07 past each 15 s): rate summed by instance over 1 h / 6 h / 24 h, histogram_quantile
  * over buckets, avg_over_time, a raw selector, and a 24 h query over 5m rollups against the same over raw.
- * Every query runs twice to warm up, then {@code reps} times; the median wall time of the HTTP call is printed.
+ * Every query runs twice to warm up ({@code -Dharness.warmup=N} for more), then {@code reps} times; the median wall
+ * time of the HTTP call is printed.
  *
  * <p>Run (from /work/main, after {@code mvn -o -q -pl query test-compile}):
  * {@code java -Xmx4g -cp query/target/test-classes:query/target/classes:$(cat /tmp/qcp.txt) io.strata.query.bench.RangeQueryHarness [series] [hours] [reps]}
  * where {@code /tmp/qcp.txt} comes from {@code mvn -o -q -pl query dependency:build-classpath -Dmdep.outputFile=/tmp/qcp.txt -Dmdep.includeScope=test}.
  * Lives in the query module's test sources because bench/ does not depend on strata-query yet.
+ *
+ * <p>{@code -Dharness.strataOnly=true} skips Prometheus and VictoriaMetrics (no text files, no backfill), for
+ * profiling Strata alone; their columns then print NaN. {@code -Dharness.only=<prefix>} runs only the queries whose
+ * name starts with it. {@code -Dharness.pauseSeconds=N} keeps the loaded server up for N seconds first (port printed), to
+ * query it by hand.
  */
 public final class RangeQueryHarness {
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
@@ -47,6 +62,12 @@ public final class RangeQueryHarness {
   static final String[] LE = {"0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "+Inf"};
   static final double[] LE_BOUND = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, Double.POSITIVE_INFINITY};
   static final Resolution R5M = Resolution.parse("5m");
+
+  /**
+   * Untimed runs of each query before the timed ones ({@code -Dharness.warmup}, default 2). The JVM compiles a
+   * query's code paths over its first dozens of runs; Prometheus and VictoriaMetrics need no warm-up.
+   */
+  static final int WARMUP = Integer.getInteger("harness.warmup", 2);
 
   private RangeQueryHarness() {}
 
@@ -116,28 +137,14 @@ public final class RangeQueryHarness {
     Labels[] labels = labels(n);
     System.out.printf("data: %d series x %d h at 15 s = %,d samples; work dir %s%n", n, hours, (long) n * steps, work);
 
+    boolean strataOnly = Boolean.getBoolean("harness.strataOnly");
     long t = System.nanoTime();
     Path om = work.resolve("data.om");
     Path vmText = work.resolve("data.prom");
-    try (BufferedWriter w = Files.newBufferedWriter(om); BufferedWriter vw = Files.newBufferedWriter(vmText)) {
-      String lastName = "";
-      for (int i = 0; i < n; i++) {
-        String name = labels[i].metricName();
-        if (!name.equals(lastName)) {
-          lastName = name;
-        }
-        String series = text(labels[i]);
-        double[] v = values(i, steps);
-        for (int k = 0; k < steps; k++) {
-          long ts = timestamp(k);
-          String val = io.strata.promql.ast.GoFormat.plain(v[k]);
-          w.write(series + " " + val + " " + (ts / 1000) + "." + String.format("%03d", ts % 1000) + "\n");
-          vw.write(series + " " + val + " " + ts + "\n");
-        }
-      }
-      w.write("# EOF\n");
+    if (!strataOnly) {
+      writeText(labels, steps, om, vmText);
+      System.out.printf("wrote OpenMetrics and Prometheus text in %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
-    System.out.printf("wrote OpenMetrics and Prometheus text in %.1f s%n", (System.nanoTime() - t) / 1e9);
 
     // Strata: the TSDB engine with raw samples and 5m rollups computed here (count, sum, min, max, last, counter)
     t = System.nanoTime();
@@ -159,8 +166,13 @@ public final class RangeQueryHarness {
     List<Process> processes = new ArrayList<>();
     QueryServer strata = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), store, new PrometheusRegistry(), () -> true).start();
     try {
-      String prom = startPrometheus(work, om, processes);
-      String vm = startVictoriaMetrics(work, vmText, processes);
+      String prom = strataOnly ? null : startPrometheus(work, om, processes);
+      String vm = strataOnly ? null : startVictoriaMetrics(work, vmText, processes);
+      long pause = Long.getLong("harness.pauseSeconds", 0);
+      if (pause > 0) {
+        System.out.printf("strata query server on port %d for %d s%n", strata.port(), pause);
+        Thread.sleep(pause * 1000);
+      }
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       long end = T0 + hours * 3_600_000L;
       List<String[]> cases = new ArrayList<>();
@@ -178,18 +190,36 @@ public final class RangeQueryHarness {
       cases.add(new String[] {"24h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"});
       cases.add(new String[] {"24h max_over_time[1h] raw", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "raw"});
       cases.add(new String[] {"24h max_over_time[1h] 5m rollups", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "5m"});
-      System.out.printf("%-34s %12s %12s %12s   (median of %d, ms; step = range / 250)%n", "query", "strata", "prometheus", "victoria", reps);
+      System.out.printf("%-34s %12s %12s %12s %14s %12s   (median of %d, ms; step = range / 250)%n", "query", "strata", "prometheus",
+          "victoria", "in-process", "of it store", reps);
+      String only = System.getProperty("harness.only", "");
+      List<String> storeRows = new ArrayList<>();
       for (String[] c : cases) {
+        if (!c[0].startsWith(only)) {
+          continue;
+        }
         long range = Long.parseLong(c[2]);
         long step = Math.max(STEP, range / 250);
         String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
             + "&step=" + step / 1000.0;
         String strataParams = params + (c[3].isEmpty() ? "&max_source_resolution=raw" : "&max_source_resolution=" + c[3]);
         double s = median(http, "http://127.0.0.1:" + strata.port() + "/api/v1/query_range?" + strataParams, reps);
-        boolean comparable = !c[3].equals("5m");
+        boolean comparable = !c[3].equals("5m") && !strataOnly;
         double p = comparable ? median(http, prom + "/api/v1/query_range?" + params, reps) : Double.NaN;
         double v = comparable ? median(http, vm + "/api/v1/query_range?" + params, reps) : Double.NaN;
-        System.out.printf("%-34s %12.1f %12.1f %12.1f%n", c[0], s, p, v);
+        double[] engine = inProcess(store, c[1], end - range, end, step, c[3].equals("5m") ? R5M : Resolution.RAW, reps);
+        System.out.printf("%-34s %12.1f %12.1f %12.1f %14.1f %12.1f%n", c[0], s, p, v, engine[0], engine[1]);
+        storeRows.add(c[0] + "\u0000" + c[1] + "\u0000" + (end - range) + "\u0000" + step + "\u0000" + c[3]);
+      }
+      System.out.printf("%nstore reads of the same selectors (median of %d, ms): select = Store.select at the query's resolution"
+          + " (index, chunk lookup, first point); iterate = select + walking every cursor; StoreQueryable = what the engine"
+          + " gets (over rollups: plus the raw selects for series without rollups and for the newest samples)%n", reps);
+      System.out.printf("%-34s %10s %10s %10s %16s %12s%n", "query", "points", "select", "iterate", "StoreQueryable", "ns/point");
+      for (String row : storeRows) {
+        String[] f = row.split("\u0000", -1);
+        Resolution res = f[4].equals("5m") ? R5M : Resolution.RAW;
+        double[] b = storeBreakdown(store, f[1], Long.parseLong(f[2]), end, Long.parseLong(f[3]), res, reps);
+        System.out.printf("%-34s %,10d %10.1f %10.1f %16.1f %12.1f%n", f[0], (long) b[0], b[1], b[2], b[3], b[3] * 1e6 / b[0]);
       }
     } finally {
       strata.close();
@@ -203,6 +233,29 @@ public final class RangeQueryHarness {
       try (var files = Files.walk(work)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
+    }
+  }
+
+  /** The same samples as OpenMetrics (for promtool) and Prometheus text with ms timestamps (for VictoriaMetrics). */
+  static void writeText(Labels[] labels, int steps, Path om, Path vmText) throws IOException {
+    int n = labels.length;
+    try (BufferedWriter w = Files.newBufferedWriter(om); BufferedWriter vw = Files.newBufferedWriter(vmText)) {
+      String lastName = "";
+      for (int i = 0; i < n; i++) {
+        String name = labels[i].metricName();
+        if (!name.equals(lastName)) {
+          lastName = name;
+        }
+        String series = text(labels[i]);
+        double[] v = values(i, steps);
+        for (int k = 0; k < steps; k++) {
+          long ts = timestamp(k);
+          String val = io.strata.promql.ast.GoFormat.plain(v[k]);
+          w.write(series + " " + val + " " + (ts / 1000) + "." + String.format("%03d", ts % 1000) + "\n");
+          vw.write(series + " " + val + " " + ts + "\n");
+        }
+      }
+      w.write("# EOF\n");
     }
   }
 
@@ -235,6 +288,99 @@ public final class RangeQueryHarness {
     }
   }
 
+  /**
+   * The same query without HTTP: median wall time of {@code Engine.rangeQuery} over the store, and the median
+   * time spent inside the store's selects (the TSDB's decoding plus {@code StoreQueryable}'s copy into arrays).
+   */
+  static double[] inProcess(Store store, String query, long start, long end, long step, Resolution res, int reps) {
+    Engine engine = new Engine();
+    StoreQueryable sq = new StoreQueryable(store, "default", res);
+    long[] storeNanos = new long[1];
+    Queryable timed = (hints, matchers) -> {
+      long t0 = System.nanoTime();
+      List<SeriesData> r = sq.select(hints, matchers);
+      storeNanos[0] += System.nanoTime() - t0;
+      return r;
+    };
+    double[] total = new double[reps];
+    double[] inStore = new double[reps];
+    for (int i = -WARMUP; i < reps; i++) {
+      storeNanos[0] = 0;
+      long t0 = System.nanoTime();
+      engine.rangeQuery(timed, query, start, end, step);
+      if (i >= 0) {
+        total[i] = (System.nanoTime() - t0) / 1e6;
+        inStore[i] = storeNanos[0] / 1e6;
+      }
+    }
+    Arrays.sort(total);
+    Arrays.sort(inStore);
+    return new double[] {total[reps / 2], inStore[reps / 2]};
+  }
+
+  /**
+   * The reads one query makes (selectors and hints recorded from an engine run), replayed against the store at
+   * resolution {@code res}: {points, select ms, select + iterate ms, StoreQueryable ms}.
+   */
+  static double[] storeBreakdown(Store store, String query, long start, long end, long step, Resolution res, int reps) {
+    StoreQueryable sq = new StoreQueryable(store, "default", res);
+    // StoreQueryable reads rollup windows stamped in [start, end], i.e. starting from start - res + 1
+    long shift = res.isRaw() ? 0 : res.millis() - 1;
+    List<SelectHints> hints = new ArrayList<>();
+    List<List<LabelMatcher>> matchers = new ArrayList<>();
+    new Engine().rangeQuery((h, m) -> {
+      hints.add(h);
+      matchers.add(m);
+      return sq.select(h, m);
+    }, query, start, end, step);
+    double[][] ms = new double[3][reps];
+    long samples = 0;
+    for (int i = -WARMUP; i < reps; i++) {
+      long n = 0;
+      long t0 = System.nanoTime();
+      for (int j = 0; j < hints.size(); j++) {
+        store.select("default", res, hints.get(j).startMs() - shift, hints.get(j).endMs(), matchers.get(j));
+      }
+      long t1 = System.nanoTime();
+      double sink = 0;
+      for (int j = 0; j < hints.size(); j++) {
+        for (StoredSeries s : store.select("default", res, hints.get(j).startMs() - shift, hints.get(j).endMs(), matchers.get(j))) {
+          if (res.isRaw()) {
+            SampleCursor c = s.samples();
+            while (c.next()) {
+              sink += c.value();
+              n++;
+            }
+          } else {
+            RollupCursor c = s.rollups();
+            while (c.next()) {
+              sink += c.point().sum();
+              n++;
+            }
+          }
+        }
+      }
+      long t2 = System.nanoTime();
+      for (int j = 0; j < hints.size(); j++) {
+        sq.select(hints.get(j), matchers.get(j));
+      }
+      long t3 = System.nanoTime();
+      if (sink == 42.4242) {
+        System.out.print("");
+      }
+      if (i >= 0) {
+        ms[0][i] = (t1 - t0) / 1e6;
+        ms[1][i] = (t2 - t1) / 1e6;
+        ms[2][i] = (t3 - t2) / 1e6;
+      }
+      samples = n;
+    }
+    for (double[] a : ms) {
+      Arrays.sort(a);
+    }
+    return new double[] {samples, ms[0][reps / 2], ms[1][reps / 2], ms[2][reps / 2]};
+  }
+
   static String text(Labels l) {
     StringBuilder b = new StringBuilder(l.metricName()).append('{');
     boolean first = true;
@@ -250,7 +396,7 @@ public final class RangeQueryHarness {
 
   static double median(HttpClient http, String url, int reps) throws Exception {
     double[] ms = new double[reps];
-    for (int i = -2; i < reps; i++) {
+    for (int i = -WARMUP; i < reps; i++) {
       long t = System.nanoTime();
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
       double took = (System.nanoTime() - t) / 1e6;

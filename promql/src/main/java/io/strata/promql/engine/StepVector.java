@@ -1,0 +1,99 @@
+package io.strata.promql.engine;
+
+import io.strata.schemas.model.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An instant-vector expression evaluated at every step of a range query at once (see {@link RangeEvaluator}):
+ * one {@link StepSeries} per distinct label set, in the order the step-by-step evaluator would list them
+ * (first appearance), plus per step the samples the step-by-step evaluator would have counted for the whole
+ * subtree, so {@code maxSamples} fails the same queries.
+ */
+final class StepVector {
+  final List<StepSeries> series;
+  /** Per step: samples held by this subtree's values while that step was evaluated (children included). */
+  final long[] load;
+
+  StepVector(List<StepSeries> series, long[] load) {
+    this.series = series;
+    this.load = load;
+  }
+
+  /** Values per step, counted over all series. */
+  int[] countsPerStep(int steps) {
+    int[] c = new int[steps];
+    for (StepSeries s : series) {
+      for (int i = 0; i < s.n; i++) {
+        c[s.steps[i]]++;
+      }
+    }
+    return c;
+  }
+
+  /** Adds this vector's own values per step to {@code load}. */
+  void addCountsTo(long[] load) {
+    for (StepSeries s : series) {
+      for (int i = 0; i < s.n; i++) {
+        load[s.steps[i]]++;
+      }
+    }
+  }
+
+  /**
+   * Series whose label sets are unique: series sharing a label set (e.g. two metrics once their names are
+   * dropped) become one when they never have a value at the same step; when they do, that step's vector
+   * would hold the label set twice, which is Prometheus's "vector cannot contain metrics with the same
+   * labelset". The first series' position is kept.
+   */
+  static List<StepSeries> unique(List<StepSeries> in) {
+    if (in.size() < 2) {
+      return in;
+    }
+    Map<Labels, Integer> first = new HashMap<>(in.size() * 2);
+    boolean dup = false;
+    for (int i = 0; i < in.size(); i++) {
+      if (first.putIfAbsent(in.get(i).labels, i) != null) {
+        dup = true;
+      }
+    }
+    if (!dup) {
+      return in;
+    }
+    List<StepSeries> out = new ArrayList<>(first.size());
+    Map<Labels, Integer> position = new HashMap<>(first.size() * 2);
+    for (StepSeries s : in) {
+      Integer at = position.get(s.labels);
+      if (at == null) {
+        position.put(s.labels, out.size());
+        out.add(s);
+      } else {
+        out.set(at, merge(out.get(at), s));
+      }
+    }
+    return out;
+  }
+
+  private static StepSeries merge(StepSeries a, StepSeries b) {
+    boolean times = a.sampleTimes != null && b.sampleTimes != null;
+    StepSeries out = new StepSeries(a.labels, a.n + b.n, times);
+    int i = 0;
+    int j = 0;
+    while (i < a.n || j < b.n) {
+      if (i < a.n && j < b.n && a.steps[i] == b.steps[j]) {
+        throw new QueryExecutionException("vector cannot contain metrics with the same labelset");
+      }
+      boolean takeA = j >= b.n || (i < a.n && a.steps[i] < b.steps[j]);
+      StepSeries src = takeA ? a : b;
+      int k = takeA ? i++ : j++;
+      if (times) {
+        out.add(src.steps[k], src.values[k], src.sampleTimes[k]);
+      } else {
+        out.add(src.steps[k], src.values[k]);
+      }
+    }
+    return out;
+  }
+}
