@@ -1,113 +1,26 @@
 package io.strata.promql;
 
+import io.strata.schemas.prom.PromDuration;
+
 /**
- * Prometheus duration syntax ({@code model.ParseDuration}): one or more of {@code <n>y <n>w <n>d <n>h <n>m
- * <n>s <n>ms}, units in that order and each at most once, e.g. {@code 1h30m}, {@code 5m}, {@code 100ms}.
- * A bare {@code 0} is allowed. A year is 365 days, a week 7 days. Values are milliseconds.
+ * Prometheus duration syntax for PromQL and rule files. The parser lives in
+ * {@link io.strata.schemas.prom.PromDuration}, shared by every module; this keeps promql's API.
  */
 public final class Durations {
   private Durations() {}
 
-  private static final String[] UNITS = {"y", "w", "d", "h", "m", "s", "ms"};
-  private static final long[] UNIT_MS = {
-    365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L
-  };
-
   /** Parses a duration into milliseconds; throws IllegalArgumentException with Prometheus's wording. */
   public static long parse(String s) {
-    if (s == null || s.isEmpty()) {
-      throw new IllegalArgumentException("empty duration string");
-    }
-    if (s.equals("0")) {
-      return 0;
-    }
-    long total = 0;
-    int pos = 0;
-    int nextUnit = 0; // index into UNITS of the smallest unit still allowed
-    while (pos < s.length()) {
-      int start = pos;
-      while (pos < s.length() && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
-        pos++;
-      }
-      if (pos == start || pos == s.length()) {
-        throw invalid(s);
-      }
-      long n;
-      try {
-        n = Long.parseLong(s.substring(start, pos));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("duration out of range: " + quote(s));
-      }
-      int unit = -1;
-      // "ms" must be tried before "m"
-      if (s.startsWith("ms", pos)) {
-        unit = 6;
-      } else {
-        char c = s.charAt(pos);
-        for (int u = 0; u < 6; u++) {
-          if (UNITS[u].charAt(0) == c) {
-            unit = u;
-            break;
-          }
-        }
-      }
-      if (unit < 0 || unit < nextUnit) {
-        throw invalid(s);
-      }
-      pos += UNITS[unit].length();
-      nextUnit = unit + 1;
-      try {
-        total = Math.addExact(total, Math.multiplyExact(n, UNIT_MS[unit]));
-      } catch (ArithmeticException e) {
-        throw new IllegalArgumentException("duration out of range: " + quote(s));
-      }
-    }
-    // Go's time.Duration is int64 nanoseconds: the same bound applies.
-    if (total > Long.MAX_VALUE / 1_000_000L) {
-      throw new IllegalArgumentException("duration out of range: " + quote(s));
-    }
-    return total;
+    return PromDuration.parseMillis(s);
   }
 
   /** Whether {@code s} is a valid duration. */
   public static boolean isValid(String s) {
-    try {
-      parse(s);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return PromDuration.isValid(s);
   }
 
   /** Prometheus's canonical form: {@code 0s}, {@code 1h30m}, {@code 1w}, {@code 90d}, {@code 1s500ms}. */
   public static String format(long ms) {
-    if (ms == 0) {
-      return "0s";
-    }
-    StringBuilder sb = new StringBuilder();
-    if (ms < 0) {
-      sb.append('-');
-      ms = -ms;
-    }
-    for (int u = 0; u < UNITS.length; u++) {
-      // years and weeks only when exact, as Prometheus does: 90d reads better than 12w6d
-      if (u < 2 && ms % UNIT_MS[u] != 0) {
-        continue;
-      }
-      long n = ms / UNIT_MS[u];
-      if (n > 0) {
-        sb.append(n).append(UNITS[u]);
-        ms -= n * UNIT_MS[u];
-      }
-    }
-    return sb.toString();
-  }
-
-  private static IllegalArgumentException invalid(String s) {
-    return new IllegalArgumentException("not a valid duration string: " + quote(s));
-  }
-
-  private static String quote(String s) {
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    return PromDuration.format(ms);
   }
 }
