@@ -32,6 +32,15 @@ public interface Store extends Closeable {
   /** Series of the tenant matching all matchers with data in [minT, maxT] at that resolution, sorted by labels. */
   List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers);
 
+  /**
+   * Like {@link #select}, but cheaper: the series whose time bounds overlap [minT, maxT] (at that resolution),
+   * without reading anything to check that a sample lies inside; reading one may yield nothing. For readers
+   * that read parts of the range and drop empty series themselves. The default is {@link #select}.
+   */
+  default List<StoredSeries> selectLazy(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+    return select(tenant, resolution, minT, maxT, matchers);
+  }
+
   /** Label names of the matching series (all series when no matcher), sorted. */
   List<String> labelNames(String tenant, long minT, long maxT, List<LabelMatcher> matchers);
 

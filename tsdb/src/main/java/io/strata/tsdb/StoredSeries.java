@@ -1,8 +1,13 @@
 package io.strata.tsdb;
 
 import io.strata.schemas.model.Labels;
+import io.strata.tsdb.chunkenc.RollupField;
 
-/** One selected series: its labels and cursors over the selected time range. */
+/**
+ * One selected series: its labels and its data in the selected time range, through cursors (one point at a
+ * time) or bulk reads into {@link SampleColumns} (what the query layer uses: the store decodes chunks
+ * straight into the arrays).
+ */
 public interface StoredSeries {
   Labels labels();
 
@@ -11,4 +16,58 @@ public interface StoredSeries {
 
   /** Rollup windows in the selected range (empty for a raw selection). */
   RollupCursor rollups();
+
+  /**
+   * Appends the raw samples with timestamps in [from, to] and in the selected range to {@code out}, in time
+   * order; returns how many. Nothing for a rollup selection.
+   */
+  default int readSamples(long from, long to, SampleColumns out) {
+    int n = 0;
+    SampleCursor c = samples();
+    while (c.next()) {
+      long t = c.timestamp();
+      if (t > to) {
+        break;
+      }
+      if (t >= from) {
+        out.add(t, c.value(), 1);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Appends the rollup windows whose window start is in [from, to] and in the selected range to {@code out}:
+   * the window start, the field's value, and the window's sample count when {@code out} has counts; returns
+   * how many. Nothing for a raw selection.
+   */
+  default int readRollups(RollupField field, long from, long to, SampleColumns out) {
+    int n = 0;
+    RollupCursor c = rollups();
+    while (c.next()) {
+      RollupPoint p = c.point();
+      long t = p.windowStartMs();
+      if (t > to) {
+        break;
+      }
+      if (t >= from) {
+        out.add(t, valueOf(field, p), p.count());
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The field of a window. */
+  static double valueOf(RollupField field, RollupPoint p) {
+    return switch (field) {
+      case COUNT -> p.count();
+      case SUM -> p.sum();
+      case MIN -> p.min();
+      case MAX -> p.max();
+      case LAST -> p.last();
+      case COUNTER -> p.counter();
+    };
+  }
 }

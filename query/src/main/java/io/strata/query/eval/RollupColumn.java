@@ -2,7 +2,7 @@ package io.strata.query.eval;
 
 import io.strata.promql.storage.SelectHints;
 import io.strata.tsdb.Resolution;
-import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.chunkenc.RollupField;
 
 /**
  * The aggregate of a rollup window that keeps a PromQL function correct when it reads rollups instead of
@@ -23,15 +23,21 @@ enum RollupColumn {
   /** rate, increase, irate, resets: the reset-adjusted counter at the window's last sample, a monotone series. */
   COUNTER;
 
-  double of(RollupPoint p) {
+  /** The stored aggregate this column reads. */
+  RollupField field() {
     return switch (this) {
-      case MIN -> p.min();
-      case MAX -> p.max();
-      case SUM -> p.sum();
-      case COUNT -> p.count();
-      case LAST -> p.last();
-      case COUNTER -> p.counter();
+      case MIN -> RollupField.MIN;
+      case MAX -> RollupField.MAX;
+      case SUM -> RollupField.SUM;
+      case COUNT -> RollupField.COUNT;
+      case LAST -> RollupField.LAST;
+      case COUNTER -> RollupField.COUNTER;
     };
+  }
+
+  /** Whether the engine needs each point's sample count (it divides sums by counts, or sums counts). */
+  boolean needsCounts() {
+    return this == SUM || this == COUNT;
   }
 
   /**

@@ -7,13 +7,11 @@ import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.Resolution;
-import io.strata.tsdb.RollupCursor;
-import io.strata.tsdb.RollupPoint;
-import io.strata.tsdb.SampleCursor;
+import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.chunkenc.RollupField;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +23,15 @@ import java.util.Map;
  * {@link RollupColumn} its enclosing function needs (from {@link SelectHints#function()}), one point per
  * window stamped at the window's last millisecond ({@code windowStart + resolution - 1}, so a window is in
  * {@code [t - range, t]} exactly when all of its samples could be), with the window's sample count beside
- * it. Windows not closed yet have no rollup: the raw samples after a series' last window are appended as
- * points of one sample (a counter shifted by the reset offset its last window had accumulated, so the
- * series stays monotone). A selector whose function no aggregate preserves, or whose range is shorter than
- * the windows, reads raw samples.
+ * it when the function needs counts. Where a series has no rollup, raw samples fill in as points of one
+ * sample: before its first window (rollups began inside the range), after its last closed window (not
+ * rolled up yet; a counter shifted by the reset offset its last window had accumulated, so the series stays
+ * monotone), or everywhere (the rollup job never saw it). A selector whose function no aggregate preserves,
+ * or whose range is shorter than the windows, reads raw samples.
+ *
+ * <p>Reads are bulk ({@link StoredSeries#readSamples}, {@link StoredSeries#readRollups}): the store decodes
+ * straight into the arrays handed to the engine, and only the parts of the raw range that rollups do not
+ * cover are read.
  */
 public final class StoreQueryable implements Queryable {
   private final Store store;
@@ -59,169 +62,122 @@ public final class StoreQueryable implements Queryable {
   }
 
   private List<SeriesData> raw(long start, long end, List<LabelMatcher> matchers) {
-    List<StoredSeries> found = store.select(tenant, Resolution.RAW, start, end, matchers);
+    List<StoredSeries> found = store.selectLazy(tenant, Resolution.RAW, start, end, matchers);
     List<SeriesData> out = new ArrayList<>(found.size());
     for (StoredSeries s : found) {
-      Points p = new Points(false);
-      SampleCursor c = s.samples();
-      while (c.next()) {
-        p.add(c.timestamp(), c.value(), 1);
+      SampleColumns p = new SampleColumns(64, false);
+      if (s.readSamples(start, end, p) > 0) {
+        out.add(new SeriesData(s.labels(), p.timestamps(), p.values(), p.size()));
       }
-      out.add(p.toSeries(s.labels()));
     }
     return out;
+  }
+
+  /** One series over rollups: its points, and where its windows begin and end. */
+  private static final class Rolled {
+    final SampleColumns points;
+    /** Start of the first window: raw samples before it fill in. */
+    long headBefore;
+    /** End of the last window: raw samples from here on fill in. */
+    long tailFrom;
+    /** The series at the rollup resolution, to read a window's last raw value when raw samples fill in. */
+    StoredSeries series;
+    /** counter - last of the last window (COUNTER only): shifts raw samples after it to the rollup's counter. */
+    double counterOffset;
+    /** The raw value of the last window's last sample (COUNTER only), to detect a reset right after it. */
+    double prevRaw = Double.NaN;
+
+    Rolled(SampleColumns points) {
+      this.points = points;
+    }
   }
 
   private List<SeriesData> rollups(long start, long end, List<LabelMatcher> matchers, RollupColumn column) {
     long res = resolution.millis();
+    boolean counts = column.needsCounts();
+    boolean counter = column == RollupColumn.COUNTER;
     // a window is stamped at windowStart + res - 1; those stamped in [start, end] start in [start - res + 1, end - res + 1]
-    List<StoredSeries> found = store.select(tenant, resolution, start - res + 1, end, matchers);
-    Map<Labels, Points> bySeries = new HashMap<>(found.size() * 2);
-    long oldestOpenWindow = Long.MAX_VALUE;
-    long latestFirstWindow = Long.MIN_VALUE;
-    for (StoredSeries s : found) {
-      Points p = new Points(true);
-      RollupCursor c = s.rollups();
-      RollupPoint first = null;
-      RollupPoint last = null;
-      while (c.next()) {
-        RollupPoint rp = c.point();
-        long stamp = rp.windowStartMs() + res - 1;
-        if (stamp < start || stamp > end) {
-          continue;
-        }
-        p.add(stamp, column.of(rp), rp.count());
-        first = first == null ? rp : first;
-        last = rp;
-      }
-      if (last == null) {
+    long firstStart = start - res + 1;
+    long lastStart = end - res + 1;
+    Map<Labels, Rolled> bySeries = new HashMap<>();
+    for (StoredSeries s : store.selectLazy(tenant, resolution, firstStart, end, matchers)) {
+      SampleColumns p = new SampleColumns(64, counts);
+      int n = s.readRollups(column.field(), firstStart, lastStart, p);
+      if (n == 0) {
         continue;
       }
-      p.headBefore = first.windowStartMs();
-      p.headOffset = column == RollupColumn.COUNTER ? first.counter() - first.last() : 0;
-      p.tailFrom = last.windowStartMs() + res;
-      p.counterOffset = column == RollupColumn.COUNTER ? last.counter() - last.last() : 0;
-      p.prevRaw = last.last();
-      oldestOpenWindow = Math.min(oldestOpenWindow, p.tailFrom);
-      latestFirstWindow = Math.max(latestFirstWindow, p.headBefore);
-      bySeries.put(s.labels(), p);
+      long[] t = p.timestamps();
+      Rolled r = new Rolled(p);
+      r.headBefore = t[0];
+      r.tailFrom = t[n - 1] + res;
+      r.series = s;
+      for (int i = 0; i < n; i++) {
+        t[i] += res - 1;
+      }
+      bySeries.put(s.labels(), r);
     }
-    // series without any rollup in the range (the rollup job did not see them, or started later): raw samples.
-    // The select is lazy, so the series that have rollups cost an index lookup, not a decode.
+    // raw samples where there are no rollups; the select is lazy and each read covers only the range it needs
     List<SeriesData> out = new ArrayList<>(bySeries.size());
-    for (StoredSeries s : store.select(tenant, Resolution.RAW, start, end, matchers)) {
-      if (!bySeries.containsKey(s.labels())) {
-        Points p = new Points(true);
-        SampleCursor c = s.samples();
-        while (c.next()) {
-          p.add(c.timestamp(), c.value(), 1);
+    for (StoredSeries s : store.selectLazy(tenant, Resolution.RAW, start, end, matchers)) {
+      Rolled r = bySeries.get(s.labels());
+      if (r == null) {
+        // the rollup job did not see this series, or started later
+        SampleColumns p = new SampleColumns(64, counts);
+        if (s.readSamples(start, end, p) > 0) {
+          out.add(new SeriesData(s.labels(), p.timestamps(), p.values(), p.size(), p.counts()));
         }
-        out.add(p.toSeries(s.labels()));
+        continue;
       }
-    }
-    // before a series' first window (rollups began inside the range): raw samples, a counter shifted by the first window's offset
-    if (latestFirstWindow > start) {
-      for (StoredSeries s : store.select(tenant, Resolution.RAW, start, latestFirstWindow - 1, matchers)) {
-        Points p = bySeries.get(s.labels());
-        if (p == null || p.headBefore <= start) {
-          continue;
+      if (r.headBefore > start) {
+        // before the first window: a counter shifted by the first window's offset
+        SampleColumns head = new SampleColumns(16, counts);
+        int n = s.readSamples(start, r.headBefore - 1, head);
+        if (counter && n > 0) {
+          double headOffset = r.points.values()[0] - lastOf(r.series, r.headBefore);
+          double[] v = head.values();
+          for (int i = 0; i < n; i++) {
+            if (!StaleMarker.isStale(v[i])) {
+              v[i] += headOffset;
+            }
+          }
         }
-        Points head = new Points(true);
-        SampleCursor c = s.samples();
-        while (c.next() && c.timestamp() < p.headBefore) {
-          double v = c.value();
-          head.add(c.timestamp(), StaleMarker.isStale(v) ? v : v + p.headOffset, 1);
-        }
-        p.prepend(head);
+        r.points.prepend(head);
       }
-    }
-    // the newest data, not rolled up yet: raw samples after each series' last closed window
-    if (oldestOpenWindow <= end) {
-      for (StoredSeries s : store.select(tenant, Resolution.RAW, Math.max(start, oldestOpenWindow), end, matchers)) {
-        Points p = bySeries.get(s.labels());
-        if (p == null) {
-          continue;
+      if (r.tailFrom <= end) {
+        // the newest data, not rolled up yet
+        SampleColumns tail = new SampleColumns(16, false);
+        int n = s.readSamples(Math.max(start, r.tailFrom), end, tail);
+        long[] tt = tail.timestamps();
+        double[] tv = tail.values();
+        if (counter && n > 0) {
+          // the raw value of the last window's last sample, and how far the rollup's counter is ahead of it
+          r.prevRaw = lastOf(r.series, r.tailFrom - res);
+          r.counterOffset = r.points.values()[r.points.size() - 1] - r.prevRaw;
         }
-        SampleCursor c = s.samples();
-        while (c.next()) {
-          long t = c.timestamp();
-          if (t < p.tailFrom || t > end) {
-            continue;
+        for (int i = 0; i < n; i++) {
+          double v = tv[i];
+          if (counter && !StaleMarker.isStale(v)) {
+            if (v < r.prevRaw) {
+              // a reset after the last window: carry the offset on as the rollup job does
+              r.counterOffset += r.prevRaw;
+            }
+            r.prevRaw = v;
+            v += r.counterOffset;
           }
-          double v = c.value();
-          if (column != RollupColumn.COUNTER || StaleMarker.isStale(v)) {
-            p.add(t, v, 1);
-            continue;
-          }
-          if (v < p.prevRaw) {
-            // a reset after the last window: carry the offset on as the rollup job does
-            p.counterOffset += p.prevRaw;
-          }
-          p.prevRaw = v;
-          p.add(t, v + p.counterOffset, 1);
+          r.points.add(tt[i], v, 1);
         }
       }
     }
-    for (Map.Entry<Labels, Points> e : bySeries.entrySet()) {
-      out.add(e.getValue().toSeries(e.getKey()));
+    for (Map.Entry<Labels, Rolled> e : bySeries.entrySet()) {
+      SampleColumns p = e.getValue().points;
+      out.add(new SeriesData(e.getKey(), p.timestamps(), p.values(), p.size(), p.counts()));
     }
     return out;
   }
 
-  /** Growable primitive columns of one series. */
-  private static final class Points {
-    long[] t = new long[16];
-    double[] v = new double[16];
-    double[] counts;
-    int n;
-    long headBefore;
-    double headOffset;
-    long tailFrom;
-    double counterOffset;
-    double prevRaw = Double.NaN;
-
-    Points(boolean withCounts) {
-      counts = withCounts ? new double[16] : null;
-    }
-
-    void add(long ts, double val, double count) {
-      if (n == t.length) {
-        t = Arrays.copyOf(t, n * 2);
-        v = Arrays.copyOf(v, n * 2);
-        if (counts != null) {
-          counts = Arrays.copyOf(counts, n * 2);
-        }
-      }
-      t[n] = ts;
-      v[n] = val;
-      if (counts != null) {
-        counts[n] = count;
-      }
-      n++;
-    }
-
-    /** Puts {@code head}'s points, all earlier than this one's, in front. */
-    void prepend(Points head) {
-      if (head.n == 0) {
-        return;
-      }
-      long[] nt = new long[head.n + n + 16];
-      double[] nv = new double[nt.length];
-      double[] nc = new double[nt.length];
-      System.arraycopy(head.t, 0, nt, 0, head.n);
-      System.arraycopy(t, 0, nt, head.n, n);
-      System.arraycopy(head.v, 0, nv, 0, head.n);
-      System.arraycopy(v, 0, nv, head.n, n);
-      System.arraycopy(head.counts, 0, nc, 0, head.n);
-      System.arraycopy(counts, 0, nc, head.n, n);
-      t = nt;
-      v = nv;
-      counts = nc;
-      n += head.n;
-    }
-
-    SeriesData toSeries(Labels labels) {
-      return new SeriesData(labels, t, v, n, counts);
-    }
+  /** The raw value of the last sample of the window starting at {@code windowStart}. */
+  private static double lastOf(StoredSeries s, long windowStart) {
+    SampleColumns one = new SampleColumns(1, false);
+    return s.readRollups(RollupField.LAST, windowStart, windowStart, one) == 1 ? one.values()[0] : Double.NaN;
   }
 }

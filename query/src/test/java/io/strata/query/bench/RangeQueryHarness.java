@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code -Dharness.strataOnly=true} skips Prometheus and VictoriaMetrics (no text files, no backfill), for
  * profiling Strata alone; their columns then print NaN. {@code -Dharness.only=<prefix>} runs only the queries whose
- * name starts with it. {@code -Dharness.pauseSeconds=N} keeps the loaded server up for N seconds first (port printed), to
+ * name starts with it. {@code -Dharness.cpu=true} reports the in-process and store columns as thread CPU time. {@code -Dharness.pauseSeconds=N} keeps the loaded server up for N seconds first (port printed), to
  * query it by hand.
  */
 public final class RangeQueryHarness {
@@ -69,7 +69,18 @@ public final class RangeQueryHarness {
    */
   static final int WARMUP = Integer.getInteger("harness.warmup", 2);
 
+  /**
+   * {@code -Dharness.cpu=true}: the in-process and store columns are this thread's CPU time instead of wall
+   * time (GC threads excluded), steadier on a shared machine; the HTTP columns stay wall time.
+   */
+  static final boolean CPU = Boolean.getBoolean("harness.cpu");
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
   private RangeQueryHarness() {}
+
+  static long clock() {
+    return CPU ? THREADS.getCurrentThreadCpuTime() : System.nanoTime();
+  }
 
   /** 100 series per instance: 40 cpu counters, 20 network counters, 15 temperature gauges, 15 memory gauges, 10 buckets. */
   static Labels[] labels(int n) {
@@ -297,19 +308,19 @@ public final class RangeQueryHarness {
     StoreQueryable sq = new StoreQueryable(store, "default", res);
     long[] storeNanos = new long[1];
     Queryable timed = (hints, matchers) -> {
-      long t0 = System.nanoTime();
+      long t0 = clock();
       List<SeriesData> r = sq.select(hints, matchers);
-      storeNanos[0] += System.nanoTime() - t0;
+      storeNanos[0] += clock() - t0;
       return r;
     };
     double[] total = new double[reps];
     double[] inStore = new double[reps];
     for (int i = -WARMUP; i < reps; i++) {
       storeNanos[0] = 0;
-      long t0 = System.nanoTime();
+      long t0 = clock();
       engine.rangeQuery(timed, query, start, end, step);
       if (i >= 0) {
-        total[i] = (System.nanoTime() - t0) / 1e6;
+        total[i] = (clock() - t0) / 1e6;
         inStore[i] = storeNanos[0] / 1e6;
       }
     }
@@ -337,11 +348,11 @@ public final class RangeQueryHarness {
     long samples = 0;
     for (int i = -WARMUP; i < reps; i++) {
       long n = 0;
-      long t0 = System.nanoTime();
+      long t0 = clock();
       for (int j = 0; j < hints.size(); j++) {
         store.select("default", res, hints.get(j).startMs() - shift, hints.get(j).endMs(), matchers.get(j));
       }
-      long t1 = System.nanoTime();
+      long t1 = clock();
       double sink = 0;
       for (int j = 0; j < hints.size(); j++) {
         for (StoredSeries s : store.select("default", res, hints.get(j).startMs() - shift, hints.get(j).endMs(), matchers.get(j))) {
@@ -360,11 +371,11 @@ public final class RangeQueryHarness {
           }
         }
       }
-      long t2 = System.nanoTime();
+      long t2 = clock();
       for (int j = 0; j < hints.size(); j++) {
         sq.select(hints.get(j), matchers.get(j));
       }
-      long t3 = System.nanoTime();
+      long t3 = clock();
       if (sink == 42.4242) {
         System.out.print("");
       }

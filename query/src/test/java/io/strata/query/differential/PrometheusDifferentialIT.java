@@ -50,8 +50,8 @@ class PrometheusDifferentialIT {
       Map.entry("labels window with nothing", "SimpleStore.labelNames ignores minT/maxT: names of series without samples in the window are listed"),
       Map.entry("label values window with nothing", "SimpleStore.labelValues ignores minT/maxT"));
 
-  /** {@code -Dstrata.differential.store=engine} runs the comparison over the real TSDB engine ({@code Stores.open}) instead. */
-  static final String STORE = System.getProperty("strata.differential.store", "simple");
+  /** The store compared: the real TSDB engine ({@code Stores.open}, what ships), or {@code -Dstrata.differential.store=simple}. */
+  static final String STORE = System.getProperty("strata.differential.store", "engine");
 
   private PrometheusProcess prometheus;
   private Store store;

@@ -13,6 +13,17 @@ public final class ChunkEncoding {
    * frame-of-reference runs ({@link DecimalChunkEncoder}).
    */
   public static final int DECIMAL = 3;
+  /**
+   * Rollup windows by column: window starts, counts and the five aggregates each in its own byte-aligned
+   * stream behind a directory, so a query reads only the columns it needs ({@link RollupColumnsAppender},
+   * {@link RollupColumnDecoder}).
+   */
+  public static final int ROLLUP_COLUMNS = 4;
+
+  /** True for the encodings that hold rollup windows rather than raw samples. */
+  public static boolean isRollup(int encoding) {
+    return encoding == ROLLUP || encoding == ROLLUP_COLUMNS;
+  }
 
   /** Bytes of the sample-count header that starts every chunk. */
   public static final int HEADER_BYTES = 2;

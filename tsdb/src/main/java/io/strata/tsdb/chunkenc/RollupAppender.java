@@ -5,6 +5,10 @@ package io.strata.tsdb.chunkenc;
  * {@link TimestampCodec} timestamp, the count as a delta against the previous count ('0' same,
  * '10' + 16-bit signed delta, '11' + 64 bits; the first count is 64 bits), then sum, min, max, last and
  * counter, each in its own {@link XorCodec} stream state, interleaved in the one bit stream.
+ *
+ * <p>This is {@link ChunkEncoding#ROLLUP}, which the store no longer writes (the head and compaction write
+ * {@link RollupColumnsAppender}'s columnar chunks); it stays to write the encoding-2 golden fixture and test
+ * and benchmark data, and {@link RollupIterator} reads its chunks forever.
  */
 public final class RollupAppender {
   private final BitWriter w;

@@ -2,8 +2,16 @@ package io.strata.tsdb.chunkenc;
 
 import io.strata.tsdb.RollupPoint;
 
-/** Decodes a rollup chunk window by window; see {@link RollupAppender} for the layout. */
+/**
+ * Decodes a rollup chunk window by window, every field of each window: the merge cursor (overlapping
+ * chunks), compaction and the head's duplicate checks read here. Queries that need one field read with
+ * {@link RollupColumnDecoder} instead. Both rollup encodings: {@link ChunkEncoding#ROLLUP} (interleaved,
+ * see {@link RollupAppender}) is decoded as it goes; {@link ChunkEncoding#ROLLUP_COLUMNS} is decoded
+ * whole into owned arrays at {@link #reset(int, byte[])}. Reusable.
+ */
 public final class RollupIterator {
+  private static final int FIELDS = 5;
+
   private final BitReader r = new BitReader();
   private final TimestampCodec ts = new TimestampCodec();
   private final XorCodec sum = new XorCodec();
@@ -14,6 +22,7 @@ public final class RollupIterator {
   private int remaining;
   private boolean first;
   private boolean truncated;
+  private boolean stopped;
   private long t;
   private long n;
   private long s;
@@ -22,7 +31,58 @@ public final class RollupIterator {
   private long l;
   private long c;
 
+  // ROLLUP_COLUMNS: the whole chunk decoded at reset
+  private boolean columns;
+  private RollupColumnDecoder decoder;
+  private long[] ct = new long[0];
+  private long[] cn = new long[0];
+  private final long[][] cv = new long[FIELDS][0];
+  private int ci;
+  private int cCount;
+
+  /** Positions on a chunk of either rollup encoding; any other encoding is reported as damaged with no window. */
+  public RollupIterator reset(int encoding, byte[] chunk) {
+    if (encoding == ChunkEncoding.ROLLUP) {
+      return reset(chunk, 0, chunk.length);
+    }
+    resetInterleaved(chunk, 0, 0);
+    if (encoding != ChunkEncoding.ROLLUP_COLUMNS) {
+      truncated = true; // no rollup windows in any other encoding
+      return this;
+    }
+    columns = true;
+    if (decoder == null) {
+      decoder = new RollupColumnDecoder();
+    }
+    int cap = chunk.length >= ChunkEncoding.HEADER_BYTES ? ChunkEncoding.count(chunk, 0) : 0;
+    if (ct.length < cap) {
+      ct = new long[cap];
+      cn = new long[cap];
+      for (int f = 0; f < FIELDS; f++) {
+        cv[f] = new long[cap];
+      }
+    }
+    cCount = decoder.decodeAll(chunk, ct, cn, cv);
+    truncated = decoder.damaged();
+    ci = 0;
+    return this;
+  }
+
+  /** Positions on an interleaved ({@link ChunkEncoding#ROLLUP}) chunk. */
   public RollupIterator reset(byte[] chunk, int offset, int length) {
+    resetInterleaved(chunk, offset, length);
+    truncated = length < ChunkEncoding.HEADER_BYTES;
+    remaining = truncated ? 0 : ChunkEncoding.count(chunk, offset);
+    return this;
+  }
+
+  /** An interleaved ({@link ChunkEncoding#ROLLUP}) chunk; prefer {@link #reset(int, byte[])}, which names the encoding. */
+  public RollupIterator reset(byte[] chunk) {
+    return reset(chunk, 0, chunk.length);
+  }
+
+  private void resetInterleaved(byte[] chunk, int offset, int length) {
+    columns = false;
     ts.reset();
     sum.reset();
     min.reset();
@@ -30,18 +90,28 @@ public final class RollupIterator {
     last.reset();
     counter.reset();
     first = true;
+    stopped = false;
     n = 0;
-    truncated = length < ChunkEncoding.HEADER_BYTES;
-    remaining = truncated ? 0 : ChunkEncoding.count(chunk, offset);
+    remaining = 0;
+    truncated = false;
     r.reset(chunk, offset + ChunkEncoding.HEADER_BYTES, Math.max(0, length - ChunkEncoding.HEADER_BYTES));
-    return this;
-  }
-
-  public RollupIterator reset(byte[] chunk) {
-    return reset(chunk, 0, chunk.length);
   }
 
   public boolean next() {
+    if (columns) {
+      if (ci >= cCount) {
+        return false;
+      }
+      t = ct[ci];
+      n = cn[ci];
+      s = cv[0][ci];
+      mn = cv[1][ci];
+      mx = cv[2][ci];
+      l = cv[3][ci];
+      c = cv[4][ci];
+      ci++;
+      return true;
+    }
     if (remaining == 0) {
       return false;
     }
@@ -58,6 +128,11 @@ public final class RollupIterator {
     mx = max.read(r);
     l = last.read(r);
     c = counter.read(r);
+    if (r.overrun()) { // the stream ended inside this window: it is not a window
+      remaining = 0;
+      stopped = true;
+      return false;
+    }
     return true;
   }
 
@@ -65,12 +140,29 @@ public final class RollupIterator {
     return t;
   }
 
+  public long count() {
+    return n;
+  }
+
+  /** The current window's value of {@code f} (COUNT as a double). */
+  public double value(RollupField f) {
+    return switch (f) {
+      case COUNT -> n;
+      case SUM -> Double.longBitsToDouble(s);
+      case MIN -> Double.longBitsToDouble(mn);
+      case MAX -> Double.longBitsToDouble(mx);
+      case LAST -> Double.longBitsToDouble(l);
+      case COUNTER -> Double.longBitsToDouble(c);
+    };
+  }
+
   public RollupPoint point() {
     return new RollupPoint(t, n, Double.longBitsToDouble(s), Double.longBitsToDouble(mn), Double.longBitsToDouble(mx),
         Double.longBitsToDouble(l), Double.longBitsToDouble(c));
   }
 
+  /** True when the chunk ended before its declared window count or could not be read. */
   public boolean damaged() {
-    return truncated || r.overrun();
+    return truncated || stopped || r.overrun();
   }
 }

@@ -48,7 +48,7 @@ final class ChunkReader implements PersistedLookup {
       for (it.seek(prefix); it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
         byte[] k = it.key();
         try {
-          out.add(BlockMeta.decode(res, it.value(), Keys.describe(k)));
+          out.add(decodeMeta(res, it.value(), k));
         } catch (StorageCorruptionException e) {
           corruption(e);
           long start = Keys.blockStart(k);
@@ -72,13 +72,14 @@ final class ChunkReader implements PersistedLookup {
       for (BlockMeta b : blocks) {
         byte[] prefix = Keys.chunkPrefix(res, b.start(), seriesId);
         try {
-          for (it.seek(prefix); it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
+          seekFirst(it, prefix, b, res, seriesId, mint);
+          for (; it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
             byte[] k = it.key();
             if (Keys.chunkMinT(k) > maxt) {
               break;
             }
             try {
-              ChunkRecord c = ChunkRecord.decode(it.value(), Keys.describe(k));
+              ChunkRecord c = decodeChunk(it.value(), k);
               if (c.maxT() >= mint) {
                 out.add(c);
               }
@@ -94,6 +95,43 @@ final class ChunkReader implements PersistedLookup {
     }
     out.sort(BY_MINT);
     return out;
+  }
+
+  /**
+   * Positions {@code it} on the first chunk of the series in the block that may hold samples at or after
+   * {@code mint}. In a compacted block chunks do not overlap, so every chunk before the last one starting at
+   * or before mint ends before it: a seek to that one skips them without reading (a short range at the end
+   * of a long block would otherwise read every chunk of the series in the block). Level-0 blocks may hold
+   * overlapping chunks and are read from their first chunk.
+   */
+  private static void seekFirst(RocksIterator it, byte[] prefix, BlockMeta b, long res, long seriesId, long mint) {
+    if (b.compacted() && mint > b.start()) {
+      it.seekForPrev(Keys.chunk(res, b.start(), seriesId, mint));
+      if (it.isValid() && Keys.hasPrefix(it.key(), prefix)) {
+        return;
+      }
+    }
+    it.seek(prefix);
+  }
+
+  /**
+   * Decodes a chunk box; the key is formatted into the error's text only when the box is damaged (formatting
+   * it for every chunk read was a quarter of a query's store time).
+   */
+  static ChunkRecord decodeChunk(byte[] box, byte[] key) {
+    try {
+      return ChunkRecord.decode(box, "");
+    } catch (StorageCorruptionException e) {
+      return ChunkRecord.decode(box, Keys.describe(key)); // throws again, naming the key
+    }
+  }
+
+  private static BlockMeta decodeMeta(long res, byte[] box, byte[] key) {
+    try {
+      return BlockMeta.decode(res, box, "");
+    } catch (StorageCorruptionException e) {
+      return BlockMeta.decode(res, box, Keys.describe(key));
+    }
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.strata.tsdb.engine;
 
 import io.strata.tsdb.chunkenc.ChunkEncoding;
-import io.strata.tsdb.chunkenc.RollupAppender;
+import io.strata.tsdb.chunkenc.RollupColumnsAppender;
 import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
 import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.ChunkRecord;
@@ -292,17 +292,17 @@ final class Compactor {
         }
       } else {
         RollupMergeCursor c = new RollupMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
-        RollupAppender a = new RollupAppender(perChunk * 8);
+        RollupColumnsAppender a = new RollupColumnsAppender(perChunk * 8);
         while (c.next()) {
           if (a.count() == perChunk) {
-            emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes()));
+            emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
             a.reset();
           }
           RollupPoint p = c.point();
           a.append(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter());
         }
         if (a.count() > 0) {
-          emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes()));
+          emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
         }
       }
     }

@@ -24,7 +24,11 @@ final class Querier {
     this.store = store;
   }
 
-  List<StoredSeries> select(String tenant, Resolution resolution, long mint, long maxt, List<LabelMatcher> matchers) {
+  /**
+   * Series matching all matchers; {@code lazy}: every series whose time bounds overlap [mint, maxt], read
+   * nothing yet; otherwise only those with a sample in the range (their chunk lists are read to find out).
+   */
+  List<StoredSeries> select(String tenant, Resolution resolution, long mint, long maxt, List<LabelMatcher> matchers, boolean lazy) {
     TenantIndex ti = store.tenant(tenant);
     if (ti == null || mint > maxt) {
       return List.of();
@@ -43,12 +47,18 @@ final class Querier {
     cands.sort(Comparator.comparing(MemSeries::labels));
     // memory first, then the snapshot: a commit writes chunks to disk before it drops them from memory
     List<List<ChunkRecord>> mem = new ArrayList<>(cands.size());
-    for (MemSeries s : cands) {
+    long[] bounds = new long[cands.size() * 2];
+    for (int i = 0; i < cands.size(); i++) {
+      MemSeries s = cands.get(i);
       List<ChunkRecord> l = new ArrayList<>(2);
+      bounds[2 * i] = Long.MAX_VALUE;
+      bounds[2 * i + 1] = Long.MIN_VALUE;
       synchronized (s) {
         SeriesHead h = s.head(res, false);
         if (h != null) {
           h.collect(mint, maxt, l);
+          bounds[2 * i] = h.minT();
+          bounds[2 * i + 1] = h.maxT();
         }
       }
       l.sort(ChunkReader.BY_MINT);
@@ -71,8 +81,8 @@ final class Querier {
     List<StoredSeries> out = new ArrayList<>();
     for (int i = 0; i < cands.size(); i++) {
       MemSeries s = cands.get(i);
-      SelectedSeries ss = new SelectedSeries(rc, store.reader(), s.id(), s.labels(), res, mint, maxt, mem.get(i), clusters);
-      if (ss.prime()) {
+      SelectedSeries ss = new SelectedSeries(rc, store.reader(), s.id(), s.labels(), res, mint, maxt, bounds[2 * i], bounds[2 * i + 1], mem.get(i), clusters);
+      if (lazy || ss.prime()) {
         out.add(ss);
       }
     }

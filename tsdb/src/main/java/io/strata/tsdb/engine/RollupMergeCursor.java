@@ -34,7 +34,7 @@ final class RollupMergeCursor extends MergeCursor implements RollupCursor {
   @Override
   protected Iter open(ChunkRecord c) {
     RIter it = new RIter();
-    it.r.reset(c.data());
+    it.r.reset(c.encoding(), c.data());
     return it;
   }
 

@@ -3,10 +3,14 @@ package io.strata.tsdb.engine;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.RollupCursor;
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.chunkenc.RollupColumnDecoder;
+import io.strata.tsdb.chunkenc.RollupField;
 import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.ChunkRecord;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One series of a select: its in-memory chunks as of the select, and its persisted chunks through the select's snapshot. */
@@ -18,12 +22,20 @@ final class SelectedSeries implements StoredSeries {
   private final long res;
   private final long mint;
   private final long maxt;
+  /** The series' time bounds at this resolution when selected (all of its data lies inside): reads outside cost nothing. */
+  private final long dataMinT;
+  private final long dataMaxT;
   private final List<ChunkRecord> mem;
   private final List<List<BlockMeta>> clusters;
-  private MergeCursor primed;
+  /** The chunks overlapping [loadedLo, loadedHi], the widest range read so far (reads inside it reuse them). */
+  private List<ChunkRecord> loaded;
+  private long loadedLo;
+  private long loadedHi;
 
-  SelectedSeries(ReadContext rc, ChunkReader reader, long seriesId, Labels labels, long res, long mint, long maxt, List<ChunkRecord> mem,
-      List<List<BlockMeta>> clusters) {
+  SelectedSeries(ReadContext rc, ChunkReader reader, long seriesId, Labels labels, long res, long mint, long maxt, long dataMinT, long dataMaxT,
+      List<ChunkRecord> mem, List<List<BlockMeta>> clusters) {
+    this.dataMinT = dataMinT;
+    this.dataMaxT = dataMaxT;
     this.rc = rc;
     this.reader = reader;
     this.seriesId = seriesId;
@@ -40,30 +52,191 @@ final class SelectedSeries implements StoredSeries {
     return new ChunkSource(mem, () -> next[0] < clusters.size() ? reader.chunks(rc.ro(), res, clusters.get(next[0]++), seriesId, mint, maxt) : null);
   }
 
-  private MergeCursor cursor() {
-    MergeCursor c = res == 0 ? new RawMergeCursor(source(), mint, maxt) : new RollupMergeCursor(source(), mint, maxt);
-    c.onDamage(() -> reader.corruption(new IllegalStateException("chunk of series " + seriesId + " at resolution " + res + " ended before its sample count")));
+  private MergeCursor cursor(ChunkSource src, long from, long to) {
+    MergeCursor c = res == 0 ? new RawMergeCursor(src, from, to) : new RollupMergeCursor(src, from, to);
+    c.onDamage(this::damaged);
     return c;
   }
 
-  /** Positions a first cursor; false when the series has no data in range (it is then not selected). */
+  private void damaged() {
+    reader.corruption(new IllegalStateException("chunk of series " + seriesId + " at resolution " + res + " ended before its sample count"));
+  }
+
+  /**
+   * Whether the series has a point in [mint, maxt]; false means it is not selected. Decided from the chunks'
+   * bounds (minT and maxT are points of the chunk) without decoding, except for a chunk that spans the
+   * whole range, which is decoded to look inside.
+   */
   boolean prime() {
-    MergeCursor c = cursor();
-    if (!c.advance()) {
-      return false;
+    for (ChunkRecord c : chunks(mint, maxt)) {
+      if (c.minT() > maxt) {
+        break;
+      }
+      if (c.maxT() < mint) {
+        continue;
+      }
+      if (c.minT() >= mint || c.maxT() <= maxt) {
+        return true;
+      }
+      MergeCursor cur = cursor(new ChunkSource(List.of(c), null), mint, maxt);
+      if (cur.advance()) {
+        return true;
+      }
     }
-    primed = c;
+    return false;
+  }
+
+  /**
+   * The chunks overlapping [from, to], memory and disk, sorted by minT. Those of the whole selected range are
+   * read once and kept (a bulk read of the range and the select's check share them); a narrower range reads
+   * only the blocks it overlaps.
+   */
+  private List<ChunkRecord> chunks(long from, long to) {
+    long lo = Math.max(from, mint);
+    long hi = Math.min(to, maxt);
+    if (loaded != null && loadedLo <= lo && loadedHi >= hi) {
+      return loaded;
+    }
+    List<ChunkRecord> out = new ArrayList<>(mem.size() + 4);
+    for (ChunkRecord c : mem) {
+      if (c.minT() <= hi && c.maxT() >= lo) {
+        out.add(c);
+      }
+    }
+    for (List<BlockMeta> cluster : clusters) {
+      if (overlaps(cluster, lo, hi)) {
+        out.addAll(reader.chunks(rc.ro(), res, cluster, seriesId, lo, hi));
+      }
+    }
+    out.sort(ChunkReader.BY_MINT);
+    if (loaded == null || hi - lo > loadedHi - loadedLo) {
+      loaded = out;
+      loadedLo = lo;
+      loadedHi = hi;
+    }
+    return out;
+  }
+
+  private static boolean overlaps(List<BlockMeta> cluster, long lo, long hi) {
+    for (BlockMeta b : cluster) {
+      if (b.overlaps(lo, hi) || (b.start() <= hi && b.maxT() >= lo)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Points the chunks overlapping [lo, hi] hold: room enough for a read of that range. */
+  private static int upperBound(List<ChunkRecord> cs, long lo, long hi) {
+    long n = 0;
+    for (ChunkRecord c : cs) {
+      if (c.minT() <= hi && c.maxT() >= lo) {
+        n += c.count();
+      }
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE - 16);
+  }
+
+  /** True when every chunk starts after the previous one ends: no merging needed. */
+  private static boolean disjoint(List<ChunkRecord> cs) {
+    long prevMax = Long.MIN_VALUE;
+    for (ChunkRecord c : cs) {
+      if (c.minT() <= prevMax) {
+        return false;
+      }
+      prevMax = c.maxT();
+    }
     return true;
   }
 
-  private MergeCursor take() {
-    MergeCursor p = primed;
-    if (p != null) {
-      primed = null;
-      return p;
+  @Override
+  public int readSamples(long from, long to, SampleColumns out) {
+    if (res != 0) {
+      return 0;
     }
-    MergeCursor c = cursor();
+    long lo = Math.max(from, mint);
+    long hi = Math.min(to, maxt);
+    if (lo > hi || lo > dataMaxT || hi < dataMinT) {
+      return 0;
+    }
+    List<ChunkRecord> cs = chunks(lo, hi);
+    int before = out.size();
+    if (!disjoint(cs)) {
+      // overlapping chunks (out-of-order data before compaction, a chunk in memory and on disk during a commit)
+      MergeCursor c = cursor(new ChunkSource(cs, null), lo, hi);
+      RawMergeCursor raw = (RawMergeCursor) c;
+      while (raw.next()) {
+        out.add(raw.timestamp(), raw.value(), 1);
+      }
+      return out.size() - before;
+    }
+    out.ensure(upperBound(cs, lo, hi)); // one allocation for the whole read
+    RawDecode decode = new RawDecode();
+    for (ChunkRecord c : cs) {
+      if (c.maxT() < lo) {
+        continue;
+      }
+      if (c.minT() > hi) {
+        break;
+      }
+      if (!decode.into(c, lo, hi, out)) {
+        damaged();
+      }
+    }
+    return out.size() - before;
+  }
+
+  @Override
+  public int readRollups(RollupField field, long from, long to, SampleColumns out) {
+    if (res == 0) {
+      return 0;
+    }
+    long lo = Math.max(from, mint);
+    long hi = Math.min(to, maxt);
+    if (lo > hi || lo > dataMaxT || hi < dataMinT) {
+      return 0;
+    }
+    List<ChunkRecord> cs = chunks(lo, hi);
+    if (!disjoint(cs)) {
+      // overlapping chunks: merged window by window
+      RollupMergeCursor c = (RollupMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
+      int n = 0;
+      while (c.next()) {
+        RollupPoint p = c.point();
+        out.add(p.windowStartMs(), StoredSeries.valueOf(field, p), p.count());
+        n++;
+      }
+      return n;
+    }
+    int before = out.size();
+    out.ensure(upperBound(cs, lo, hi));
+    RollupColumnDecoder decoder = new RollupColumnDecoder();
+    for (ChunkRecord c : cs) {
+      if (c.maxT() < lo) {
+        continue;
+      }
+      if (c.minT() > hi) {
+        break;
+      }
+      out.ensure(c.count());
+      int n = decoder.decode(c.encoding(), c.data(), field, lo, hi, out.timestamps(), out.values(), out.counts(), out.size());
+      out.setSize(out.size() + n);
+      if (decoder.damaged()) {
+        damaged();
+      }
+    }
+    return out.size() - before;
+  }
+
+  /** Positions a first cursor; false when the series has no data in range. */
+  private MergeCursor first() {
+    boolean whole = loaded != null && loadedLo <= mint && loadedHi >= maxt;
+    MergeCursor c = cursor(whole ? new ChunkSource(loaded, null) : source(), mint, maxt);
     return c.advance() ? c : null;
+  }
+
+  private MergeCursor take() {
+    return first();
   }
 
   @Override

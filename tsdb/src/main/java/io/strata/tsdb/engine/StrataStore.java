@@ -265,7 +265,13 @@ public final class StrataStore implements Store {
   @Override
   public List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
     ensureOpen();
-    return querier.select(tenant, resolution, minT, maxT, matchers);
+    return querier.select(tenant, resolution, minT, maxT, matchers, false);
+  }
+
+  @Override
+  public List<StoredSeries> selectLazy(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+    ensureOpen();
+    return querier.select(tenant, resolution, minT, maxT, matchers, true);
   }
 
   @Override

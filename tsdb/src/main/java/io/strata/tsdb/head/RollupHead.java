@@ -3,15 +3,20 @@ package io.strata.tsdb.head;
 import io.strata.tsdb.AppendResult;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
-import io.strata.tsdb.chunkenc.RollupAppender;
+import io.strata.tsdb.chunkenc.RollupColumnsAppender;
 import io.strata.tsdb.chunkenc.RollupIterator;
 import io.strata.tsdb.format.ChunkRecord;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The head of one series at one rollup resolution. One window per append, so objects are fine here. */
+/**
+ * The head of one series at one rollup resolution. One window per append, so objects are fine here. The open
+ * chunk, the chunks it cuts, its checkpoint and its out-of-order chunks are columnar
+ * ({@link ChunkEncoding#ROLLUP_COLUMNS}); chunks and checkpoints of older versions ({@link ChunkEncoding#ROLLUP})
+ * are still read.
+ */
 public final class RollupHead extends SeriesHead {
-  private RollupAppender open;
+  private RollupColumnsAppender open;
   /** Out-of-order windows older than the open chunk, sorted by window start. */
   private ArrayList<RollupPoint> ooo;
   private RollupPoint found;
@@ -34,7 +39,7 @@ public final class RollupHead extends SeriesHead {
     long t = p.windowStartMs();
     if (t > maxT) {
       if (open == null) {
-        open = new RollupAppender(64);
+        open = new RollupColumnsAppender(64);
       } else if (open.count() > 0 && (open.count() >= ctx.chunkSamples() || t >= openBlockEnd)) {
         cut();
       }
@@ -65,7 +70,7 @@ public final class RollupHead extends SeriesHead {
     return AppendResult.APPENDED;
   }
 
-  private static void add(RollupAppender a, RollupPoint p) {
+  private static void add(RollupColumnsAppender a, RollupPoint p) {
     a.append(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter());
   }
 
@@ -76,7 +81,7 @@ public final class RollupHead extends SeriesHead {
     }
     if (pending != null) {
       for (ChunkRecord c : pending) {
-        if (t >= c.minT() && t <= c.maxT() && find(it.reset(c.data()), t)) {
+        if (t >= c.minT() && t <= c.maxT() && find(it.reset(c.encoding(), c.data()), t)) {
           return true;
         }
       }
@@ -95,7 +100,7 @@ public final class RollupHead extends SeriesHead {
   private boolean findPersisted(long seriesId, long t, HeadContext ctx) {
     RollupIterator it = new RollupIterator();
     for (ChunkRecord c : ctx.lookup().chunksCovering(seriesId, res, t)) {
-      if (c.encoding() == ChunkEncoding.ROLLUP && find(it.reset(c.data()), t)) {
+      if (ChunkEncoding.isRollup(c.encoding()) && find(it.reset(c.encoding(), c.data()), t)) {
         return true;
       }
     }
@@ -122,7 +127,7 @@ public final class RollupHead extends SeriesHead {
 
   @Override
   protected ChunkRecord openRecord() {
-    return new ChunkRecord(ChunkEncoding.ROLLUP, open.minT(), open.maxT(), open.count(), open.toBytes());
+    return new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, open.minT(), open.maxT(), open.count(), open.toBytes());
   }
 
   @Override
@@ -142,14 +147,14 @@ public final class RollupHead extends SeriesHead {
   @Override
   protected List<ChunkRecord> oooChunks(long blockMillis, long[][] token) {
     List<ChunkRecord> out = new ArrayList<>(1);
-    RollupAppender a = new RollupAppender(64);
+    RollupColumnsAppender a = new RollupColumnsAppender(64);
     long blockEnd = Long.MIN_VALUE;
     long[] taken = new long[ooo.size()];
     for (int i = 0; i < ooo.size(); i++) {
       RollupPoint p = ooo.get(i);
       taken[i] = p.windowStartMs();
       if (a.count() > 0 && (p.windowStartMs() >= blockEnd || a.count() == ChunkEncoding.MAX_SAMPLES)) {
-        out.add(new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes()));
+        out.add(new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
         a.reset();
       }
       if (a.count() == 0) {
@@ -157,7 +162,7 @@ public final class RollupHead extends SeriesHead {
       }
       add(a, p);
     }
-    out.add(new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes()));
+    out.add(new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
     token[0] = taken;
     return out;
   }
@@ -183,10 +188,10 @@ public final class RollupHead extends SeriesHead {
 
   @Override
   public void restoreCheckpoint(ChunkRecord cp, HeadContext ctx) {
-    RollupIterator it = new RollupIterator().reset(cp.data());
+    RollupIterator it = new RollupIterator().reset(cp.encoding(), cp.data()); // ROLLUP_COLUMNS, or ROLLUP from an older version
     while (it.next()) {
       if (open == null) {
-        open = new RollupAppender(cp.data().length + 16);
+        open = new RollupColumnsAppender(cp.data().length + 16);
       }
       if (open.count() == 0) {
         openBlockEnd = ctx.blockEnd(it.t());

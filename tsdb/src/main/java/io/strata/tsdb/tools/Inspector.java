@@ -87,14 +87,14 @@ public final class Inspector {
                 ChunkRecord c = ChunkRecord.decode(v, where);
                 int n = 0;
                 boolean damaged;
-                if (c.encoding() != ChunkEncoding.ROLLUP) {
+                if (!ChunkEncoding.isRollup(c.encoding())) {
                   xi.reset(c.encoding(), c.data());
                   while (xi.next()) {
                     n++;
                   }
                   damaged = xi.damaged();
                 } else {
-                  ri.reset(c.data());
+                  ri.reset(c.encoding(), c.data());
                   while (ri.next()) {
                     n++;
                   }

@@ -4,10 +4,12 @@ import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupCursor;
+import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
 import io.strata.tsdb.TsdbConfig;
+import io.strata.tsdb.chunkenc.RollupField;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,18 +54,58 @@ final class StoreFixtures {
         prev = c.timestamp();
         m.put(c.timestamp(), Double.doubleToRawLongBits(c.value()));
       }
+      checkBulk(ss, mint, maxt, m);
       out.put(ss.labels(), m);
     }
     return out;
+  }
+
+  /** Every read of the fixtures also checks that the bulk read gives exactly what the cursor gave. */
+  static void checkBulk(StoredSeries ss, long mint, long maxt, TreeMap<Long, Long> expected) {
+    SampleColumns cols = new SampleColumns(1, true);
+    int n = ss.readSamples(mint, maxt, cols);
+    TreeMap<Long, Long> bulk = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      if (i > 0 && cols.timestamps()[i] <= cols.timestamps()[i - 1]) {
+        throw new AssertionError("bulk read of " + ss.labels() + " went back at " + cols.timestamps()[i]);
+      }
+      if (cols.counts()[i] != 1) {
+        throw new AssertionError("raw sample count " + cols.counts()[i]);
+      }
+      bulk.put(cols.timestamps()[i], Double.doubleToRawLongBits(cols.values()[i]));
+    }
+    if (n != cols.size() || !bulk.equals(expected)) {
+      throw new AssertionError("bulk read of " + ss.labels() + " differs from its cursor: " + bulk + " vs " + expected);
+    }
+  }
+
+  static void checkBulk(StoredSeries ss, long mint, long maxt, List<io.strata.tsdb.RollupPoint> expected) {
+    for (RollupField f : RollupField.values()) {
+      SampleColumns cols = new SampleColumns(1, true);
+      int n = ss.readRollups(f, mint, maxt, cols);
+      if (n != expected.size()) {
+        throw new AssertionError("bulk " + f + " read of " + ss.labels() + ": " + n + " windows, cursor " + expected.size());
+      }
+      for (int i = 0; i < n; i++) {
+        io.strata.tsdb.RollupPoint p = expected.get(i);
+        if (cols.timestamps()[i] != p.windowStartMs() || cols.counts()[i] != p.count()
+            || Double.doubleToRawLongBits(cols.values()[i]) != Double.doubleToRawLongBits(StoredSeries.valueOf(f, p))) {
+          throw new AssertionError("bulk " + f + " read of " + ss.labels() + " differs at window " + i + ": " + p);
+        }
+      }
+    }
   }
 
   static List<io.strata.tsdb.RollupPoint> readRollups(Store s, String tenant, Resolution res, long mint, long maxt, LabelMatcher... ms) {
     List<io.strata.tsdb.RollupPoint> out = new ArrayList<>();
     for (StoredSeries ss : s.select(tenant, res, mint, maxt, List.of(ms))) {
       RollupCursor c = ss.rollups();
+      List<io.strata.tsdb.RollupPoint> points = new ArrayList<>();
       while (c.next()) {
-        out.add(c.point());
+        points.add(c.point());
       }
+      checkBulk(ss, mint, maxt, points);
+      out.addAll(points);
     }
     return out;
   }

@@ -216,7 +216,12 @@ class StrataStoreTest {
       assertEquals(0, StoreFixtures.readRollups(s, "t", io.strata.tsdb.Resolution.parse("1m"), MIN, MAX).size());
       assertEquals(1, readRaw(s, "t", MIN, MAX).get(l).size());
       assertEquals(AppendResult.DUPLICATE, s.appendRollup("t", l, r5, p));
+      s.flush();
     }
+    // `strata tsdb inspect` reads every chunk, rollup encodings included: 1 raw sample + 3 windows, nothing damaged
+    var report = io.strata.tsdb.tools.Inspector.inspect(dir, new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true));
+    assertTrue(report.ok(), report.errors().toString());
+    assertEquals(4, report.samples());
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
 import io.strata.tsdb.chunkenc.RollupAppender;
+import io.strata.tsdb.chunkenc.RollupColumnsAppender;
 import io.strata.tsdb.chunkenc.XorAppender;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,29 @@ public final class GoldenFixtures {
     return new ChunkRecord(ChunkEncoding.ROLLUP, a.minT(), a.maxT(), a.count(), a.toBytes());
   }
 
+  /**
+   * Columnar rollup chunk (encoding 4): 5m windows with a missed window and a jittered start, counts that
+   * change by a little, by a lot and beyond 2^40, a stale marker, NaN, both infinities and -0.0 in the value
+   * columns, a counter that grows by cents and one whose XOR needs all 64 bits.
+   */
+  static final double[][] COLUMNS_W = {
+      // start offset (ms), count, sum, min, max, last, counter
+      {0, 20, 100.5, 1, 9, 9, 1000.25},
+      {300_000, 20, 110.25, 2, 8, StaleMarker.VALUE, 1003.5},
+      {600_000, 19, Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0, 1007.75},
+      {1_200_000, 100_000, -0.0, -5, 12.5, 12.5, 1011.0},
+      {1_500_003, 1L << 41, 3.0e300, -0.0, Double.NaN, -1e-300, -1011.0},
+      {1_800_000, 1L << 41, 3.0e300, -0.0, Double.NaN, -1e-300, 0.5},
+  };
+
+  static ChunkRecord rollupColumnsChunk() {
+    RollupColumnsAppender a = new RollupColumnsAppender(16);
+    for (double[] w : COLUMNS_W) {
+      a.append(T0 + (long) w[0], (long) w[1], w[2], w[3], w[4], w[5], w[6]);
+    }
+    return new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes());
+  }
+
   static SeriesRecord series() {
     return new SeriesRecord(7, "tenant-a", Labels.of("__name__", "http_requests_total", "job", "api", "path", "/ü"));
   }
@@ -96,6 +120,8 @@ public final class GoldenFixtures {
     // added with encoding 3 (decimal); the v1 files above are unchanged
     m.put("chunk-decimal-v1.bin", decimalChunk(DEC_T, DEC_V).encode());
     m.put("chunk-decimal-raw-v1.bin", decimalChunk(DEC_RAW_T, DEC_RAW_V).encode());
+    // added with encoding 4 (columnar rollups); the files above are unchanged
+    m.put("chunk-rollup-columns-v1.bin", rollupColumnsChunk().encode());
     return m;
   }
 

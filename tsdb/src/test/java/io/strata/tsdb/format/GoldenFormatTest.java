@@ -10,6 +10,8 @@ import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.RawChunkIterator;
+import io.strata.tsdb.chunkenc.RollupColumnDecoder;
+import io.strata.tsdb.chunkenc.RollupField;
 import io.strata.tsdb.chunkenc.RollupIterator;
 import io.strata.tsdb.chunkenc.XorIterator;
 import java.io.InputStream;
@@ -71,7 +73,8 @@ class GoldenFormatTest {
   @Test
   void rollupChunkV1DecodesToItsWindows() throws Exception {
     ChunkRecord c = ChunkRecord.decode(fixture("chunk-rollup-v1.bin"), "chunk-rollup-v1.bin");
-    RollupIterator it = new RollupIterator().reset(c.data());
+    assertEquals(ChunkEncoding.ROLLUP, c.encoding());
+    RollupIterator it = new RollupIterator().reset(c.encoding(), c.data());
     assertTrue(it.next());
     assertEquals(new RollupPoint(GoldenFixtures.T0, 20, 100.5, 1, 9, 9, 1000), it.point());
     assertTrue(it.next());
@@ -79,6 +82,60 @@ class GoldenFormatTest {
     assertTrue(it.next());
     assertEquals(100_000, it.point().count());
     assertFalse(it.next());
+    assertFalse(it.damaged());
+
+    // the bulk decoder reads the old encoding too (stores written before encoding 4)
+    long[] t = new long[3];
+    double[] v = new double[3];
+    double[] counts = new double[3];
+    RollupColumnDecoder dec = new RollupColumnDecoder();
+    assertEquals(3, dec.decode(c.encoding(), c.data(), RollupField.COUNTER, Long.MIN_VALUE, Long.MAX_VALUE, t, v, counts, 0));
+    assertArrayEquals(new long[] {GoldenFixtures.T0, GoldenFixtures.T0 + 300_000, GoldenFixtures.T0 + 600_000}, t);
+    assertArrayEquals(new double[] {1000, 1100, 1200}, v);
+    assertArrayEquals(new double[] {20, 20, 100_000}, counts);
+    assertFalse(dec.damaged());
+  }
+
+  @Test
+  void rollupColumnsChunkV1DecodesToItsWindows() throws Exception {
+    String name = "chunk-rollup-columns-v1.bin";
+    ChunkRecord c = ChunkRecord.decode(fixture(name), name);
+    double[][] w = GoldenFixtures.COLUMNS_W;
+    assertEquals(ChunkEncoding.ROLLUP_COLUMNS, c.encoding());
+    assertEquals(GoldenFixtures.T0, c.minT());
+    assertEquals(GoldenFixtures.T0 + 1_800_000, c.maxT());
+    assertEquals(w.length, c.count());
+    RollupIterator it = new RollupIterator().reset(c.encoding(), c.data());
+    for (double[] x : w) {
+      assertTrue(it.next());
+      RollupPoint p = it.point();
+      assertEquals(GoldenFixtures.T0 + (long) x[0], p.windowStartMs());
+      assertEquals((long) x[1], p.count());
+      double[] got = {p.sum(), p.min(), p.max(), p.last(), p.counter()};
+      for (int f = 0; f < 5; f++) {
+        assertEquals(Double.doubleToRawLongBits(x[2 + f]), Double.doubleToRawLongBits(got[f]), "field " + f + " of window at " + x[0]);
+      }
+    }
+    assertFalse(it.next());
+    assertFalse(it.damaged());
+    it.reset(c.encoding(), c.data());
+    it.next();
+    it.next();
+    assertTrue(StaleMarker.isStale(it.point().last()), "the stale marker keeps its NaN payload");
+
+    RollupColumnDecoder dec = new RollupColumnDecoder();
+    long[] t = new long[w.length];
+    double[] v = new double[w.length];
+    double[] counts = new double[w.length];
+    for (RollupField f : RollupField.values()) {
+      assertEquals(w.length, dec.decode(c.encoding(), c.data(), f, Long.MIN_VALUE, Long.MAX_VALUE, t, v, counts, 0), f.name());
+      assertFalse(dec.damaged());
+      for (int i = 0; i < w.length; i++) {
+        assertEquals(GoldenFixtures.T0 + (long) w[i][0], t[i]);
+        assertEquals(w[i][1], counts[i]);
+        assertEquals(Double.doubleToRawLongBits(w[i][1 + f.ordinal()]), Double.doubleToRawLongBits(v[i]), f + " of window " + i);
+      }
+    }
   }
 
   @Test
