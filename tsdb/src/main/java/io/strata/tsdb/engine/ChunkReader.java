@@ -67,30 +67,39 @@ final class ChunkReader implements PersistedLookup {
    * block by block; a RocksDB error in one block loses only that block's part.
    */
   List<ChunkRecord> chunks(ReadOptions ro, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {
-    List<ChunkRecord> out = new ArrayList<>();
     try (RocksIterator it = db.newIterator(ro)) {
-      for (BlockMeta b : blocks) {
-        byte[] prefix = Keys.chunkPrefix(res, b.start(), seriesId);
-        try {
-          seekFirst(it, prefix, b, res, seriesId, mint);
-          for (; it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
-            byte[] k = it.key();
-            if (Keys.chunkMinT(k) > maxt) {
-              break;
-            }
-            try {
-              ChunkRecord c = decodeChunk(it.value(), k);
-              if (c.maxT() >= mint) {
-                out.add(c);
-              }
-            } catch (StorageCorruptionException e) {
-              corruption(e);
-            }
+      return chunks(it, res, blocks, seriesId, mint, maxt);
+    }
+  }
+
+  /** The same through the shared iterator of a select. */
+  List<ChunkRecord> chunks(ReadContext rc, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {
+    return rc.handle.withIterator(db, it -> chunks(it, res, blocks, seriesId, mint, maxt));
+  }
+
+  private List<ChunkRecord> chunks(RocksIterator it, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {
+    List<ChunkRecord> out = new ArrayList<>();
+    for (BlockMeta b : blocks) {
+      byte[] prefix = Keys.chunkPrefix(res, b.start(), seriesId);
+      try {
+        seekFirst(it, prefix, b, res, seriesId, mint);
+        for (; it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
+          byte[] k = it.key();
+          if (Keys.chunkMinT(k) > maxt) {
+            break;
           }
-          it.status();
-        } catch (RocksDBException e) {
-          corruption(new StorageCorruptionException(Keys.describe(prefix), -1, "readable chunks", e.getMessage(), "RocksDB block"));
+          try {
+            ChunkRecord c = decodeChunk(it.value(), k);
+            if (c.maxT() >= mint) {
+              out.add(c);
+            }
+          } catch (StorageCorruptionException e) {
+            corruption(e);
+          }
         }
+        it.status();
+      } catch (RocksDBException e) {
+        corruption(new StorageCorruptionException(Keys.describe(prefix), -1, "readable chunks", e.getMessage(), "RocksDB block"));
       }
     }
     out.sort(BY_MINT);

@@ -1,7 +1,10 @@
 package io.strata.tsdb.engine;
 
 import java.lang.ref.Cleaner;
+import java.util.function.Function;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.Snapshot;
 
 /**
@@ -18,6 +21,8 @@ final class ReadContext {
     final Snapshot snapshot;
     final ReadOptions ro;
     private boolean released;
+    /** One iterator for every chunk read of the select (opening one per series cost more than its seeks). */
+    private RocksIterator iterator;
 
     Handle(StrataStore store, Snapshot snapshot) {
       this.store = store;
@@ -25,10 +30,24 @@ final class ReadContext {
       this.ro = new ReadOptions().setSnapshot(snapshot);
     }
 
+    /** Runs {@code read} with the select's iterator, one reader at a time. */
+    synchronized <T> T withIterator(RocksDB db, Function<RocksIterator, T> read) {
+      if (released) {
+        throw new IllegalStateException("read after its store closed");
+      }
+      if (iterator == null) {
+        iterator = db.newIterator(ro);
+      }
+      return read.apply(iterator);
+    }
+
     @Override
     public synchronized void run() {
       if (!released) {
         released = true;
+        if (iterator != null) {
+          iterator.close();
+        }
         store.release(this);
       }
     }

@@ -27,6 +27,10 @@ final class SelectedSeries implements StoredSeries {
   private final long dataMaxT;
   private final List<ChunkRecord> mem;
   private final List<List<BlockMeta>> clusters;
+  /** Decoders are reused per thread: a decimal chunk's decoder holds arrays of the chunk's size. */
+  private static final ThreadLocal<RawDecode> RAW_DECODE = ThreadLocal.withInitial(RawDecode::new);
+  private static final ThreadLocal<RollupColumnDecoder> ROLLUP_DECODE = ThreadLocal.withInitial(RollupColumnDecoder::new);
+
   /** The chunks overlapping [loadedLo, loadedHi], the widest range read so far (reads inside it reuse them). */
   private List<ChunkRecord> loaded;
   private long loadedLo;
@@ -49,7 +53,7 @@ final class SelectedSeries implements StoredSeries {
 
   private ChunkSource source() {
     int[] next = {0};
-    return new ChunkSource(mem, () -> next[0] < clusters.size() ? reader.chunks(rc.ro(), res, clusters.get(next[0]++), seriesId, mint, maxt) : null);
+    return new ChunkSource(mem, () -> next[0] < clusters.size() ? reader.chunks(rc, res, clusters.get(next[0]++), seriesId, mint, maxt) : null);
   }
 
   private MergeCursor cursor(ChunkSource src, long from, long to) {
@@ -105,7 +109,7 @@ final class SelectedSeries implements StoredSeries {
     }
     for (List<BlockMeta> cluster : clusters) {
       if (overlaps(cluster, lo, hi)) {
-        out.addAll(reader.chunks(rc.ro(), res, cluster, seriesId, lo, hi));
+        out.addAll(reader.chunks(rc, res, cluster, seriesId, lo, hi));
       }
     }
     out.sort(ChunkReader.BY_MINT);
@@ -171,7 +175,7 @@ final class SelectedSeries implements StoredSeries {
       return out.size() - before;
     }
     out.ensure(upperBound(cs, lo, hi)); // one allocation for the whole read
-    RawDecode decode = new RawDecode();
+    RawDecode decode = RAW_DECODE.get();
     for (ChunkRecord c : cs) {
       if (c.maxT() < lo) {
         continue;
@@ -210,7 +214,7 @@ final class SelectedSeries implements StoredSeries {
     }
     int before = out.size();
     out.ensure(upperBound(cs, lo, hi));
-    RollupColumnDecoder decoder = new RollupColumnDecoder();
+    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
     for (ChunkRecord c : cs) {
       if (c.maxT() < lo) {
         continue;
