@@ -130,13 +130,28 @@ final class SelectedSeries implements StoredSeries {
     return false;
   }
 
-  /** Points the chunks overlapping [lo, hi] hold: room enough for a read of that range. */
-  private static int upperBound(List<ChunkRecord> cs, long lo, long hi) {
+  /**
+   * The chunks with points in [lo, hi] (already clipped to the selected range), by minT; none when the range
+   * lies outside the series' time bounds.
+   */
+  private List<ChunkRecord> overlapping(long lo, long hi) {
+    if (lo > hi || lo > dataMaxT || hi < dataMinT) {
+      return List.of();
+    }
+    List<ChunkRecord> out = new ArrayList<>();
+    for (ChunkRecord c : chunks(lo, hi)) {
+      if (c.minT() <= hi && c.maxT() >= lo) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** Points the chunks hold: room enough for a read of them. */
+  private static int points(List<ChunkRecord> cs) {
     long n = 0;
     for (ChunkRecord c : cs) {
-      if (c.minT() <= hi && c.maxT() >= lo) {
-        n += c.count();
-      }
+      n += c.count();
     }
     return (int) Math.min(n, Integer.MAX_VALUE - 16);
   }
@@ -155,34 +170,21 @@ final class SelectedSeries implements StoredSeries {
 
   @Override
   public int readSamples(long from, long to, SampleColumns out) {
-    if (res != 0) {
-      return 0;
-    }
     long lo = Math.max(from, mint);
     long hi = Math.min(to, maxt);
-    if (lo > hi || lo > dataMaxT || hi < dataMinT) {
-      return 0;
-    }
-    List<ChunkRecord> cs = chunks(lo, hi);
+    List<ChunkRecord> cs = res == 0 ? overlapping(lo, hi) : List.of();
     int before = out.size();
     if (!disjoint(cs)) {
       // overlapping chunks (out-of-order data before compaction, a chunk in memory and on disk during a commit)
-      MergeCursor c = cursor(new ChunkSource(cs, null), lo, hi);
-      RawMergeCursor raw = (RawMergeCursor) c;
-      while (raw.next()) {
-        out.add(raw.timestamp(), raw.value(), 1);
+      RawMergeCursor c = (RawMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
+      while (c.next()) {
+        out.add(c.timestamp(), c.value(), 1);
       }
       return out.size() - before;
     }
-    out.ensure(upperBound(cs, lo, hi)); // one allocation for the whole read
+    out.ensure(points(cs)); // one allocation for the whole read
     RawDecode decode = RAW_DECODE.get();
     for (ChunkRecord c : cs) {
-      if (c.maxT() < lo) {
-        continue;
-      }
-      if (c.minT() > hi) {
-        break;
-      }
       if (!decode.into(c, lo, hi, out)) {
         damaged();
       }
@@ -192,37 +194,22 @@ final class SelectedSeries implements StoredSeries {
 
   @Override
   public int readRollups(RollupField field, long from, long to, SampleColumns out) {
-    if (res == 0) {
-      return 0;
-    }
     long lo = Math.max(from, mint);
     long hi = Math.min(to, maxt);
-    if (lo > hi || lo > dataMaxT || hi < dataMinT) {
-      return 0;
-    }
-    List<ChunkRecord> cs = chunks(lo, hi);
+    List<ChunkRecord> cs = res != 0 ? overlapping(lo, hi) : List.of();
+    int before = out.size();
     if (!disjoint(cs)) {
       // overlapping chunks: merged window by window
       RollupMergeCursor c = (RollupMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
-      int n = 0;
       while (c.next()) {
         RollupPoint p = c.point();
         out.add(p.windowStartMs(), StoredSeries.valueOf(field, p), p.count());
-        n++;
       }
-      return n;
+      return out.size() - before;
     }
-    int before = out.size();
-    out.ensure(upperBound(cs, lo, hi));
+    out.ensure(points(cs));
     RollupColumnDecoder decoder = ROLLUP_DECODE.get();
     for (ChunkRecord c : cs) {
-      if (c.maxT() < lo) {
-        continue;
-      }
-      if (c.minT() > hi) {
-        break;
-      }
-      out.ensure(c.count());
       int n = decoder.decode(c.encoding(), c.data(), field, lo, hi, out.timestamps(), out.values(), out.counts(), out.size());
       out.setSize(out.size() + n);
       if (decoder.damaged()) {
