@@ -1,4 +1,4 @@
-package io.strata.query.bench;
+package io.strata.bench.query;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.promql.engine.Engine;
@@ -45,10 +45,9 @@ import java.util.concurrent.TimeUnit;
  * Every query runs twice to warm up ({@code -Dharness.warmup=N} for more), then {@code reps} times; the median wall
  * time of the HTTP call is printed.
  *
- * <p>Run (from /work/main, after {@code mvn -o -q -pl query test-compile}):
- * {@code java -Xmx4g -cp query/target/test-classes:query/target/classes:$(cat /tmp/qcp.txt) io.strata.query.bench.RangeQueryHarness [series] [hours] [reps]}
- * where {@code /tmp/qcp.txt} comes from {@code mvn -o -q -pl query dependency:build-classpath -Dmdep.outputFile=/tmp/qcp.txt -Dmdep.includeScope=test}.
- * Lives in the query module's test sources because bench/ does not depend on strata-query yet.
+ * <p>Run (from the project root, after {@code mvn -q -pl bench -am install -DskipTests} and
+ * {@code mvn -q -pl bench dependency:build-classpath -Dmdep.outputFile=/tmp/bench.cp}):
+ * {@code java -Xmx4g -cp bench/target/classes:$(cat /tmp/bench.cp) io.strata.bench.query.RangeQueryHarness [series] [hours] [reps]}.
  *
  * <p>{@code -Dharness.strataOnly=true} skips Prometheus and VictoriaMetrics (no text files, no backfill), for
  * profiling Strata alone; their columns then print NaN. {@code -Dharness.only=<prefix>} runs only the queries whose
