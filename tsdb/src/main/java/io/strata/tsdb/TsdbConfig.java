@@ -58,7 +58,7 @@ public record TsdbConfig(
   public static final int DEFAULT_CHUNK_SAMPLES = 120;
   /** 2 h at 15 s: 4x fewer chunks (keys, headers, checksums) than head chunks, still cheap to decode for a short range. */
   public static final int DEFAULT_COMPACTED_CHUNK_SAMPLES = 480;
-  public static final long DEFAULT_BLOCK_CACHE_BYTES = 64L << 20;
+  public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
 
   public TsdbConfig {
     if (dataDir == null) {

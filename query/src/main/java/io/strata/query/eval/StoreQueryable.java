@@ -62,12 +62,13 @@ public final class StoreQueryable implements Queryable {
   }
 
   private List<SeriesData> raw(long start, long end, List<LabelMatcher> matchers) {
-    List<StoredSeries> found = store.selectLazy(tenant, Resolution.RAW, start, end, matchers);
-    List<SeriesData> out = new ArrayList<>(found.size());
-    for (StoredSeries s : found) {
+    List<SeriesData> out = new ArrayList<>();
+    for (SeriesData d : SeriesReads.each(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), s -> {
       SampleColumns p = new SampleColumns(64, false);
-      if (s.readSamples(start, end, p) > 0) {
-        out.add(new SeriesData(s.labels(), p.timestamps(), p.values(), p.size()));
+      return s.readSamples(start, end, p) > 0 ? new SeriesData(s.labels(), p.timestamps(), p.values(), p.size()) : null;
+    })) {
+      if (d != null) {
+        out.add(d);
       }
     }
     return out;
@@ -100,11 +101,11 @@ public final class StoreQueryable implements Queryable {
     long firstStart = start - res + 1;
     long lastStart = end - res + 1;
     Map<Labels, Rolled> bySeries = new HashMap<>();
-    for (StoredSeries s : store.selectLazy(tenant, resolution, firstStart, end, matchers)) {
+    for (Rolled r : SeriesReads.each(store.selectLazy(tenant, resolution, firstStart, end, matchers), s -> {
       SampleColumns p = new SampleColumns(64, counts);
       int n = s.readRollups(column.field(), firstStart, lastStart, p);
       if (n == 0) {
-        continue;
+        return null;
       }
       long[] t = p.timestamps();
       Rolled r = new Rolled(p);
@@ -114,19 +115,20 @@ public final class StoreQueryable implements Queryable {
       for (int i = 0; i < n; i++) {
         t[i] += res - 1;
       }
-      bySeries.put(s.labels(), r);
+      return r;
+    })) {
+      if (r != null) {
+        bySeries.put(r.series.labels(), r);
+      }
     }
     // raw samples where there are no rollups; the select is lazy and each read covers only the range it needs
     List<SeriesData> out = new ArrayList<>(bySeries.size());
-    for (StoredSeries s : store.selectLazy(tenant, Resolution.RAW, start, end, matchers)) {
+    for (SeriesData d : SeriesReads.each(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), s -> {
       Rolled r = bySeries.get(s.labels());
       if (r == null) {
         // the rollup job did not see this series, or started later
         SampleColumns p = new SampleColumns(64, counts);
-        if (s.readSamples(start, end, p) > 0) {
-          out.add(new SeriesData(s.labels(), p.timestamps(), p.values(), p.size(), p.counts()));
-        }
-        continue;
+        return s.readSamples(start, end, p) > 0 ? new SeriesData(s.labels(), p.timestamps(), p.values(), p.size(), p.counts()) : null;
       }
       if (r.headBefore > start) {
         // before the first window: a counter shifted by the first window's offset
@@ -166,6 +168,11 @@ public final class StoreQueryable implements Queryable {
           }
           r.points.add(tt[i], v, 1);
         }
+      }
+      return null;
+    })) {
+      if (d != null) {
+        out.add(d);
       }
     }
     for (Map.Entry<Labels, Rolled> e : bySeries.entrySet()) {

@@ -1,6 +1,8 @@
 package io.strata.tsdb.engine;
 
 import java.lang.ref.Cleaner;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -20,8 +22,11 @@ final class ReadContext {
     private final StrataStore store;
     final Snapshot snapshot;
     final ReadOptions ro;
+    /** Reads hold it shared; releasing the snapshot takes it exclusively, after every read in flight. */
+    private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
+    private final ReentrantLock sharedInUse = new ReentrantLock();
     private boolean released;
-    /** One iterator for every chunk read of the select (opening one per series cost more than its seeks). */
+    /** One iterator for the chunk reads of the select (opening one per series cost more than its seeks). */
     private RocksIterator iterator;
 
     Handle(StrataStore store, Snapshot snapshot) {
@@ -30,25 +35,47 @@ final class ReadContext {
       this.ro = new ReadOptions().setSnapshot(snapshot);
     }
 
-    /** Runs {@code read} with the select's iterator, one reader at a time. */
-    synchronized <T> T withIterator(RocksDB db, Function<RocksIterator, T> read) {
-      if (released) {
-        throw new IllegalStateException("read after its store closed");
+    /**
+     * Runs {@code read} with the select's iterator, or, while another thread uses that one (series of one
+     * select read in parallel), with an iterator of its own on the same snapshot.
+     */
+    <T> T withIterator(RocksDB db, Function<RocksIterator, T> read) {
+      life.readLock().lock();
+      try {
+        if (released) {
+          throw new IllegalStateException("read after its store closed");
+        }
+        if (sharedInUse.tryLock()) {
+          try {
+            if (iterator == null) {
+              iterator = db.newIterator(ro);
+            }
+            return read.apply(iterator);
+          } finally {
+            sharedInUse.unlock();
+          }
+        }
+        try (RocksIterator own = db.newIterator(ro)) {
+          return read.apply(own);
+        }
+      } finally {
+        life.readLock().unlock();
       }
-      if (iterator == null) {
-        iterator = db.newIterator(ro);
-      }
-      return read.apply(iterator);
     }
 
     @Override
-    public synchronized void run() {
-      if (!released) {
-        released = true;
-        if (iterator != null) {
-          iterator.close();
+    public void run() {
+      life.writeLock().lock();
+      try {
+        if (!released) {
+          released = true;
+          if (iterator != null) {
+            iterator.close();
+          }
+          store.release(this);
         }
-        store.release(this);
+      } finally {
+        life.writeLock().unlock();
       }
     }
   }
