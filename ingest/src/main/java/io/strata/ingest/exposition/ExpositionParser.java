@@ -1,7 +1,13 @@
 package io.strata.ingest.exposition;
 
-import java.nio.charset.StandardCharsets;
+import static io.strata.ingest.exposition.ByteScan.ascii;
+import static io.strata.ingest.exposition.ByteScan.isWord;
+import static io.strata.ingest.exposition.ByteScan.quote;
+import static io.strata.ingest.exposition.ByteScan.skipBlank;
+import static io.strata.ingest.exposition.ByteScan.tokenEnd;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +18,10 @@ import java.util.Map;
  * reused arrays, so it allocates nothing unless a label value has escapes (then it copies into a reused
  * scratch buffer). An instance is not thread-safe; reuse one per thread.
  *
+ * <p>0.0.4 sample lines in their plain form (single spaces, no escapes) are read in one pass without first
+ * searching the line end ({@code plainTextSample}); every other line, and every error, takes the general
+ * per-line path. Comment lines are {@link MetadataLine}'s, byte scans {@link ByteScan}'s.
+ *
  * <p>Prometheus behaviour kept: label values unescape {@code \\}, {@code \"} and {@code \n} (other
  * escapes stay as written); HELP unescapes {@code \\} and {@code \n} (and {@code \"} in OpenMetrics);
  * 0.0.4 timestamps are integer milliseconds, OpenMetrics timestamps are float seconds converted as
@@ -20,21 +30,35 @@ import java.util.Map;
  */
 public final class ExpositionParser {
   private final SampleView view = new SampleView();
+  private final MetadataLine meta = new MetadataLine();
   private final long[] longOut = new long[1];
   private byte[] scratch = new byte[256];
   private int scratchLen;
   private boolean keepCreated;
+  private boolean plainLines = true;
 
   // Family of the last TYPE line: name bytes are kept as a String, compared without allocating.
   private String familyName = "";
+  private byte[] familyBytes = new byte[0];
   private MetricType familyType = MetricType.UNKNOWN;
 
   private int line;
   private boolean sawEof;
+  // The metric name of the previous sample line (validated), in the buffer being parsed.
+  private int previousNameStart;
+  private int previousNameLength;
+  private MetricType previousFamilyType = MetricType.UNKNOWN;
+  private int previousLabelCount; // its label names, validated, are still in the view's name arrays
 
   /** When true, OpenMetrics {@code _created} lines are reported as samples (Prometheus skips them). */
   public ExpositionParser keepCreatedSeries(boolean keep) {
     this.keepCreated = keep;
+    return this;
+  }
+
+  /** Tests only: false parses every 0.0.4 line the general way (the plain-line path must give the same results). */
+  ExpositionParser plainLinePath(boolean on) {
+    this.plainLines = on;
     return this;
   }
 
@@ -46,17 +70,27 @@ public final class ExpositionParser {
     boolean om = format == Format.OPENMETRICS_1_0;
     view.buf = buf;
     familyName = "";
+    familyBytes = new byte[0];
     familyType = MetricType.UNKNOWN;
     sawEof = false;
     line = 0;
+    previousNameLength = 0;
+    previousLabelCount = 0;
     int end = off + len;
     int pos = off;
     while (pos < end) {
       line++;
-      int eol = pos;
-      while (eol < end && buf[eol] != '\n') {
-        eol++;
+      if (!om && plainLines) {
+        byte c = buf[pos];
+        if (c != '#' && c != ' ' && c != '\t' && c != '\n') {
+          int eol = plainTextSample(buf, pos, end, visitor);
+          if (eol >= 0) {
+            pos = eol + 1;
+            continue;
+          }
+        }
       }
+      int eol = ByteScan.newline(buf, pos, end);
       if (sawEof) {
         throw error("unexpected data after # EOF");
       }
@@ -117,7 +151,8 @@ public final class ExpositionParser {
         throw error("unexpected empty line");
       }
       if (b[s] == '#') {
-        parseOpenMetricsComment(b, s, e, v);
+        meta.parseOpenMetrics(b, s, e, line);
+        metadata(b, v);
         return;
       }
       parseSample(b, s, e, true, v);
@@ -128,7 +163,8 @@ public final class ExpositionParser {
       return; // empty lines are ignored in 0.0.4
     }
     if (b[i] == '#') {
-      parseTextComment(b, i + 1, e, v);
+      meta.parseText(b, i + 1, e, line);
+      metadata(b, v);
       return;
     }
     parseSample(b, i, e, false, v);
@@ -136,111 +172,42 @@ public final class ExpositionParser {
 
   // ---- comments and metadata ----
 
-  private void parseTextComment(byte[] b, int s, int e, SampleVisitor v) throws ExpositionParseException {
-    int i = skipBlank(b, s, e);
-    int w = tokenEnd(b, i, e);
-    boolean help = isWord(b, i, w, "HELP");
-    if (!help && !isWord(b, i, w, "TYPE")) {
-      return; // an ordinary comment
+  /** Hands what {@link #meta} just parsed to the visitor (a TYPE line also sets the current family). */
+  private void metadata(byte[] b, SampleVisitor v) {
+    MetadataLine m = meta;
+    switch (m.kind) {
+      case MetadataLine.HELP -> v.help(m.name, m.text);
+      case MetadataLine.TYPE -> {
+        setFamily(b, m.nameStart, m.nameEnd, m.name, m.type);
+        v.type(m.name, m.type);
+      }
+      case MetadataLine.UNIT -> v.unit(m.name, m.text);
+      case MetadataLine.EOF -> sawEof = true;
+      default -> { } // an ordinary 0.0.4 comment
     }
-    i = skipBlank(b, w, e);
-    int nameEnd = metricNameEnd(b, i, e);
-    if (nameEnd == i || (nameEnd < e && b[nameEnd] != ' ' && b[nameEnd] != '\t')) {
-      throw error("invalid metric name in " + (help ? "HELP" : "TYPE") + " line: " + quote(b, i, tokenEnd(b, i, e)));
-    }
-    String name = ascii(b, i, nameEnd);
-    if (help) {
-      int t = nameEnd < e ? nameEnd + 1 : e; // one separator; the rest (leading blanks of the text excepted) is the text
-      t = skipBlank(b, t, e);
-      v.help(name, unescapeHelp(b, t, e, false));
-      return;
-    }
-    int t = skipBlank(b, nameEnd, e);
-    int te = tokenEnd(b, t, e);
-    if (skipBlank(b, te, e) != e || t == te) {
-      throw error("expected exactly one type after metric name in TYPE line, got " + quote(b, t, e));
-    }
-    MetricType type = MetricType.parse(ascii(b, t, te), Format.PROMETHEUS_TEXT_0_0_4);
-    if (type == null) {
-      throw error("unknown metric type " + quote(b, t, te));
-    }
+  }
+
+  private void setFamily(byte[] b, int s, int e, String name, MetricType type) {
     familyName = name;
+    familyBytes = Arrays.copyOfRange(b, s, e);
     familyType = type;
-    v.type(name, type);
-  }
-
-  private void parseOpenMetricsComment(byte[] b, int s, int e, SampleVisitor v) throws ExpositionParseException {
-    if (e - s == 5 && isWord(b, s, e, "# EOF")) {
-      sawEof = true;
-      return;
-    }
-    if (e - s < 2 || b[s + 1] != ' ') {
-      throw error("invalid comment line " + quote(b, s, e) + " (OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF)");
-    }
-    int w = tokenEnd(b, s + 2, e);
-    int kind = isWord(b, s + 2, w, "HELP") ? 0 : isWord(b, s + 2, w, "TYPE") ? 1 : isWord(b, s + 2, w, "UNIT") ? 2 : -1;
-    if (kind < 0) {
-      throw error("invalid comment line " + quote(b, s, e) + " (OpenMetrics allows only # HELP, # TYPE, # UNIT and # EOF)");
-    }
-    if (w >= e || b[w] != ' ') {
-      throw error("expected metric name after " + ascii(b, s + 2, w));
-    }
-    int i = w + 1;
-    int nameEnd = metricNameEnd(b, i, e);
-    if (nameEnd == i || (nameEnd < e && b[nameEnd] != ' ')) {
-      throw error("invalid metric name in " + ascii(b, s + 2, w) + " line: " + quote(b, i, tokenEnd(b, i, e)));
-    }
-    String name = ascii(b, i, nameEnd);
-    int t = nameEnd < e ? nameEnd + 1 : e;
-    switch (kind) {
-      case 0 -> v.help(name, unescapeHelp(b, t, e, true));
-      case 1 -> {
-        MetricType type = MetricType.parse(new String(b, t, e - t, StandardCharsets.UTF_8), Format.OPENMETRICS_1_0);
-        if (type == null) {
-          throw error("unknown metric type " + quote(b, t, e));
-        }
-        familyName = name;
-        familyType = type;
-        v.type(name, type);
-      }
-      default -> {
-        String unit = new String(b, t, e - t, StandardCharsets.UTF_8);
-        if (!unit.isEmpty() && !name.endsWith("_" + unit)) {
-          throw error("unit " + quote(unit) + " not a suffix of metric " + quote(name));
-        }
-        v.unit(name, unit);
-      }
-    }
-  }
-
-  private String unescapeHelp(byte[] b, int s, int e, boolean om) {
-    int bs = indexOf(b, s, e, (byte) '\\');
-    if (bs < 0) {
-      return new String(b, s, e - s, StandardCharsets.UTF_8);
-    }
-    scratchLen = 0;
-    for (int i = s; i < e; i++) {
-      byte c = b[i];
-      if (c == '\\' && i + 1 < e) {
-        byte n = b[i + 1];
-        if (n == '\\' || n == 'n' || (om && n == '"')) {
-          putScratch(n == 'n' ? (byte) '\n' : n);
-          i++;
-          continue;
-        }
-      }
-      putScratch(c);
-    }
-    return new String(scratch, 0, scratchLen, StandardCharsets.UTF_8);
+    previousNameLength = 0; // the previous sample's family type no longer carries over
   }
 
   // ---- samples ----
 
   private void parseSample(byte[] b, int s, int e, boolean om, SampleVisitor v) throws ExpositionParseException {
     SampleView sv = view;
-    int nameEnd = metricNameEnd(b, s, e);
-    if (nameEnd == s) {
-      throw error("invalid metric name, got " + quote(b, s, tokenEnd(b, s, e)));
+    int nameEnd;
+    int pl = previousNameLength; // series of one family follow each other: most names equal the previous one
+    if (pl > 0 && s + pl <= e && (s + pl == e || !ByteScan.isMetricNameByte(b[s + pl]))
+        && Arrays.equals(b, s, s + pl, b, previousNameStart, previousNameStart + pl)) {
+      nameEnd = s + pl;
+    } else {
+      nameEnd = metricNameEnd(b, s, e);
+      if (nameEnd == s) {
+        throw error("invalid metric name, got " + quote(b, s, tokenEnd(b, s, e)));
+      }
     }
     sv.seriesStart = s;
     sv.nameEnd = nameEnd;
@@ -300,10 +267,134 @@ public final class ExpositionParser {
       }
     }
     sv.familyType = sampleBelongsToFamily(b, s, nameEnd) ? familyType : MetricType.UNKNOWN;
+    previousNameStart = s;
+    previousNameLength = nameEnd - s;
+    previousFamilyType = sv.familyType;
+    previousLabelCount = sv.labelCount;
     if (om && !keepCreated && isCreatedSeries(b, s, nameEnd)) {
       return;
     }
     v.sample(sv);
+  }
+
+  /**
+   * A 0.0.4 sample line in its plain form, parsed without first finding where the line ends: the name,
+   * optionally {@code {name="value",...}} with no blanks and no escapes, one space, the value, optionally one
+   * space and an integer timestamp, then {@code '\n'} or the end of the input. Returns the index of that
+   * {@code '\n'} (or the end) after calling the visitor; returns -1 without calling it when the line is in
+   * any other form (or invalid): the caller then parses the line the general way, which also reports errors.
+   */
+  private int plainTextSample(byte[] b, int s, int end, SampleVisitor v) {
+    SampleView sv = view;
+    int nameEnd;
+    boolean sameName;
+    int pl = previousNameLength; // series of one family follow each other: most names equal the previous one
+    if (pl > 0 && s + pl < end && !ByteScan.isMetricNameByte(b[s + pl]) && ByteScan.rangeEquals(b, s, previousNameStart, pl)) {
+      nameEnd = s + pl;
+      sameName = true;
+    } else {
+      nameEnd = ByteScan.metricNameEnd(b, s, end);
+      if (nameEnd == s || nameEnd >= end) {
+        return -1;
+      }
+      sameName = false;
+    }
+    int i = nameEnd;
+    int n = 0;
+    if (b[i] == '{') {
+      i++;
+      while (true) {
+        if (i >= end) {
+          return -1;
+        }
+        if (b[i] == '}') {
+          break; // empty set, or a trailing comma
+        }
+        int ns = i;
+        int ne;
+        // label n of the previous sample (still in the view, in this buffer): most lines repeat its names
+        int pn = n < previousLabelCount ? sv.nameEnds[n] - sv.nameStarts[n] : 0;
+        if (pn > 0 && ns + pn < end && b[ns + pn] == '=' && ByteScan.rangeEquals(b, ns, sv.nameStarts[n], pn)) {
+          ne = ns + pn;
+        } else {
+          ne = ByteScan.labelNameEnd(b, i, end);
+        }
+        if (ne == ns || ne + 1 >= end || b[ne] != '=' || b[ne + 1] != '"' || isDuplicate(b, ns, ne, n)) {
+          return -1;
+        }
+        int vs = ne + 2;
+        int ve = ByteScan.labelValueEnd(b, vs, end);
+        if (ve >= end - 1 || b[ve] != '"') {
+          return -1; // an escape, a line end inside the value, or no closing quote
+        }
+        sv.ensureLabelCapacity(n + 1);
+        sv.nameStarts[n] = ns;
+        sv.nameEnds[n] = ne;
+        sv.valueBufs[n] = b;
+        sv.valueStarts[n] = vs;
+        sv.valueEnds[n] = ve;
+        n++;
+        i = ve + 1;
+        if (b[i] == ',') {
+          i++;
+        } else if (b[i] != '}') {
+          return -1;
+        }
+      }
+      i++;
+    }
+    int seriesEnd = i;
+    if (i >= end || b[i] != ' ') {
+      return -1;
+    }
+    int vs = i + 1;
+    int ve = ByteScan.fieldEnd(b, vs, end);
+    double value = NumberParser.parseDouble(b, vs, ve);
+    if (NumberParser.isInvalid(value)) {
+      return -1;
+    }
+    long ts = ParsedSample.NO_TIMESTAMP;
+    if (ve < end && b[ve] == ' ') {
+      int te = ByteScan.fieldEnd(b, ve + 1, end);
+      if (!NumberParser.parseLong(b, ve + 1, te, longOut)) {
+        return -1;
+      }
+      ts = longOut[0];
+      ve = te;
+    }
+    if (ve < end && b[ve] != '\n') {
+      return -1;
+    }
+    sv.seriesStart = s;
+    sv.nameEnd = nameEnd;
+    sv.seriesEnd = seriesEnd;
+    sv.labelCount = n;
+    sv.value = value;
+    sv.timestampMs = ts;
+    // the same name as the previous sample, no TYPE line since (it resets previousNameLength): the same family type
+    sv.familyType = sameName ? previousFamilyType : sampleBelongsToFamily(b, s, nameEnd) ? familyType : MetricType.UNKNOWN;
+    previousNameStart = s;
+    previousNameLength = nameEnd - s;
+    previousFamilyType = sv.familyType;
+    previousLabelCount = n;
+    v.sample(sv);
+    return ve;
+  }
+
+  /** True when label name {@code b[ns, ne)} is {@code __name__} or equals one of the first {@code n} names of the view. */
+  private boolean isDuplicate(byte[] b, int ns, int ne, int n) {
+    int len = ne - ns;
+    if (len == 8 && isWord(b, ns, ne, "__name__")) {
+      return true;
+    }
+    SampleView sv = view;
+    for (int k = 0; k < n; k++) {
+      int o = sv.nameStarts[k];
+      if (sv.nameEnds[k] - o == len && ByteScan.rangeEquals(b, o, ns, len)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Parses {@code name="value",...}} starting after the brace; returns the index after the closing brace. */
@@ -318,7 +409,7 @@ public final class ExpositionParser {
         throw error("unexpected end of line in label set");
       }
       if (b[i] == '}') {
-        sv.labelCount = n;
+        finishLabels(n); // after a trailing comma
         return i + 1;
       }
       int ns = i;
@@ -345,12 +436,13 @@ public final class ExpositionParser {
       sv.nameEnds[n] = ne;
       int vs = i;
       boolean escaped = false;
-      while (i < e && b[i] != '"') {
-        if (b[i] == '\\') {
-          escaped = true;
-          i++;
+      while (true) {
+        i = ByteScan.quoteOrBackslash(b, i, e);
+        if (i >= e || b[i] == '"') {
+          break;
         }
-        i++;
+        escaped = true;
+        i += 2; // the backslash and the byte it escapes (past e when the line ends there: unterminated)
       }
       if (i >= e) {
         throw error("unterminated label value for label " + quote(b, ns, ne));
@@ -376,15 +468,21 @@ public final class ExpositionParser {
         continue;
       }
       if (i < e && b[i] == '}') {
-        sv.labelCount = n;
-        for (int k = 0; k < n; k++) {
-          if (sv.valueBufs[k] == null) {
-            sv.valueBufs[k] = scratch;
-          }
-        }
+        finishLabels(n);
         return i + 1;
       }
       throw error("expected comma or closing brace after label value, got " + (i >= e ? "end of line" : quote(b, i, i + 1)));
+    }
+  }
+
+  /** Sets the label count and points unescaped values (null so far: scratch may have grown) at the scratch buffer. */
+  private void finishLabels(int n) {
+    SampleView sv = view;
+    sv.labelCount = n;
+    for (int k = 0; k < n; k++) {
+      if (sv.valueBufs[k] == null) {
+        sv.valueBufs[k] = scratch;
+      }
     }
   }
 
@@ -459,15 +557,10 @@ public final class ExpositionParser {
   }
 
   private boolean sampleBelongsToFamily(byte[] b, int s, int nameEnd) {
-    String f = familyName;
-    int fl = f.length();
-    if (fl == 0 || nameEnd - s < fl) {
+    byte[] f = familyBytes;
+    int fl = f.length;
+    if (fl == 0 || nameEnd - s < fl || !Arrays.equals(b, s, s + fl, f, 0, fl)) {
       return false;
-    }
-    for (int k = 0; k < fl; k++) {
-      if (b[s + k] != f.charAt(k)) {
-        return false;
-      }
     }
     return nameEnd - s == fl || b[s + fl] == '_'; // the family itself or a suffixed sample (_total, _bucket, ...)
   }
@@ -499,79 +592,11 @@ public final class ExpositionParser {
   }
 
   private static int metricNameEnd(byte[] b, int i, int e) {
-    int s = i;
-    while (i < e) {
-      byte c = b[i];
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' || (i > s && c >= '0' && c <= '9');
-      if (!ok) {
-        break;
-      }
-      i++;
-    }
-    return i;
+    return ByteScan.metricNameEnd(b, i, e);
   }
 
   private static int labelNameEnd(byte[] b, int i, int e) {
-    int s = i;
-    while (i < e) {
-      byte c = b[i];
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > s && c >= '0' && c <= '9');
-      if (!ok) {
-        break;
-      }
-      i++;
-    }
-    return i;
-  }
-
-  private static int skipBlank(byte[] b, int i, int e) {
-    while (i < e && (b[i] == ' ' || b[i] == '\t')) {
-      i++;
-    }
-    return i;
-  }
-
-  private static int tokenEnd(byte[] b, int i, int e) {
-    while (i < e && b[i] != ' ' && b[i] != '\t') {
-      i++;
-    }
-    return i;
-  }
-
-  private static int indexOf(byte[] b, int s, int e, byte c) {
-    for (int i = s; i < e; i++) {
-      if (b[i] == c) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  private static boolean isWord(byte[] b, int s, int e, String w) {
-    if (e - s != w.length()) {
-      return false;
-    }
-    for (int k = 0; k < w.length(); k++) {
-      if (b[s + k] != w.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String ascii(byte[] b, int s, int e) {
-    return new String(b, s, e - s, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String quote(byte[] b, int s, int e) {
-    return quote(new String(b, s, Math.max(0, e - s), StandardCharsets.UTF_8));
-  }
-
-  private static String quote(String s) {
-    if (s.length() > 60) {
-      s = s.substring(0, 60) + "...";
-    }
-    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    return ByteScan.labelNameEnd(b, i, e);
   }
 
   private ExpositionParseException error(String detail) {

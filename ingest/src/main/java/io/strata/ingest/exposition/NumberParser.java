@@ -38,42 +38,30 @@ final class NumberParser {
       neg = c == '-';
       i++;
     }
+    // Digits accumulate without checks; more than 18 significant digits (possible overflow) go to the slow path.
     long mantissa = 0;
-    int digits = 0; // significant digits accumulated in mantissa
-    int exp10 = 0;
-    boolean sawDigit = false;
-    boolean overflow = false;
-    while (i < end && (c = b[i]) >= '0' && c <= '9') {
-      sawDigit = true;
-      if (digits < 18) {
-        mantissa = mantissa * 10 + (c - '0');
-        if (mantissa != 0) {
-          digits++;
-        }
-      } else {
-        overflow = true;
-      }
+    int dg;
+    int intStart = i;
+    while (i < end && (dg = b[i] - '0') >= 0 && dg <= 9) {
+      mantissa = mantissa * 10 + dg;
       i++;
     }
+    int digits = i - intStart;
+    int exp10 = 0;
     if (i < end && b[i] == '.') {
       i++;
-      while (i < end && (c = b[i]) >= '0' && c <= '9') {
-        sawDigit = true;
-        if (digits < 18) {
-          mantissa = mantissa * 10 + (c - '0');
-          if (mantissa != 0) {
-            digits++;
-          }
-          exp10--;
-        } else {
-          overflow = true;
-        }
+      int fracStart = i;
+      while (i < end && (dg = b[i] - '0') >= 0 && dg <= 9) {
+        mantissa = mantissa * 10 + dg;
         i++;
       }
+      exp10 = fracStart - i;
+      digits -= exp10;
     }
-    if (!sawDigit) {
+    if (digits == 0) {
       return special(b, start, end);
     }
+    boolean overflow = digits > 18 && significantDigits(b, intStart, i) > 18;
     if (i < end && (b[i] == 'e' || b[i] == 'E')) {
       i++;
       boolean eneg = false;
@@ -98,12 +86,33 @@ final class NumberParser {
     if (i != end) {
       return hexOrInvalid(b, start, end);
     }
-    if (!overflow && mantissa < MAX_EXACT_MANTISSA && exp10 >= -22 && exp10 <= 22) {
-      double d = mantissa;
-      d = exp10 < 0 ? d / POW10[-exp10] : d * POW10[exp10];
-      return neg ? -d : d;
+    if (!overflow && mantissa < MAX_EXACT_MANTISSA) {
+      if (exp10 >= -22 && exp10 <= 22) {
+        double d = mantissa;
+        d = exp10 < 0 ? d / POW10[-exp10] : d * POW10[exp10];
+        return neg ? -d : d;
+      }
+      if (exp10 > 22 && exp10 <= 22 + 15) {
+        // e.g. 12e30: move exponent into the mantissa while it stays exact, then one exact-operand multiply
+        long p = (long) POW10[exp10 - 22];
+        if (mantissa <= (MAX_EXACT_MANTISSA - 1) / p) {
+          double d = (double) (mantissa * p) * 1e22;
+          return neg ? -d : d;
+        }
+      }
     }
     return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+  }
+
+  /** Digits in {@code b[s, e)} (digits and at most one point) after the leading zeros. */
+  private static int significantDigits(byte[] b, int s, int e) {
+    int n = 0;
+    for (int i = s; i < e; i++) {
+      if (b[i] != '.' && (n > 0 || b[i] != '0')) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static double special(byte[] b, int start, int end) {
@@ -125,7 +134,12 @@ final class NumberParser {
     return Double.longBitsToDouble(INVALID_BITS);
   }
 
-  /** Go accepts hex floats such as {@code 0x1.8p3} (the p exponent is mandatory); so does Java. */
+  /**
+   * Go accepts hex floats such as {@code 0x1.8p3}: {@code 0x}, hex digits with at most one point (at least
+   * one digit), then a mandatory {@code p} exponent of decimal digits with an optional sign. The grammar is
+   * checked here in full because Java's parser accepts more (a {@code d}/{@code f} suffix, blanks); the
+   * checked text is then converted by Java, which rounds hex the same way (to nearest, ties to even).
+   */
   private static double hexOrInvalid(byte[] b, int start, int end) {
     int i = start;
     if (b[i] == '+' || b[i] == '-') {
@@ -134,21 +148,33 @@ final class NumberParser {
     if (end - i < 4 || b[i] != '0' || (b[i + 1] != 'x' && b[i + 1] != 'X')) {
       return Double.longBitsToDouble(INVALID_BITS);
     }
-    boolean sawP = false;
-    for (int j = i + 2; j < end; j++) {
-      byte c = b[j];
-      boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '.'
-          || ((c == '+' || c == '-') && j > 0 && (b[j - 1] == 'p' || b[j - 1] == 'P'));
-      if (c == 'p' || c == 'P') {
-        sawP = true;
-        ok = true;
-      }
-      if (!ok) {
+    i += 2;
+    int hexDigits = 0;
+    boolean point = false;
+    for (; i < end && b[i] != 'p' && b[i] != 'P'; i++) {
+      byte c = b[i];
+      if (c == '.' && !point) {
+        point = true;
+      } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
+        hexDigits++;
+      } else {
         return Double.longBitsToDouble(INVALID_BITS);
       }
     }
-    if (!sawP) {
+    if (hexDigits == 0 || i == end) {
+      return Double.longBitsToDouble(INVALID_BITS); // no digits, or no p exponent
+    }
+    i++;
+    if (i < end && (b[i] == '+' || b[i] == '-')) {
+      i++;
+    }
+    if (i == end) {
       return Double.longBitsToDouble(INVALID_BITS);
+    }
+    for (; i < end; i++) {
+      if (b[i] < '0' || b[i] > '9') {
+        return Double.longBitsToDouble(INVALID_BITS);
+      }
     }
     try {
       return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));

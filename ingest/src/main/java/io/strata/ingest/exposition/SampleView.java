@@ -56,13 +56,12 @@ public final class SampleView {
     return seriesEnd;
   }
 
-  /** A hash of the series text, as {@link java.util.Arrays#hashCode(byte[])} over that range. */
+  /**
+   * A 32-bit hash of the series text (equal texts, equal hashes), mixing 8 bytes per step; for hash tables
+   * keyed by {@link #seriesStart()}..{@link #seriesEnd()}. Computed on each call (not stored).
+   */
   public int seriesHash() {
-    int h = 1;
-    for (int i = seriesStart; i < seriesEnd; i++) {
-      h = 31 * h + buf[i];
-    }
-    return h;
+    return ByteScan.hash(buf, seriesStart, seriesEnd);
   }
 
   /** True when the metric name equals {@code name} (ASCII compare, no allocation). */

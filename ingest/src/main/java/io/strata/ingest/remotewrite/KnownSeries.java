@@ -14,8 +14,9 @@ import java.nio.ByteOrder;
  * encoding. Only label bytes that decoded and validated are inserted: equal bytes would validate the
  * same way again (validation depends on nothing else), and invalid bytes are never found here.
  *
- * <p>Layout: an open-addressing table (linear probing, load ≤ 1/2) of {@link EncodedSeries}, each holding
- * its source bytes next to its Avro labels, so a hit touches the table slot, the entry and one array. A
+ * <p>Layout: an open-addressing table (linear probing, load ≤ 1/2) of {@link EncodedSeries} with their
+ * hashes in a parallel int array, each entry holding its source bytes next to its Avro labels, so a hit
+ * touches a tag, the table slot, the entry and one array. A
  * {@code ConcurrentHashMap} of key objects cost about three more cache misses per series (node, key, key
  * bytes, value), which on the shared machine made a hit nearly as slow as decoding.
  *
@@ -40,9 +41,27 @@ final class KnownSeries {
   private static final long MIX = 0x9E3779B97F4A7C15L; // 2^64 / golden ratio, odd
 
   private final long maxBytes;
-  private volatile EncodedSeries[] table = new EncodedSeries[INITIAL_SLOTS];
+  private volatile Table table = new Table(INITIAL_SLOTS);
   private int count; // guarded by this
   private long bytes; // guarded by this
+
+  /**
+   * Slots: {@code tags[i]} is the entry's hash with the lowest bit set (0 = empty slot), {@code entries[i]}
+   * the entry. Probing reads the int array (16 slots per cache line) and dereferences only an entry whose tag
+   * matches. Writers fill {@code entries[i]} before {@code tags[i]}; a reader that sees a tag before its
+   * entry takes it for a miss (the insert, under the lock, then finds the entry).
+   */
+  private static final class Table {
+    final int[] tags;
+    final EncodedSeries[] entries;
+    final int mask;
+
+    Table(int slots) {
+      tags = new int[slots];
+      entries = new EncodedSeries[slots];
+      mask = slots - 1;
+    }
+  }
 
   KnownSeries(long maxBytes) {
     if (maxBytes <= 0) {
@@ -72,15 +91,53 @@ final class KnownSeries {
 
   /** The entry decoded from {@code buf[off, off+len)} for the tenant ({@code hash} from {@link #hash}), or null. */
   EncodedSeries get(String tenant, byte[] buf, int off, int len, int hash) {
-    EncodedSeries[] t = table;
-    int mask = t.length - 1;
-    for (int i = hash & mask; ; i = (i + 1) & mask) {
-      EncodedSeries e = t[i];
-      if (e == null) {
+    Table t = table;
+    int tag = hash | 1;
+    for (int i = hash & t.mask; ; i = (i + 1) & t.mask) {
+      int found = t.tags[i];
+      if (found == 0) {
         return null;
       }
-      if (e.sourceHash() == hash && e.sameSource(tenant, buf, off, len)) {
-        return e;
+      if (found == tag) {
+        EncodedSeries e = t.entries[i];
+        if (e != null && e.sameSource(tenant, buf, off, len)) {
+          return e;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #get} for {@code n} keys at once ({@code buf[offs[i], offs[i]+lens[i])} with {@code hashes[i]}),
+   * into {@code out[i]}. Done in passes over all keys (tags and candidate entries, then the entries' bytes)
+   * rather than key by key: the loads of one pass do not depend on each other, so the CPU overlaps their
+   * cache misses, where a key-by-key lookup waits for three dependent misses per series (slot, entry,
+   * bytes) once the known series outgrow the CPU caches.
+   */
+  void getAll(String tenant, byte[] buf, int[] offs, int[] lens, int[] hashes, int n, EncodedSeries[] out) {
+    Table t = table;
+    int[] tags = t.tags;
+    EncodedSeries[] entries = t.entries;
+    int mask = t.mask;
+    for (int k = 0; k < n; k++) {
+      int tag = hashes[k] | 1;
+      EncodedSeries candidate = null;
+      for (int i = hashes[k] & mask; ; i = (i + 1) & mask) {
+        int found = tags[i];
+        if (found == 0) {
+          break;
+        }
+        if (found == tag) {
+          candidate = entries[i];
+          break;
+        }
+      }
+      out[k] = candidate;
+    }
+    for (int k = 0; k < n; k++) {
+      EncodedSeries e = out[k];
+      if (e != null && !e.sameSource(tenant, buf, offs[k], lens[k])) {
+        out[k] = get(tenant, buf, offs[k], lens[k], hashes[k]); // two series with one tag: probe on
       }
     }
   }
@@ -93,19 +150,19 @@ final class KnownSeries {
     }
     long size = estimate(len, labels.size());
     if (bytes + size > maxBytes) {
-      table = new EncodedSeries[INITIAL_SLOTS];
+      table = new Table(INITIAL_SLOTS);
       count = 0;
       bytes = 0;
     }
-    EncodedSeries[] t = table;
-    if ((count + 1) * 2 > t.length) {
-      EncodedSeries[] bigger = new EncodedSeries[t.length * 2];
-      for (EncodedSeries e : t) {
+    Table t = table;
+    if ((count + 1) * 2 > t.tags.length) {
+      Table bigger = new Table(t.tags.length * 2);
+      for (EncodedSeries e : t.entries) {
         if (e != null) {
           insert(bigger, e);
         }
       }
-      table = bigger; // volatile write: readers see the filled array
+      table = bigger; // volatile write: readers see the filled arrays
       t = bigger;
     }
     EncodedSeries e = EncodedSeries.decodedFrom(tenant, labels, buf, off, len, hash);
@@ -115,13 +172,13 @@ final class KnownSeries {
     return e;
   }
 
-  private static void insert(EncodedSeries[] t, EncodedSeries e) {
-    int mask = t.length - 1;
-    int i = e.sourceHash() & mask;
-    while (t[i] != null) {
-      i = (i + 1) & mask;
+  private static void insert(Table t, EncodedSeries e) {
+    int i = e.sourceHash() & t.mask;
+    while (t.tags[i] != 0) {
+      i = (i + 1) & t.mask;
     }
-    t[i] = e;
+    t.entries[i] = e;
+    t.tags[i] = e.sourceHash() | 1;
   }
 
   synchronized int size() {

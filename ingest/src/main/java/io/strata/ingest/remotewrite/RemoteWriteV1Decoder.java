@@ -18,7 +18,9 @@ import java.util.Map;
  * TimeSeries.labels (1) and samples (2); Label.name (1), value (2); Sample.value (1, double), timestamp
  * (2, int64 ms); MetricMetadata.type (1), metric_family_name (2), help (4), unit (5). Exemplars (3) and
  * native histograms (4) are counted and skipped. The whole request is validated before anything is
- * returned, so a bad request writes nothing.
+ * returned, so a bad request writes nothing. With a tenant (the server's path), requests in the shape
+ * Prometheus sends go through {@link RemoteWriteV1FastPath} and the series cache; anything else, and every
+ * bad request, is decoded here, which words the error.
  */
 public final class RemoteWriteV1Decoder {
   // protobuf tags: field number << 3 | wire type (0 varint, 1 fixed64, 2 length-delimited)
@@ -71,8 +73,14 @@ public final class RemoteWriteV1Decoder {
    */
   public WriteRequestData decodeRequest(String tenant, byte[] snappyBody) {
     byte[] raw = SnappyBodies.uncompress(snappyBody, maxDecompressedBytes);
+    KnownSeries cache = tenant == null ? null : known;
+    if (cache != null) {
+      WriteRequestData fast = RemoteWriteV1FastPath.decode(raw, raw.length, tenant, cache, maxSeries);
+      if (fast != null) {
+        return fast;
+      }
+    }
     try {
-      KnownSeries cache = tenant == null ? null : known;
       return parseWriteRequest(CodedInputStream.newInstance(raw), raw, tenant, cache);
     } catch (InvalidProtocolBufferException e) {
       throw new BadRequestException("protobuf", "cannot decode WriteRequest protobuf: " + e.getMessage());
@@ -201,7 +209,7 @@ public final class RemoteWriteV1Decoder {
   }
 
   /** Decodes and validates the Label fields (1) found in raw[from, to), a part of one TimeSeries message. */
-  private static Labels decodeLabels(byte[] raw, int from, int to, int index) throws IOException {
+  static Labels decodeLabels(byte[] raw, int from, int to, int index) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(raw, from, to - from);
     List<String> pairs = new ArrayList<>(16);
     while (true) {

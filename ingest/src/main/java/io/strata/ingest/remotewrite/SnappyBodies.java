@@ -9,9 +9,8 @@ final class SnappyBodies {
 
   static byte[] uncompress(byte[] body, int maxDecompressedBytes) {
     try {
-      if (!Snappy.isValidCompressedBuffer(body)) {
-        throw new BadRequestException("snappy", "body is not valid snappy block-compressed data");
-      }
+      // No separate Snappy.isValidCompressedBuffer pass: uncompress checks the data as it goes (and fails
+      // with an IOException on corrupt input) and the output is sized from the validated header length.
       int len = Snappy.uncompressedLength(body);
       if (len > maxDecompressedBytes) {
         throw new BadRequestException(BadRequestException.TOO_LARGE,

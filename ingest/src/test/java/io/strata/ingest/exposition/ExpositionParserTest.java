@@ -101,6 +101,12 @@ class ExpositionParserTest {
   }
 
   @Test
+  void escapedValueBeforeTrailingComma() throws Exception {
+    // the label set closed after a trailing comma once left escaped values pointing nowhere
+    assertEquals(Labels.of("__name__", "m", "a", "x\"y", "b", "z"), parse("m{a=\"x\\\"y\",b=\"z\",} 1\n", TEXT).samples().get(0).labels());
+  }
+
+  @Test
   void manyLabelsGrowArrays() throws Exception {
     StringBuilder sb = new StringBuilder("m{");
     for (int i = 0; i < 40; i++) {

@@ -13,6 +13,10 @@ import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import jdk.jfr.RecordingState;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,8 +52,30 @@ class RemoteWriteCpuBenchIT {
   void cpuSecondsPerMillionSamples(TestCluster cluster) throws Exception {
     assumeTrue(Boolean.getBoolean("strata.bench"), "benchmark: run with -Dstrata.bench=true");
     int requests = Integer.getInteger("strata.bench.requests", 1000);
-    for (String encoder : List.of("avro-specific", "direct", "avro-specific", "direct")) {
-      run(cluster, encoder, requests);
+    // -Dstrata.bench.encoders=direct,direct runs only those; -Dstrata.bench.jfr=/tmp/rw.jfr records the measured phases
+    String encoders = System.getProperty("strata.bench.encoders", "avro-specific,direct,avro-specific,direct");
+    String jfrFile = System.getProperty("strata.bench.jfr");
+    Recording jfr = null;
+    if (jfrFile != null) {
+      jfr = new Recording(Configuration.getConfiguration("profile"));
+      jfr.setDestination(Path.of(jfrFile));
+    }
+    // -Dstrata.bench.producer="compression.type=zstd;compression.type=lz4,batch.size=65536" compares producer settings,
+    // interleaved in one JVM (the shared machine's load moves between invocations); -Dstrata.bench.rounds repeats all
+    String[] producerConfigs = System.getProperty("strata.bench.producer", "").split(";");
+    int rounds = Integer.getInteger("strata.bench.rounds", 1);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        for (String encoder : encoders.split(",")) {
+          for (String producerConfig : producerConfigs) {
+            run(cluster, encoder.trim(), producerConfig.trim(), requests, jfr);
+          }
+        }
+      }
+    } finally {
+      if (jfr != null) {
+        jfr.close();
+      }
     }
   }
 
@@ -85,7 +111,7 @@ class RemoteWriteCpuBenchIT {
     return out;
   }
 
-  private void run(TestCluster cluster, String encoder, int requests) throws Exception {
+  private void run(TestCluster cluster, String encoder, String producerConfig, int requests, Recording jfr) throws Exception {
     String prefix = cluster.uniquePrefix();
     cluster.createTopic(prefix + Topics.SAMPLES, 4);
     List<byte[]> bodies = bodies(10);
@@ -94,8 +120,15 @@ class RemoteWriteCpuBenchIT {
     AtomicInteger clientThreads = new AtomicInteger();
     ExecutorService clients = Executors.newFixedThreadPool(SENDERS, r -> new Thread(r, "bench-client-" + clientThreads.incrementAndGet()));
     HttpClient http = HttpClient.newBuilder().executor(clients).build();
+    Map<String, String> overrides = new HashMap<>();
+    overrides.put(SampleBatchProducer.ENCODER_KEY, encoder);
+    for (String kv : producerConfig.split(",")) {
+      if (!kv.isBlank()) {
+        overrides.put(kv.substring(0, kv.indexOf('=')).trim(), kv.substring(kv.indexOf('=') + 1).trim());
+      }
+    }
     try (var producer = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), prefix,
-        Map.of(SampleBatchProducer.ENCODER_KEY, encoder), new PrometheusRegistry());
+        overrides, new PrometheusRegistry());
          var server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withPushgateway(false, Duration.ofSeconds(15)), producer,
              new PrometheusRegistry()).start()) {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/write");
@@ -104,17 +137,24 @@ class RemoteWriteCpuBenchIT {
       Map<Long, Long> before = threadCpu(mx, names);
       long processBefore = os.getProcessCpuTime();
       long wallBefore = System.nanoTime();
+      if (jfr != null && jfr.getState() == RecordingState.NEW) {
+        jfr.start();
+      }
       send(http, uri, bodies, requests);
       long wall = System.nanoTime() - wallBefore;
       long process = os.getProcessCpuTime() - processBefore;
       Map<Long, Long> after = threadCpu(mx, names);
       long ingest = 0;
+      long httpCpu = 0;
       long client = 0;
       long other = 0;
       for (var e : after.entrySet()) {
         long d = e.getValue() - before.getOrDefault(e.getKey(), 0L);
         String n = names.get(e.getKey());
-        if (n.startsWith("ingest-http") || n.startsWith("kafka-producer-network-thread")) {
+        if (n.startsWith("ingest-http")) {
+          ingest += d;
+          httpCpu += d;
+        } else if (n.startsWith("kafka-producer-network-thread")) {
           ingest += d;
         } else if (n.startsWith("bench-client") || n.startsWith("HttpClient")) {
           client += d;
@@ -124,10 +164,10 @@ class RemoteWriteCpuBenchIT {
       }
       long unattributed = Math.max(0, process - ingest - client - other);
       double millions = (double) requests * PER_REQUEST / 1e6;
-      System.out.printf("remote_write bench encoder=%s requests=%d samples=%d wall=%.2fs (%.0f samples/s)%n  CPU-s per million samples:"
-              + " ingest=%.3f  broker+other threads=%.3f  client=%.3f  unattributed (GC/JIT)=%.3f  process=%.3f%n",
+      System.out.printf("remote_write bench encoder=%s producer=" + (producerConfig.isEmpty() ? "default" : producerConfig) + " requests=%d samples=%d wall=%.2fs (%.0f samples/s)%n  CPU-s per million samples:"
+              + " ingest=%.3f (http threads %.3f, producer I/O %.3f)  broker+other threads=%.3f  client=%.3f  unattributed (GC/JIT)=%.3f  process=%.3f%n",
           encoder, requests, requests * PER_REQUEST, wall / 1e9, requests * PER_REQUEST / (wall / 1e9),
-          ingest / 1e9 / millions, other / 1e9 / millions, client / 1e9 / millions, unattributed / 1e9 / millions, process / 1e9 / millions);
+          ingest / 1e9 / millions, httpCpu / 1e9 / millions, (ingest - httpCpu) / 1e9 / millions, other / 1e9 / millions, client / 1e9 / millions, unattributed / 1e9 / millions, process / 1e9 / millions);
     } finally {
       clients.shutdownNow();
     }
