@@ -73,6 +73,11 @@ final class Exchange {
     } finally {
       requests.labelValues(handler, Integer.toString(status)).inc();
       response.setStatus(status);
+      if (status >= 400) {
+        // an error may come before the request body was read (a bad grouping key, an oversize body): the
+        // connection cannot carry another request then, so say so instead of letting a client reuse it
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+      }
       if (body == null) {
         callback.succeeded();
       } else {

@@ -217,4 +217,16 @@ class PushgatewayIT {
     assertEquals(0, kafka.records(prefix + Topics.SAMPLES, 0).size());
     assertEquals(0, kafka.records(prefix + PushgatewayStore.TOPIC, 0).size(), "parse errors leave no group record");
   }
+
+  @Test
+  void aRejectedPushClosesItsConnectionAndTheNextPushSucceeds() throws Exception {
+    // rejected from the URL alone, before the body is read: the connection must not be reused as if clean
+    HttpResponse<String> bad = send("PUT", "/metrics/job/x/instance", "z 1\n".repeat(20_000));
+    assertEquals(400, bad.statusCode());
+    assertEquals("close", bad.headers().firstValue("connection").orElse(""), "a 400 says the connection ends");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(400, send("PUT", "/metrics/job/x/instance", "z 1\n").statusCode());
+      assertEquals(200, send("PUT", "/metrics/job/ok", "z 1\n").statusCode(), "the same client pushes again at once");
+    }
+  }
 }
