@@ -141,8 +141,7 @@ public final class ProtobufPushParser {
         case 4 << 3 | LEN -> {
           has = MetricType.SUMMARY;
           int limit = in.pushLimit(in.readRawVarint32());
-          double[][] kv = {new double[4], new double[4]};
-          int n = 0;
+          Pairs quantiles = new Pairs();
           while (true) {
             int t = in.readTag();
             if (t == 0) {
@@ -153,43 +152,19 @@ public final class ProtobufPushParser {
             } else if (t == (2 << 3 | FIXED64)) {
               sum = in.readDouble();
             } else if (t == (3 << 3 | LEN)) {
-              int ql = in.pushLimit(in.readRawVarint32());
-              double q = 0;
-              double qv = 0;
-              while (true) {
-                int qt = in.readTag();
-                if (qt == 0) {
-                  break;
-                }
-                if (qt == (1 << 3 | FIXED64)) {
-                  q = in.readDouble();
-                } else if (qt == (2 << 3 | FIXED64)) {
-                  qv = in.readDouble();
-                } else {
-                  in.skipField(qt);
-                }
-              }
-              in.popLimit(ql);
-              if (n == kv[0].length) {
-                kv[0] = Arrays.copyOf(kv[0], n * 2);
-                kv[1] = Arrays.copyOf(kv[1], n * 2);
-              }
-              kv[0][n] = q;
-              kv[1][n] = qv;
-              n++;
+              quantiles.read(in, 1, 2, 0); // Quantile: quantile, value
             } else {
               in.skipField(t);
             }
           }
           in.popLimit(limit);
-          keys = Arrays.copyOf(kv[0], n);
-          values = Arrays.copyOf(kv[1], n);
+          keys = quantiles.keys();
+          values = quantiles.values();
         }
         case 7 << 3 | LEN -> {
           has = MetricType.HISTOGRAM;
           int limit = in.pushLimit(in.readRawVarint32());
-          double[][] kv = {new double[8], new double[8]};
-          int n = 0;
+          Pairs buckets = new Pairs();
           while (true) {
             int t = in.readTag();
             if (t == 0) {
@@ -202,39 +177,14 @@ public final class ProtobufPushParser {
             } else if (t == (2 << 3 | FIXED64)) {
               sum = in.readDouble();
             } else if (t == (3 << 3 | LEN)) {
-              int bl = in.pushLimit(in.readRawVarint32());
-              double ub = 0;
-              double c = 0;
-              while (true) {
-                int bt = in.readTag();
-                if (bt == 0) {
-                  break;
-                }
-                if (bt == (1 << 3 | VARINT)) {
-                  c = unsigned(in.readUInt64());
-                } else if (bt == (4 << 3 | FIXED64)) {
-                  c = in.readDouble();
-                } else if (bt == (2 << 3 | FIXED64)) {
-                  ub = in.readDouble();
-                } else {
-                  in.skipField(bt);
-                }
-              }
-              in.popLimit(bl);
-              if (n == kv[0].length) {
-                kv[0] = Arrays.copyOf(kv[0], n * 2);
-                kv[1] = Arrays.copyOf(kv[1], n * 2);
-              }
-              kv[0][n] = ub;
-              kv[1][n] = c;
-              n++;
+              buckets.read(in, 2, 4, 1); // Bucket: upper_bound, cumulative_count_float or cumulative_count
             } else {
               in.skipField(t);
             }
           }
           in.popLimit(limit);
-          keys = Arrays.copyOf(kv[0], n);
-          values = Arrays.copyOf(kv[1], n);
+          keys = buckets.keys();
+          values = buckets.values();
         }
         case 6 << 3 | VARINT -> {
           in.readInt64();
@@ -260,6 +210,54 @@ public final class ProtobufPushParser {
       case HISTOGRAM -> new PushedMetric(labels, 0, sum, count, PushedMetric.NONE, PushedMetric.NONE, keys, values);
       default -> PushedMetric.simple(labels, value);
     };
+  }
+
+  /** Growable (key, value) pairs: a summary's quantiles or a histogram's buckets. */
+  private static final class Pairs {
+    private double[] k = new double[8];
+    private double[] v = new double[8];
+    private int n;
+
+    /**
+     * Reads one length-delimited Quantile or Bucket message: the double at field {@code keyField}, the value
+     * as a double at field {@code valueField} or as a uint64 at {@code intValueField} (0: none), missing = 0.
+     */
+    void read(CodedInputStream in, int keyField, int valueField, int intValueField) throws IOException {
+      int limit = in.pushLimit(in.readRawVarint32());
+      double key = 0;
+      double value = 0;
+      while (true) {
+        int t = in.readTag();
+        if (t == 0) {
+          break;
+        }
+        if (t == (keyField << 3 | FIXED64)) {
+          key = in.readDouble();
+        } else if (t == (valueField << 3 | FIXED64)) {
+          value = in.readDouble();
+        } else if (intValueField != 0 && t == (intValueField << 3 | VARINT)) {
+          value = unsigned(in.readUInt64());
+        } else {
+          in.skipField(t);
+        }
+      }
+      in.popLimit(limit);
+      if (n == k.length) {
+        k = Arrays.copyOf(k, n * 2);
+        v = Arrays.copyOf(v, n * 2);
+      }
+      k[n] = key;
+      v[n] = value;
+      n++;
+    }
+
+    double[] keys() {
+      return Arrays.copyOf(k, n);
+    }
+
+    double[] values() {
+      return Arrays.copyOf(v, n);
+    }
   }
 
   private static double unsigned(long v) {

@@ -51,6 +51,28 @@ public final class MetricFamilyProto {
     return family(name, help, 4, metric.toByteArray());
   }
 
+  /** A summary family (type 2) with one metric. */
+  public MetricFamilyProto summary(String name, double[] quantiles, double[] values, long count, double sum) throws IOException {
+    ByteArrayOutputStream h = new ByteArrayOutputStream();
+    CodedOutputStream ho = CodedOutputStream.newInstance(h);
+    ho.writeUInt64(1, count);
+    ho.writeDouble(2, sum);
+    for (int i = 0; i < quantiles.length; i++) {
+      ByteArrayOutputStream q = new ByteArrayOutputStream();
+      CodedOutputStream qo = CodedOutputStream.newInstance(q);
+      qo.writeDouble(1, quantiles[i]);
+      qo.writeDouble(2, values[i]);
+      qo.flush();
+      ho.writeByteArray(3, q.toByteArray());
+    }
+    ho.flush();
+    ByteArrayOutputStream metric = new ByteArrayOutputStream();
+    CodedOutputStream m = CodedOutputStream.newInstance(metric);
+    m.writeByteArray(4, h.toByteArray());
+    m.flush();
+    return family(name, "", 2, metric.toByteArray());
+  }
+
   private MetricFamilyProto family(String name, String help, int type, byte[] metric) throws IOException {
     ByteArrayOutputStream fam = new ByteArrayOutputStream();
     CodedOutputStream f = CodedOutputStream.newInstance(fam);

@@ -2,6 +2,7 @@ package io.strata.ingest.pushgateway;
 
 import io.strata.schemas.prom.GoFloat;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -143,15 +144,23 @@ class PushgatewayModelTest {
     byte[] body = new MetricFamilyProto()
         .simple("jobs_done_total", "Jobs done.", 0, 5, -1, "queue", "a")
         .histogram("lat", "", new double[] {0.5, 1}, new long[] {1, 2}, 3, 4.5)
+        .summary("rpc", new double[] {0.5, 0.99}, new double[] {0.2, 0.9}, 7, 2.5)
         .bytes();
     TextPushParser.Result r = ProtobufPushParser.parse(body);
     assertFalse(r.hasTimestamps());
-    assertEquals(2, r.families().size());
+    assertEquals(3, r.families().size());
+    PushedMetric q = r.families().get(2).metrics().get(0);
+    assertEquals(MetricType.SUMMARY, r.families().get(2).type());
+    assertEquals(7, q.count());
+    assertEquals(2.5, q.sum());
+    assertArrayEquals(new double[] {0.5, 0.99}, q.quantiles());
+    assertArrayEquals(new double[] {0.2, 0.9}, q.quantileValues());
     assertEquals(MetricType.COUNTER, r.families().get(0).type());
     assertEquals("Jobs done.", r.families().get(0).help());
     PushedMetric h = r.families().get(1).metrics().get(0);
     assertEquals(3, h.count());
-    assertEquals(2, h.upperBounds().length);
+    assertArrayEquals(new double[] {0.5, 1}, h.upperBounds());
+    assertArrayEquals(new double[] {1, 2}, h.bucketCounts());
     assertTrue(ProtobufPushParser.parse(new MetricFamilyProto().simple("g", "", 1, 1, T0).bytes()).hasTimestamps());
   }
 

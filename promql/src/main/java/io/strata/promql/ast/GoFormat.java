@@ -1,6 +1,6 @@
 package io.strata.promql.ast;
 
-import java.math.BigDecimal;
+import io.strata.schemas.prom.GoFloat;
 
 /**
  * The number and string notations Prometheus prints with Go's {@code fmt}: {@code %v} for floats
@@ -10,80 +10,14 @@ import java.math.BigDecimal;
 public final class GoFormat {
   private GoFormat() {}
 
-  /** Go's {@code fmt.Sprint(float64)}: 1, 0.5, 1e+06, 1.5e-07, +Inf, -Inf, NaN. */
+  /** Go's {@code fmt.Sprint(float64)}: 1, 0.5, 1e+06, 1.5e-07, +Inf, -Inf, NaN ({@link GoFloat#format}). */
   public static String number(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-    }
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-    String digits = bd.unscaledValue().toString();
-    int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
-    StringBuilder sb = new StringBuilder();
-    if (v < 0) {
-      sb.append('-');
-    }
-    // strconv 'g' with the shortest precision switches to the exponent form at exponent 6
-    if (exp < -4 || exp >= 6) {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      sb.append('e').append(exp < 0 ? '-' : '+');
-      int a = Math.abs(exp);
-      if (a < 10) {
-        sb.append('0');
-      }
-      sb.append(a);
-      return sb.toString();
-    }
-    if (exp < 0) {
-      sb.append("0.");
-      for (int i = -1; i > exp; i--) {
-        sb.append('0');
-      }
-      sb.append(digits);
-    } else if (digits.length() <= exp + 1) {
-      sb.append(digits);
-      for (int i = digits.length(); i <= exp; i++) {
-        sb.append('0');
-      }
-    } else {
-      sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
-    }
-    return sb.toString();
+    return GoFloat.format(v);
   }
 
-  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent. */
+  /** Go's {@code strconv.FormatFloat(v, 'f', -1, 64)}: shortest digits, never an exponent ({@link GoFloat#plain}). */
   public static String plain(double v) {
-    if (Double.isNaN(v)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(v)) {
-      return v > 0 ? "+Inf" : "-Inf";
-    }
-    if (v == 0) {
-      return (Double.doubleToRawLongBits(v) < 0) ? "-0" : "0";
-    }
-    String s = Double.toString(v);
-    if (s.indexOf('E') < 0) {
-      // plain already ("12.0", "0.0020" on Java 17): only the trailing zeros and a bare point go, which is
-      // what the BigDecimal route below gives for these, without its cost on every value of a result
-      int end = s.length();
-      while (s.charAt(end - 1) == '0') {
-        end--;
-      }
-      if (s.charAt(end - 1) == '.') {
-        end--;
-      }
-      return s.substring(0, end);
-    }
-    return new BigDecimal(s).stripTrailingZeros().toPlainString();
+    return GoFloat.plain(v);
   }
 
   /** Seconds with three decimals, as Prometheus prints an {@code @} timestamp. */

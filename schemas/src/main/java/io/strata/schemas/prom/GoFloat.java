@@ -61,7 +61,20 @@ public final class GoFloat {
     if (special != null) {
       return special;
     }
-    return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    String s = Double.toString(v);
+    if (s.indexOf('E') < 0) {
+      // plain already ("12.0", "0.0020"): only the trailing zeros and a bare point go, which is what the
+      // BigDecimal route gives for these, without its cost on every value of an HTTP API result
+      int end = s.length();
+      while (s.charAt(end - 1) == '0') {
+        end--;
+      }
+      if (s.charAt(end - 1) == '.') {
+        end--;
+      }
+      return s.substring(0, end);
+    }
+    return new BigDecimal(s).stripTrailingZeros().toPlainString();
   }
 
   private static String special(double v) {
