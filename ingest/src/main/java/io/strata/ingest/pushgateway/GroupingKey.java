@@ -2,7 +2,7 @@ package io.strata.ingest.pushgateway;
 
 import io.strata.ingest.remotewrite.BadRequestException;
 import io.strata.schemas.model.Labels;
-import java.io.ByteArrayOutputStream;
+import io.strata.schemas.model.SeriesKey;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -91,26 +91,9 @@ public record GroupingKey(Labels labels) implements Comparable<GroupingKey> {
     }
   }
 
-  /** The record key on the group log: tenant, then the labels, each as a LEB128 length and UTF-8 (like the series key). */
+  /** The record key on the group log: the series key encoding of tenant and labels ({@link SeriesKey#encode}). */
   public byte[] recordKey(String tenant) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    writeString(out, tenant);
-    for (int i = 0; i < labels.size(); i++) {
-      writeString(out, labels.name(i));
-      writeString(out, labels.value(i));
-    }
-    return out.toByteArray();
-  }
-
-  private static void writeString(ByteArrayOutputStream out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    int n = b.length;
-    while ((n & ~0x7F) != 0) {
-      out.write((n & 0x7F) | 0x80);
-      n >>>= 7;
-    }
-    out.write(n);
-    out.write(b, 0, b.length);
+    return SeriesKey.encode(tenant, labels);
   }
 
   @Override
