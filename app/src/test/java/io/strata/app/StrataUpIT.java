@@ -122,6 +122,22 @@ class StrataUpIT {
         + ", query_range shows " + got[0] + " summing to " + got[1]);
   }
 
+  /** The named alert once {@code /api/v1/alerts} lists it (30 s at most). */
+  private JsonNode awaitAlert(StrataProcess p, String name) throws Exception {
+    long t0 = System.nanoTime();
+    while (System.nanoTime() - t0 < 30_000_000_000L) {
+      JsonNode alerts = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(p.query() + "/api/v1/alerts")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).at("/data/alerts");
+      for (JsonNode a : alerts) {
+        if (name.equals(a.at("/labels/alertname").asText())) {
+          return a;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("/api/v1/alerts did not list " + name + " within 30 s");
+  }
+
   /** Reads the topic from the start until the function finds what it looks for (60 s at most), else null. */
   private <T> T awaitRecord(StrataProcess p, String topic, java.util.function.Function<ConsumerRecord<byte[], byte[]>, T> find) {
     Properties c = new Properties();
@@ -206,6 +222,14 @@ class StrataUpIT {
       assertEquals("r0", firing.getLabels().get("room"));
       assertEquals("page", firing.getLabels().get("severity"));
       assertTrue(firing.getValue() > 1010, "value " + firing.getValue());
+      // the query API reads the same topic: Prometheus's /api/v1/alerts and /api/v1/rules show the alert
+      JsonNode alert = awaitAlert(p, "RoomTooWarm");
+      assertEquals("firing", alert.get("state").asText(), alert.toString());
+      assertEquals("r0", alert.at("/labels/room").asText(), alert.toString());
+      JsonNode rule = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(p.query() + "/api/v1/rules?type=alert")).build(),
+          HttpResponse.BodyHandlers.ofString()).body()).at("/data/groups/0/rules/0");
+      assertEquals("RoomTooWarm", rule.get("name").asText(), rule.toString());
+      assertEquals("firing", rule.get("state").asText(), rule.toString());
 
       p.kill();
       // a third push while the stack is down must fail, never be acknowledged

@@ -18,6 +18,7 @@ import java.time.Duration;
 import io.strata.ingest.server.IngestConfig;
 import io.strata.ingest.server.IngestServer;
 import io.strata.query.api.QueryConfig;
+import io.strata.promql.rules.RuleFiles;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
 import io.strata.sinks.tsdb.TsdbSinkConfig;
@@ -116,7 +117,7 @@ public final class Stack implements AutoCloseable {
       rollups.start();
       started.push(rollups);
 
-      startFlink(stageMetrics);
+      Path ruleFile = startFlink(stageMetrics);
 
       step("TSDB store and Kafka Connect sink");
       Path tsdb = dir("tsdb");
@@ -145,6 +146,8 @@ public final class Stack implements AutoCloseable {
       QueryServer query = new QueryServer(QueryConfig.defaults(s.host(), s.queryPort()), store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
+      // /api/v1/rules lists the rule job's file (the job parsed the same file with the same parser above)
+      query.ruleFiles(List.of(RuleFiles.parse(read(ruleFile), ruleFile.toString())));
       queryPort = query.port();
 
       step("scraping (" + scrapeFile + ")");
@@ -163,7 +166,8 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  private void startFlink(PrometheusRegistry metrics) {
+  /** Starts the rule job; returns the rule file it evaluates. */
+  private Path startFlink(PrometheusRegistry metrics) {
     step("Flink rule job (MiniCluster)");
     Path ruleFile = ruleFile();
     AlertRuleSettings settings = AlertRuleSettings.defaults()
@@ -181,6 +185,15 @@ public final class Stack implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for the Flink rule job", e);
+    }
+    return ruleFile;
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read " + file, e);
     }
   }
 

@@ -6,12 +6,11 @@ import java.util.NavigableMap;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * {@code /api/v1/metadata}, {@code /api/v1/rules} and {@code /api/v1/alerts}. Metadata comes from the
+ * {@code /api/v1/metadata}. Metadata comes from the
  * {@code metrics.metadata} topic ({@link MetadataCatalog}); Prometheus keeps one entry per scrape target,
  * Strata one per family and tenant, so each family lists one entry. {@code metric} selects one family,
  * {@code limit} caps the families (0 = none, negative = all, as Prometheus 2.42), {@code limit_per_metric}
- * the entries per family. Rules and alerts answer with empty lists: the Flink rule job's groups and alerts
- * are not read by the query server yet (the shapes are Prometheus's, so Grafana's alerting views load).
+ * the entries per family.
  */
 final class MetadataEndpoints {
   private final MetadataCatalog catalog;
@@ -46,24 +45,6 @@ final class MetadataEndpoints {
         g.writeEndObject();
         g.writeEndArray();
       }
-      g.writeEndObject();
-    };
-  }
-
-  static DataWriter rules() {
-    return g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("groups");
-      g.writeEndArray();
-      g.writeEndObject();
-    };
-  }
-
-  static DataWriter alerts() {
-    return g -> {
-      g.writeStartObject();
-      g.writeArrayFieldStart("alerts");
-      g.writeEndArray();
       g.writeEndObject();
     };
   }

@@ -62,13 +62,21 @@ public final class Params {
       return Long.toString(sec);
     }
     // three digits without trailing zeros (String.format cost more than the rest of a range query's JSON)
-    StringBuilder sb = new StringBuilder(24).append(sec).append('.').append((char) ('0' + frac / 100));
+    return appendFraction(new StringBuilder(24).append(sec), frac).toString();
+  }
+
+  /** {@code .5}, {@code .25}, {@code .125} for 500, 250, 125 ms; nothing for 0. */
+  static StringBuilder appendFraction(StringBuilder sb, long frac) {
+    if (frac == 0) {
+      return sb;
+    }
+    sb.append('.').append((char) ('0' + frac / 100));
     if (frac % 100 != 0) {
       sb.append((char) ('0' + frac / 10 % 10));
       if (frac % 10 != 0) {
         sb.append((char) ('0' + frac % 10));
       }
     }
-    return sb.toString();
+    return sb;
   }
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.promql.rules.RuleFile;
+import io.strata.query.alerts.ActiveAlerts;
+import io.strata.query.alerts.AlertsTopicReader;
 import io.strata.query.metadata.MetadataCatalog;
 import io.strata.query.metadata.MetadataTopicReader;
 import io.strata.schemas.Topics;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
@@ -40,6 +44,8 @@ public final class QueryServer implements AutoCloseable {
   private static final JsonFactory JSON = new JsonFactory();
   /** The Prometheus release whose API and PromQL semantics Strata follows; Grafana reads it to pick features. */
   public static final String PROMETHEUS_VERSION = "2.42.0";
+  /** Interval {@code /api/v1/rules} shows for groups without one: Prometheus's default evaluation_interval. */
+  static final long DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 
   private final QueryConfig cfg;
   private final PrometheusRegistry metrics;
@@ -51,35 +57,36 @@ public final class QueryServer implements AutoCloseable {
   private final SeriesEndpoints series;
   private final MetadataEndpoints metadata;
   private final MetadataTopicReader metadataReader;
+  private final RuleEndpoints rules;
+  private final AlertsTopicReader alertsReader;
 
-  /** Without Kafka: {@code /api/v1/metadata} answers with no families. */
+  /** Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts. */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready) {
-    this(cfg, store, metrics, ready, null, new MetadataCatalog());
+    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), null, null, null);
   }
 
   /**
    * With metric metadata read from {@code <topicPrefix>metrics.metadata} (compacted, {@code MetricMetadata}
-   * in Confluent wire format) on {@code bootstrapServers}, schemas from {@code registryUrl}.
+   * in Confluent wire format) and alerts from {@code <topicPrefix>metrics.alerts} ({@code AlertEvent}) on
+   * {@code bootstrapServers}, schemas from {@code registryUrl}.
    */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready,
       String bootstrapServers, String registryUrl, String topicPrefix) {
-    this(cfg, store, metrics, ready, new MetadataCatalog(), bootstrapServers, registryUrl, topicPrefix);
+    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), bootstrapServers, registryUrl, topicPrefix);
   }
 
   private QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready, MetadataCatalog catalog,
-      String bootstrapServers, String registryUrl, String topicPrefix) {
-    this(cfg, store, metrics, ready, new MetadataTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.METADATA, catalog, metrics), catalog);
-  }
-
-  private QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready,
-      MetadataTopicReader metadataReader, MetadataCatalog catalog) {
+      ActiveAlerts alerts, String bootstrapServers, String registryUrl, String topicPrefix) {
     this.cfg = cfg;
     this.metrics = metrics;
     this.ready = ready;
     this.queries = new QueryEndpoints(cfg, store);
     this.series = new SeriesEndpoints(store);
     this.metadata = new MetadataEndpoints(catalog);
-    this.metadataReader = metadataReader;
+    this.rules = new RuleEndpoints(alerts, DEFAULT_EVALUATION_INTERVAL_MS);
+    boolean kafka = bootstrapServers != null;
+    this.metadataReader = kafka ? new MetadataTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.METADATA, catalog, metrics) : null;
+    this.alertsReader = kafka ? new AlertsTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.ALERTS, alerts, metrics) : null;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
     QueuedThreadPool pool = new QueuedThreadPool(32, 2);
@@ -101,6 +108,7 @@ public final class QueryServer implements AutoCloseable {
     }
     if (metadataReader != null) {
       metadataReader.start();
+      alertsReader.start();
     }
     log.info("query API listening on http://{}:{}", cfg.host(), port());
     return this;
@@ -115,6 +123,20 @@ public final class QueryServer implements AutoCloseable {
     return metadataReader == null || metadataReader.caughtUp();
   }
 
+  /** True when there is no alerts topic to read, or everything on it at start has been read. */
+  public boolean alertsCaughtUp() {
+    return alertsReader == null || alertsReader.caughtUp();
+  }
+
+  /**
+   * The rule files {@code /api/v1/rules} lists (those the Flink rule job evaluates); may be called again
+   * when they are reloaded.
+   */
+  public QueryServer ruleFiles(List<RuleFile> files) {
+    rules.ruleFiles(files);
+    return this;
+  }
+
   @Override
   public void close() {
     try {
@@ -124,6 +146,7 @@ public final class QueryServer implements AutoCloseable {
     }
     if (metadataReader != null) {
       metadataReader.close();
+      alertsReader.close();
     }
   }
 
@@ -173,8 +196,8 @@ public final class QueryServer implements AutoCloseable {
         case "series" -> series.series(t, params);
         case "labels" -> series.labels(t, params);
         case "metadata" -> metadata.metadata(t, params);
-        case "rules" -> MetadataEndpoints.rules();
-        case "alerts" -> MetadataEndpoints.alerts();
+        case "rules" -> rules.rules(t, params);
+        case "alerts" -> rules.alerts(t);
         case "status/buildinfo" -> QueryServer::buildinfo;
         default -> {
           if (endpoint.startsWith("label/") && endpoint.endsWith("/values")) {

@@ -49,8 +49,15 @@ final class PrometheusProcess implements AutoCloseable {
     if (promtool.exitValue() != 0) {
       throw new IllegalStateException("promtool backfill failed (exit " + promtool.exitValue() + "): " + Files.readString(backfillLog));
     }
+    return startWithConfig("global:\n  scrape_interval: 15s\n  evaluation_interval: 1m\n", work);
+  }
+
+  /** Starts Prometheus with this {@code prometheus.yml} on a free port, its TSDB in {@code work/data}. */
+  static PrometheusProcess startWithConfig(String prometheusYml, Path work) throws IOException, InterruptedException {
+    Path data = work.resolve("data");
+    Files.createDirectories(data);
     Path config = work.resolve("prometheus.yml");
-    Files.writeString(config, "global:\n  scrape_interval: 15s\n  evaluation_interval: 1m\n", StandardCharsets.UTF_8);
+    Files.writeString(config, prometheusYml, StandardCharsets.UTF_8);
     int port = freePort();
     Process p = new ProcessBuilder(List.of(PROMETHEUS.toString(),
         "--config.file=" + config,

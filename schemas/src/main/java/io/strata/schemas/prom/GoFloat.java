@@ -27,16 +27,7 @@ public final class GoFloat {
     }
     // 'g' with the shortest precision switches to the exponent form below 1e-4 and from 1e+6
     if (exp < -4 || exp >= 6) {
-      sb.append(digits.charAt(0));
-      if (digits.length() > 1) {
-        sb.append('.').append(digits, 1, digits.length());
-      }
-      sb.append('e').append(exp < 0 ? '-' : '+');
-      int a = Math.abs(exp);
-      if (a < 10) {
-        sb.append('0');
-      }
-      return sb.append(a).toString();
+      return appendExponent(sb, digits, exp).toString();
     }
     if (exp < 0) {
       sb.append("0.");
@@ -53,6 +44,38 @@ public final class GoFloat {
       sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
     }
     return sb.toString();
+  }
+
+  /**
+   * {@code strconv.FormatFloat(v, 'e', -1, 64)}: {@code 1e+00}, {@code 1.5e+02}, {@code -2.5e-07}, as the HTTP API
+   * writes alert values.
+   */
+  public static String exponent(double v) {
+    String special = special(v);
+    if (special != null) {
+      return v == 0 ? special + "e+00" : special;
+    }
+    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+    String digits = bd.unscaledValue().toString();
+    StringBuilder sb = new StringBuilder(24);
+    if (Double.doubleToRawLongBits(v) < 0) { // -0 keeps its sign, as in Go
+      sb.append('-');
+    }
+    return appendExponent(sb, digits, digits.length() - 1 - bd.scale()).toString();
+  }
+
+  /** {@code d.ddde±XX} from the significant digits and the decimal exponent of the first one. */
+  private static StringBuilder appendExponent(StringBuilder sb, String digits, int exp) {
+    sb.append(digits.charAt(0));
+    if (digits.length() > 1) {
+      sb.append('.').append(digits, 1, digits.length());
+    }
+    sb.append('e').append(exp < 0 ? '-' : '+');
+    int a = Math.abs(exp);
+    if (a < 10) {
+      sb.append('0');
+    }
+    return sb.append(a);
   }
 
   /** Shortest digits, never an exponent: {@code 1000000}, {@code 0.00001}. */

@@ -45,4 +45,18 @@ class PromFormatsTest {
     assertEquals("0.00001", GoFloat.plain(0.00001));
     assertEquals("-0", GoFloat.plain(-0.0));
   }
+
+  @Test
+  void floatsFormatAsGoExponentForm() {
+    // strconv.FormatFloat(v, 'e', -1, 64), checked against Prometheus 2.42's /api/v1/alerts ("1e+00")
+    assertEquals("1e+00", GoFloat.exponent(1));
+    assertEquals("0e+00", GoFloat.exponent(0));
+    assertEquals("-0e+00", GoFloat.exponent(-0.0));
+    assertEquals("1.5e+02", GoFloat.exponent(150));
+    assertEquals("-2.5e-07", GoFloat.exponent(-2.5e-7));
+    assertEquals("1.2345678901234567e+19", GoFloat.exponent(12345678901234567890.0));
+    assertEquals("1e-300", GoFloat.exponent(1e-300));
+    assertEquals("+Inf", GoFloat.exponent(Double.POSITIVE_INFINITY));
+    assertEquals("NaN", GoFloat.exponent(Double.NaN));
+  }
 }

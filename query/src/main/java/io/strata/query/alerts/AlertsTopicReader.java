@@ -1,0 +1,36 @@
+package io.strata.query.alerts;
+
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.avro.AlertEvent;
+import io.strata.avro.AlertState;
+import io.strata.query.topics.CompactedTopicReader;
+
+/**
+ * Reads the compacted {@code metrics.alerts} topic (the Flink rule job's {@link AlertEvent}s, key =
+ * fingerprint) into {@link ActiveAlerts}, then follows it; failure semantics in {@link CompactedTopicReader}.
+ * Metrics: {@code strata_query_alerts_records_total}, {@code strata_query_alerts_records_skipped_total{reason}},
+ * {@code strata_query_alerts_active}.
+ */
+public final class AlertsTopicReader extends CompactedTopicReader<AlertEvent> {
+  private final ActiveAlerts alerts;
+
+  /** @param topic the full topic name ({@code <prefix>metrics.alerts}) */
+  public AlertsTopicReader(String bootstrapServers, String registryUrl, String topic, ActiveAlerts alerts, PrometheusRegistry metrics) {
+    super("alerts", AlertEvent.class, bootstrapServers, registryUrl, topic, metrics);
+    this.alerts = alerts;
+    GaugeWithCallback.builder().name("strata_query_alerts_active").help("pending and firing alerts read from the alerts topic, all tenants")
+        .callback(cb -> cb.call(alerts.size())).register(metrics);
+  }
+
+  @Override
+  protected void apply(String fingerprint, AlertEvent e) {
+    if (e == null || e.getState() == AlertState.resolved) {
+      alerts.put(fingerprint, null);
+      return;
+    }
+    alerts.put(fingerprint, new ActiveAlerts.Alert(e.getTenant(), e.getRuleGroup(), e.getAlertName(), e.getState().name(),
+        e.getLabels(), e.getAnnotations(), e.getValue(), e.getActiveAtMs()));
+  }
+
+}
