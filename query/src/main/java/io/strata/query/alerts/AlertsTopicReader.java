@@ -1,6 +1,5 @@
 package io.strata.query.alerts;
 
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.AlertEvent;
 import io.strata.avro.AlertState;
@@ -17,10 +16,9 @@ public final class AlertsTopicReader extends CompactedTopicReader<AlertEvent> {
 
   /** @param topic the full topic name ({@code <prefix>metrics.alerts}) */
   public AlertsTopicReader(String bootstrapServers, String registryUrl, String topic, ActiveAlerts alerts, PrometheusRegistry metrics) {
-    super("alerts", AlertEvent.class, bootstrapServers, registryUrl, topic, metrics);
+    super("alerts", AlertEvent.class, bootstrapServers, registryUrl, topic, metrics,
+        new Held("alerts_active", "pending and firing alerts read from the alerts topic, all tenants", alerts::size));
     this.alerts = alerts;
-    GaugeWithCallback.builder().name("strata_query_alerts_active").help("pending and firing alerts read from the alerts topic, all tenants")
-        .callback(cb -> cb.call(alerts.size())).register(metrics);
   }
 
   @Override

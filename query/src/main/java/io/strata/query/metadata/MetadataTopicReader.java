@@ -1,6 +1,5 @@
 package io.strata.query.metadata;
 
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.MetricMetadata;
 import io.strata.query.topics.CompactedTopicReader;
@@ -20,10 +19,9 @@ public final class MetadataTopicReader extends CompactedTopicReader<MetricMetada
    * @param topic the full topic name ({@code <prefix>metrics.metadata})
    */
   public MetadataTopicReader(String bootstrapServers, String registryUrl, String topic, MetadataCatalog catalog, PrometheusRegistry metrics) {
-    super("metadata", MetricMetadata.class, bootstrapServers, registryUrl, topic, metrics);
+    super("metadata", MetricMetadata.class, bootstrapServers, registryUrl, topic, metrics,
+        new Held("metadata_families", "metric families with metadata, all tenants", catalog::size));
     this.catalog = catalog;
-    GaugeWithCallback.builder().name("strata_query_metadata_families").help("metric families with metadata, all tenants")
-        .callback(cb -> cb.call(catalog.size())).register(metrics);
   }
 
   @Override

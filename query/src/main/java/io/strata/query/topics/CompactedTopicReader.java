@@ -1,6 +1,7 @@
 package io.strata.query.topics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistryException;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntSupplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,9 +57,10 @@ public abstract class CompactedTopicReader<V extends SpecificRecord> implements 
    *     {@code strata_query_metadata_records_total})
    * @param registryUrl the schema registry ({@code http://...} or {@code mock://scope})
    * @param topic the full topic name, prefix included
+   * @param held a gauge of what the reader holds: {@code strata_query_<held.suffix>}
    */
   protected CompactedTopicReader(String name, Class<V> type, String bootstrapServers, String registryUrl, String topic,
-      PrometheusRegistry metrics) {
+      PrometheusRegistry metrics, Held held) {
     this.topic = topic;
     this.serde = new AvroWireSerde<>(SchemaRegistries.forUrl(registryUrl), type);
     Properties p = new Properties();
@@ -72,9 +75,14 @@ public abstract class CompactedTopicReader<V extends SpecificRecord> implements 
         .help(topic + " records applied to what the API serves").register(metrics);
     this.skipped = Counter.builder().name("strata_query_" + name + "_records_skipped_total")
         .help(topic + " records skipped because they could not be decoded, by reason").labelNames("reason").register(metrics);
+    GaugeWithCallback.builder().name("strata_query_" + held.suffix()).help(held.help())
+        .callback(cb -> cb.call(held.size().getAsInt())).register(metrics);
     this.thread = new Thread(this::run, "query-" + name + "-reader");
     thread.setDaemon(true);
   }
+
+  /** The gauge of what a reader holds (families, alerts): metric name suffix, help, current size. */
+  public record Held(String suffix, String help, IntSupplier size) {}
 
   /** Applies a record: {@code value} is null for a tombstone. */
   protected abstract void apply(String key, V value);
