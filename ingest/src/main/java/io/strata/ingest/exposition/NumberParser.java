@@ -3,10 +3,12 @@ package io.strata.ingest.exposition;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses numbers straight from bytes with Go's {@code strconv} grammar (what Prometheus uses): decimal and
- * exponent floats, {@code NaN}, {@code Inf}/{@code +Inf}/{@code -Inf} (case-insensitive, also
- * {@code Infinity}) and hex floats. Returns a NaN with {@link #INVALID_BITS} for malformed input so the
- * hot path needs no exception or allocation.
+ * Parses numbers straight from bytes as Prometheus 2.42's text and OpenMetrics parsers do (Go's
+ * {@code strconv.ParseFloat} after refusing any of {@code pP_}): decimal and exponent floats, {@code NaN},
+ * {@code Inf}/{@code +Inf}/{@code -Inf} (case-insensitive, also {@code Infinity}); no hex floats, no digit
+ * separators, no literal that overflows to ±Inf. Checked against Debian's Prometheus scraping each case.
+ * Returns a NaN with {@link #INVALID_BITS} for malformed input so the hot path needs no exception or
+ * allocation.
  */
 final class NumberParser {
   private NumberParser() {}
@@ -84,7 +86,7 @@ final class NumberParser {
       exp10 += eneg ? -e : e;
     }
     if (i != end) {
-      return hexOrInvalid(b, start, end);
+      return Double.longBitsToDouble(INVALID_BITS); // also hex floats and '_': Prometheus refuses "pP_" before ParseFloat
     }
     if (!overflow && mantissa < MAX_EXACT_MANTISSA) {
       if (exp10 >= -22 && exp10 <= 22) {
@@ -101,7 +103,10 @@ final class NumberParser {
         }
       }
     }
-    return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+    double d = Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
+    // Go's ParseFloat answers ErrRange for a finite literal that rounds to ±Inf (1e400) and Prometheus fails
+    // the scrape; underflow to 0 (1e-400) is no error
+    return Double.isInfinite(d) ? Double.longBitsToDouble(INVALID_BITS) : d;
   }
 
   /** Digits in {@code b[s, e)} (digits and at most one point) after the leading zeros. */
@@ -132,55 +137,6 @@ final class NumberParser {
       return Double.NaN;
     }
     return Double.longBitsToDouble(INVALID_BITS);
-  }
-
-  /**
-   * Go accepts hex floats such as {@code 0x1.8p3}: {@code 0x}, hex digits with at most one point (at least
-   * one digit), then a mandatory {@code p} exponent of decimal digits with an optional sign. The grammar is
-   * checked here in full because Java's parser accepts more (a {@code d}/{@code f} suffix, blanks); the
-   * checked text is then converted by Java, which rounds hex the same way (to nearest, ties to even).
-   */
-  private static double hexOrInvalid(byte[] b, int start, int end) {
-    int i = start;
-    if (b[i] == '+' || b[i] == '-') {
-      i++;
-    }
-    if (end - i < 4 || b[i] != '0' || (b[i + 1] != 'x' && b[i + 1] != 'X')) {
-      return Double.longBitsToDouble(INVALID_BITS);
-    }
-    i += 2;
-    int hexDigits = 0;
-    boolean point = false;
-    for (; i < end && b[i] != 'p' && b[i] != 'P'; i++) {
-      byte c = b[i];
-      if (c == '.' && !point) {
-        point = true;
-      } else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')) {
-        hexDigits++;
-      } else {
-        return Double.longBitsToDouble(INVALID_BITS);
-      }
-    }
-    if (hexDigits == 0 || i == end) {
-      return Double.longBitsToDouble(INVALID_BITS); // no digits, or no p exponent
-    }
-    i++;
-    if (i < end && (b[i] == '+' || b[i] == '-')) {
-      i++;
-    }
-    if (i == end) {
-      return Double.longBitsToDouble(INVALID_BITS);
-    }
-    for (; i < end; i++) {
-      if (b[i] < '0' || b[i] > '9') {
-        return Double.longBitsToDouble(INVALID_BITS);
-      }
-    }
-    try {
-      return Double.parseDouble(new String(b, start, end - start, StandardCharsets.ISO_8859_1));
-    } catch (NumberFormatException e) {
-      return Double.longBitsToDouble(INVALID_BITS);
-    }
   }
 
   private static boolean eqIgnoreCase(byte[] b, int off, String lower) {

@@ -120,7 +120,7 @@ class ExpositionParserTest {
   @CsvSource(delimiter = '|', value = {
     "1|1.0", "-0|-0.0", "1e3|1000.0", "1.5E+2|150.0", "0.000123|1.23E-4", "NaN|NaN", "nan|NaN",
     "+Inf|Infinity", "-Inf|-Infinity", "inf|Infinity", "Infinity|Infinity", "123456789012345678901234567890|1.2345678901234568E29",
-    "1e400|Infinity", "4.9e-324|4.9E-324", "0x1p-2|0.25", "9007199254740993|9.007199254740992E15",
+    "1e-400|0.0", "4.9e-324|4.9E-324", "010|10.0", "9007199254740993|9.007199254740992E15",
   })
   void parsesValuesAsGoDoes(String text, String expected) throws Exception {
     double v = parse("m " + text + "\n", TEXT).samples().get(0).value();
@@ -139,6 +139,8 @@ class ExpositionParserTest {
     "m{a=\"x} 1|1|unterminated label value",
     "m 1x|1|invalid value \"1x\"",
     "m 1d|1|invalid value \"1d\"",
+    "m 0x1p-2|1|invalid value \"0x1p-2\"",
+    "m 1e400|1|invalid value \"1e400\"",
     "m|1|expected value after metric",
     "m 1 12.5|1|invalid timestamp \"12.5\"",
     "m 1 2 3|1|expected end of line after sample",
