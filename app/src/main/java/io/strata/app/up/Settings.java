@@ -25,6 +25,7 @@ public record Settings(
     List<String> resolutions,
     Duration grace,
     Duration sinkCommitInterval,
+    List<String> replicaLabels,
     Path registryHome) {
 
   public static final int DEFAULT_QUERY_PORT = 9090;
@@ -65,6 +66,7 @@ public record Settings(
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
     StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null, null) : file.rollups();
     StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null) : file.sink();
+    StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
     List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
         : file.ruleFiles() == null ? List.of() : file.ruleFiles().stream().map(configDir::resolve).toList();
@@ -84,6 +86,7 @@ public record Settings(
         first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
         Duration.ofMillis(duration("rollups.grace", first(null, rollups.grace(), "30s"))),
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
+        first(null, query.replicaLabels(), List.of()),
         registryHome);
   }
 

@@ -143,7 +143,10 @@ public final class Stack implements AutoCloseable {
 
       step("query API");
       // metadata (type, help, unit) comes from the compacted metrics.metadata topic
-      QueryServer query = new QueryServer(QueryConfig.defaults(s.host(), s.queryPort()), store, queryMetrics, ready::get,
+      // max_source_resolution picks among the rollups the Streams stage writes
+      QueryConfig queryConfig = QueryConfig.defaults(s.host(), s.queryPort()).withReplicaLabels(s.replicaLabels())
+          .withRollupResolutions(s.resolutions().stream().map(io.strata.tsdb.Resolution::parse).toList());
+      QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
       // /api/v1/rules lists the rule job's file (the job parsed the same file with the same parser above)

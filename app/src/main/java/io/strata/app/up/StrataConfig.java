@@ -22,7 +22,8 @@ public record StrataConfig(
     @JsonProperty("rule_files") List<String> ruleFiles,
     @JsonProperty("scrape_config") String scrapeConfig,
     @JsonProperty("rollups") RollupsConfig rollups,
-    @JsonProperty("sink") SinkConfig sink) {
+    @JsonProperty("sink") SinkConfig sink,
+    @JsonProperty("query") QuerySection query) {
 
   public record PortsConfig(
       @JsonProperty("query") Integer query,
@@ -38,7 +39,9 @@ public record StrataConfig(
 
   public record SinkConfig(@JsonProperty("commit_interval") String commitInterval) {}
 
-  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null);
+  public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels) {}
+
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null);
 
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

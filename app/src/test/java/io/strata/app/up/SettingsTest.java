@@ -43,6 +43,8 @@ class SettingsTest {
         rollups:
           grace: 1m
         rule_files: [rules.yml]
+        query:
+          replica_labels: [replica]
         """);
     StrataConfig cfg = StrataConfig.load(f);
     Settings fromFile = resolve(cfg, null, null);
@@ -52,6 +54,8 @@ class SettingsTest {
     assertEquals(Duration.ofMinutes(1), fromFile.grace());
     assertEquals(dir.resolve("somewhere"), fromFile.dataDir(), "relative paths in the file are relative to the file");
     assertEquals(List.of(dir.resolve("rules.yml")), fromFile.ruleFiles());
+    assertEquals(List.of("replica"), fromFile.replicaLabels());
+    assertEquals(List.of(), resolve(StrataConfig.EMPTY, null, null).replicaLabels());
 
     Settings flags = resolve(cfg, dir.resolve("other"), 29090);
     assertEquals(29090, flags.queryPort());

@@ -14,9 +14,11 @@ import java.util.List;
  * @param rollupResolutions the rollup resolutions the store holds, which {@code max_source_resolution} may pick
  * @param autoDownsampling range queries without {@code max_source_resolution} read as with {@code auto}
  *     (step / 5; Thanos's {@code --query.auto-downsampling}); instant queries always default to raw
+ * @param replicaLabels labels that tell HA replicas apart (Thanos's {@code --query.replica-label}): series that
+ *     differ only in them are deduplicated unless a request says {@code dedup=false}; empty = no deduplication
  */
 public record QueryConfig(String host, int port, long lookbackMs, String defaultTenant, int maxPointsPerSeries,
-    List<Resolution> rollupResolutions, boolean autoDownsampling) {
+    List<Resolution> rollupResolutions, boolean autoDownsampling, List<String> replicaLabels) {
   public static final int DEFAULT_PORT = 9090;
   /** The resolutions the streams rollup topology writes by default (DESIGN.md: metrics.rollup.1m/5m/1h). */
   public static final List<Resolution> DEFAULT_ROLLUP_RESOLUTIONS = List.of(Resolution.parse("1m"), Resolution.parse("5m"), Resolution.parse("1h"));
@@ -40,11 +42,17 @@ public record QueryConfig(String host, int port, long lookbackMs, String default
       }
     }
     rollupResolutions = List.copyOf(rollupResolutions);
+    replicaLabels = replicaLabels == null ? List.of() : List.copyOf(replicaLabels);
+    for (String l : replicaLabels) {
+      if (!io.strata.schemas.model.Labels.isValidName(l) || l.equals("__name__")) {
+        throw new IllegalArgumentException("query.replica_labels: \"" + l + "\" is not a label name that can tell replicas apart");
+      }
+    }
   }
 
   /** The 5-parameter form of earlier releases: default rollup resolutions, auto-downsampling on. */
   public QueryConfig(String host, int port, long lookbackMs, String defaultTenant, int maxPointsPerSeries) {
-    this(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, DEFAULT_ROLLUP_RESOLUTIONS, true);
+    this(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, DEFAULT_ROLLUP_RESOLUTIONS, true, List.of());
   }
 
   public static QueryConfig defaults(String host, int port) {
@@ -52,10 +60,14 @@ public record QueryConfig(String host, int port, long lookbackMs, String default
   }
 
   public QueryConfig withRollupResolutions(List<Resolution> resolutions) {
-    return new QueryConfig(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, resolutions, autoDownsampling);
+    return new QueryConfig(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, resolutions, autoDownsampling, replicaLabels);
   }
 
   public QueryConfig withAutoDownsampling(boolean auto) {
-    return new QueryConfig(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, rollupResolutions, auto);
+    return new QueryConfig(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, rollupResolutions, auto, replicaLabels);
+  }
+
+  public QueryConfig withReplicaLabels(List<String> labels) {
+    return new QueryConfig(host, port, lookbackMs, defaultTenant, maxPointsPerSeries, rollupResolutions, autoDownsampling, labels);
   }
 }

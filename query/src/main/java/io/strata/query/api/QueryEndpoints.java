@@ -8,10 +8,13 @@ import io.strata.promql.engine.QueryException;
 import io.strata.promql.engine.Value;
 import io.strata.promql.parser.PromQLParseException;
 import io.strata.query.eval.SourceResolution;
+import io.strata.promql.storage.Queryable;
+import io.strata.query.dedup.ReplicaDedup;
 import io.strata.query.eval.StoreQueryable;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.Store;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.util.Fields;
 
@@ -42,7 +45,8 @@ final class QueryEndpoints {
     Expr expr = parse(q);
     Resolution res = resolution(params.getValue("max_source_resolution"), 0, false);
     headers.put(RESOLUTION_HEADER, res.name());
-    Value v = evaluate(() -> engine(res).instantQuery(new StoreQueryable(store, tenant, res), expr, time));
+    Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
+    Value v = evaluate(() -> engine(res).instantQuery(source, expr, time));
     return g -> JsonOutput.writeValue(g, v);
   }
 
@@ -63,13 +67,33 @@ final class QueryEndpoints {
     Expr expr = parse(q);
     Resolution res = resolution(params.getValue("max_source_resolution"), step, cfg.autoDownsampling());
     headers.put(RESOLUTION_HEADER, res.name());
-    Value v = evaluate(() -> engine(res).rangeQuery(new StoreQueryable(store, tenant, res), expr, start, end, step));
+    Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
+    Value v = evaluate(() -> engine(res).rangeQuery(source, expr, start, end, step));
     return g -> JsonOutput.writeValue(g, v);
   }
 
   DataWriter format(Fields params) {
     String formatted = parse(required(params, "query")).toString();
     return g -> g.writeString(formatted);
+  }
+
+  /** The store behind the replica deduplication, unless none is configured or the request says {@code dedup=false}. */
+  private Queryable dedup(Fields params, Queryable store) {
+    return dedupEnabled(cfg, params) ? new ReplicaDedup(store, Set.copyOf(cfg.replicaLabels())) : store;
+  }
+
+  /** Thanos's {@code dedup} parameter: true unless given as false; only meaningful with replica labels. */
+  static boolean dedupEnabled(QueryConfig cfg, Fields params) {
+    String p = params.getValue("dedup");
+    boolean on = true;
+    if (p != null && !p.isEmpty()) {
+      on = switch (p.toLowerCase(java.util.Locale.ROOT)) {
+        case "1", "t", "true" -> true;
+        case "0", "f", "false" -> false;
+        default -> throw ApiException.badData("invalid parameter \"dedup\": cannot parse \"" + p + "\" as a boolean");
+      };
+    }
+    return on && !cfg.replicaLabels().isEmpty();
   }
 
   /** The resolution to read: the parameter, else auto (range queries with auto-downsampling on) or raw. */

@@ -81,7 +81,7 @@ public final class QueryServer implements AutoCloseable {
     this.metrics = metrics;
     this.ready = ready;
     this.queries = new QueryEndpoints(cfg, store);
-    this.series = new SeriesEndpoints(store);
+    this.series = new SeriesEndpoints(cfg, store);
     this.metadata = new MetadataEndpoints(catalog);
     this.rules = new RuleEndpoints(alerts, DEFAULT_EVALUATION_INTERVAL_MS);
     boolean kafka = bootstrapServers != null;

@@ -6,10 +6,12 @@ import io.strata.promql.parser.PromQLParseException;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
+import io.strata.query.dedup.ReplicaDedup;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.jetty.util.Fields;
 
@@ -20,19 +22,23 @@ import org.eclipse.jetty.util.Fields;
  * 2.42 ignores it, later releases cap the list). Results sorted as Prometheus sorts them.
  */
 final class SeriesEndpoints {
+  private final QueryConfig cfg;
   private final Store store;
 
-  SeriesEndpoints(Store store) {
+  SeriesEndpoints(QueryConfig cfg, Store store) {
+    this.cfg = cfg;
     this.store = store;
   }
 
   DataWriter series(String tenant, Fields params) {
     List<List<LabelMatcher>> sets = matchSets(params, true);
     long[] r = range(params);
+    // deduplicated replicas are one series without the replica labels, as in query answers
+    Set<String> replicaLabels = QueryEndpoints.dedupEnabled(cfg, params) ? Set.copyOf(cfg.replicaLabels()) : Set.of();
     TreeSet<Labels> found = new TreeSet<>();
     for (List<LabelMatcher> ms : sets) {
       for (StoredSeries s : store.select(tenant, Resolution.RAW, r[0], r[1], ms)) {
-        found.add(s.labels());
+        found.add(ReplicaDedup.strip(s.labels(), replicaLabels));
       }
     }
     return g -> {

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -82,6 +83,39 @@ class QueryServerTest {
     assertEquals("up", result.get(0).at("/metric/__name__").asText());
     assertEquals(t / 1000.0, result.get(0).at("/value/0").asDouble());
     assertEquals("1", result.get(0).at("/value/1").asText());
+  }
+
+  @Test
+  void haReplicasAreDeduplicatedByTheReplicaLabel() throws Exception {
+    Labels r1 = Labels.of("__name__", "node_load1", "instance", "n:9100", "replica", "prom-1");
+    Labels r2 = Labels.of("__name__", "node_load1", "instance", "n:9100", "replica", "prom-2");
+    for (int i = 0; i <= 20; i++) {
+      store.append("default", r1, T0 + i * 15_000L, 1.5);
+      store.append("default", r2, T0 + 4_000 + i * 15_000L, 1.5);
+    }
+    try (QueryServer ha = new QueryServer(QueryConfig.defaults("127.0.0.1", 0).withReplicaLabels(List.of("replica")), store,
+        new PrometheusRegistry(), ready::get).start()) {
+      String base = "/api/v1/query?query=" + q("count(node_load1)") + "&time=" + (T0 / 1000 + 120);
+      HttpRequest.Builder b = HttpRequest.newBuilder();
+      String url = "http://127.0.0.1:" + ha.port();
+      JsonNode deduped = JSON.readTree(http.send(b.uri(URI.create(url + base)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("1", deduped.at("/data/result/0/value/1").asText(), deduped.toString());
+      JsonNode both = JSON.readTree(http.send(b.uri(URI.create(url + base + "&dedup=false")).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals("2", both.at("/data/result/0/value/1").asText(), both.toString());
+      JsonNode series = JSON.readTree(http.send(b.uri(URI.create(url + "/api/v1/query_range?query=node_load1&start=" + (T0 / 1000)
+          + "&end=" + (T0 / 1000 + 300) + "&step=15")).build(), HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals(1, series.at("/data/result").size(), series.toString());
+      assertEquals(JSON.readTree("{\"__name__\":\"node_load1\",\"instance\":\"n:9100\"}"), series.at("/data/result/0/metric"));
+      JsonNode listed = JSON.readTree(http.send(b.uri(URI.create(url + "/api/v1/series?match[]=node_load1")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals(JSON.readTree("[{\"__name__\":\"node_load1\",\"instance\":\"n:9100\"}]"), listed.get("data"));
+      HttpResponse<String> bad = http.send(b.uri(URI.create(url + base + "&dedup=maybe")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, bad.statusCode());
+      assertEquals("invalid parameter \"dedup\": cannot parse \"maybe\" as a boolean", JSON.readTree(bad.body()).get("error").asText());
+    }
+    // without replica labels configured nothing is merged
+    JsonNode plain = json(get("/api/v1/query?query=" + q("count(node_load1)") + "&time=" + (T0 / 1000 + 120)));
+    assertEquals("2", plain.at("/data/result/0/value/1").asText());
   }
 
   @Test
