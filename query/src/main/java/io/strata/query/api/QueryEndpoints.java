@@ -72,6 +72,28 @@ final class QueryEndpoints {
     return g -> JsonOutput.writeValue(g, v);
   }
 
+  /**
+   * {@code /api/v1/query_exemplars}: exemplars are not stored (ingest counts and skips them), so a valid
+   * request answers an empty list; the query and the time range are checked with Prometheus 2.42's errors
+   * (its parse error comes without the {@code invalid parameter} prefix here).
+   */
+  DataWriter exemplars(Fields params) {
+    String q = params.getValue("query");
+    try {
+      PromQL.parse(q == null ? "" : q);
+    } catch (PromQLParseException e) {
+      throw ApiException.badData(e.getMessage());
+    }
+    long[] r = SeriesEndpoints.range(params);
+    if (r[1] < r[0]) {
+      throw ApiException.badData("end timestamp must not be before start timestamp");
+    }
+    return g -> {
+      g.writeStartArray();
+      g.writeEndArray();
+    };
+  }
+
   DataWriter format(Fields params) {
     String formatted = parse(required(params, "query")).toString();
     return g -> g.writeString(formatted);

@@ -193,6 +193,7 @@ public final class QueryServer implements AutoCloseable {
         case "query" -> queries.instant(t, params, headers);
         case "query_range" -> queries.range(t, params, headers);
         case "format_query" -> queries.format(params);
+        case "query_exemplars" -> queries.exemplars(params);
         case "series" -> series.series(t, params);
         case "labels" -> series.labels(t, params);
         case "metadata" -> metadata.metadata(t, params);

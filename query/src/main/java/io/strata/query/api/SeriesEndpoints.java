@@ -102,7 +102,7 @@ final class SeriesEndpoints {
     return out;
   }
 
-  private static long[] range(Fields params) {
+  static long[] range(Fields params) {
     String s = params.getValue("start");
     String e = params.getValue("end");
     return new long[] {s == null ? Long.MIN_VALUE : Params.time("start", s), e == null ? Long.MAX_VALUE : Params.time("end", e)};

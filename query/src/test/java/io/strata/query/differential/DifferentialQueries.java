@@ -236,6 +236,14 @@ final class DifferentialQueries {
         ApiCall.get("label values window with nothing", "/api/v1/label/job/values", "start", late, "end", late),
         ApiCall.get("label values bad match", "/api/v1/label/job/values", "match[]", "sum(up)"),
         ApiCall.get("format_query", "/api/v1/format_query", "query", "sum(rate(foo[5m])) by (job)"),
+        // Grafana asks for exemplars when a panel shows them; neither side has any
+        ApiCall.get("query_exemplars", "/api/v1/query_exemplars", "query", "http_request_duration_seconds_bucket", "start", s, "end", e),
+        ApiCall.post("query_exemplars POST", "/api/v1/query_exemplars", "query", "rate(up[5m])", "start", s, "end", e),
+        ApiCall.get("query_exemplars no range", "/api/v1/query_exemplars", "query", "up"),
+        ApiCall.get("query_exemplars missing query", "/api/v1/query_exemplars", "start", s, "end", e),
+        ApiCall.get("query_exemplars bad query", "/api/v1/query_exemplars", "query", "up(", "start", s, "end", e),
+        ApiCall.get("query_exemplars end<start", "/api/v1/query_exemplars", "query", "up", "start", e, "end", s),
+        ApiCall.get("query_exemplars bad start", "/api/v1/query_exemplars", "query", "up", "start", "abc"),
         ApiCall.get("unknown endpoint", "/api/v1/nonexistent"));
   }
 }
