@@ -98,6 +98,14 @@ final class StrataProcess implements AutoCloseable {
     return "127.0.0.1:" + kafkaPort;
   }
 
+  /** SIGHUP: what makes Prometheus reload its config. */
+  void hangup() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -HUP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,6 +123,25 @@ class StrataUpIT {
         + ", query_range shows " + got[0] + " summing to " + got[1]);
   }
 
+  /** The jobs of the active targets on the ingest port's {@code /api/v1/targets}. */
+  private Set<String> targetJobs(StrataProcess p) throws Exception {
+    JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(p.ingest() + "/api/v1/targets")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()).at("/data/activeTargets");
+    Set<String> jobs = new java.util.TreeSet<>();
+    for (JsonNode t : targets) {
+      jobs.add(t.at("/labels/job").asText());
+    }
+    return jobs;
+  }
+
+  private void awaitTargetJobs(StrataProcess p, Set<String> want) throws Exception {
+    long t0 = System.nanoTime();
+    while (!targetJobs(p).equals(want) && System.nanoTime() - t0 < 30_000_000_000L) {
+      Thread.sleep(100);
+    }
+    assertEquals(want, targetJobs(p), "target jobs after SIGHUP");
+  }
+
   /** The named alert once {@code /api/v1/alerts} lists it (30 s at most). */
   private JsonNode awaitAlert(StrataProcess p, String name) throws Exception {
     long t0 = System.nanoTime();
@@ -179,6 +199,21 @@ class StrataUpIT {
       long startMs = p.start();
       System.out.println("strata up ready in " + startMs + " ms");
       assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(p.query() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+
+      // SIGHUP re-reads the scrape config; a file that does not load leaves the running one in place
+      Path scrapeFile = data.resolve("scrape").resolve("prometheus.yml");
+      Files.writeString(scrapeFile, Files.readString(scrapeFile)
+          + "  - job_name: extra\n    static_configs:\n      - targets: ['127.0.0.1:" + p.queryPort + "']\n");
+      p.hangup();
+      awaitTargetJobs(p, Set.of("strata", "extra"));
+      Files.writeString(scrapeFile, "scrape_configs:\n  - job_name: [broken\n");
+      p.hangup();
+      long t0 = System.nanoTime();
+      while (p.output().stream().noneMatch(l -> l.contains("SIGHUP: reloading scrape config")) && System.nanoTime() - t0 < 30_000_000_000L) {
+        Thread.sleep(100);
+      }
+      assertTrue(p.output().stream().anyMatch(l -> l.contains("SIGHUP: reloading scrape config")), "the failed reload is logged");
+      assertEquals(Set.of("strata", "extra"), targetJobs(p), "the running config stays");
 
       for (int i = 0; i < 2; i++) {
         assertEquals(204, remoteWrite(p, push(i)));

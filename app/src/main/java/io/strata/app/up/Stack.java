@@ -159,6 +159,7 @@ public final class Stack implements AutoCloseable {
       } catch (ConfigException e) {
         throw new IllegalArgumentException("scrape config " + scrapeFile + ": " + e.getMessage(), e);
       }
+      reloadOnHangup(scrape, scrapeFile);
 
       ready.set(true);
       printUrls((System.nanoTime() - t0) / 1_000_000);
@@ -197,6 +198,25 @@ public final class Stack implements AutoCloseable {
       return java.nio.file.Files.readString(file);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * SIGHUP re-reads the scrape config, as it makes Prometheus reload: a file that does not load is logged
+   * with the reason and the running config stays (the same as {@code POST /-/reload}).
+   */
+  private static void reloadOnHangup(ScrapeEngine scrape, Path file) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+        try {
+          scrape.reload(file);
+          log.info("SIGHUP: reloaded scrape config {}", file);
+        } catch (ConfigException | RuntimeException e) {
+          log.error("SIGHUP: reloading scrape config {} failed, the running config stays: {}", file, e.getMessage());
+        }
+      });
+    } catch (IllegalArgumentException e) {
+      log.warn("SIGHUP cannot be handled here ({}); POST /-/reload on the ingest port reloads the scrape config", e.getMessage());
     }
   }
 
@@ -274,7 +294,7 @@ public final class Stack implements AutoCloseable {
     out.println("  ingest             http://" + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
     out.println("  Pushgateway API    http://" + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");
     out.println("  OTLP/HTTP          http://" + h + ":" + ingestPort + "/v1/metrics");
-    out.println("  scrape targets     http://" + h + ":" + ingestPort + "/api/v1/targets   (POST /-/reload re-reads the scrape config)");
+    out.println("  scrape targets     http://" + h + ":" + ingestPort + "/api/v1/targets   (POST /-/reload or SIGHUP re-reads the scrape config)");
     out.println("  Kafka              " + kafkaBootstrap);
     out.println("  schema registry    " + registryUrl);
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");
