@@ -207,7 +207,7 @@ public final class Stack implements AutoCloseable {
    */
   private static void reloadOnHangup(ScrapeEngine scrape, Path file) {
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
           scrape.reload(file);
           log.info("SIGHUP: reloaded scrape config {}", file);
@@ -215,6 +215,10 @@ public final class Stack implements AutoCloseable {
           log.error("SIGHUP: reloading scrape config {} failed, the running config stays: {}", file, e.getMessage());
         }
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // the JVM keeps a signal ignored that the process started with ignored (nohup): it installs no handler
+        log.warn("SIGHUP is ignored by this process (started under nohup?); POST /-/reload on the ingest port reloads the scrape config");
+      }
     } catch (IllegalArgumentException e) {
       log.warn("SIGHUP cannot be handled here ({}); POST /-/reload on the ingest port reloads the scrape config", e.getMessage());
     }
