@@ -1,5 +1,6 @@
 package io.strata.bench.ingest;
 
+import io.strata.ingest.kafka.PartitionedBatch;
 import io.strata.ingest.kafka.SampleBatchEncoder;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.ingest.remotewrite.RemoteWriteV1Decoder;
@@ -27,6 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * encoding, per sample, of the requests {@code RemoteWriteCpuBenchIT} sends: 10,000 node_exporter-like
  * series in requests of 2,000 single-sample series. {@code cache=true} decodes with the series cache
  * (the server's path), {@code false} without it (every series decoded into Strings and Labels).
+ * {@code decodeAndEncode} lists the series, then encodes them into one record (the path before the
+ * streaming batch); {@code decodeIntoPartitionedBatch} is the server's path now: each series is encoded
+ * into its partition's record (4 partitions, as the IT's topic) while the request is decoded.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -37,6 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class RemoteWriteDecodeBench {
   static final int SERIES = 10_000;
   static final int PER_REQUEST = 2_000;
+  static final int PARTITIONS = 4;
 
   @Param({"true", "false"})
   public boolean cache;
@@ -44,6 +49,7 @@ public class RemoteWriteDecodeBench {
   private List<byte[]> bodies;
   private RemoteWriteV1Decoder decoder;
   private final SampleBatchEncoder encoder = new SampleBatchEncoder();
+  private final PartitionedBatch batch = PartitionedBatch.encoding("default", "remote_write", PARTITIONS);
   private int next;
 
   @Setup(Level.Trial)
@@ -75,5 +81,20 @@ public class RemoteWriteDecodeBench {
       encoder.series(series.get(i));
     }
     return encoder.finish();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(PER_REQUEST)
+  public int decodeIntoPartitionedBatch() {
+    byte[] body = bodies.get(next);
+    next = (next + 1) % bodies.size();
+    batch.clear();
+    decoder.decodeRequest(cache ? "default" : null, body, batch);
+    int bytes = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      byte[] record = batch.record(p, 1);
+      bytes += record == null ? 0 : record.length;
+    }
+    return bytes;
   }
 }

@@ -59,6 +59,11 @@ public final class EncodedSeries {
     return sourceHash;
   }
 
+  /** Length of the bytes given to {@link #decodedFrom} (0 for {@link #of}). */
+  public int sourceLength() {
+    return data.length - avroLength;
+  }
+
   /** True when this was decoded from exactly {@code buf[off, off+len)} for {@code requestTenant}. */
   public boolean sameSource(String requestTenant, byte[] buf, int off, int len) {
     return data.length - avroLength == len

@@ -1,6 +1,9 @@
 package io.strata.ingest.kafka;
 
 import io.strata.schemas.model.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -14,22 +17,48 @@ import java.util.Arrays;
  * <p>Avro's {@code BinaryEncoder.writeString} allocates a byte[] per string; here ASCII strings (label
  * names and almost all values) are copied char by char into the reused buffer. Not thread-safe: one
  * encoder per thread (the producer keeps one per thread).
+ *
+ * <p>Two ways to write a record: {@link #begin} with the series count, the series, {@link #finish()}; or,
+ * when the count is known only at the end (series streamed into per-partition encoders while a request is
+ * decoded, see {@link PartitionedBatch}), {@link #beginSeries()}, the series, {@link #finish(int, String, String)},
+ * which puts the header in front. Both write the same bytes.
  */
 public final class SampleBatchEncoder {
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private byte[] buf;
   private int pos;
+  private int seriesCount; // series written since begin/beginSeries
+  private SampleBatchEncoder header; // scratch for finish(int, String, String)
 
   public SampleBatchEncoder() {
     this(64 * 1024);
   }
 
-  private SampleBatchEncoder(int capacity) {
+  SampleBatchEncoder(int capacity) {
     buf = new byte[capacity];
+  }
+
+  /** Bytes of the buffer (what a pooled encoder retains). */
+  int capacity() {
+    return buf.length;
+  }
+
+  /** Starts a record whose series count is known only at the end; see {@link #finish(int, String, String)}. */
+  void beginSeries() {
+    pos = 0;
+    seriesCount = 0;
+  }
+
+  /** Series written since {@link #begin} or {@link #beginSeries()}. */
+  int seriesCount() {
+    return seriesCount;
   }
 
   /** Starts a record: header, tenant, source and the series array's block count. */
   public void begin(int schemaId, String tenant, String source, int seriesCount) {
     pos = 0;
+    this.seriesCount = 0;
     ensure(5);
     buf[pos++] = 0;
     buf[pos++] = (byte) (schemaId >>> 24);
@@ -43,8 +72,28 @@ public final class SampleBatchEncoder {
     }
   }
 
+  /**
+   * One series: the Avro labels of {@code encoded} (one copy) and the samples {@code ts/vs[from, from+n)}.
+   * Writes what {@link #series(SeriesSamples)} writes for the same series and samples.
+   */
+  void series(EncodedSeries encoded, long[] ts, double[] vs, int from, int n) {
+    seriesCount++;
+    ensure(encoded.avroLength() + 11 + n * 18); // labels, count, <= 18 bytes per sample, closing 0
+    pos = encoded.copyAvroLabels(buf, pos);
+    if (n > 0) {
+      writeLongUnchecked(n);
+      for (int i = from; i < from + n; i++) {
+        writeLongUnchecked(ts[i]);
+        LONGS.set(buf, pos, Double.doubleToRawLongBits(vs[i])); // raw bits: the stale marker NaN stays bit-exact
+        pos += 8;
+      }
+    }
+    buf[pos++] = 0;
+  }
+
   /** One series with its first {@code s.count()} samples. */
   public void series(SeriesSamples s) {
+    seriesCount++;
     EncodedSeries encoded = s.encoded();
     if (encoded != null) {
       ensure(encoded.avroLength()); // cached by the decoder: one copy instead of a loop per char
@@ -92,6 +141,23 @@ public final class SampleBatchEncoder {
   public byte[] finish() {
     writeLong(0); // closes the block begun in begin(), or is the whole (empty) array when seriesCount is 0
     return Arrays.copyOf(buf, pos);
+  }
+
+  /**
+   * The record of the series written since {@link #beginSeries()}: the header {@link #begin} would have
+   * written with their count, the series, the closing 0; in one array of the exact size (one copy).
+   */
+  byte[] finish(int schemaId, String tenant, String source) {
+    if (header == null) {
+      header = new SampleBatchEncoder(64);
+    }
+    header.begin(schemaId, tenant, source, seriesCount);
+    int headerLength = header.pos;
+    byte[] out = new byte[headerLength + pos + 1];
+    System.arraycopy(header.buf, 0, out, 0, headerLength);
+    System.arraycopy(buf, 0, out, headerLength, pos);
+    out[out.length - 1] = 0; // closes the series array (zig-zag 0)
+    return out;
   }
 
   private void ensure(int more) {

@@ -36,8 +36,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * records to other topics of the pipeline (the Pushgateway group log), over the same Kafka producer.
  *
  * <p>The non-Kafka override key {@value #ENCODER_KEY} selects how batches are encoded: {@code direct}
- * (default, {@link SampleBatchEncoder}) or {@code avro-specific} (one Avro object per sample through
- * {@link AvroWireSerde}; same bytes, kept to measure the difference).
+ * (default, {@link SampleBatchEncoder}; a {@link PartitionedBatch} is encoded while its request is
+ * decoded), {@code direct-series} (a {@link PartitionedBatch} only collects {@link SeriesSamples}, encoded
+ * when sent, as before the streaming batch; same bytes, kept to measure the difference) or
+ * {@code avro-specific} (one Avro object per sample through {@link AvroWireSerde}; same bytes, kept to
+ * measure the difference).
  */
 public final class SampleBatchProducer implements AutoCloseable {
   public static final String ENCODER_KEY = "strata.ingest.encoder";
@@ -48,10 +51,12 @@ public final class SampleBatchProducer implements AutoCloseable {
   private final String topicPrefix;
   private final String topic;
   private final boolean direct;
+  private final boolean streaming;
   private final Map<String, Object> clientConfig;
   private final MetadataPublisher metadata;
   private final ThreadLocal<SampleBatchEncoder> encoders = ThreadLocal.withInitial(SampleBatchEncoder::new);
   private final ThreadLocal<PartitionHasher> hashers = ThreadLocal.withInitial(PartitionHasher::new);
+  private final ThreadLocal<EncoderPool> batchEncoders = ThreadLocal.withInitial(EncoderPool::new);
   private final Counter batches;
   private final Counter samples;
   private volatile int partitions = -1;
@@ -60,10 +65,11 @@ public final class SampleBatchProducer implements AutoCloseable {
   public SampleBatchProducer(String bootstrap, String registryUrl, String topicPrefix, Map<String, String> overrides, PrometheusRegistry metrics) {
     Map<String, String> kafkaOverrides = new HashMap<>(overrides);
     String encoder = kafkaOverrides.remove(ENCODER_KEY);
-    if (encoder != null && !encoder.equals("direct") && !encoder.equals("avro-specific")) {
-      throw new IllegalArgumentException(ENCODER_KEY + " must be direct or avro-specific, got " + encoder);
+    if (encoder != null && !encoder.equals("direct") && !encoder.equals("direct-series") && !encoder.equals("avro-specific")) {
+      throw new IllegalArgumentException(ENCODER_KEY + " must be direct, direct-series or avro-specific, got " + encoder);
     }
-    this.direct = encoder == null || encoder.equals("direct");
+    this.direct = encoder == null || !encoder.equals("avro-specific");
+    this.streaming = encoder == null || encoder.equals("direct");
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -165,16 +171,25 @@ public final class SampleBatchProducer implements AutoCloseable {
       m[counts[partition]++] = i;
       total += s.count();
     }
+    return sendPartitions(n, total, partition -> counts[partition] == 0 ? null
+        : direct ? encodeDirect(tenant, source, series, members[partition], counts[partition])
+        : encodeSpecific(tenant, source, series, members[partition], counts[partition]));
+  }
+
+  /** The record of a partition, null when it has none. */
+  private interface PartitionRecords {
+    byte[] record(int partition);
+  }
+
+  /** Sends each partition's record; completes when Kafka acknowledged them all, then counts batches and samples. */
+  private CompletableFuture<Void> sendPartitions(int n, long total, PartitionRecords records) {
     List<CompletableFuture<Void>> acks = new ArrayList<>();
     try {
       for (int partition = 0; partition < n; partition++) {
-        if (counts[partition] == 0) {
-          continue;
+        byte[] value = records.record(partition);
+        if (value != null) {
+          acks.add(sendRecord(new ProducerRecord<>(topic, partition, null, value)));
         }
-        byte[] value = direct
-            ? encodeDirect(tenant, source, series, members[partition], counts[partition])
-            : encodeSpecific(tenant, source, series, members[partition], counts[partition]);
-        acks.add(sendRecord(new ProducerRecord<>(topic, partition, null, value)));
       }
     } catch (TimeoutException e) {
       acks.forEach(a -> a.cancel(false));
@@ -192,9 +207,93 @@ public final class SampleBatchProducer implements AutoCloseable {
     });
   }
 
+  /**
+   * Encoders of one thread's batches, reused from request to request (when their buffers together grew past
+   * {@link #MAX_POOLED_BYTES}, the grown ones are dropped instead, so a rare huge request does not pin its
+   * memory per Jetty thread).
+   */
+  private static final class EncoderPool {
+    SampleBatchEncoder[] encoders = new SampleBatchEncoder[0];
+    boolean inUse;
+  }
+
+  /**
+   * 1 MiB kept per thread: the records of a 2,000-sample request (Prometheus's max_samples_per_send) with
+   * node_exporter labels are ~240 KB in all, whatever the partition count.
+   */
+  private static final long MAX_POOLED_BYTES = 1 << 20;
+  /** Initial buffer of a pooled encoder: grows (doubling) to the largest record of its partition. */
+  private static final int POOLED_INITIAL_BYTES = 1024;
+
+  /**
+   * A batch for the series of one request of {@code tenant}, to be sent with {@link #send(PartitionedBatch, List)}
+   * and closed. With the default encoder it encodes each series into its partition's record as it is added
+   * (buffers pooled per thread); when the partitions cannot be read now (Kafka unavailable) or another
+   * encoder is configured it only collects the series, and sending fails or encodes them as {@link #send} does.
+   */
+  public PartitionedBatch batch(String tenant, String source) {
+    int n = partitions;
+    if (!streaming) {
+      return PartitionedBatch.collecting(tenant, source);
+    }
+    if (n <= 0) {
+      try {
+        n = partitions();
+      } catch (IngestRejectedException e) {
+        return PartitionedBatch.collecting(tenant, source); // send() reports it, after the request was validated
+      }
+    }
+    EncoderPool pool = batchEncoders.get();
+    if (pool.inUse) { // a second batch open on this thread: its own buffers
+      return PartitionedBatch.encoding(tenant, source, n);
+    }
+    if (pool.encoders.length < n) {
+      SampleBatchEncoder[] grown = java.util.Arrays.copyOf(pool.encoders, n);
+      for (int p = pool.encoders.length; p < n; p++) {
+        grown[p] = new SampleBatchEncoder(POOLED_INITIAL_BYTES);
+      }
+      pool.encoders = grown;
+    }
+    SampleBatchEncoder[] encoders = pool.encoders.length == n ? pool.encoders : java.util.Arrays.copyOf(pool.encoders, n);
+    pool.inUse = true;
+    return new PartitionedBatch(tenant, source, encoders, () -> {
+      long kept = 0;
+      for (SampleBatchEncoder e : pool.encoders) {
+        kept += e.capacity();
+      }
+      if (kept > MAX_POOLED_BYTES) {
+        for (int p = 0; p < pool.encoders.length; p++) {
+          if (pool.encoders[p].capacity() > POOLED_INITIAL_BYTES) {
+            pool.encoders[p] = new SampleBatchEncoder(POOLED_INITIAL_BYTES);
+          }
+        }
+      }
+      pool.inUse = false;
+    });
+  }
+
+  /**
+   * Sends the series of the batch (one record per partition that got any) and the metadata; completes when
+   * Kafka acknowledged all of both. The batch's bytes are copied out: it may be closed as soon as this returns.
+   */
+  public CompletableFuture<Void> send(PartitionedBatch batch, List<FamilyMetadata> families) {
+    if (!batch.encodes()) {
+      return send(batch.tenant(), batch.source(), batch.collected(), families);
+    }
+    int n = partitions();
+    if (batch.partitions() != n) {
+      throw new IllegalStateException("BUG: batch for " + batch.partitions() + " partitions, topic has " + n);
+    }
+    CompletableFuture<Void> data = sendPartitions(n, batch.samples(), partition -> batch.record(partition, schemaId()));
+    return withMetadata(data, batch.tenant(), families);
+  }
+
   /** Sends the series and the metadata; completes when Kafka acknowledged all of both. */
   public CompletableFuture<Void> send(String tenant, String source, List<SeriesSamples> series, List<FamilyMetadata> families) {
-    CompletableFuture<Void> data = send(tenant, source, series);
+    return withMetadata(send(tenant, source, series), tenant, families);
+  }
+
+  private CompletableFuture<Void> withMetadata(CompletableFuture<Void> data, String tenant, List<FamilyMetadata> families) {
     if (families.isEmpty()) {
       return data;
     }

@@ -115,6 +115,19 @@ final class KnownSeries {
    * bytes) once the known series outgrow the CPU caches.
    */
   void getAll(String tenant, byte[] buf, int[] offs, int[] lens, int[] hashes, int n, EncodedSeries[] out) {
+    candidates(hashes, lens, n, out);
+    for (int k = 0; k < n; k++) {
+      out[k] = verify(out[k], tenant, buf, offs[k], lens[k], hashes[k]);
+    }
+  }
+
+  /**
+   * The first pass of {@link #getAll}: {@code out[k]} = the first entry along the probe sequence of
+   * {@code hashes[k]} whose tag and source length match {@code lens[k]} (bytes not yet compared), or null
+   * (not known). Reading the length loads the entry and the head of its bytes here, where the loads of
+   * different keys overlap, instead of in the comparing pass. {@link #verify} finishes each lookup.
+   */
+  private void candidates(int[] hashes, int[] lens, int n, EncodedSeries[] out) {
     Table t = table;
     int[] tags = t.tags;
     EncodedSeries[] entries = t.entries;
@@ -128,18 +141,26 @@ final class KnownSeries {
           break;
         }
         if (found == tag) {
-          candidate = entries[i];
-          break;
+          EncodedSeries e = entries[i];
+          if (e == null) {
+            break; // an insert in progress: a miss
+          }
+          if (e.sourceLength() == lens[k]) {
+            candidate = e;
+            break;
+          }
         }
       }
       out[k] = candidate;
     }
-    for (int k = 0; k < n; k++) {
-      EncodedSeries e = out[k];
-      if (e != null && !e.sameSource(tenant, buf, offs[k], lens[k])) {
-        out[k] = get(tenant, buf, offs[k], lens[k], hashes[k]); // two series with one tag: probe on
-      }
+  }
+
+  /** The entry for {@code buf[off, off+len)} given its {@link #candidates candidate}, or null. */
+  private EncodedSeries verify(EncodedSeries candidate, String tenant, byte[] buf, int off, int len, int hash) {
+    if (candidate == null || candidate.sameSource(tenant, buf, off, len)) {
+      return candidate;
     }
+    return get(tenant, buf, off, len, hash); // two series with one tag: probe on
   }
 
   /** Remembers validated labels for those bytes (copied); clears the cache first when it is full. */

@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.strata.ingest.exposition.FamilyMetadata;
 import io.strata.ingest.kafka.EncodedSeries;
+import io.strata.ingest.kafka.PartitionedBatch;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.schemas.model.Labels;
 import java.io.IOException;
@@ -31,9 +32,23 @@ public final class RemoteWriteV1Decoder {
   private static final int TAG_5_LEN = 5 << 3 | 2;
   private static final int TAG_1_VARINT = 1 << 3;
 
+  /**
+   * 1 MiB: decompressed bodies up to this size are decoded in a buffer kept per thread (a 2,000-sample
+   * request of node_exporter-like series is ~300 KB); larger ones get an array of their own, so a rare
+   * huge request does not pin its size per Jetty thread.
+   */
+  private static final int MAX_KEPT_BODY_BYTES = 1 << 20;
+
+  /** What one thread reuses from request to request: the decompression buffer and the fast path's arrays. */
+  private static final class Scratch {
+    byte[] raw = new byte[64 * 1024];
+    final RemoteWriteV1FastPath fast = new RemoteWriteV1FastPath();
+  }
+
   private final int maxDecompressedBytes;
   private final int maxSeries;
   private final KnownSeries known;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   public RemoteWriteV1Decoder(int maxDecompressedBytes) {
     this(maxDecompressedBytes, Integer.MAX_VALUE);
@@ -72,21 +87,50 @@ public final class RemoteWriteV1Decoder {
    * io.strata.ingest.kafka.EncodedSeries} for that tenant.
    */
   public WriteRequestData decodeRequest(String tenant, byte[] snappyBody) {
-    byte[] raw = SnappyBodies.uncompress(snappyBody, maxDecompressedBytes);
+    return decodeRequest(tenant, snappyBody, null);
+  }
+
+  /**
+   * As {@link #decodeRequest(String, byte[])}, but with {@code into} (non-null) the float series are added to
+   * that batch instead of being listed in the result (whose {@code series()} is then empty); on the fast
+   * path each series goes in as soon as it is resolved, encoded into its partition's record. On a bad
+   * request ({@link BadRequestException}) the batch may hold part of the request: drop it, send nothing.
+   */
+  public WriteRequestData decodeRequest(String tenant, byte[] snappyBody, PartitionedBatch into) {
+    Scratch s = scratch.get();
+    int len = SnappyBodies.uncompressedLength(snappyBody, maxDecompressedBytes);
+    byte[] raw;
+    if (len <= MAX_KEPT_BODY_BYTES) {
+      if (s.raw.length < len) {
+        s.raw = new byte[Math.min(MAX_KEPT_BODY_BYTES, Math.max(len, s.raw.length * 2))];
+      }
+      raw = s.raw; // nothing decoded refers to it: labels are copied into Strings or the cache, samples into arrays
+    } else {
+      raw = new byte[len];
+    }
+    SnappyBodies.uncompress(snappyBody, raw);
     KnownSeries cache = tenant == null ? null : known;
     if (cache != null) {
-      WriteRequestData fast = RemoteWriteV1FastPath.decode(raw, raw.length, tenant, cache, maxSeries);
+      WriteRequestData fast = s.fast.decode(raw, len, tenant, cache, maxSeries, into);
       if (fast != null) {
         return fast;
       }
     }
+    WriteRequestData data;
     try {
-      return parseWriteRequest(CodedInputStream.newInstance(raw), raw, tenant, cache);
+      data = parseWriteRequest(CodedInputStream.newInstance(raw, 0, len), raw, tenant, cache);
     } catch (InvalidProtocolBufferException e) {
       throw new BadRequestException("protobuf", "cannot decode WriteRequest protobuf: " + e.getMessage());
     } catch (IOException e) {
       throw new BadRequestException("protobuf", "cannot decode WriteRequest protobuf: " + e);
     }
+    if (into == null) {
+      return data;
+    }
+    for (SeriesSamples series : data.series()) {
+      into.add(series);
+    }
+    return new WriteRequestData(List.of(), data.metadata(), data.samples(), data.histogramsSkipped(), data.exemplarsSkipped());
   }
 
   /** Number of series in the cache (for tests). */

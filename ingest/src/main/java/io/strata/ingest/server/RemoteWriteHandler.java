@@ -1,5 +1,6 @@
 package io.strata.ingest.server;
 
+import io.strata.ingest.kafka.PartitionedBatch;
 import io.strata.ingest.remotewrite.RemoteWriteV1Decoder;
 import io.strata.ingest.remotewrite.RemoteWriteV2Decoder;
 import io.strata.ingest.remotewrite.WriteRequestData;
@@ -52,16 +53,29 @@ final class RemoteWriteHandler {
       ex.setHeader(EXEMPLARS_WRITTEN, "0");
     }
     pipeline.readBody(ex, (tenant, body) -> {
-      WriteRequestData data = isV2 ? v2.decode(body) : v1.decodeRequest(tenant, body);
-      pipeline.countSkipped(ex.handler, "native_histogram", data.histogramsSkipped());
-      pipeline.countSkipped(ex.handler, "exemplar", data.exemplarsSkipped());
-      pipeline.write(ex, tenant, data.series(), data.metadata(), () -> {
-        if (isV2) {
+      if (isV2) {
+        WriteRequestData data = v2.decode(body);
+        countSkipped(ex, data);
+        pipeline.write(ex, tenant, data.series(), data.metadata(), () -> {
           ex.setHeader(SAMPLES_WRITTEN, Long.toString(data.samples()));
-        }
-        ex.reply(204, null, null);
-      });
+          ex.reply(204, null, null);
+        });
+        return;
+      }
+      // 1.0: the series are encoded into their partitions' records while the request is decoded; a bad
+      // request throws (400) before anything is sent, and the batch is dropped
+      try (PartitionedBatch batch = pipeline.producer.batch(tenant, ex.handler)) {
+        WriteRequestData data = v1.decodeRequest(tenant, body, batch);
+        countSkipped(ex, data);
+        // an IngestRejectedException from send is answered 503 by readBody, as PushPipeline.write does
+        pipeline.awaitAck(ex, pipeline.producer.send(batch, data.metadata()), () -> ex.reply(204, null, null));
+      }
     });
+  }
+
+  private void countSkipped(Exchange ex, WriteRequestData data) {
+    pipeline.countSkipped(ex.handler, "native_histogram", data.histogramsSkipped());
+    pipeline.countSkipped(ex.handler, "exemplar", data.exemplarsSkipped());
   }
 
   /** TRUE for 2.0, FALSE for 1.0 (also when no Content-Type is sent, as older senders do), null for anything else. */

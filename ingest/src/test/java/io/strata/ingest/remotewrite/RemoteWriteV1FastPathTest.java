@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.CodedOutputStream;
+import io.strata.ingest.kafka.PartitionedBatch;
+import io.strata.ingest.kafka.SampleBatchEncoder;
 import io.strata.ingest.kafka.SeriesSamples;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SeriesPartitioner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
@@ -160,5 +167,92 @@ class RemoteWriteV1FastPathTest {
       }
     }
     assertTrue(errors > 500 && plain > 500 && fast > 500, "errors " + errors + ", plain successes " + plain + ", fast path " + fast);
+  }
+
+  /** What the producer sends for a list of series: per partition (SeriesPartitioner's), the series in order. */
+  private static String records(String tenant, List<SeriesSamples> series, int partitions) {
+    StringBuilder sb = new StringBuilder();
+    for (int p = 0; p < partitions; p++) {
+      List<SeriesSamples> mine = new ArrayList<>();
+      for (SeriesSamples s : series) {
+        if (s.count() > 0 && SeriesPartitioner.partition(tenant, s.labels(), partitions) == p) {
+          mine.add(s);
+        }
+      }
+      if (!mine.isEmpty()) {
+        SampleBatchEncoder enc = new SampleBatchEncoder();
+        enc.begin(7, tenant, "remote_write", mine.size());
+        mine.forEach(enc::series);
+        sb.append(p).append(':').append(HexFormat.of().formatHex(enc.finish()));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static String records(PartitionedBatch batch) {
+    StringBuilder sb = new StringBuilder();
+    for (int p = 0; p < batch.partitions(); p++) {
+      byte[] record = batch.record(p, 7);
+      if (record != null) {
+        sb.append(p).append(':').append(HexFormat.of().formatHex(record));
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void decodingIntoABatchWritesWhatTheListWouldSend() throws IOException {
+    SplittableRandom r = new SplittableRandom(13);
+    RemoteWriteV1Decoder streaming = new RemoteWriteV1Decoder(1 << 20, 4);
+    RemoteWriteV1Decoder general = new RemoteWriteV1Decoder(1 << 20, 4);
+    int compared = 0;
+    for (int n = 0; n < 3000; n++) {
+      byte[] body = Snappy.compress(randomRequest(r));
+      String expected;
+      WriteRequestData listed;
+      try {
+        listed = general.decodeRequest(null, body);
+        expected = records("t", listed.series(), 3);
+      } catch (BadRequestException e) {
+        listed = null;
+        expected = "ERROR " + e.reason() + ": " + e.getMessage();
+      }
+      for (int again = 0; again < 2; again++) { // the second time the series are known
+        PartitionedBatch batch = PartitionedBatch.encoding("t", "remote_write", 3);
+        String got;
+        try {
+          WriteRequestData d = streaming.decodeRequest("t", body, batch);
+          got = records(batch);
+          assertTrue(d.series().isEmpty(), "the series went into the batch");
+          assertEquals(listed.metadata(), d.metadata());
+          assertEquals(listed.samples(), d.samples());
+          assertEquals(listed.histogramsSkipped(), d.histogramsSkipped());
+          assertEquals(listed.exemplarsSkipped(), d.exemplarsSkipped());
+          compared++;
+        } catch (BadRequestException e) {
+          got = "ERROR " + e.reason() + ": " + e.getMessage();
+        }
+        assertEquals(expected, got, "request " + n + (again == 1 ? " again" : ""));
+      }
+    }
+    assertTrue(compared > 1000, "successful requests compared: " + compared);
+  }
+
+  @Test
+  void aRequestLargerThanTheKeptBufferDecodesTheSame() {
+    List<SeriesSamples> series = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) { // ~2 MB decompressed: past the per-thread buffer, and past the kept arrays
+      series.add(SeriesSamples.of(Labels.of("__name__", "node_network_receive_bytes_total", "device", "eth" + i,
+          "instance", "host-" + i + ".example.org:9100", "job", "node"), 1767225600000L + i, i));
+    }
+    byte[] big = RemoteWriteV1Encoder.encode(series);
+    byte[] small = RemoteWriteV1Encoder.encode(series.subList(0, 10));
+    RemoteWriteV1Decoder decoder = new RemoteWriteV1Decoder(64 << 20, 100_000);
+    for (int round = 0; round < 2; round++) {
+      assertEquals(render(new RemoteWriteV1Decoder(64 << 20).decodeRequest(big)), render(decoder.decodeRequest("t", big)));
+      assertEquals(render(new RemoteWriteV1Decoder(64 << 20).decodeRequest(small)), render(decoder.decodeRequest("t", small)));
+    }
   }
 }
