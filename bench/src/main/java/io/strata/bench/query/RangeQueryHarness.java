@@ -302,17 +302,31 @@ public final class RangeQueryHarness {
 
   /**
    * The same query without HTTP: median wall time of {@code Engine.rangeQuery} over the store, and the median
-   * time spent inside the store's selects (the TSDB's decoding plus {@code StoreQueryable}'s copy into arrays).
+   * time spent inside the store's selects (the TSDB's decoding plus {@code StoreQueryable}'s copy into arrays; for a selector
+   * streamed through {@code selectEach}, also the range function the engine applies on the reading threads).
    */
   static double[] inProcess(Store store, String query, long start, long end, long step, Resolution res, int reps) {
     Engine engine = new Engine();
     StoreQueryable sq = new StoreQueryable(store, "default", res);
     long[] storeNanos = new long[1];
-    Queryable timed = (hints, matchers) -> {
-      long t0 = clock();
-      List<SeriesData> r = sq.select(hints, matchers);
-      storeNanos[0] += clock() - t0;
-      return r;
+    Queryable timed = new Queryable() {
+      @Override
+      public List<SeriesData> select(SelectHints hints, List<LabelMatcher> matchers) {
+        long t0 = clock();
+        List<SeriesData> r = sq.select(hints, matchers);
+        storeNanos[0] += clock() - t0;
+        return r;
+      }
+
+      // streamed selectors: the time includes the range function, applied on the reading threads
+      @Override
+      public <R> List<R> selectEach(SelectHints hints, List<LabelMatcher> matchers,
+          java.util.function.Supplier<? extends io.strata.promql.storage.SeriesFunction<? extends R>> functions) {
+        long t0 = clock();
+        List<R> r = sq.selectEach(hints, matchers, functions);
+        storeNanos[0] += clock() - t0;
+        return r;
+      }
     };
     double[] total = new double[reps];
     double[] inStore = new double[reps];

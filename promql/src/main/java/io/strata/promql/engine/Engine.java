@@ -77,7 +77,7 @@ public final class Engine {
   public Matrix rangeQuery(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
     checkRange(expr, startMs, endMs, stepMs);
     Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
-    ev.prepare(expr);
+    ev.prepare(expr, true);
     RangeEvaluator range = new RangeEvaluator(ev, startMs, endMs, stepMs);
     ev.useRangeEvaluator(range);
     Object v = range.eval(expr);

@@ -14,6 +14,7 @@ import io.strata.promql.ast.VectorSelector;
 import io.strata.promql.storage.Queryable;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
+import io.strata.promql.storage.SeriesFunction;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Evaluates an expression at single timestamps. Series are selected once per selector for the whole
@@ -42,6 +45,10 @@ final class Evaluator {
   private final Map<VectorSelector, long[]> ranges = new IdentityHashMap<>();
   private final Map<VectorSelector, String[]> hintsFor = new IdentityHashMap<>();
   private final Map<VectorSelector, LoadedSeries[]> data = new IdentityHashMap<>();
+  /** How many times the tree reads each selector. */
+  private final Map<VectorSelector, Integer> uses = new IdentityHashMap<>();
+  /** Selectors not selected by {@link #prepare}: the range evaluator streams them ({@link #selectEach}). */
+  private final Map<VectorSelector, Boolean> streamed = new IdentityHashMap<>();
   private final Map<SubqueryExpr, TreeMap<Long, InstantVector>> subqueryCache = new IdentityHashMap<>();
   /** In a range query: the node-by-node evaluator, and the expressions this evaluator reads from it. */
   private RangeEvaluator range;
@@ -62,7 +69,16 @@ final class Evaluator {
 
   /** The selected series of a selector (after {@link #prepare}), sorted by labels. */
   LoadedSeries[] loaded(VectorSelector vs) {
-    return data.get(vs);
+    LoadedSeries[] d = data.get(vs);
+    if (d == null && streamed.containsKey(vs)) {
+      throw new IllegalStateException("BUG: selector " + vs + " is streamed, its samples were never selected");
+    }
+    return d;
+  }
+
+  /** Whether {@code vs} was left out of {@link #prepare} for the range evaluator to stream it. */
+  boolean streamed(VectorSelector vs) {
+    return streamed.containsKey(vs);
   }
 
   void useRangeEvaluator(RangeEvaluator r) {
@@ -81,13 +97,33 @@ final class Evaluator {
 
   /** Finds every selector's time range, then selects each once. */
   void prepare(Expr root) {
+    prepare(root, false);
+  }
+
+  /**
+   * Finds every selector's time range, then selects each once, except, when {@code streaming} (a range
+   * query evaluated by {@link RangeEvaluator}), the selectors read only by one sliding range function of
+   * the range evaluator ({@link RangeEvaluator#streamable}): it streams those through the function
+   * ({@link #selectEach}), so their samples are never all in memory at once.
+   */
+  void prepare(Expr root, boolean streaming) {
     walk(root, queryStart, queryEnd, "");
-    for (Map.Entry<VectorSelector, long[]> e : ranges.entrySet()) {
-      VectorSelector vs = e.getKey();
-      long[] r = e.getValue();
-      String[] h = hintsFor.get(vs);
-      List<SeriesData> got = storage.select(
-          new SelectHints(r[0], r[1], queryStep, h[0], Long.parseLong(h[1])), vs.matchers());
+    if (streaming) {
+      Map<VectorSelector, Integer> candidates = new IdentityHashMap<>();
+      for (VectorSelector vs : RangeEvaluator.streamable(root)) {
+        candidates.merge(vs, 1, Integer::sum);
+      }
+      for (Map.Entry<VectorSelector, Integer> c : candidates.entrySet()) {
+        if (c.getValue() == 1 && uses.get(c.getKey()) == 1) {
+          streamed.put(c.getKey(), Boolean.TRUE);
+        }
+      }
+    }
+    for (VectorSelector vs : ranges.keySet()) {
+      if (streamed.containsKey(vs)) {
+        continue;
+      }
+      List<SeriesData> got = storage.select(hints(vs), vs.matchers());
       LoadedSeries[] loaded = new LoadedSeries[got.size()];
       long total = 0;
       for (int i = 0; i < loaded.length; i++) {
@@ -104,7 +140,40 @@ final class Evaluator {
     }
   }
 
+  private SelectHints hints(VectorSelector vs) {
+    long[] r = ranges.get(vs);
+    String[] h = hintsFor.get(vs);
+    return new SelectHints(r[0], r[1], queryStep, h[0], Long.parseLong(h[1]));
+  }
+
+  /**
+   * Streams a selector left out of {@link #prepare} through {@link Queryable#selectEach}: {@code functions}
+   * gives one function per store task; results in any order. The same limits as {@link #prepare}: the
+   * deadline (checked before each series) and the rough guard on the samples selected.
+   */
+  <R> List<R> selectEach(VectorSelector vs, Supplier<? extends SeriesFunction<? extends R>> functions) {
+    if (!streamed.containsKey(vs)) {
+      throw new IllegalStateException("BUG: selector " + vs + " is not streamed");
+    }
+    long guard = opts.maxSamples() * 4L;
+    AtomicLong total = new AtomicLong();
+    List<R> out = storage.selectEach(hints(vs), vs.matchers(), () -> {
+      SeriesFunction<? extends R> f = functions.get();
+      return s -> {
+        checkTimeout();
+        if (total.addAndGet(s.size()) > guard) {
+          // the same rough guard as prepare's, as soon as it is crossed
+          throw tooManySamples();
+        }
+        return f.apply(s);
+      };
+    });
+    checkTimeout();
+    return out;
+  }
+
   private void need(VectorSelector vs, long from, long to, String func, long range) {
+    uses.merge(vs, 1, Integer::sum);
     long[] r = ranges.get(vs);
     if (r == null) {
       ranges.put(vs, new long[] {from, to});
@@ -243,7 +312,7 @@ final class Evaluator {
   InstantVector selectInstant(VectorSelector vs, long t) {
     long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
     long min = ref - opts.lookbackDeltaMs();
-    LoadedSeries[] series = data.get(vs);
+    LoadedSeries[] series = loaded(vs);
     InstantVector out = new InstantVector(series.length);
     for (LoadedSeries s : series) {
       int idx = LoadedSeries.lowerBound(s.rawT, s.rawN, ref + 1) - 1;
@@ -265,7 +334,7 @@ final class Evaluator {
     VectorSelector vs = m.selector();
     long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
     long min = ref - m.rangeMs();
-    LoadedSeries[] series = data.get(vs);
+    LoadedSeries[] series = loaded(vs);
     List<RangeSeries> out = new ArrayList<>(series.length);
     long total = 0;
     for (LoadedSeries s : series) {

@@ -281,22 +281,89 @@ final class RangeEvaluator {
 
   /** Lets the step-by-step evaluator read {@code e}'s instant-vector and scalar children from here. */
   private void markChildren(Expr e) {
+    for (Expr child : deferredChildren(e)) {
+      ev.deferToRange(child);
+    }
+  }
+
+  /** The children of a node evaluated step by step ({@link #fallback}) that it reads from here. */
+  private static List<Expr> deferredChildren(Expr e) {
+    List<Expr> out = new ArrayList<>(2);
     if (e instanceof BinaryExpr b) {
-      ev.deferToRange(b.lhs());
-      ev.deferToRange(b.rhs());
+      out.add(b.lhs());
+      out.add(b.rhs());
     } else if (e instanceof AggregateExpr a) {
       if (a.param() != null && a.param().type() == ValueType.SCALAR) {
-        ev.deferToRange(a.param());
+        out.add(a.param());
       }
-      ev.deferToRange(a.expr());
+      out.add(a.expr());
     } else if (e instanceof Call c) {
       for (Expr arg : c.args()) {
         if (arg.type() == ValueType.VECTOR || arg.type() == ValueType.SCALAR) {
-          ev.deferToRange(arg);
+          out.add(arg);
         }
       }
     } else if (e instanceof UnaryExpr u) {
-      ev.deferToRange(u.expr());
+      out.add(u.expr());
+    }
+    return out;
+  }
+
+  // ---- streamed selectors -----------------------------------------------------------------------------
+
+  /**
+   * The range selectors that {@link #eval} of {@code root} reads through {@link RangeFunctionSteps} (a
+   * sliding range function reached through nodes evaluated here, or through the children a step-by-step
+   * node reads from here), so the step-by-step evaluator never needs their samples. It follows
+   * {@link #compute}'s dispatch; a selector listed twice is read twice.
+   */
+  static List<VectorSelector> streamable(Expr root) {
+    List<VectorSelector> out = new ArrayList<>();
+    collectStreamable(root, out);
+    return out;
+  }
+
+  private static void collectStreamable(Expr e, List<VectorSelector> out) {
+    if (e instanceof ParenExpr p) {
+      collectStreamable(p.expr(), out);
+      return;
+    }
+    if (e instanceof NumberLiteral || e instanceof VectorSelector) {
+      return;
+    }
+    if (e instanceof Call c) {
+      String name = c.function().name();
+      switch (name) {
+        case "time", "pi":
+          return;
+        case "vector":
+          collectStreamable(c.args().get(0), out);
+          return;
+        default:
+          if (SLIDING.contains(name)) {
+            int m = matrixArg(c);
+            if (Functions.unwrap(c.args().get(m)) instanceof MatrixSelector ms) {
+              out.add(ms.selector());
+              for (int i = 0; i < c.args().size(); i++) {
+                if (i != m) {
+                  collectStreamable(c.args().get(i), out);
+                }
+              }
+              return;
+            }
+          }
+      }
+    } else if (e instanceof AggregateExpr a && a.param() == null && AggregationSteps.handles(a.op())) {
+      collectStreamable(a.expr(), out);
+      return;
+    } else if (e instanceof BinaryExpr b && !(b.lhs().type() == ValueType.VECTOR && b.rhs().type() == ValueType.VECTOR)) {
+      collectStreamable(b.lhs(), out);
+      collectStreamable(b.rhs(), out);
+      return;
+    }
+    // evaluated step by step: only the children it reads from here are evaluated here
+    for (Expr child : deferredChildren(e)) {
+      collectStreamable(child, out);
     }
   }
 

@@ -4,6 +4,7 @@ import io.strata.promql.ast.Call;
 import io.strata.promql.ast.Expr;
 import io.strata.promql.ast.MatrixSelector;
 import io.strata.promql.ast.VectorSelector;
+import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,24 +58,61 @@ final class RangeFunctionSteps {
     long at = fixedAt ? vs.at().resolve(ev.queryStart, ev.queryEnd) : 0;
     long offset = vs.offsetMs();
     long range = m.rangeMs();
-    LoadedSeries[] data = ev.loaded(vs);
-    Pass p = new Pass(re, Fn.of(name), scalars, fixedAt, at, offset, range, RangeFunctions.minPoints(name),
-        name.equals("last_over_time"));
-    List<StepSeries> out = new ArrayList<>(data.length);
-    for (LoadedSeries s : data) {
-      ev.checkTimeout();
-      StepSeries o = p.series(s);
-      if (o != null) {
-        out.add(o);
+    Fn fn = Fn.of(name);
+    int minPoints = RangeFunctions.minPoints(name);
+    boolean keepName = name.equals("last_over_time");
+    List<StepSeries> out;
+    long[] load;
+    if (ev.streamed(vs)) {
+      // each series is read, run through the function and dropped on the store's threads, one pass per task
+      List<Pass> passes = new ArrayList<>();
+      List<Streamed> got = ev.selectEach(vs, () -> {
+        Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
+        synchronized (passes) {
+          passes.add(p);
+        }
+        return d -> {
+          StepSeries o = p.series(new LoadedSeries(d));
+          return o == null ? null : new Streamed(d.labels(), o);
+        };
+      });
+      // the order prepare's selection has (sorted by the series' labels), whichever thread read what
+      got.sort((a, b) -> a.labels.compareTo(b.labels));
+      out = new ArrayList<>(got.size());
+      for (Streamed s : got) {
+        out.add(s.out);
       }
+      load = new long[steps];
+      for (Pass p : passes) {
+        for (int k = 0; k < steps; k++) {
+          load[k] += p.load[k];
+        }
+      }
+    } else {
+      LoadedSeries[] data = ev.loaded(vs);
+      Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
+      out = new ArrayList<>(data.length);
+      for (LoadedSeries s : data) {
+        ev.checkTimeout();
+        StepSeries o = p.series(s);
+        if (o != null) {
+          out.add(o);
+        }
+      }
+      load = p.load;
     }
-    long[] load = p.load;
     StepVector res = new StepVector(StepVector.unique(out), load);
     res.addCountsTo(load);
     return res;
   }
 
-  /** One range function over one selector: the settings of the pass and its per-step sample counts. */
+  /** A streamed series' result, with the labels it was selected with (to restore the selection's order). */
+  private record Streamed(Labels labels, StepSeries out) {}
+
+  /**
+   * One range function over one selector: the settings of the pass and its per-step sample counts. Used by
+   * one thread at a time; a streamed selector has one per store task, their counts summed afterwards.
+   */
   private static final class Pass {
     final RangeEvaluator re;
     final Fn fn;

@@ -2,12 +2,14 @@ package io.strata.query.eval;
 
 import io.strata.promql.storage.StorageException;
 import io.strata.tsdb.StoredSeries;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -28,6 +30,12 @@ final class SeriesReads {
 
   private SeriesReads() {}
 
+  /** Tasks per reading thread in {@link #inTasks}: a few, so a thread that finishes early takes another share. */
+  static final int TASKS_PER_THREAD = 4;
+
+  /** Fewest series per task in {@link #inTasks}: half of {@link #PARALLEL_FROM}, so a parallel read has two tasks. */
+  static final int MIN_PER_TASK = PARALLEL_FROM / 2;
+
   /** {@code read} applied to every series, results in the series' order (null where it returned null). */
   @SuppressWarnings("unchecked")
   static <R> List<R> each(List<StoredSeries> series, Function<StoredSeries, R> read) {
@@ -39,8 +47,47 @@ final class SeriesReads {
       }
       return (List<R>) Arrays.asList(out);
     }
+    run(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = read.apply(series.get(i))));
+    return (List<R>) Arrays.asList(out);
+  }
+
+  /**
+   * The items split into contiguous shares, each handled by one task with its own function from
+   * {@code perTask} (so a function may keep scratch buffers and counters without locking); the non-null
+   * results in the items' order. Under {@link #PARALLEL_FROM} items, one task on the calling thread.
+   */
+  static <T, R> List<R> inTasks(List<T> items, Supplier<? extends Function<T, ? extends R>> perTask) {
+    int n = items.size();
+    int tasks = n < PARALLEL_FROM ? 1 : Math.min(n / MIN_PER_TASK, READERS.getParallelism() * TASKS_PER_THREAD);
+    Object[] out = new Object[n];
+    Runnable all = () -> IntStream.range(0, tasks).parallel().forEach(task -> {
+      Function<T, ? extends R> f = perTask.get();
+      long from = (long) n * task / tasks;
+      long to = (long) n * (task + 1) / tasks;
+      for (int i = (int) from; i < to; i++) {
+        out[i] = f.apply(items.get(i));
+      }
+    });
+    if (tasks == 1) {
+      all.run();
+    } else {
+      run(all);
+    }
+    List<R> kept = new ArrayList<>(n);
+    for (Object o : out) {
+      if (o != null) {
+        @SuppressWarnings("unchecked")
+        R r = (R) o;
+        kept.add(r);
+      }
+    }
+    return kept;
+  }
+
+  /** Runs {@code work} on the reading pool and waits; its exceptions are thrown here. */
+  private static void run(Runnable work) {
     try {
-      READERS.submit(() -> IntStream.range(0, n).parallel().forEach(i -> out[i] = read.apply(series.get(i)))).get();
+      READERS.submit(work).get();
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
       if (c instanceof RuntimeException r) {
@@ -54,6 +101,5 @@ final class SeriesReads {
       Thread.currentThread().interrupt();
       throw new StorageException("interrupted while reading series", e);
     }
-    return (List<R>) Arrays.asList(out);
   }
 }

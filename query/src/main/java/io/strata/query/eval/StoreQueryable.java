@@ -3,6 +3,7 @@ package io.strata.query.eval;
 import io.strata.promql.storage.Queryable;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
+import io.strata.promql.storage.SeriesFunction;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The store as the PromQL engine reads it: one tenant, at one resolution chosen for the query.
@@ -32,6 +34,11 @@ import java.util.Map;
  * <p>Reads are bulk ({@link StoredSeries#readSamples}, {@link StoredSeries#readRollups}): the store decodes
  * straight into the arrays handed to the engine, and only the parts of the raw range that rollups do not
  * cover are read.
+ *
+ * <p>{@link #selectEach} streams raw reads: each task of the read pool decodes its series one by one into
+ * buffers of its own, reused from series to series, and applies the caller's function right away, so a
+ * selection's samples are never all in memory. Over rollups it selects as {@link #select} does (rollup points
+ * are few) and applies the functions on the read pool.
  */
 public final class StoreQueryable implements Queryable {
   private final Store store;
@@ -59,6 +66,30 @@ public final class StoreQueryable implements Queryable {
       return raw(hints.startMs(), hints.endMs(), matchers);
     }
     return rollups(hints.startMs(), hints.endMs(), matchers, column);
+  }
+
+  @Override
+  public <R> List<R> selectEach(SelectHints hints, List<LabelMatcher> matchers,
+      Supplier<? extends SeriesFunction<? extends R>> functions) {
+    RollupColumn column = resolution.isRaw() ? null : RollupColumn.forHints(hints, resolution);
+    if (column != null) {
+      return SeriesReads.inTasks(rollups(hints.startMs(), hints.endMs(), matchers, column), () -> {
+        SeriesFunction<? extends R> f = functions.get();
+        return f::apply;
+      });
+    }
+    long start = hints.startMs();
+    long end = hints.endMs();
+    return SeriesReads.inTasks(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), () -> {
+      SeriesFunction<? extends R> f = functions.get();
+      // one buffer per task, reused: it grows to the task's longest series and no further
+      SampleColumns buf = new SampleColumns(64, false);
+      return s -> {
+        buf.truncate(0);
+        return s.readSamples(start, end, buf) > 0
+            ? f.apply(new SeriesData(s.labels(), buf.timestamps(), buf.values(), buf.size())) : null;
+      };
+    });
   }
 
   private List<SeriesData> raw(long start, long end, List<LabelMatcher> matchers) {
