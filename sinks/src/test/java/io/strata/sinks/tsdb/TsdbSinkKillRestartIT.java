@@ -122,7 +122,13 @@ class TsdbSinkKillRestartIT {
       }
     }
     last.destroy();
-    assertTrue(last.waitFor(60, TimeUnit.SECONDS));
+    // a clean stop closes the store before this test reads it; on a loaded machine it can take a while
+    if (!last.waitFor(120, TimeUnit.SECONDS)) {
+      last.destroyForcibly();
+      List<String> log = Files.readAllLines(connect.resolve("child.log"));
+      throw new AssertionError("the sink worker did not stop within 120 s of SIGTERM; its log ends:\n"
+          + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
+    }
 
     long count = 0;
     double sum = 0;
