@@ -16,6 +16,9 @@ import java.util.Map;
 final class AggregationSteps {
   private AggregationSteps() {}
 
+  /** (group, step) cells of state per block of steps: 1 Mi cells, 24 MiB of arrays at most. */
+  static final long BLOCK_CELLS = 1 << 20;
+
   static boolean handles(AggregateOp op) {
     return switch (op) {
       case SUM, AVG, COUNT, GROUP, MIN, MAX, STDDEV, STDVAR -> true;
@@ -46,84 +49,48 @@ final class AggregationSteps {
       groupOf[i] = g;
     }
     int groupCount = groups.size();
-    double[] value = new double[groupCount];
-    double[] mean = new double[groupCount];
-    long[] count = new long[groupCount];
-    int[] seenAt = new int[groupCount];
-    java.util.Arrays.fill(seenAt, -1);
-    int[] pos = new int[size];
     long[] load = in.load.clone();
-    for (int k = 0; k < steps; k++) {
-      if ((k & 63) == 0) {
-        ev.checkTimeout();
-      }
+    // Series-major over blocks of steps: each series' points are read in one pass per block (the step-major
+    // order read one point of every series per step, a cache miss each), while each (group, step) cell
+    // still folds its series in input order, so every value is the same as step by step.
+    int block = (int) Math.max(1, Math.min(steps, BLOCK_CELLS / Math.max(1, groupCount)));
+    double[] value = new double[groupCount * block];
+    double[] mean = new double[groupCount * block];
+    long[] count = new long[groupCount * block];
+    int[] pos = new int[size];
+    for (int k0 = 0; k0 < steps; k0 += block) {
+      ev.checkTimeout();
+      int k1 = Math.min(steps, k0 + block);
+      java.util.Arrays.fill(count, 0L);
       for (int i = 0; i < size; i++) {
         StepSeries s = inputs.get(i);
+        int[] sSteps = s.steps;
+        double[] sValues = s.values;
+        int base = groupOf[i] * block - k0;
         int p = pos[i];
-        if (p >= s.n || s.steps[p] != k) {
-          continue;
+        for (; p < s.n && sSteps[p] < k1; p++) {
+          fold(op, value, mean, count, base + sSteps[p], sValues[p]);
         }
-        pos[i] = p + 1;
-        double v = s.values[p];
-        int g = groupOf[i];
-        if (seenAt[g] != k) {
-          seenAt[g] = k;
-          value[g] = op == AggregateOp.STDDEV || op == AggregateOp.STDVAR ? 0 : v;
-          mean[g] = v;
-          count[g] = 1;
-          continue;
-        }
-        switch (op) {
-          case SUM -> value[g] += v;
-          case AVG -> {
-            count[g]++;
-            double m = mean[g];
-            if (Double.isInfinite(m)) {
-              if (Double.isInfinite(v) && (m > 0) == (v > 0)) {
-                break;
-              }
-              if (!Double.isInfinite(v) && !Double.isNaN(v)) {
-                break;
-              }
-            }
-            // dividing each side first avoids overflowing float64
-            mean[g] = m + (v / count[g] - m / count[g]);
-          }
-          case GROUP -> { }
-          case COUNT -> count[g]++;
-          case MAX -> {
-            if (value[g] < v || Double.isNaN(value[g])) {
-              value[g] = v;
-            }
-          }
-          case MIN -> {
-            if (value[g] > v || Double.isNaN(value[g])) {
-              value[g] = v;
-            }
-          }
-          case STDDEV, STDVAR -> {
-            count[g]++;
-            double delta = v - mean[g];
-            mean[g] += delta / count[g];
-            value[g] += delta * (v - mean[g]);
-          }
-          default -> throw new IllegalStateException("BUG: " + op + " is not aggregated here");
-        }
+        pos[i] = p;
       }
       for (int g = 0; g < groupCount; g++) {
-        if (seenAt[g] != k) {
-          continue;
+        StepSeries out = groups.get(g);
+        for (int k = k0; k < k1; k++) {
+          int c = g * block + k - k0;
+          if (count[c] == 0) {
+            continue;
+          }
+          double r = switch (op) {
+            case AVG -> mean[c];
+            case COUNT -> count[c];
+            case GROUP -> 1;
+            case STDVAR -> value[c] / count[c];
+            case STDDEV -> Math.sqrt(value[c] / count[c]);
+            default -> value[c];
+          };
+          out.add(k, r);
+          load[k]++;
         }
-        double r = switch (op) {
-          case AVG -> mean[g];
-          case COUNT -> count[g];
-          case GROUP -> 1;
-          case STDVAR -> value[g] / count[g];
-          case STDDEV -> Math.sqrt(value[g] / count[g]);
-          default -> value[g];
-        };
-        groups.get(g).add(k, r);
-        load[k]++;
       }
     }
     List<StepSeries> out = new ArrayList<>(groupCount);
@@ -133,5 +100,53 @@ final class AggregationSteps {
       }
     }
     return new StepVector(out, load);
+  }
+
+  /** Folds one value into cell {@code c}: the first value of a cell starts it, as at a new step. */
+  private static void fold(AggregateOp op, double[] value, double[] mean, long[] count, int c, double v) {
+    if (count[c] == 0) {
+      value[c] = op == AggregateOp.STDDEV || op == AggregateOp.STDVAR ? 0 : v;
+      mean[c] = v;
+      count[c] = 1;
+      return;
+    }
+    switch (op) {
+      case SUM -> value[c] += v;
+      case AVG -> {
+        count[c]++;
+        double m = mean[c];
+        if (Double.isInfinite(m)) {
+          if (Double.isInfinite(v) && (m > 0) == (v > 0)) {
+            return;
+          }
+          if (!Double.isInfinite(v) && !Double.isNaN(v)) {
+            return;
+          }
+        }
+        // dividing each side first avoids overflowing float64
+        mean[c] = m + (v / count[c] - m / count[c]);
+      }
+      case GROUP -> count[c]++;
+      case COUNT -> count[c]++;
+      case MAX -> {
+        count[c]++;
+        if (value[c] < v || Double.isNaN(value[c])) {
+          value[c] = v;
+        }
+      }
+      case MIN -> {
+        count[c]++;
+        if (value[c] > v || Double.isNaN(value[c])) {
+          value[c] = v;
+        }
+      }
+      case STDDEV, STDVAR -> {
+        count[c]++;
+        double delta = v - mean[c];
+        mean[c] += delta / count[c];
+        value[c] += delta * (v - mean[c]);
+      }
+      default -> throw new IllegalStateException("BUG: " + op + " is not aggregated here");
+    }
   }
 }
