@@ -22,15 +22,15 @@ import org.junit.jupiter.api.Test;
  * writes for the same series sent as a list: same partition (SeriesPartitioner's), same bytes
  * (SampleBatchEncoder.begin/series/finish, themselves checked against AvroWireSerde).
  */
-class PartitionedBatchTest {
+public class PartitionedBatchTest {
   private static final long T0 = 1767225600000L;
   private static final String TOPIC = "metrics.samples";
 
   private final SchemaRegistry registry = SchemaRegistries.forUrl("mock://" + UUID.randomUUID());
   private final AvroWireSerde<SampleBatch> serde = new AvroWireSerde<>(registry, SampleBatch.class);
 
-  /** The producer's list path: group by partition (in order), one record per partition. */
-  private static byte[][] asList(String tenant, String source, List<SeriesSamples> series, int partitions, int schemaId) {
+  /** The producer's list path: group by partition (in order), one record per partition (null for none). */
+  public static byte[][] asList(String tenant, String source, List<SeriesSamples> series, int partitions, int schemaId) {
     byte[][] out = new byte[partitions][];
     for (int p = 0; p < partitions; p++) {
       List<SeriesSamples> mine = new ArrayList<>();

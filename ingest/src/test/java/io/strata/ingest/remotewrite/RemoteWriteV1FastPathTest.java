@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.CodedOutputStream;
 import io.strata.ingest.kafka.PartitionedBatch;
-import io.strata.ingest.kafka.SampleBatchEncoder;
+import io.strata.ingest.kafka.PartitionedBatchTest;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.SeriesPartitioner;
@@ -171,19 +171,11 @@ class RemoteWriteV1FastPathTest {
 
   /** What the producer sends for a list of series: per partition (SeriesPartitioner's), the series in order. */
   private static String records(String tenant, List<SeriesSamples> series, int partitions) {
+    byte[][] records = PartitionedBatchTest.asList(tenant, "remote_write", series, partitions, 7);
     StringBuilder sb = new StringBuilder();
     for (int p = 0; p < partitions; p++) {
-      List<SeriesSamples> mine = new ArrayList<>();
-      for (SeriesSamples s : series) {
-        if (s.count() > 0 && SeriesPartitioner.partition(tenant, s.labels(), partitions) == p) {
-          mine.add(s);
-        }
-      }
-      if (!mine.isEmpty()) {
-        SampleBatchEncoder enc = new SampleBatchEncoder();
-        enc.begin(7, tenant, "remote_write", mine.size());
-        mine.forEach(enc::series);
-        sb.append(p).append(':').append(HexFormat.of().formatHex(enc.finish()));
+      if (records[p] != null) {
+        sb.append(p).append(':').append(HexFormat.of().formatHex(records[p]));
       }
       sb.append('\n');
     }
