@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param compactedChunkSamples samples per chunk written by compaction
  * @param backgroundCompaction run retention and compaction on a background thread after commits
  * @param blockCacheBytes RocksDB block cache size
+ * @param chunkCacheBytes heap bytes of verified chunks kept for repeated reads (0: none)
  */
 public record TsdbConfig(
     Path dataDir,
@@ -30,7 +31,8 @@ public record TsdbConfig(
     int chunkSamples,
     int compactedChunkSamples,
     boolean backgroundCompaction,
-    long blockCacheBytes) {
+    long blockCacheBytes,
+    long chunkCacheBytes) {
 
   public static final String DATA_DIR = "tsdb.data.dir";
   public static final String BLOCK_DURATION = "tsdb.block.duration";
@@ -42,10 +44,12 @@ public record TsdbConfig(
   public static final String COMPACTED_CHUNK_SAMPLES = "tsdb.compacted.chunk.samples";
   public static final String BACKGROUND_COMPACTION = "tsdb.compaction.background";
   public static final String BLOCK_CACHE_BYTES = "tsdb.block.cache.bytes";
+  public static final String CHUNK_CACHE_BYTES = "tsdb.chunk.cache.bytes";
 
   /** Every key, for the documentation test. */
   public static final java.util.List<String> KEYS = java.util.List.of(DATA_DIR, BLOCK_DURATION, MAX_BLOCK_DURATION, OUT_OF_ORDER_WINDOW,
-      RETENTION_PREFIX + "<resolution>", CHUNK_SAMPLES, COMPACTED_CHUNK_SAMPLES, BACKGROUND_COMPACTION, BLOCK_CACHE_BYTES);
+      RETENTION_PREFIX + "<resolution>", CHUNK_SAMPLES, COMPACTED_CHUNK_SAMPLES, BACKGROUND_COMPACTION, BLOCK_CACHE_BYTES,
+      CHUNK_CACHE_BYTES);
 
   /** Prometheus's default block length: long enough to fill 120-sample chunks at 1-minute scrapes. */
   public static final Duration DEFAULT_BLOCK_DURATION = Duration.ofHours(2);
@@ -59,6 +63,8 @@ public record TsdbConfig(
   /** 2 h at 15 s: 4x fewer chunks (keys, headers, checksums) than head chunks, still cheap to decode for a short range. */
   public static final int DEFAULT_COMPACTED_CHUNK_SAMPLES = 480;
   public static final long DEFAULT_BLOCK_CACHE_BYTES = 256L << 20;
+  /** Holds the compacted chunks of 10k series x 24 h (about 1.5 B per sample) and their rollups. */
+  public static final long DEFAULT_CHUNK_CACHE_BYTES = 256L << 20;
 
   public TsdbConfig {
     if (dataDir == null) {
@@ -95,6 +101,9 @@ public record TsdbConfig(
     if (blockCacheBytes < 0) {
       throw new IllegalArgumentException(BLOCK_CACHE_BYTES + " must be >= 0, got " + blockCacheBytes);
     }
+    if (chunkCacheBytes < 0) {
+      throw new IllegalArgumentException(CHUNK_CACHE_BYTES + " must be >= 0, got " + chunkCacheBytes);
+    }
   }
 
   private static void positive(String key, Duration d) {
@@ -105,23 +114,28 @@ public record TsdbConfig(
 
   public static TsdbConfig defaults(Path dataDir) {
     return new TsdbConfig(dataDir, DEFAULT_BLOCK_DURATION, DEFAULT_MAX_BLOCK_DURATION, DEFAULT_OUT_OF_ORDER_WINDOW,
-        Map.of("raw", DEFAULT_RAW_RETENTION), DEFAULT_CHUNK_SAMPLES, DEFAULT_COMPACTED_CHUNK_SAMPLES, true, DEFAULT_BLOCK_CACHE_BYTES);
+        Map.of("raw", DEFAULT_RAW_RETENTION), DEFAULT_CHUNK_SAMPLES, DEFAULT_COMPACTED_CHUNK_SAMPLES, true, DEFAULT_BLOCK_CACHE_BYTES,
+        DEFAULT_CHUNK_CACHE_BYTES);
   }
 
   public TsdbConfig withBlockDurations(Duration block, Duration maxBlock) {
-    return new TsdbConfig(dataDir, block, maxBlock, outOfOrderWindow, retention, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes);
+    return new TsdbConfig(dataDir, block, maxBlock, outOfOrderWindow, retention, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes, chunkCacheBytes);
   }
 
   public TsdbConfig withOutOfOrderWindow(Duration window) {
-    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, window, retention, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes);
+    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, window, retention, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes, chunkCacheBytes);
   }
 
   public TsdbConfig withRetention(Map<String, Duration> r) {
-    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, outOfOrderWindow, r, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes);
+    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, outOfOrderWindow, r, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes, chunkCacheBytes);
+  }
+
+  public TsdbConfig withChunkCacheBytes(long bytes) {
+    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, outOfOrderWindow, retention, chunkSamples, compactedChunkSamples, backgroundCompaction, blockCacheBytes, bytes);
   }
 
   public TsdbConfig withBackgroundCompaction(boolean b) {
-    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, outOfOrderWindow, retention, chunkSamples, compactedChunkSamples, b, blockCacheBytes);
+    return new TsdbConfig(dataDir, blockDuration, maxBlockDuration, outOfOrderWindow, retention, chunkSamples, compactedChunkSamples, b, blockCacheBytes, chunkCacheBytes);
   }
 
   /** Retention of a resolution in milliseconds: its own entry (by name or by window length), else raw's. */
@@ -161,7 +175,8 @@ public record TsdbConfig(
         m.containsKey(CHUNK_SAMPLES) ? integer(CHUNK_SAMPLES, m.get(CHUNK_SAMPLES)) : d.chunkSamples(),
         m.containsKey(COMPACTED_CHUNK_SAMPLES) ? integer(COMPACTED_CHUNK_SAMPLES, m.get(COMPACTED_CHUNK_SAMPLES)) : d.compactedChunkSamples(),
         m.containsKey(BACKGROUND_COMPACTION) ? bool(BACKGROUND_COMPACTION, m.get(BACKGROUND_COMPACTION)) : d.backgroundCompaction(),
-        m.containsKey(BLOCK_CACHE_BYTES) ? longInteger(BLOCK_CACHE_BYTES, m.get(BLOCK_CACHE_BYTES)) : d.blockCacheBytes());
+        m.containsKey(BLOCK_CACHE_BYTES) ? longInteger(BLOCK_CACHE_BYTES, m.get(BLOCK_CACHE_BYTES)) : d.blockCacheBytes(),
+        m.containsKey(CHUNK_CACHE_BYTES) ? longInteger(CHUNK_CACHE_BYTES, m.get(CHUNK_CACHE_BYTES)) : d.chunkCacheBytes());
   }
 
   /** A Prometheus duration: an integer and one of ms, s, m, h, d, w, y (y = 365 d). */

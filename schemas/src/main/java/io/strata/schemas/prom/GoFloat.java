@@ -1,13 +1,15 @@
 package io.strata.schemas.prom;
 
-import java.math.BigDecimal;
+import com.fasterxml.jackson.core.io.NumberOutput;
 
 /**
  * Floats written as Prometheus (Go) writes them, so values read the same here as there: {@link #format}
  * is {@code strconv.FormatFloat(v, 'g', -1, 64)} ({@code %v}: templates' {@code $value}, {@code le} and
  * {@code quantile} labels, PromQL literals), {@link #plain} is {@code FormatFloat(v, 'f', -1, 64)} (HTTP API
- * sample values). Shortest round-tripping digits come from {@code Double.toString}, which on JDK 17 is
- * shortest for all but rare values (JDK-4511638).
+ * sample values). Shortest round-tripping digits, as Go finds them, come from Jackson's Schubfach
+ * ({@link NumberOutput#toString(double, boolean)}, the algorithm of JDK 19's {@code Double.toString}): JDK 17's
+ * {@code Double.toString} is not shortest for some values (JDK-4511638) and was most of the time an HTTP
+ * API response of a large matrix spent formatting.
  */
 public final class GoFloat {
   private GoFloat() {}
@@ -18,32 +20,16 @@ public final class GoFloat {
     if (special != null) {
       return special;
     }
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-    String digits = bd.unscaledValue().toString();
-    int exp = digits.length() - 1 - bd.scale(); // decimal exponent of the first digit
+    Decimal d = Decimal.of(v);
     StringBuilder sb = new StringBuilder(24);
     if (v < 0) {
       sb.append('-');
     }
     // 'g' with the shortest precision switches to the exponent form below 1e-4 and from 1e+6
-    if (exp < -4 || exp >= 6) {
-      return appendExponent(sb, digits, exp).toString();
+    if (d.exp < -4 || d.exp >= 6) {
+      return appendExponent(sb, d.digits, d.exp).toString();
     }
-    if (exp < 0) {
-      sb.append("0.");
-      for (int i = -1; i > exp; i--) {
-        sb.append('0');
-      }
-      sb.append(digits);
-    } else if (digits.length() <= exp + 1) {
-      sb.append(digits);
-      for (int i = digits.length(); i <= exp; i++) {
-        sb.append('0');
-      }
-    } else {
-      sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
-    }
-    return sb.toString();
+    return d.appendPlain(sb).toString();
   }
 
   /**
@@ -55,13 +41,12 @@ public final class GoFloat {
     if (special != null) {
       return v == 0 ? special + "e+00" : special;
     }
-    BigDecimal bd = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
-    String digits = bd.unscaledValue().toString();
+    Decimal d = Decimal.of(v);
     StringBuilder sb = new StringBuilder(24);
     if (Double.doubleToRawLongBits(v) < 0) { // -0 keeps its sign, as in Go
       sb.append('-');
     }
-    return appendExponent(sb, digits, digits.length() - 1 - bd.scale()).toString();
+    return appendExponent(sb, d.digits, d.exp).toString();
   }
 
   /** {@code d.ddde±XX} from the significant digits and the decimal exponent of the first one. */
@@ -84,10 +69,9 @@ public final class GoFloat {
     if (special != null) {
       return special;
     }
-    String s = Double.toString(v);
+    String s = NumberOutput.toString(v, true);
     if (s.indexOf('E') < 0) {
-      // plain already ("12.0", "0.0020"): only the trailing zeros and a bare point go, which is what the
-      // BigDecimal route gives for these, without its cost on every value of an HTTP API result
+      // plain already ("12.0", "0.0020"): only the trailing zeros and a bare point go
       int end = s.length();
       while (s.charAt(end - 1) == '0') {
         end--;
@@ -97,7 +81,61 @@ public final class GoFloat {
       }
       return s.substring(0, end);
     }
-    return new BigDecimal(s).stripTrailingZeros().toPlainString();
+    StringBuilder sb = new StringBuilder(24);
+    if (v < 0) {
+      sb.append('-');
+    }
+    return Decimal.of(v).appendPlain(sb).toString();
+  }
+
+  /** The shortest round-tripping decimal of |v| (v finite, not 0): significant digits, no leading or trailing zeros. */
+  private static final class Decimal {
+    final String digits;
+    /** The decimal exponent of the first digit: 1.5 has 0, 0.015 has -2, 150 has 2. */
+    final int exp;
+
+    private Decimal(String digits, int exp) {
+      this.digits = digits;
+      this.exp = exp;
+    }
+
+    /** From Java's notation ({@code 12.0}, {@code 0.0020}, {@code 1.5E-7}) of |v|. */
+    static Decimal of(double v) {
+      String s = NumberOutput.toString(Math.abs(v), true);
+      int e = s.indexOf('E');
+      int exp10 = e < 0 ? 0 : Integer.parseInt(s, e + 1, s.length(), 10);
+      int dot = s.indexOf('.');
+      int mantEnd = e < 0 ? s.length() : e;
+      StringBuilder all = new StringBuilder(mantEnd).append(s, 0, dot).append(s, dot + 1, mantEnd);
+      int first = 0;
+      while (first < all.length() - 1 && all.charAt(first) == '0') {
+        first++;
+      }
+      int last = all.length();
+      while (last > first + 1 && all.charAt(last - 1) == '0') {
+        last--;
+      }
+      return new Decimal(all.substring(first, last), exp10 + dot - 1 - first);
+    }
+
+    /** {@code 1000000}, {@code 12.5}, {@code 0.00001}: the digits placed by the exponent, as 'f' writes them. */
+    StringBuilder appendPlain(StringBuilder sb) {
+      if (exp < 0) {
+        sb.append("0.");
+        for (int i = -1; i > exp; i--) {
+          sb.append('0');
+        }
+        return sb.append(digits);
+      }
+      if (digits.length() <= exp + 1) {
+        sb.append(digits);
+        for (int i = digits.length(); i <= exp; i++) {
+          sb.append('0');
+        }
+        return sb;
+      }
+      return sb.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
+    }
   }
 
   private static String special(double v) {

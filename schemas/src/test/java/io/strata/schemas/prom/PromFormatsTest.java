@@ -44,6 +44,44 @@ class PromFormatsTest {
     assertEquals("1000000", GoFloat.plain(1_000_000));
     assertEquals("0.00001", GoFloat.plain(0.00001));
     assertEquals("-0", GoFloat.plain(-0.0));
+    assertEquals("8554119168", GoFloat.plain(8554119168.0));
+    assertEquals("-0.0123", GoFloat.plain(-0.0123));
+    assertEquals("1.5e-07", GoFloat.format(1.5e-7));
+    assertEquals("123456.7", GoFloat.format(123456.7));
+  }
+
+  @Test
+  void floatsAreShortestWhereJdk17DoubleToStringIsNot() {
+    // JDK-4511638: JDK 17 prints 2.82879384806159008E17; Go's shortest digits are 282879384806159
+    assertEquals("282879384806159000", GoFloat.plain(2.82879384806159E17));
+    assertEquals("2.82879384806159e+17", GoFloat.format(2.82879384806159E17));
+    assertEquals("2.82879384806159e+17", GoFloat.exponent(2.82879384806159E17));
+  }
+
+  @Test
+  void plainAndExponentFormsPlaceTheSameDigitsAsBigDecimal() {
+    java.util.Random r = new java.util.Random(42);
+    for (int i = 0; i < 200_000; i++) {
+      double v = switch (i % 3) {
+        case 0 -> Double.longBitsToDouble(r.nextLong()); // every magnitude
+        case 1 -> (r.nextInt(2_000_001) - 1_000_000) / Math.pow(10, r.nextInt(12)); // few decimal digits
+        default -> r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
+      };
+      if (!Double.isFinite(v) || v == 0) {
+        continue;
+      }
+      String plain = GoFloat.plain(v);
+      assertEquals(v, Double.parseDouble(plain), plain);
+      java.math.BigDecimal exact = new java.math.BigDecimal(plain);
+      assertEquals(exact.stripTrailingZeros().toPlainString(), plain, "no redundant zeros: " + v);
+      java.math.BigDecimal digits = exact.stripTrailingZeros();
+      int exp = digits.precision() - 1 - digits.scale();
+      String e = GoFloat.exponent(v);
+      assertEquals(v, Double.parseDouble(e), e);
+      assertEquals(String.format("e%s%02d", exp < 0 ? "-" : "+", Math.abs(exp)), e.substring(e.indexOf('e')), e + " of " + plain);
+      String g = GoFloat.format(v);
+      assertEquals(exp < -4 || exp >= 6 ? e : plain, g);
+    }
   }
 
   @Test

@@ -27,10 +27,12 @@ final class ChunkReader implements PersistedLookup {
 
   private final RocksDB db;
   private final StoreMetrics metrics;
+  private final ChunkCache cache;
 
-  ChunkReader(RocksDB db, StoreMetrics metrics) {
+  ChunkReader(RocksDB db, StoreMetrics metrics, ChunkCache cache) {
     this.db = db;
     this.metrics = metrics;
+    this.cache = cache;
   }
 
   void corruption(RuntimeException e) {
@@ -72,9 +74,52 @@ final class ChunkReader implements PersistedLookup {
     }
   }
 
-  /** The same through the shared iterator of a select. */
+  /**
+   * The same as of the select's snapshot, through the chunk cache: a block whose chunks of the series are
+   * not cached is read whole (all of the series' chunks in it, whatever the range) through the select's
+   * shared iterator and cached, unless a chunk of it was damaged (so the damage is reported on every read).
+   */
   List<ChunkRecord> chunks(ReadContext rc, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {
-    return rc.handle.withIterator(db, it -> chunks(it, res, blocks, seriesId, mint, maxt));
+    if (!cache.enabled()) {
+      return rc.handle.withIterator(db, it -> chunks(it, res, blocks, seriesId, mint, maxt));
+    }
+    List<ChunkRecord> out = new ArrayList<>();
+    List<BlockMeta> missing = null;
+    for (BlockMeta b : blocks) {
+      List<ChunkRecord> cached = cache.get(res, b.start(), seriesId, rc.seq());
+      if (cached == null) {
+        if (missing == null) {
+          missing = new ArrayList<>(blocks.size());
+        }
+        missing.add(b);
+      } else {
+        addOverlapping(cached, mint, maxt, out);
+      }
+    }
+    if (missing != null) {
+      List<BlockMeta> toRead = missing;
+      rc.handle.withIterator(db, it -> {
+        for (BlockMeta b : toRead) {
+          long damagedBefore = metrics.corruptions.sum();
+          List<ChunkRecord> all = chunks(it, res, List.of(b), seriesId, Long.MIN_VALUE, Long.MAX_VALUE);
+          if (metrics.corruptions.sum() == damagedBefore) {
+            cache.put(res, b.start(), seriesId, rc.seq(), all);
+          }
+          addOverlapping(all, mint, maxt, out);
+        }
+        return null;
+      });
+    }
+    out.sort(BY_MINT);
+    return out;
+  }
+
+  private static void addOverlapping(List<ChunkRecord> chunks, long mint, long maxt, List<ChunkRecord> out) {
+    for (ChunkRecord c : chunks) {
+      if (c.minT() <= maxt && c.maxT() >= mint) {
+        out.add(c);
+      }
+    }
   }
 
   private List<ChunkRecord> chunks(RocksIterator it, long res, List<BlockMeta> blocks, long seriesId, long mint, long maxt) {

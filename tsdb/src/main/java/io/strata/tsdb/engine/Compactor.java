@@ -111,7 +111,12 @@ final class Compactor {
         }
       }
       if (!dropped.isEmpty()) {
-        store.db().write(wo, batch);
+        store.writing(dropped);
+        try {
+          store.db().write(wo, batch);
+        } finally {
+          store.written(dropped);
+        }
         for (BlockMeta b : dropped) {
           store.blocks().remove(b.res(), b.start());
           store.metrics().retentionDeletedBlocks.increment();
@@ -126,6 +131,17 @@ final class Compactor {
   }
 
   private void compactGroup(long res, long g) throws RocksDBException {
+    // every block the compaction deletes chunks from or writes chunks to stays marked as being written until
+    // the end, so the chunk cache serves none of them meanwhile
+    List<BlockMeta> marked = new ArrayList<>();
+    try {
+      compactGroup(res, g, marked);
+    } finally {
+      store.written(marked);
+    }
+  }
+
+  private void compactGroup(long res, long g, List<BlockMeta> marked) throws RocksDBException {
     long maxBlock = store.config().maxBlockDuration().toMillis();
     List<BlockMeta> inputs = new ArrayList<>();
     BlockMeta start;
@@ -144,6 +160,9 @@ final class Compactor {
       start = old == null ? new BlockMeta(res, g, maxBlock, 1, false, 0, 0, 0, 0, 0, 0)
           : new BlockMeta(res, g, maxBlock, 1, false, old.chunks(), old.samples(), old.bytes(), old.minT(), old.maxT(), 0);
       batch.put(Keys.block(res, g), start.encode());
+      marked.addAll(inputs);
+      marked.add(start);
+      store.writing(marked);
       store.db().write(wo, batch);
       for (BlockMeta b : inputs) {
         store.blocks().remove(res, b.start());

@@ -86,7 +86,12 @@ final class HeadFlusher {
       for (var e : offsets.entrySet()) {
         batch.put(Keys.offset(e.getKey()), StoreRecord.encodeOffset(e.getValue()));
       }
-      store.db().write(sync, batch);
+      store.writing(touched.values());
+      try {
+        store.db().write(sync, batch);
+      } finally {
+        store.written(touched.values());
+      }
     } catch (RocksDBException | RuntimeException e) {
       for (Taken t : taken) {
         synchronized (t.series()) {

@@ -22,6 +22,7 @@ final class ReadContext {
     private final StrataStore store;
     final Snapshot snapshot;
     final ReadOptions ro;
+    final long seq;
     /** Reads hold it shared; releasing the snapshot takes it exclusively, after every read in flight. */
     private final ReentrantReadWriteLock life = new ReentrantReadWriteLock();
     private final ReentrantLock sharedInUse = new ReentrantLock();
@@ -33,6 +34,7 @@ final class ReadContext {
       this.store = store;
       this.snapshot = snapshot;
       this.ro = new ReadOptions().setSnapshot(snapshot);
+      this.seq = snapshot.getSequenceNumber();
     }
 
     /**
@@ -89,5 +91,10 @@ final class ReadContext {
 
   ReadOptions ro() {
     return handle.ro;
+  }
+
+  /** The snapshot's sequence number: what the chunk cache checks its entries against. */
+  long seq() {
+    return handle.seq;
   }
 }

@@ -42,6 +42,13 @@ final class StoreMetrics {
     CounterWithCallback.builder().name("strata_tsdb_retention_deleted_blocks_total").help("Blocks deleted by retention").callback(cb -> cb.call(retentionDeletedBlocks.sum())).register(registry);
     CounterWithCallback.builder().name("strata_tsdb_corruptions_total").help("Damaged records found on read (checksum or RocksDB corruption); each is skipped")
         .callback(cb -> cb.call(corruptions.sum())).register(registry);
+    CounterWithCallback.builder().name("strata_tsdb_chunk_cache_requests_total").help("Lookups of a series' chunks in a block in the chunk cache, by result")
+        .labelNames("result").callback(cb -> {
+          cb.call(store.chunkCache().hits.sum(), "hit");
+          cb.call(store.chunkCache().misses.sum(), "miss");
+        }).register(registry);
+    GaugeWithCallback.builder().name("strata_tsdb_chunk_cache_bytes").help("Bytes of chunks (and per-chunk overheads) held by the chunk cache")
+        .callback(cb -> cb.call(store.chunkCache().weightedBytes())).register(registry);
     commitSeconds = Histogram.builder().name("strata_tsdb_commit_duration_seconds").help("Time to make appended data and offsets durable").register(registry);
     compactionSeconds = Histogram.builder().name("strata_tsdb_compaction_duration_seconds").help("Time of one block compaction").register(registry);
     GaugeWithCallback.builder().name("strata_tsdb_series").help("Series known to the store").callback(cb -> cb.call(store.seriesCount())).register(registry);

@@ -72,6 +72,7 @@ public final class StrataStore implements Store {
   private final ReentrantLock writeLock = new ReentrantLock();
   private final StoreMetrics metrics;
   private final ChunkReader reader;
+  private final ChunkCache chunkCache;
   private final HeadFlusher flusher;
   private final Compactor compactor;
   private final Querier querier;
@@ -94,8 +95,9 @@ public final class StrataStore implements Store {
         .setKeepLogFileNum(3)
         .setInfoLogLevel(InfoLogLevel.WARN_LEVEL);
     this.db = RocksDB.open(options, config.dataDir().toString());
+    this.chunkCache = new ChunkCache(config.chunkCacheBytes());
     this.metrics = new StoreMetrics(registry, this);
-    this.reader = new ChunkReader(db, metrics);
+    this.reader = new ChunkReader(db, metrics, chunkCache);
     this.headContext = new HeadContext(config.blockDuration().toMillis(), config.outOfOrderWindow().toMillis(), config.chunkSamples(), reader);
     this.blocks = new BlockDirectory(config.blockDuration().toMillis(), config.maxBlockDuration().toMillis());
     this.raw = resolution(0);
@@ -379,6 +381,25 @@ public final class StrataStore implements Store {
     return reader;
   }
 
+  ChunkCache chunkCache() {
+    return chunkCache;
+  }
+
+  /** Marks blocks (res, start) as being written (chunks added or removed); pair with {@link #written}. */
+  void writing(Iterable<BlockMeta> touched) {
+    for (BlockMeta b : touched) {
+      chunkCache.writing(b.res(), b.start());
+    }
+  }
+
+  /** After the write (applied or failed) of blocks marked by {@link #writing}. */
+  void written(Iterable<BlockMeta> touched) {
+    long seq = db.getLatestSequenceNumber();
+    for (BlockMeta b : touched) {
+      chunkCache.written(b.res(), b.start(), seq);
+    }
+  }
+
   HeadContext headContext() {
     return headContext;
   }
@@ -466,6 +487,7 @@ public final class StrataStore implements Store {
         h.run();
       }
       closed = true;
+      chunkCache.clear();
       db.close();
       options.close();
       cache.close();
