@@ -69,6 +69,10 @@ public final class GoFloat {
     if (special != null) {
       return special;
     }
+    if (Math.abs(v) < 0x1p53 && v == Math.rint(v)) {
+      // an integer (bytes, counts): below 2^53 its own digits are the shortest that read back as it
+      return Long.toString((long) v);
+    }
     String s = NumberOutput.toString(v, true);
     if (s.indexOf('E') < 0) {
       // plain already ("12.0", "0.0020"): only the trailing zeros and a bare point go

@@ -62,7 +62,8 @@ class PromFormatsTest {
   void plainAndExponentFormsPlaceTheSameDigitsAsBigDecimal() {
     java.util.Random r = new java.util.Random(42);
     for (int i = 0; i < 200_000; i++) {
-      double v = switch (i % 3) {
+      double v = switch (i % 4) {
+        case 3 -> (double) (r.nextLong() >> r.nextInt(64)); // integers, around 2^53 too
         case 0 -> Double.longBitsToDouble(r.nextLong()); // every magnitude
         case 1 -> (r.nextInt(2_000_001) - 1_000_000) / Math.pow(10, r.nextInt(12)); // few decimal digits
         default -> r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
