@@ -5,8 +5,10 @@ import io.strata.promql.ast.AggregateOp;
 import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * sum, avg, count, group, min, max, stddev and stdvar at every step of a range query. Each input series'
@@ -35,43 +37,98 @@ final class AggregationSteps {
     int size = inputs.size();
     // the group of each input series, once
     int[] groupOf = new int[size];
-    Map<Labels, Integer> index = new HashMap<>();
-    List<StepSeries> groups = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      Labels l = inputs.get(i).labels;
-      Labels gl = a.without() ? LabelSets.remove(l, a.grouping(), true) : LabelSets.keep(l, a.grouping());
-      Integer g = index.get(gl);
-      if (g == null) {
-        g = groups.size();
-        index.put(gl, g);
-        groups.add(new StepSeries(gl, Math.min(steps, 64), false));
-      }
-      groupOf[i] = g;
+    List<Labels> groupLabels = group(inputs, a, groupOf);
+    int groupCount = groupLabels.size();
+    // sized for every step when that is small (no regrowth), else grown as values come
+    int capacity = (long) groupCount * steps <= BLOCK_CELLS ? steps : Math.min(steps, 64);
+    List<StepSeries> groups = new ArrayList<>(groupCount);
+    for (Labels gl : groupLabels) {
+      groups.add(new StepSeries(gl, capacity, false));
     }
-    int groupCount = groups.size();
     long[] load = in.load.clone();
     // Series-major over blocks of steps: each series' points are read in one pass per block (the step-major
     // order read one point of every series per step, a cache miss each), while each (group, step) cell
     // still folds its series in input order, so every value is the same as step by step.
     int block = (int) Math.max(1, Math.min(steps, BLOCK_CELLS / Math.max(1, groupCount)));
     double[] value = new double[groupCount * block];
-    double[] mean = new double[groupCount * block];
+    // only avg, stddev and stdvar read the running mean
+    double[] mean = op == AggregateOp.AVG || op == AggregateOp.STDDEV || op == AggregateOp.STDVAR
+        ? new double[groupCount * block] : null;
     long[] count = new long[groupCount * block];
+    // sum, min and max only need to know whether a cell has its first value: once a series with a value at
+    // every step of the block has been folded, every cell of its group has one ("started") and later series
+    // fold without the check; count then stays 1 (these operations read it only as "has a value")
+    boolean[] started = new boolean[groupCount];
     int[] pos = new int[size];
+    // the steps of a series present at every step are 0, 1, 2, ...: read this shared copy instead of each
+    // series' own (one small array that stays in cache instead of one per series)
+    int[] everyStep = new int[steps];
+    for (int k = 0; k < steps; k++) {
+      everyStep[k] = k;
+    }
     for (int k0 = 0; k0 < steps; k0 += block) {
       ev.checkTimeout();
       int k1 = Math.min(steps, k0 + block);
       java.util.Arrays.fill(count, 0L);
+      java.util.Arrays.fill(started, false);
       for (int i = 0; i < size; i++) {
         StepSeries s = inputs.get(i);
-        int[] sSteps = s.steps;
+        int[] sSteps = s.n == steps ? everyStep : s.steps;
+        int g = groupOf[i];
+        int base = g * block - k0;
+        int from = pos[i];
+        int to = k1 == steps ? s.n : lowerBound(sSteps, from, s.n, k1);
+        pos[i] = to;
         double[] sValues = s.values;
-        int base = groupOf[i] * block - k0;
-        int p = pos[i];
-        for (; p < s.n && sSteps[p] < k1; p++) {
-          fold(op, value, mean, count, base + sSteps[p], sValues[p]);
+        boolean dense = to - from == k1 - k0;
+        // the common operations get loops of their own (no dispatch per value); same arithmetic as fold
+        switch (op) {
+          case SUM -> {
+            if (!started[g]) {
+              sumFirst(value, count, base, sSteps, sValues, from, to);
+            } else if (dense) {
+              // step k0 + j is point from + j, cell g * block + j
+              int d = g * block - from;
+              for (int p = from; p < to; p++) {
+                value[d + p] += sValues[p];
+              }
+            } else {
+              for (int p = from; p < to; p++) {
+                value[base + sSteps[p]] += sValues[p];
+              }
+            }
+          }
+          case MAX, MIN -> {
+            boolean max = op == AggregateOp.MAX;
+            if (!started[g]) {
+              extremeFirst(max, value, count, base, sSteps, sValues, from, to);
+            } else if (max) {
+              for (int p = from; p < to; p++) {
+                int c = base + sSteps[p];
+                double v = sValues[p];
+                if (value[c] < v || Double.isNaN(value[c])) {
+                  value[c] = v;
+                }
+              }
+            } else {
+              for (int p = from; p < to; p++) {
+                int c = base + sSteps[p];
+                double v = sValues[p];
+                if (value[c] > v || Double.isNaN(value[c])) {
+                  value[c] = v;
+                }
+              }
+            }
+          }
+          default -> {
+            for (int p = from; p < to; p++) {
+              fold(op, value, mean, count, base + sSteps[p], sValues[p]);
+            }
+          }
         }
-        pos[i] = p;
+        if (dense) {
+          started[g] = true;
+        }
       }
       for (int g = 0; g < groupCount; g++) {
         StepSeries out = groups.get(g);
@@ -102,11 +159,119 @@ final class AggregationSteps {
     return new StepVector(out, load);
   }
 
-  /** Folds one value into cell {@code c}: the first value of a cell starts it, as at a new step. */
+  /** sum over cells that may not have their first value yet (as {@link #fold}, count kept at 1). */
+  private static void sumFirst(double[] value, long[] count, int base, int[] sSteps, double[] sValues, int from, int to) {
+    for (int p = from; p < to; p++) {
+      int c = base + sSteps[p];
+      if (count[c] == 0) {
+        value[c] = sValues[p];
+        count[c] = 1;
+      } else {
+        value[c] += sValues[p];
+      }
+    }
+  }
+
+  /** max or min over cells that may not have their first value yet (as {@link #fold}, count kept at 1). */
+  private static void extremeFirst(boolean max, double[] value, long[] count, int base, int[] sSteps, double[] sValues,
+      int from, int to) {
+    for (int p = from; p < to; p++) {
+      int c = base + sSteps[p];
+      double v = sValues[p];
+      if (count[c] == 0) {
+        value[c] = v;
+        count[c] = 1;
+      } else if (max ? value[c] < v || Double.isNaN(value[c]) : value[c] > v || Double.isNaN(value[c])) {
+        value[c] = v;
+      }
+    }
+  }
+
+  /** The first index in {@code a[from..to)} (increasing) whose value is >= {@code key}. */
+  private static int lowerBound(int[] a, int from, int to, int key) {
+    int lo = from;
+    int hi = to;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < key) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Sets each input's group in {@code groupOf} and returns the groups' labels, in order of first input.
+   * Inputs are told apart by the label pairs the grouping keeps, looked up without building their label
+   * set; a group's labels are built once, from its first input, as {@link LabelSets} builds them.
+   */
+  static List<Labels> group(List<StepSeries> inputs, AggregateExpr a, int[] groupOf) {
+    boolean without = a.without();
+    List<String> grouping = a.grouping();
+    Set<String> names = grouping.size() > 4 ? new HashSet<>(grouping) : null;
+    Map<GroupKey, Integer> index = new HashMap<>();
+    List<Labels> groups = new ArrayList<>();
+    String[] scratch = new String[16];
+    for (int i = 0; i < inputs.size(); i++) {
+      Labels l = inputs.get(i).labels;
+      int m = l.size();
+      if (scratch.length < 2 * m) {
+        scratch = new String[2 * m];
+      }
+      int len = 0;
+      for (int j = 0; j < m; j++) {
+        String n = l.name(j);
+        boolean listed = names != null ? names.contains(n) : grouping.contains(n);
+        if (without ? !(listed || n.equals(Labels.METRIC_NAME)) : listed) {
+          scratch[len++] = n;
+          scratch[len++] = l.value(j);
+        }
+      }
+      GroupKey key = new GroupKey(java.util.Arrays.copyOf(scratch, len));
+      Integer g = index.get(key);
+      if (g == null) {
+        g = groups.size();
+        index.put(key, g);
+        groups.add(without ? LabelSets.remove(l, grouping, true) : LabelSets.keep(l, grouping));
+      }
+      groupOf[i] = g;
+    }
+    return groups;
+  }
+
+  /** The (name, value) pairs of a group's labels, in label order: equal exactly when the labels are. */
+  private static final class GroupKey {
+    final String[] pairs;
+    final int hash;
+
+    GroupKey(String[] pairs) {
+      this.pairs = pairs;
+      this.hash = java.util.Arrays.hashCode(pairs);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof GroupKey k && hash == k.hash && java.util.Arrays.equals(pairs, k.pairs);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /**
+   * Folds one value into cell {@code c}: the first value of a cell starts it, as at a new step. {@code mean}
+   * is null for the operations that do not read it.
+   */
   private static void fold(AggregateOp op, double[] value, double[] mean, long[] count, int c, double v) {
     if (count[c] == 0) {
       value[c] = op == AggregateOp.STDDEV || op == AggregateOp.STDVAR ? 0 : v;
-      mean[c] = v;
+      if (mean != null) {
+        mean[c] = v;
+      }
       count[c] = 1;
       return;
     }

@@ -63,24 +63,32 @@ final class RangeFunctionSteps {
     boolean keepName = name.equals("last_over_time");
     List<StepSeries> out;
     long[] load;
+    // true when no two series of out can share a label set, so StepVector.unique has nothing to do
+    boolean distinct;
     if (ev.streamed(vs)) {
-      // each series is read, run through the function and dropped on the store's threads, one pass per task
+      // each series is read, run through the function and dropped on the store's threads, one pass per task;
+      // each pass keeps its results in the order it computed them
       List<Pass> passes = new ArrayList<>();
-      List<Streamed> got = ev.selectEach(vs, () -> {
+      ev.selectEach(vs, () -> {
         Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
         synchronized (passes) {
           passes.add(p);
         }
-        return d -> {
-          StepSeries o = p.series(new LoadedSeries(d));
-          return o == null ? null : new Streamed(d.labels(), o);
-        };
+        return d -> p.streamed(new LoadedSeries(d));
       });
       // the order prepare's selection has (sorted by the series' labels), whichever thread read what
-      got.sort((a, b) -> a.labels.compareTo(b.labels));
-      out = new ArrayList<>(got.size());
-      for (Streamed s : got) {
-        out.add(s.out);
+      out = inSelectionOrder(passes);
+      distinct = out != null && Pass.oneName(passes);
+      if (out == null) {
+        List<Streamed> got = new ArrayList<>();
+        for (Pass p : passes) {
+          got.addAll(p.results);
+        }
+        got.sort((a, b) -> a.labels.compareTo(b.labels));
+        out = new ArrayList<>(got.size());
+        for (Streamed s : got) {
+          out.add(s.out);
+        }
       }
       load = new long[steps];
       for (Pass p : passes) {
@@ -96,14 +104,48 @@ final class RangeFunctionSteps {
         ev.checkTimeout();
         StepSeries o = p.series(s);
         if (o != null) {
+          p.note(s.labels);
           out.add(o);
         }
       }
+      distinct = p.ascending && Pass.oneName(List.of(p));
       load = p.load;
     }
-    StepVector res = new StepVector(StepVector.unique(out), load);
-    res.addCountsTo(load);
-    return res;
+    // the passes counted each output value into load already (what addCountsTo would add)
+    return new StepVector(distinct ? out : StepVector.unique(out), load);
+  }
+
+  /**
+   * The passes' results sorted by the labels they were selected with, when each pass saw its series in
+   * increasing order and the passes cover disjoint ranges of labels (a store that reads its series sorted, in
+   * contiguous shares, as the TSDB does): then sorting is ordering the passes, a few comparisons instead of
+   * one per series on the calling thread. Null otherwise (the caller sorts everything).
+   */
+  private static List<StepSeries> inSelectionOrder(List<Pass> passes) {
+    List<Pass> runs = new ArrayList<>(passes.size());
+    int total = 0;
+    for (Pass p : passes) {
+      if (!p.ascending) {
+        return null;
+      }
+      if (!p.results.isEmpty()) {
+        runs.add(p);
+        total += p.results.size();
+      }
+    }
+    runs.sort((a, b) -> a.results.get(0).labels.compareTo(b.results.get(0).labels));
+    List<StepSeries> out = new ArrayList<>(total);
+    Labels last = null;
+    for (Pass p : runs) {
+      if (last != null && last.compareTo(p.results.get(0).labels) >= 0) {
+        return null; // the passes' ranges overlap
+      }
+      for (Streamed s : p.results) {
+        out.add(s.out);
+      }
+      last = p.results.get(p.results.size() - 1).labels;
+    }
+    return out;
   }
 
   /** A streamed series' result, with the labels it was selected with (to restore the selection's order). */
@@ -126,6 +168,14 @@ final class RangeFunctionSteps {
     final int steps;
     final long[] load;
     double[] scratch;
+    /** Streamed: the non-null results, in the order this pass computed them. */
+    final List<Streamed> results = new ArrayList<>();
+    /** Whether the series with a result came in strictly increasing order of labels (so far). */
+    boolean ascending = true;
+    private Labels last;
+    /** Whether every series with a result had the same {@code __name__} (or none): {@link #name} then. */
+    boolean sameName = true;
+    String name;
 
     Pass(RangeEvaluator re, Fn fn, double[][] scalars, boolean fixedAt, long at, long offset, long range, int minPoints,
         boolean keepName) {
@@ -140,6 +190,70 @@ final class RangeFunctionSteps {
       this.keepName = keepName;
       this.steps = re.steps;
       this.load = new long[steps];
+    }
+
+    /**
+     * Room for the values from step {@code k} on: up to the last step whose window still holds the series'
+     * last sample (a dense series gets its exact size, no regrowth; a series that ends early, no more).
+     */
+    private int capacity(int k, long[] t, int n) {
+      if (fixedAt) {
+        return steps - k;
+      }
+      // a step has a value only if ref - range <= t[n - 1], i.e. time(step) <= t[n - 1] + range + offset
+      long lastRef = t[n - 1] + range + offset;
+      long lastStep = lastRef < re.start ? 0 : (lastRef - re.start) / re.step;
+      return (int) Math.max(1, Math.min(steps - 1L, lastStep) - k + 1);
+    }
+
+    /** {@link #series} of a streamed series, kept in {@link #results} when not null. */
+    Streamed streamed(LoadedSeries s) {
+      StepSeries o = series(s);
+      if (o == null) {
+        return null;
+      }
+      note(s.labels);
+      Streamed r = new Streamed(s.labels, o);
+      results.add(r);
+      return r;
+    }
+
+    /** Notes the selected labels of the next series with a result. */
+    void note(Labels l) {
+      if (ascending && last != null && last.compareTo(l) >= 0) {
+        ascending = false;
+      }
+      String n = l.get(Labels.METRIC_NAME);
+      if (last == null) {
+        name = n;
+      } else if (sameName && !java.util.Objects.equals(name, n)) {
+        sameName = false;
+      }
+      last = l;
+    }
+
+    /**
+     * True when the results of all passes keep distinct label sets: the selected ones are distinct (the
+     * callers check they are strictly increasing), and dropping {@code __name__} keeps them distinct when it
+     * is the same for all (or the function keeps it).
+     */
+    static boolean oneName(List<Pass> passes) {
+      boolean any = false;
+      String n = null;
+      for (Pass p : passes) {
+        if (p.last == null) {
+          continue;
+        }
+        if (p.keepName) {
+          return true;
+        }
+        if (!p.sameName || (any && !java.util.Objects.equals(n, p.name))) {
+          return false;
+        }
+        any = true;
+        n = p.name;
+      }
+      return true;
     }
 
     /** The function's value at every step where the series has enough samples in the window, or null. */
@@ -216,9 +330,10 @@ final class RangeFunctionSteps {
           default -> throw new IllegalStateException("BUG: no range function " + fn);
         }
         if (o == null) {
-          o = new StepSeries(keepName ? s.labels : LabelSets.dropName(s.labels), Math.min(steps, 64), false);
+          o = new StepSeries(keepName ? s.labels : LabelSets.dropName(s.labels), capacity(k, t, n), false);
         }
         o.add(k, value);
+        load[k]++; // the value itself, as StepVector.addCountsTo counts it
       }
       return o;
     }

@@ -24,20 +24,33 @@ final class StepVector {
 
   /** Values per step, counted over all series. */
   int[] countsPerStep(int steps) {
-    int[] c = new int[steps];
-    for (StepSeries s : series) {
-      for (int i = 0; i < s.n; i++) {
-        c[s.steps[i]]++;
-      }
+    long[] c = new long[steps];
+    addCountsTo(c);
+    int[] out = new int[steps];
+    for (int k = 0; k < steps; k++) {
+      out[k] = (int) c[k];
     }
-    return c;
+    return out;
   }
 
-  /** Adds this vector's own values per step to {@code load}. */
+  /**
+   * Adds this vector's own values per step to {@code load} (one slot per step of the query). A series with a
+   * value at every step (the usual case) is counted once and added to all steps at the end.
+   */
   void addCountsTo(long[] load) {
+    long dense = 0;
     for (StepSeries s : series) {
+      if (s.n == load.length) {
+        dense++; // steps are increasing indices below load.length: n of them is all of them
+        continue;
+      }
       for (int i = 0; i < s.n; i++) {
         load[s.steps[i]]++;
+      }
+    }
+    if (dense > 0) {
+      for (int k = 0; k < load.length; k++) {
+        load[k] += dense;
       }
     }
   }

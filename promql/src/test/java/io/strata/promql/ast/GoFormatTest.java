@@ -1,6 +1,8 @@
 package io.strata.promql.ast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.SplittableRandom;
@@ -32,7 +34,16 @@ class GoFormatTest {
       if (v == 0) {
         continue;
       }
-      assertEquals(new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString(), GoFormat.plain(v), "value " + v);
+      String got = GoFormat.plain(v);
+      String jdk = new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+      // Go prints the shortest digits that read back as the same double, never an exponent
+      assertEquals(Double.doubleToRawLongBits(v), Double.doubleToRawLongBits(Double.parseDouble(got)), "round trip of " + v);
+      assertFalse(got.contains("E") || got.contains("e"), got);
+      if (!jdk.equals(got)) {
+        // JDK 17's Double.toString is not always the shortest (JDK-4511638, fixed in 19): then ours is shorter
+        int ours = new BigDecimal(got).stripTrailingZeros().precision();
+        assertTrue(ours < new BigDecimal(jdk).stripTrailingZeros().precision(), "value " + v + ": " + got + " vs " + jdk);
+      }
     }
   }
 }
