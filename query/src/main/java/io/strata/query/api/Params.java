@@ -65,6 +65,14 @@ public final class Params {
     return appendFraction(new StringBuilder(24).append(sec), frac).toString();
   }
 
+  /** {@link #formatTimestamp} appended to {@code sb}. */
+  static StringBuilder appendTimestamp(StringBuilder sb, long ms) {
+    if (ms < 0) {
+      return sb.append(formatTimestamp(ms));
+    }
+    return appendFraction(sb.append(ms / 1000), ms % 1000);
+  }
+
   /** {@code .5}, {@code .25}, {@code .125} for 500, 250, 125 ms; nothing for 0. */
   static StringBuilder appendFraction(StringBuilder sb, long frac) {
     if (frac == 0) {

@@ -70,8 +70,20 @@ public final class GoFloat {
       return special;
     }
     if (Math.abs(v) < 0x1p53 && v == Math.rint(v)) {
-      // an integer (bytes, counts): below 2^53 its own digits are the shortest that read back as it
       return Long.toString((long) v);
+    }
+    return appendPlain(new StringBuilder(24), v).toString();
+  }
+
+  /** {@link #plain} appended to {@code sb}, without a String of its own for integers and specials. */
+  public static StringBuilder appendPlain(StringBuilder sb, double v) {
+    String special = special(v);
+    if (special != null) {
+      return sb.append(special);
+    }
+    if (Math.abs(v) < 0x1p53 && v == Math.rint(v)) {
+      // an integer (bytes, counts): below 2^53 its own digits are the shortest that read back as it
+      return sb.append((long) v);
     }
     String s = NumberOutput.toString(v, true);
     if (s.indexOf('E') < 0) {
@@ -83,13 +95,12 @@ public final class GoFloat {
       if (s.charAt(end - 1) == '.') {
         end--;
       }
-      return s.substring(0, end);
+      return sb.append(s, 0, end);
     }
-    StringBuilder sb = new StringBuilder(24);
     if (v < 0) {
       sb.append('-');
     }
-    return Decimal.of(v).appendPlain(sb).toString();
+    return Decimal.of(v).appendPlain(sb);
   }
 
   /** The shortest round-tripping decimal of |v| (v finite, not 0): significant digits, no leading or trailing zeros. */
