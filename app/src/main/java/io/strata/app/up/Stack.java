@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * ingest and the query API. A failure part-way stops what already started, so nothing is left half-running.
  */
 public final class Stack implements AutoCloseable {
+  /** The TSDB chunk cache of the embedded stack (tsdb/README.md, `tsdb.chunk.cache.bytes`). */
+  static final long EMBEDDED_CHUNK_CACHE_BYTES = 64L << 20;
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
   public static final String TSDB_CONNECTOR = "strata-tsdb-sink";
 
@@ -121,7 +123,8 @@ public final class Stack implements AutoCloseable {
 
       step("TSDB store and Kafka Connect sink");
       Path tsdb = dir("tsdb");
-      Store store = SharedStores.acquire(tsdb, d -> Stores.open(TsdbConfig.defaults(d), stageMetrics));
+      // every stage shares the launcher's 1.5 GB heap: a quarter of the standalone default for the chunk cache
+      Store store = SharedStores.acquire(tsdb, d -> Stores.open(TsdbConfig.defaults(d).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES), stageMetrics));
       started.push(() -> SharedStores.release(tsdb));
       // after a kill -9 the dead process's sink consumers hold their partitions until their session
       // expires: 10 s (the broker's minimum is 6 s) instead of the default 45 s bounds that stall

@@ -260,19 +260,30 @@ public final class QueryServer implements AutoCloseable {
     return all;
   }
 
+  /** Answers up to this size are sent whole with a Content-Length; larger ones stream (see {@link ResponseOutput}). */
+  static final int BUFFERED_RESPONSE_BYTES = 256 * 1024;
+
   private void respond(Response response, Callback callback, String handler, int status, DataWriter body) {
     requests.labelValues(handler, Integer.toString(status)).inc();
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      body.write(g);
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new IllegalStateException("BUG: writing JSON to memory failed", e);
-    }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-    response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
+    ResponseOutput out = new ResponseOutput(response, BUFFERED_RESPONSE_BYTES);
+    try {
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        g.writeStartObject();
+        body.write(g);
+        g.writeEndObject();
+      }
+    } catch (IOException | RuntimeException e) {
+      if (!out.streaming() && e instanceof RuntimeException re) {
+        throw re; // nothing sent yet: the caller answers with an error instead
+      }
+      // the client went away, or a bug after part of the answer was sent: the answer can only be cut off
+      log.warn("API {}: answer cut off: {}", handler, e.toString());
+      callback.failed(e);
+      return;
+    }
+    out.finish(callback);
   }
 
   private void text(Response response, Callback callback, String handler, int status, String body) {

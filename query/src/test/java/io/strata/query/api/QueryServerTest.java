@@ -137,6 +137,33 @@ class QueryServerTest {
   }
 
   @Test
+  void aLargeMatrixStreamsWholeAndASmallOneHasItsLength() throws Exception {
+    // 300 series x 241 steps: about 3 MB of JSON, past the buffered size, so it is streamed (chunked)
+    for (int s = 0; s < 300; s++) {
+      Labels l = Labels.of("__name__", "wide", "i", Integer.toString(s));
+      for (int k = 0; k <= 240; k++) {
+        store.append("default", l, T0 + k * 15_000L, s * 1000.0 + k + 0.25);
+      }
+    }
+    HttpResponse<String> big = get("/api/v1/query_range?query=wide&start=2026-01-01T00:00:00Z&end=2026-01-01T01:00:00Z&step=15s");
+    assertEquals(200, big.statusCode());
+    assertTrue(big.body().length() > QueryServer.BUFFERED_RESPONSE_BYTES, "big enough to stream: " + big.body().length());
+    assertTrue(big.headers().firstValue("Content-Length").isEmpty(), "streamed answers have no length");
+    JsonNode result = json(big).at("/data/result");
+    assertEquals(300, result.size());
+    int points = 0;
+    for (JsonNode series : result) {
+      int i = Integer.parseInt(series.at("/metric/i").asText());
+      JsonNode values = series.at("/values");
+      points += values.size();
+      assertEquals(Double.toString(i * 1000.0 + 240 + 0.25), Double.toString(values.get(240).get(1).asDouble()));
+    }
+    assertEquals(300 * 241, points);
+    HttpResponse<String> small = get("/api/v1/query?query=wide%7Bi%3D%227%22%7D&time=2026-01-01T01:00:00Z");
+    assertEquals(Integer.toString(small.body().getBytes(StandardCharsets.UTF_8).length), small.headers().firstValue("Content-Length").orElse("none"));
+  }
+
+  @Test
   void offsetShiftsTheSelection() throws Exception {
     JsonNode body = json(get("/api/v1/query?query=" + q("http_requests_total offset 1m") + "&time=" + (T0 / 1000 + 120)));
     assertEquals("42", body.at("/data/result/0/value/1").asText());
