@@ -1,5 +1,6 @@
 package io.strata.query.api;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -45,7 +46,8 @@ final class ResponseOutput extends OutputStream {
       return;
     }
     if (size + len > limit) {
-      sink = Content.Sink.asOutputStream(response);
+      // Jackson flushes every 8 KB: 64 KB per write to the connection instead
+      sink = new BufferedOutputStream(Content.Sink.asOutputStream(response), 64 * 1024);
       sink.write(buf, 0, size);
       buf = null;
       sink.write(b, off, len);
