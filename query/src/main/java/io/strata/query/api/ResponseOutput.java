@@ -36,7 +36,7 @@ final class ResponseOutput extends OutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    write(new byte[] {(byte) b}, 0, 1);
+    write(new byte[] {(byte) b}, 0, 1); // Jackson writes whole buffers; this is not on its path
   }
 
   @Override

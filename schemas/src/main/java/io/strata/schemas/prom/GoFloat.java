@@ -66,13 +66,7 @@ public final class GoFloat {
   /** Shortest digits, never an exponent: {@code 1000000}, {@code 0.00001}. */
   public static String plain(double v) {
     String special = special(v);
-    if (special != null) {
-      return special;
-    }
-    if (Math.abs(v) < 0x1p53 && v == Math.rint(v)) {
-      return Long.toString((long) v);
-    }
-    return appendPlain(new StringBuilder(24), v).toString();
+    return special != null ? special : appendPlain(new StringBuilder(24), v).toString();
   }
 
   /** {@link #plain} appended to {@code sb}, without a String of its own for integers and specials. */
@@ -100,7 +94,7 @@ public final class GoFloat {
     if (v < 0) {
       sb.append('-');
     }
-    return Decimal.of(v).appendPlain(sb);
+    return Decimal.parse(s).appendPlain(sb);
   }
 
   /** The shortest round-tripping decimal of |v| (v finite, not 0): significant digits, no leading or trailing zeros. */
@@ -114,9 +108,13 @@ public final class GoFloat {
       this.exp = exp;
     }
 
-    /** From Java's notation ({@code 12.0}, {@code 0.0020}, {@code 1.5E-7}) of |v|. */
     static Decimal of(double v) {
-      String s = NumberOutput.toString(Math.abs(v), true);
+      return parse(NumberOutput.toString(v, true));
+    }
+
+    /** From Java's notation of v ({@code 12.0}, {@code 0.0020}, {@code -1.5E-7}); the sign is ignored. */
+    static Decimal parse(String javaNotation) {
+      String s = javaNotation.charAt(0) == '-' ? javaNotation.substring(1) : javaNotation;
       int e = s.indexOf('E');
       int exp10 = e < 0 ? 0 : Integer.parseInt(s, e + 1, s.length(), 10);
       int dot = s.indexOf('.');

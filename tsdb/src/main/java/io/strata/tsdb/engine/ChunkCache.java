@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.LongAdder;
  * chunk data it holds (LRU-like eviction by Caffeine).
  *
  * <p>Entries must never show a select anything but its snapshot. Every write that adds or removes chunks of a
- * block brackets itself with {@link #writing} and {@link #written}, under the store's write lock, so each block
- * has a monotone "last write" sequence number {@code L} and a count of writes in flight. An entry read at
+ * block calls {@link #writing} before it is applied (under the store's write lock, which orders the writes) and
+ * {@link #written} after, so each block has a monotone "last write" sequence number {@code L} and a count of
+ * writes in flight. An entry read at
  * snapshot sequence {@code S1} serves a select at {@code S2} only if, looked up after the entry was fetched, the
  * block has no write in flight and {@code L <= min(S1, S2)}: then neither snapshot holds a write of the block the
  * other lacks. (A write between the two snapshots was applied before the later of them was taken, hence before
