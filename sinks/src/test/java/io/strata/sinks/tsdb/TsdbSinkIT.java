@@ -97,7 +97,8 @@ class TsdbSinkIT {
       }
       producer.send(new ProducerRecord<>(samplesTopic, 0, null, "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
       RollupSeries rs = new RollupSeries(Labels.of("__name__", "temperature", "room", "r0").toAvro(),
-          List.of(new RollupWindow(T0, 4L, 10.0, 1.0, 4.0, 4.0, 4.0)));
+          List.of(RollupWindow.newBuilder().setWindowStartMs(T0).setCount(4L).setSum(10.0).setMin(1.0).setMax(4.0)
+              .setLast(4.0).setCounter(4.0).build()));
       producer.send(new ProducerRecord<>(rollupTopic, 0, null, rollupSerde.serialize(rollupTopic, new RollupBatch("default", "1m", 60_000L, List.of(rs))))).get();
     }
 

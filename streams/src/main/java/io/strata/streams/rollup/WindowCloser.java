@@ -86,8 +86,9 @@ final class WindowCloser {
           series = new RollupSeries(labels, new ArrayList<>(1));
           tenantSeries.put(Bytes.wrap(seriesKey), series);
         }
-        series.getWindows().add(new RollupWindow(start, closed.count(), closed.sum(), closed.min(), closed.max(),
-            closed.last(), closed.counter()));
+        series.getWindows().add(RollupWindow.newBuilder().setWindowStartMs(start).setCount(closed.count())
+            .setSum(closed.sum()).setMin(closed.min()).setMax(closed.max()).setLast(closed.last())
+            .setCounter(closed.counter()).build());
         store.delete(kv.key);
       }
       long batches = emit(res, i, byTenant, outputTimestamp, context);
