@@ -173,7 +173,7 @@ public final class RollupHead extends SeriesHead {
         b += c.data().length;
       }
     }
-    return b + (ooo == null ? 0 : 80L * ooo.size());
+    return b + (ooo == null ? 0 : 136L * ooo.size()); // a RollupPoint of 14 fields (~120 bytes) and its list slot
   }
 
   @Override
