@@ -46,7 +46,7 @@ final class QueryEndpoints {
     Resolution res = resolution(params.getValue("max_source_resolution"), 0, false);
     headers.put(RESOLUTION_HEADER, res.name());
     Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
-    Value v = evaluate(() -> engine(res).instantQuery(source, expr, time));
+    Value v = evaluate(() -> new Engine(options).instantQuery(source, expr, time));
     return g -> JsonOutput.writeValue(g, v);
   }
 
@@ -68,7 +68,7 @@ final class QueryEndpoints {
     Resolution res = resolution(params.getValue("max_source_resolution"), step, cfg.autoDownsampling());
     headers.put(RESOLUTION_HEADER, res.name());
     Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
-    Value v = evaluate(() -> engine(res).rangeQuery(source, expr, start, end, step));
+    Value v = evaluate(() -> new Engine(options).rangeQuery(source, expr, start, end, step));
     return g -> JsonOutput.writeValue(g, v);
   }
 
@@ -133,10 +133,7 @@ final class QueryEndpoints {
     return SourceResolution.choose(max, cfg.rollupResolutions());
   }
 
-  /** Over rollups of length r the lookback grows to r, or a plain selector would miss the last closed window. */
-  private Engine engine(Resolution res) {
-    return new Engine(res.millis() > options.lookbackDeltaMs() ? options.withLookbackDeltaMs(res.millis()) : options);
-  }
+
 
   static Expr parse(String q) {
     try {
