@@ -13,6 +13,7 @@ import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,9 @@ public final class StoreQueryable implements Queryable {
   private final Store store;
   private final String tenant;
   private final Resolution resolution;
+  /** Over all summarized selections of this query: samples read from final windows, and raw after them. */
+  private final LongAdder windowSamples = new LongAdder();
+  private final LongAdder uncoveredSamples = new LongAdder();
 
   public StoreQueryable(Store store, String tenant) {
     this(store, tenant, Resolution.RAW);
@@ -57,6 +61,22 @@ public final class StoreQueryable implements Queryable {
 
   public Resolution resolution() {
     return resolution;
+  }
+
+  /**
+   * A warning for the response when most of what this query's range functions read at a rollup resolution
+   * came from raw samples outside the series' final windows (the rollup stage lags behind or has not seen
+   * these series, or the range is mostly newer than the out-of-order window): the answer is still exact,
+   * but read at raw speed. Null otherwise.
+   */
+  public String rollupLagWarning() {
+    long w = windowSamples.sum();
+    long t = uncoveredSamples.sum();
+    if (t > 1000 && t > w) {
+      return "rollups at " + resolution.name() + " are not final for most of this range (the rollup stage lags, or the range is "
+          + "within the newest minutes): " + t + " of " + (t + w) + " samples were read raw instead";
+    }
+    return null;
   }
 
   @Override
@@ -112,7 +132,14 @@ public final class StoreQueryable implements Queryable {
     return SeriesReads.inTasks(pair(raw, rolled), () -> {
       SummaryFunction<? extends R> f = functions.get();
       WindowSummaries w = new WindowSummaries(res, refs, rangeMs, from, to);
-      return p -> w.load(p[0], p[1]) ? f.apply(w) : null;
+      return p -> {
+        R r = w.load(p[0], p[1]) ? f.apply(w) : null;
+        windowSamples.add(w.windowSamples);
+        uncoveredSamples.add(w.uncoveredSamples);
+        w.windowSamples = 0;
+        w.uncoveredSamples = 0;
+        return r;
+      };
     });
   }
 

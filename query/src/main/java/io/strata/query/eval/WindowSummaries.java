@@ -25,7 +25,9 @@ final class WindowSummaries implements SummarizedSeries {
   private final SampleColumns body = new SampleColumns(64, false);
   /** Raw samples from {@link #coverTo} on (not rolled up yet), read on first need. */
   private final SampleColumns tail = new SampleColumns(16, false);
-  private final SampleSummary run = new SampleSummary();
+  /** Samples the steps read from windows, and raw outside the windows' span (summed over steps). */
+  long windowSamples;
+  long uncoveredSamples;
 
   private StoredSeries raw;
   private Labels labels;
@@ -82,6 +84,7 @@ final class WindowSummaries implements SummarizedSeries {
     long lo = ref - range;
     if (lo < coverFrom) {
       addRaw(out, lo, Math.min(ref, coverFrom - 1));
+      uncoveredSamples += out.count;
     }
     long a = Math.max(lo, coverFrom);
     long b = Math.min(ref, coverTo - 1);
@@ -89,7 +92,9 @@ final class WindowSummaries implements SummarizedSeries {
       addWindows(out, a, b);
     }
     if (ref >= coverTo) {
+      long tailFrom = out.count;
       addRaw(out, Math.max(lo, coverTo), ref);
+      uncoveredSamples += out.count - tailFrom;
     }
     return !out.isEmpty();
   }
@@ -120,6 +125,7 @@ final class WindowSummaries implements SummarizedSeries {
   }
 
   private void addWindow(SampleSummary out, int i) {
+    windowSamples += windows.counts()[i];
     out.add(windows.counts()[i], windows.sums()[i], windows.mins()[i], windows.maxs()[i], windows.firstMs()[i],
         windows.firsts()[i], windows.lastMs()[i], windows.lasts()[i], windows.corrections()[i], windows.resets()[i],
         windows.changes()[i]);

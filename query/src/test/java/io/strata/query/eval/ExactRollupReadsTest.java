@@ -165,16 +165,30 @@ class ExactRollupReadsTest {
     long[] refs = {END - 3_600_000, END};
     AtomicInteger series = new AtomicInteger();
     List<Object> got = q.summarizeEach(new SelectHints(END - 2 * 3_600_000, END, 0, "rate", 3_600_000),
-        List.of(LabelMatcher.equal("__name__", "requests_total")), refs, 3_600_000, () -> s -> {
+        List.of(LabelMatcher.eq("__name__", "requests_total")), refs, 3_600_000, () -> s -> {
           series.incrementAndGet();
           return s.labels();
         });
     assertNotNull(got, "5m rollups answer rate over 1h");
     assertTrue(series.get() >= 4);
     assertNull(new StoreQueryable(store, "default", Resolution.RAW).summarizeEach(new SelectHints(0, END, 0, "rate", 3_600_000),
-        List.of(LabelMatcher.equal("__name__", "requests_total")), refs, 3_600_000, () -> s -> s), "raw reads samples");
-    assertNull(q.summarizeEach(new SelectHints(0, END, 0, "rate", 300_000), List.of(LabelMatcher.equal("__name__", "requests_total")),
+        List.of(LabelMatcher.eq("__name__", "requests_total")), refs, 3_600_000, () -> s -> s), "raw reads samples");
+    assertNull(q.summarizeEach(new SelectHints(0, END, 0, "rate", 300_000), List.of(LabelMatcher.eq("__name__", "requests_total")),
         refs, 300_000, () -> s -> s), "a range of one window reads raw");
+  }
+
+  @Test
+  void aRangeOfUnfinishedRollupsIsExactAndSaysItWasReadRaw() {
+    Resolution res = Resolution.parse("5m");
+    // the last 10 minutes: the final windows end 10 m (+ up to a window) before the data does; all of it is read raw
+    StoreQueryable lagging = new StoreQueryable(store, "default", res);
+    ENGINE.rangeQuery(lagging, "rate(requests_total[10m])", END - 600_000, END, 15_000);
+    assertNotNull(lagging.rollupLagWarning());
+    assertTrue(lagging.rollupLagWarning().startsWith("rollups at 5m are not final for most of this range"), lagging.rollupLagWarning());
+    // six hours in the middle: windows throughout
+    StoreQueryable caughtUp = new StoreQueryable(store, "default", res);
+    ENGINE.rangeQuery(caughtUp, "rate(requests_total[30m])", T0 + 3_600_000, END - 3_600_000, 300_000);
+    assertNull(caughtUp.rollupLagWarning());
   }
 
   private static void compare(String expr, Resolution res, long start, long end, long step) {
