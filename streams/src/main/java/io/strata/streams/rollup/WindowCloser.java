@@ -28,10 +28,9 @@ final class WindowCloser {
     this.outOfOrderWindowMs = outOfOrderWindowMs;
   }
 
-  /** Closes every window of {@code s} that is final at its current maxT; returns how many were emitted. */
-  int close(SeriesState s, Emitter out) {
+  /** Emits and forgets every window of {@code s} that is final at its current maxT, in start order per resolution. */
+  void close(SeriesState s, Emitter out) {
     long cutoff = s.cutoff(outOfOrderWindowMs);
-    int emitted = 0;
     int i = 0;
     int n = s.size();
     while (i < n) {
@@ -49,51 +48,47 @@ final class WindowCloser {
       }
       if (closing.count() > 0) {
         out.window(0, start, closing);
-        emitted++;
-        emitted += fold(s, 0, start, closing, cutoff, out);
+        fold(s, 0, start, closing, cutoff, out);
       }
     }
     s.removeOldest(i);
     for (int l = 0; l < s.levels(); l++) {
       if (s.isOpen(l) && isFinal(s.start(l), s.levelMillis(l), cutoff)) {
-        emitted += finish(s, l, cutoff, out);
+        finish(s, l, cutoff, out);
       }
     }
-    return emitted;
   }
 
   /**
    * Folds a closed window starting at {@code finerStart} into the open window of coarser level {@code l}
    * (SeriesState numbers the coarser resolutions from 0: level l is resolution l + 1), first finishing
-   * that level's open window when the closed one belongs to a later window. Returns windows emitted.
+   * that level's open window when the closed one belongs to a later window.
    */
-  private int fold(SeriesState s, int l, long finerStart, WindowAggregate agg, long cutoff, Emitter out) {
+  private void fold(SeriesState s, int l, long finerStart, WindowAggregate agg, long cutoff, Emitter out) {
     if (l >= s.levels()) {
-      return 0;
+      return;
     }
-    int emitted = 0;
     long start = windowStart(finerStart, s.levelMillis(l));
     if (s.isOpen(l) && s.start(l) != start) {
       if (!isFinal(s.start(l), s.levelMillis(l), cutoff)) {
         throw new IllegalStateException("BUG: open " + s.levelMillis(l) + " ms window at " + s.start(l)
             + " is not final (cutoff " + cutoff + ") but a later finer window at " + finerStart + " closed");
       }
-      emitted += finish(s, l, cutoff, out);
+      finish(s, l, cutoff, out);
     }
     if (!s.isOpen(l)) {
       s.open(l, start);
     }
     s.partial(l).compose(agg);
-    return emitted;
   }
 
   /** Emits the open window of coarser level {@code l} and folds it into the next level. */
-  private int finish(SeriesState s, int l, long cutoff, Emitter out) {
+  private void finish(SeriesState s, int l, long cutoff, Emitter out) {
     WindowAggregate agg = s.partial(l);
     long start = s.start(l);
     s.close(l);
     out.window(l + 1, start, agg);
-    return 1 + fold(s, l + 1, start, agg, cutoff, out);
+    fold(s, l + 1, start, agg, cutoff, out);
   }
 
   /** {@code start + res <= cutoff}, without overflow. */
