@@ -80,6 +80,10 @@ public final class PromTemplate {
       Exec.execute(c.trees, funcs, name, data, out);
     } catch (ExecException e) {
       throw new TemplateException("error executing template " + name + ": " + e.getMessage());
+    } catch (StackOverflowError e) {
+      // Go stops at depth 100000 with the location of the recursive {{template}}; the JVM stack ends sooner
+      throw new TemplateException("error executing template " + name + ": template: " + name
+          + ": exceeded maximum template depth (100000)");
     } catch (RuntimeException e) {
       throw new TemplateException("panic expanding template " + name + ": " + e);
     }

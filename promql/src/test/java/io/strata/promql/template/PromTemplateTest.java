@@ -127,6 +127,12 @@ class PromTemplateTest {
   }
 
   @Test
+  void endlessRecursionIsAnErrorNotACrash() {
+    assertEquals("error executing template __alert_A: template: __alert_A: exceeded maximum template depth (100000)",
+        error("{{ define \"a\" }}{{ template \"a\" }}{{ end }}{{ template \"a\" }}"));
+  }
+
+  @Test
   void parseErrorsCarryGoText() {
     assertEquals("error parsing template __alert_A: template: __alert_A:1: function \"foo\" not defined", error("{{ foo }}"));
     assertEquals("template: __alert_X:1: function \"foo\" not defined", PromTemplate.check("__alert_X", "{{ foo }}"));
