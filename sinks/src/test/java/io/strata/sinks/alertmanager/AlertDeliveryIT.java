@@ -251,6 +251,80 @@ class AlertDeliveryIT {
     assertEquals(1, fresh.alerts().size(), "the alert resolved 9 minutes ago is not re-raised: " + fresh.alerts());
   }
 
+  @Test
+  void httpsWithClientCertificateToAlertmanagerAndBasicAuthToAWebhook(TestCluster cluster) throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is missing: TLS delivery test skipped");
+    Path pki = Files.createDirectories(dir.resolve("pki"));
+    openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=strata-test-ca");
+    for (String who : List.of("server", "client")) {
+      Files.writeString(pki.resolve(who + ".ext"), who.equals("server") ? "subjectAltName=IP:127.0.0.1\n" : "extendedKeyUsage=clientAuth\n");
+      openssl(pki, "req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj", "/CN=" + who);
+      openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", who + ".crt", "-days", "2",
+          "-extfile", who + ".ext");
+    }
+    String webConfig = """
+        tls_server_config:
+          cert_file: %s
+          key_file: %s
+          client_auth_type: RequireAndVerifyClientCert
+          client_ca_file: %s
+        """.formatted(pki.resolve("server.crt"), pki.resolve("server.key"), pki.resolve("ca.crt"));
+    java.net.http.HttpClient.Builder tlsClient = java.net.http.HttpClient.newBuilder();
+    io.strata.schemas.http.TlsContexts.configure(tlsClient, pki.resolve("ca.crt").toString(), pki.resolve("client.crt").toString(),
+        pki.resolve("client.key").toString(), "", false);
+    AlertmanagerProcess am = new AlertmanagerProcess(dir.resolve("am-tls"), AlertmanagerProcess.freePort(), receiverUrl("/am-notifications"),
+        webConfig, tlsClient.build()).start();
+    closeLater.add(am);
+    List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
+    receiver.createContext("/auth-hook", ex -> {
+      authorizations.add(ex.getRequestHeaders().getFirst("Authorization"));
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(200, -1);
+      ex.close();
+    });
+    Files.writeString(dir.resolve("hook-password"), "s3cret\n");
+
+    String topic = cluster.createTopic(cluster.uniquePrefix() + Topics.ALERTS, 1);
+    AvroWireSerde<AlertEvent> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), AlertEvent.class);
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
+    closeLater.add(producer);
+    Alerts.Builder certExpiry = alert("CertExpiry").label("instance", "lb-1");
+    send(producer, serde, topic, certExpiry.fingerprint(), certExpiry.firing(Instant.now().truncatedTo(ChronoUnit.MILLIS)));
+
+    // paths relative to the config file's folder, as Prometheus resolves them
+    DeliveryConfig config = DeliveryConfigParser.parse(Map.of("alerting", Map.of(
+        "alertmanagers", List.of(Map.of("scheme", "https", "static_configs", List.of(Map.of("targets", List.of(am.target()))),
+            "tls_config", Map.of("ca_file", "pki/ca.crt", "cert_file", "pki/client.crt", "key_file", "pki/client.key"))),
+        "webhooks", List.of(Map.of("url", receiverUrl("/auth-hook"), "basic_auth", Map.of("username", "strata", "password_file", "hook-password"))))),
+        dir);
+    AlertDelivery delivery = new AlertDelivery(cluster.bootstrapServers(), cluster.registryUrl(), topic, config, new PrometheusRegistry(),
+        Clock.systemUTC()).start();
+    closeLater.add(delivery);
+    await("CertExpiry in the Alertmanager over mutual TLS", () -> find(am.alerts(), "CertExpiry") != null);
+    await("the webhook got a request", () -> !authorizations.isEmpty());
+    assertEquals("Basic " + java.util.Base64.getEncoder().encodeToString("strata:s3cret".getBytes(StandardCharsets.UTF_8)), authorizations.get(0));
+
+    // the same Alertmanager refuses a client without the certificate: the TLS settings are what got the alert in
+    HttpTransport noCert = new HttpTransport(new DeliveryConfig.Http(Duration.ofSeconds(5), null,
+        new DeliveryConfig.Tls(pki.resolve("ca.crt").toString(), "", "", "", false)));
+    org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> noCert.post(java.net.URI.create("https://" + am.target() + "/api/v2/alerts"), "[]".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)));
+  }
+
+  private static void openssl(Path dir, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("openssl " + String.join(" ", args) + " failed: " + out);
+    }
+  }
+
   private static void send(KafkaProducer<byte[], byte[]> producer, AvroWireSerde<AlertEvent> serde, String topic, String key, AlertEvent e)
       throws Exception {
     producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), serde.serialize(topic, e))).get();

@@ -20,18 +20,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class AlertmanagerProcess implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
   private final int port;
   private final String webhookUrl;
+  private final String webConfig;
+  private final HttpClient http;
   private Process process;
 
   AlertmanagerProcess(Path dir, int port, String webhookUrl) {
+    this(dir, port, webhookUrl, null, HttpClient.newHttpClient());
+  }
+
+  /**
+   * @param webConfig Alertmanager's {@code --web.config.file} content (TLS), or null
+   * @param http the client this test reads the Alertmanager's API with (TLS settings to match)
+   */
+  AlertmanagerProcess(Path dir, int port, String webhookUrl, String webConfig, HttpClient http) {
     this.dir = dir;
     this.port = port;
     this.webhookUrl = webhookUrl;
+    this.webConfig = webConfig;
+    this.http = http;
+  }
+
+  private String base() {
+    return (webConfig == null ? "http://" : "https://") + target();
   }
 
   static boolean installed() {
@@ -59,8 +74,12 @@ final class AlertmanagerProcess implements AutoCloseable {
               - url: %s
                 send_resolved: true
         """.formatted(webhookUrl));
-    process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=warn")
+    List<String> cmd = new java.util.ArrayList<>(List.of(BINARY.toString(), "--config.file=" + config, "--storage.path=" + dir.resolve("data"),
+        "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=", "--log.level=warn"));
+    if (webConfig != null) {
+      cmd.add("--web.config.file=" + Files.writeString(dir.resolve("web-config.yml"), webConfig));
+    }
+    process = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(dir.resolve("alertmanager.log").toFile()).start();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
@@ -68,7 +87,7 @@ final class AlertmanagerProcess implements AutoCloseable {
         throw new IllegalStateException("alertmanager exited: " + Files.readString(dir.resolve("alertmanager.log")));
       }
       try {
-        if (HTTP.send(HttpRequest.newBuilder(URI.create("http://" + target() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
+        if (http.send(HttpRequest.newBuilder(URI.create(base() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding())
             .statusCode() == 200) {
           return this;
         }
@@ -83,7 +102,7 @@ final class AlertmanagerProcess implements AutoCloseable {
   /** {@code GET /api/v2/alerts}: the alerts it holds that have not ended. */
   @SuppressWarnings("unchecked")
   List<Map<String, Object>> alerts() throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + target() + "/api/v2/alerts")).build(),
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v2/alerts")).build(),
         HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("GET /api/v2/alerts answered " + r.statusCode() + ": " + r.body());
