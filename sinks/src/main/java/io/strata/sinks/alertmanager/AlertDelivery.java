@@ -136,7 +136,11 @@ public final class AlertDelivery implements AutoCloseable {
           }
           checkCaughtUp();
           if (caughtUp) {
-            notifier.tick();
+            try {
+              notifier.tick();
+            } catch (RuntimeException e) {
+              log.error("BUG: computing the alerts due failed; retrying at the next tick", e);
+            }
           }
           countHeld();
         } catch (WakeupException e) {
@@ -197,7 +201,14 @@ public final class AlertDelivery implements AutoCloseable {
         return false;
       }
     }
-    notifier.apply(key, value);
+    try {
+      notifier.apply(key, value);
+    } catch (RuntimeException e) {
+      // a value the schema allows but the rule job never writes (e.g. no labels map entries we can read)
+      skipped.labelValues("invalid_event").inc();
+      log.warn("skipping {}-{}@{}: cannot apply the alert event: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      return true;
+    }
     records.inc();
     return true;
   }

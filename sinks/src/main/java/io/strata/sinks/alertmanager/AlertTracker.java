@@ -80,12 +80,17 @@ final class AlertTracker {
           t = new Tracked(event);
           alerts.put(id, t);
         }
-        if (t.event.getState() != AlertState.resolved || !t.event.getResolvedAtMs().equals(event.getResolvedAtMs())) {
+        if (t.event.getState() != AlertState.resolved || resolvedAt(t.event) != resolvedAt(event)) {
           t.lastSentAt = null; // resolved since the last send: send now
         }
         t.event = event;
       }
     }
+  }
+
+  /** When it resolved; an event without {@code resolved_at_ms} (not written by the rule job) resolved when evaluated. */
+  private static long resolvedAt(AlertEvent e) {
+    return e.getResolvedAtMs() != null ? e.getResolvedAtMs() : e.getEvaluatedAtMs();
   }
 
   private static boolean sameFiring(AlertEvent a, AlertEvent b) {
@@ -109,7 +114,7 @@ final class AlertTracker {
           }
         }
         case resolved -> {
-          Instant resolvedAt = Instant.ofEpochMilli(e.getResolvedAtMs());
+          Instant resolvedAt = Instant.ofEpochMilli(resolvedAt(e));
           boolean retained = !now.isAfter(resolvedAt.plus(DeliveryConfig.RESOLVED_RETENTION));
           boolean owed = t.lastSentAt == null && t.sentFiring; // we told Alertmanager it fires: tell it it stopped
           if (!retained && !owed) {

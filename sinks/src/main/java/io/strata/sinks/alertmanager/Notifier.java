@@ -46,12 +46,12 @@ final class Notifier implements AutoCloseable {
     return List.copyOf(out);
   }
 
-  void apply(String recordKey, AlertEvent event) {
+  synchronized void apply(String recordKey, AlertEvent event) {
     tracker.apply(recordKey, event);
   }
 
   /** Queues what is due now on every target; returns how many alerts were due. */
-  int tick() {
+  synchronized int tick() {
     List<PostableAlert> due = tracker.due(clock.instant(), config);
     if (!due.isEmpty()) {
       for (Endpoint e : endpoints) {
@@ -65,7 +65,7 @@ final class Notifier implements AutoCloseable {
    * Applies a new configuration: targets are rebuilt (queued notifications of the old ones are dropped, as
    * Prometheus's ApplyConfig does); alert state and resend schedules stay.
    */
-  void reload(DeliveryConfig cfg) {
+  synchronized void reload(DeliveryConfig cfg) {
     List<Endpoint> old = endpoints;
     config = cfg;
     endpoints = build(cfg);
