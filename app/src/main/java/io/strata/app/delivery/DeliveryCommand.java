@@ -73,7 +73,14 @@ public final class DeliveryCommand implements Callable<Integer> {
       System.err.println("strata delivery: cannot listen on " + host + ":" + port + ": " + e.getMessage());
       return 2;
     }
-    AlertDelivery delivery = new AlertDelivery(bootstrap, registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
+    AlertDelivery delivery;
+    try {
+      delivery = new AlertDelivery(bootstrap, registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
+    } catch (IllegalArgumentException e) { // e.g. a tls_config file that cannot be read
+      http.stop(0);
+      System.err.println("strata delivery: " + e.getMessage());
+      return 2;
+    }
     Runnable reload = () -> delivery.reload(source.load());
     http.createContext("/metrics", ex -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *   <li>pending alerts are never sent;
  *   <li>a firing alert is sent at once, then again whenever the resend delay has passed since its last send
  *       (strictly: {@code lastSent + resendDelay < now}), with {@code startsAt} = the time it fired and
- *       {@code endsAt} = {@code now + 4 × max(evaluation interval, resend delay)};
+ *       {@code endsAt} = {@code now + 4 × max(evaluation interval, resend delay)} ({@code now} or the event's
+ *       evaluation time if that is later);
  *   <li>a resolved alert is sent at once with {@code endsAt} = the time it resolved, then re-sent at the
  *       resend delay while it is at most 15 minutes old ({@code resolvedRetention}), then forgotten. One
  *       that this process sent as firing is sent resolved at least once, however old;
@@ -110,7 +111,10 @@ final class AlertTracker {
           if (t.lastSentAt == null || t.lastSentAt.plus(resend).isBefore(now)) {
             t.lastSentAt = now;
             t.sentFiring = true;
-            out.add(postable(e, now.plus(cfg.validFor()), cfg));
+            // Prometheus's ValidUntil counts from the evaluation time, which is never ahead of its clock; here
+            // the evaluation is in event time and may be (samples stamped ahead): endsAt stays after startsAt
+            Instant evaluatedAt = Instant.ofEpochMilli(e.getEvaluatedAtMs());
+            out.add(postable(e, (evaluatedAt.isAfter(now) ? evaluatedAt : now).plus(cfg.validFor()), cfg));
           }
         }
         case resolved -> {

@@ -66,9 +66,10 @@ final class Notifier implements AutoCloseable {
    * Prometheus's ApplyConfig does); alert state and resend schedules stay.
    */
   synchronized void reload(DeliveryConfig cfg) {
+    List<Endpoint> fresh = build(cfg); // throws (e.g. an unreadable ca_file) before anything changes
     List<Endpoint> old = endpoints;
     config = cfg;
-    endpoints = build(cfg);
+    endpoints = fresh;
     old.forEach(Endpoint::close);
   }
 

@@ -54,6 +54,16 @@ class AlertTrackerTest {
   }
 
   @Test
+  void alertStampedAheadOfTheClockStillEndsAfterItStarts() {
+    // event time ahead of the wall clock (pushed data stamped in the future): Alertmanager refuses endsAt < startsAt
+    Instant firedAt = T0.plus(Duration.ofMinutes(7));
+    tracker.apply("k", alert("HighLoad").activeAt(firedAt).firing(firedAt));
+    PostableAlert a = dueAt(Duration.ZERO).get(0);
+    assertEquals(firedAt, a.startsAt());
+    assertEquals(firedAt.plus(Duration.ofMinutes(4)), a.endsAt());
+  }
+
+  @Test
   void firingAlertIsResentOnlyOnceTheResendDelayHasPassed() {
     tracker.apply("k", alert("HighLoad").firing(T0));
     assertEquals(1, dueAt(Duration.ZERO).size());
