@@ -38,6 +38,22 @@ final class AtOffsets {
   final Map<VectorSelector, Long> selectorRefs = new IdentityHashMap<>();
   /** {@code @} subqueries whose steps end at this time instead of at their window's end. */
   final Map<SubqueryExpr, Long> subqueryEnds = new IdentityHashMap<>();
+  /**
+   * {@code @} range selectors read by a function call that is not step-invariant (2.42's unsafe functions
+   * such as {@code predict_linear}, or another argument that changes per step): 2.42 evaluates the call at
+   * every step with the offset computed for the first, so the window moves with the step; at step time
+   * {@code t} it ends at {@code t - offset}.
+   */
+  final Map<VectorSelector, Long> movingSelectors = new IdentityHashMap<>();
+  /**
+   * The same for {@code @} subqueries: {offset, first step}: at step time {@code t} the function sees the
+   * window ending at {@code t - offset}, over the subquery's steps from {@code first} on.
+   */
+  final Map<SubqueryExpr, long[]> movingSubqueries = new IdentityHashMap<>();
+
+  /** Functions 2.42 never evaluates once for all steps (its {@code AtModifierUnsafeFunctions}). */
+  private static final java.util.Set<String> UNSAFE = java.util.Set.of("days_in_month", "day_of_month", "day_of_week",
+      "day_of_year", "hour", "minute", "month", "year", "predict_linear", "time", "timestamp");
 
   private final long queryStart;
   private final long queryEnd;
@@ -53,26 +69,67 @@ final class AtOffsets {
 
   /** The shifted nodes of {@code root} for a query starting at {@code queryStart}, or null when there are none. */
   static AtOffsets of(Expr root, long queryStart, long queryEnd, long defaultStep) {
-    if (!hasAtInsideSubquery(root, false)) {
+    if (!hasAt(root)) {
       return null;
     }
     AtOffsets a = new AtOffsets(queryStart, queryEnd, defaultStep);
     a.assign(root, queryStart, new ArrayList<>());
     a.evaluate(root, queryStart);
-    return a.selectorRefs.isEmpty() && a.subqueryEnds.isEmpty() ? null : a;
+    return a.selectorRefs.isEmpty() && a.subqueryEnds.isEmpty() && a.movingSelectors.isEmpty() && a.movingSubqueries.isEmpty()
+        ? null : a;
   }
 
-  private static boolean hasAtInsideSubquery(Expr e, boolean inSubquery) {
+  private static boolean hasAt(Expr e) {
     if (e instanceof VectorSelector vs) {
-      return inSubquery && vs.at() != null;
+      return vs.at() != null;
     }
-    if (e instanceof SubqueryExpr sq) {
-      return (inSubquery && sq.at() != null) || hasAtInsideSubquery(sq.expr(), true);
+    if (e instanceof SubqueryExpr sq && sq.at() != null) {
+      return true;
     }
     for (Expr c : children(e)) {
-      if (hasAtInsideSubquery(c, inSubquery)) {
+      if (hasAt(c)) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /** 2.42's step invariance (its preprocessing): what it evaluates once and repeats at every step. */
+  private static boolean invariant(Expr e) {
+    if (e instanceof io.strata.promql.ast.NumberLiteral || e instanceof io.strata.promql.ast.StringLiteral) {
+      return true;
+    }
+    if (e instanceof VectorSelector vs) {
+      return vs.at() != null;
+    }
+    if (e instanceof MatrixSelector m) {
+      return m.selector().at() != null;
+    }
+    if (e instanceof SubqueryExpr sq) {
+      return sq.at() != null;
+    }
+    if (e instanceof ParenExpr p) {
+      return invariant(p.expr());
+    }
+    if (e instanceof UnaryExpr u) {
+      return invariant(u.expr());
+    }
+    if (e instanceof BinaryExpr b) {
+      return invariant(b.lhs()) && invariant(b.rhs());
+    }
+    if (e instanceof AggregateExpr a) {
+      return invariant(a.expr()); // 2.42 does not look at the parameter
+    }
+    if (e instanceof Call c) {
+      if (UNSAFE.contains(c.function().name())) {
+        return false;
+      }
+      for (Expr arg : c.args()) {
+        if (!invariant(arg)) {
+          return false;
+        }
+      }
+      return true;
     }
     return false;
   }
@@ -177,6 +234,18 @@ final class AtOffsets {
       }
       evaluate(sq.expr(), first);
       return;
+    }
+    if (e instanceof Call c && !invariant(c)) {
+      for (Expr arg : c.args()) {
+        Expr a = Functions.unwrap(arg);
+        if (a instanceof MatrixSelector m && m.selector().at() != null) {
+          movingSelectors.put(m.selector(), offsets.get(m.selector()));
+        } else if (a instanceof SubqueryExpr sq && sq.at() != null) {
+          long step = sq.stepMs() > 0 ? sq.stepMs() : defaultStep;
+          movingSubqueries.put(sq, new long[] {sq.offsetMs() + (start - at(sq)),
+              Evaluator.firstStep(start - offsets.get(sq) - sq.rangeMs(), step)});
+        }
+      }
     }
     for (Expr c : children(e)) {
       evaluate(c, start);

@@ -78,6 +78,23 @@ final class Evaluator {
     return d;
   }
 
+  /**
+   * For an {@code @} range selector whose window 2.42 moves with the step ({@link AtOffsets#movingSelectors}):
+   * {offset, first selected time, last selected time}: at step time t the window ends at {@code t - offset}
+   * and holds only the selected samples. Null for every other selector.
+   */
+  long[] movingWindow(VectorSelector vs) {
+    if (atOffsets == null) {
+      return null;
+    }
+    Long offset = atOffsets.movingSelectors.get(vs);
+    if (offset == null) {
+      return null;
+    }
+    long[] r = ranges.get(vs);
+    return new long[] {offset, r[0], r[1]};
+  }
+
   /** Whether {@code vs} was left out of {@link #prepare} for the range evaluator to stream it. */
   boolean streamed(VectorSelector vs) {
     return streamed.containsKey(vs);
@@ -352,7 +369,11 @@ final class Evaluator {
     long to0 = ref;
     if (atOffsets != null) {
       Long shifted = atOffsets.selectorRefs.get(vs);
-      if (shifted != null) {
+      Long moving = atOffsets.movingSelectors.get(vs);
+      if (moving != null) {
+        ref = t - moving;
+        min = ref - m.rangeMs();
+      } else if (shifted != null) {
         ref = shifted;
         min = ref - m.rangeMs();
       }
@@ -411,17 +432,22 @@ final class Evaluator {
     long min = ref - sq.rangeMs();
     // the steps evaluated: [first, last]; the function over the result sees those in [min, ref]
     long last = ref;
-    if (atOffsets != null) {
-      Long shifted = atOffsets.subqueryEnds.get(sq);
-      if (shifted != null) {
-        last = shifted;
-      }
-    }
-    long first = firstStep(last - sq.rangeMs(), interval);
-    if (last != ref) {
+    long first;
+    long[] moving = atOffsets == null ? null : atOffsets.movingSubqueries.get(sq);
+    if (moving != null) {
+      // 2.42 evaluates the call at every step with the first step's offset: the window moves with t
+      ref = t - moving[0];
+      min = ref - sq.rangeMs();
+      last = ref;
+      first = Math.max(moving[1], firstStep(min, interval));
+    } else if (atOffsets != null && atOffsets.subqueryEnds.containsKey(sq)) {
+      last = atOffsets.subqueryEnds.get(sq);
+      first = firstStep(last - sq.rangeMs(), interval);
       // 2.42 evaluated other steps than the window's: keep those inside it
       first = Math.max(first, firstStep(min, interval));
       last = Math.min(last, ref);
+    } else {
+      first = firstStep(min, interval);
     }
     TreeMap<Long, InstantVector> cache = subqueryCache.computeIfAbsent(sq, k -> new TreeMap<>());
     cache.headMap(first).clear();

@@ -157,6 +157,11 @@ final class DifferentialQueries {
       "min_over_time(vector(time())[5m:] @ 1767229230)", "min_over_time(vector(time())[5m:] offset 1m30s)",
       "min_over_time(timestamp(step_counter)[5m:])", "max_over_time(timestamp(flag)[10m:])",
       "sum by (job) (count_over_time(step_counter[5m:]))", "count_over_time(step_counter[5m:]) - count_over_time(step_counter[5m])",
+      "predict_linear(step_counter[5m] @ 1767229200, 60)", "quantile_over_time(scalar(flag{instance=\"f3\"}), step_counter[5m] @ 1767229200)",
+      "quantile_over_time(scalar(flag{instance=\"f3\"}), step_counter[5m:] @ 1767229200)", "predict_linear(step_counter[5m:] @ 1767229230, 60)",
+      "holt_winters(step_counter[5m] @ 1767229200, scalar(flag{instance=\"f3\"}) * 0 + 0.5, 0.5)",
+      "avg_over_time((step_counter @ 1767229200)[1m:] offset -1m)", "sum_over_time((step_counter @ 1767229200 >= 1)[2m:2m] @ 1767229230 offset 30s)",
+      "min_over_time((step_counter @ 1767229200)[30s:1m])", "count_over_time((count_over_time((flag != bool 0)[1m:] @ 1767229200 offset 1m))[2m:15s] @ 1767229230 offset 30s)",
   };
 
   /**
