@@ -183,6 +183,7 @@ final class DifferentialQueries {
       "count_over_time(((flag == 1) or (flag * 0 + 2))[5m:])", "avg_over_time((up{job=\"node\"} == 0)[30m:])",
       "1 - max_over_time((flag == 0)[5m:])", "min_over_time((flag == 1)[5m:]) * on(instance) group_left flag",
       "timestamp(max_over_time((flag == 1)[5m:1m]))", "count_over_time((1 == flag)[5m:])",
+      "avg_over_time((flag)[7m:15s] offset 30s) == 0.5", "avg_over_time(flag[10m]) == 0.5", "avg_over_time(flag[7m:15s]) > bool 0.5",
   };
 
   /**
