@@ -125,9 +125,26 @@ final class RangeFunctions {
     return sum + c;
   }
 
+  /**
+   * avg_over_time of points that may be rollup windows ({@code counts} = samples behind each point, null for
+   * raw samples): window sums over summed counts, but when every point is one sample (raw samples a store
+   * handed out with counts), 2.42's running mean, whose rounding differs from sum / count (a 0/1 series
+   * averaging 0.5 must compare as Prometheus's does).
+   */
+  static double avg(double[] v, double[] counts, int from, int to) {
+    if (counts != null) {
+      double samples = kahanSum(counts, from, to);
+      if (samples != to - from) {
+        return kahanSum(v, from, to) / samples;
+      }
+    }
+    return avg(v, from, to);
+  }
+
   static double avg(double[] v, int from, int to) {
     double mean = 0;
     double count = 0;
+    double c = 0;
     for (int i = from; i < to; i++) {
       double x = v[i];
       count++;
@@ -139,9 +156,17 @@ final class RangeFunctions {
           continue;
         }
       }
-      mean += x / count - mean / count;
+      // 2.42: the increments Kahan-summed (Neumaier), the compensation added at the end
+      double inc = x / count - mean / count;
+      double t = mean + inc;
+      if (Math.abs(mean) >= Math.abs(inc)) {
+        c += (mean - t) + inc;
+      } else {
+        c += (inc - t) + mean;
+      }
+      mean = t;
     }
-    return mean;
+    return Double.isInfinite(mean) ? mean : mean + c;
   }
 
   static double max(double[] v, int from, int to) {
