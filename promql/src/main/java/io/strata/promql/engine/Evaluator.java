@@ -409,7 +409,7 @@ final class Evaluator {
       int from = LoadedSeries.lowerBound(s.t, s.n, from0);
       int to = LoadedSeries.lowerBound(s.t, s.n, to0 + 1);
       if (from < to) {
-        out.add(new RangeSeries(s.labels, s.t, s.v, from, to, s.counts));
+        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
         total += to - from;
       }
     }

@@ -125,22 +125,6 @@ final class RangeFunctions {
     return sum + c;
   }
 
-  /**
-   * avg_over_time of points that may be rollup windows ({@code counts} = samples behind each point, null for
-   * raw samples): window sums over summed counts, but when every point is one sample (raw samples a store
-   * handed out with counts), 2.42's running mean, whose rounding differs from sum / count (a 0/1 series
-   * averaging 0.5 must compare as Prometheus's does).
-   */
-  static double avg(double[] v, double[] counts, int from, int to) {
-    if (counts != null) {
-      double samples = kahanSum(counts, from, to);
-      if (samples != to - from) {
-        return kahanSum(v, from, to) / samples;
-      }
-    }
-    return avg(v, from, to);
-  }
-
   static double avg(double[] v, int from, int to) {
     double mean = 0;
     double count = 0;
