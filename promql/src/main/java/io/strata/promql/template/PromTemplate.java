@@ -35,7 +35,7 @@ public final class PromTemplate {
           throw new TemplateException("template: " + name + ":1: placeholder template engine cannot expand {{" + a + "}}");
         }
         String v = ctx.labels().get(l.group(1));
-        sb.append(v == null ? "<no value>" : v);
+        sb.append(v == null ? "" : v); // missingkey=zero: a missing label is ""
       }
       last = m.end();
     }

@@ -97,10 +97,7 @@ public record RuleTestFile(List<String> ruleFiles, long evaluationIntervalMs, Li
       if (n == null || isNull(n)) {
         return 0;
       }
-      if (n instanceof YamlNode.Scalar s && (s.kind().equals("!!int") || s.kind().equals("!!float"))) {
-        return Double.parseDouble(s.text());
-      }
-      if (n instanceof YamlNode.Scalar s && s.kind().equals("!!str")) {
+      if (n instanceof YamlNode.Scalar s && s.text() != null) {
         switch (s.text()) {
           case ".nan", ".NaN", ".NAN":
             return Double.NaN;
@@ -110,6 +107,13 @@ public record RuleTestFile(List<String> ruleFiles, long evaluationIntervalMs, Li
             return Double.NEGATIVE_INFINITY;
           default:
             break;
+        }
+        if (s.kind().equals("!!int") || s.kind().equals("!!float")) {
+          try {
+            return Double.parseDouble(s.text().replace("_", ""));
+          } catch (NumberFormatException e) {
+            // falls through to Go's error
+          }
         }
       }
       cannot(n, "float64");
