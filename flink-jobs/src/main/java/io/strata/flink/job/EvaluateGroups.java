@@ -339,6 +339,8 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     long next = plan.nextAfter(wm);
     ctx.timerService().registerEventTimeTimer(next);
     nextEvaluation.update(next);
+    // also when times were skipped: a backlog of the far past is not held until it is evaluated
+    trim(next - plan.retentionMs());
   }
 
   /** Evaluates the group at {@code at} and emits what it writes and sends. Package-private for tests. */

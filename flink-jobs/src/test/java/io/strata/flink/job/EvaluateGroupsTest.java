@@ -219,10 +219,14 @@ class EvaluateGroupsTest {
     try (GroupHarness g = new GroupHarness(files, o, hook, null)) {
       g.define(files.get(0));
       g.watermark(T0);
+      for (long t = T0 + MINUTE; t <= T0 + 60 * MINUTE; t += MINUTE) {
+        g.samples(KEY, x(t, 1)); // a backlog, read before the watermark moves
+      }
       long before = metrics.evaluations.get();
       g.watermark(T0 + 60 * MINUTE);
       assertEquals(before + 11, metrics.evaluations.get(), "T0 + 50m .. T0 + 60m: within 10 minutes of the wall clock");
       assertEquals(1 + 49, metrics.missed.get(), "T0 at the first watermark, then T0 + 1m .. T0 + 49m");
+      assertEquals(T0 + 56 * MINUTE, g.kept(KEY, series("x", "job", "api"))[0], "only what the next evaluation reads is kept");
     }
   }
 
