@@ -104,6 +104,13 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
   private transient StageMetrics metrics;
   /** Parsed groups by key, reused while the definition is the same. */
   private transient Map<String, Prepared> prepared;
+  /**
+   * Evaluators kept between evaluations, by group key, with the state they exported last (the same as in
+   * {@code evaluator-state}, which only this function writes): saves reading and importing it each time.
+   */
+  private transient Map<String, Live> live;
+
+  private record Live(GroupSpec spec, GroupEvaluator evaluator, GroupState state) {}
 
   private record Prepared(GroupSpec spec, GroupPlan plan, String namespace, String name) {}
 
@@ -133,6 +140,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
         .withDefaultSubqueryStepMs(options.defaultIntervalMs()));
     metrics = MetricsHooks.lookup(metricsHook);
     prepared = new HashMap<>();
+    live = new HashMap<>();
   }
 
   // ---- input ---------------------------------------------------------------------------------------
@@ -350,15 +358,25 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     for (SeriesSamples s : series.values()) {
       storage.load(Labels.of(s.labels), s.timestamps, s.values);
     }
-    GroupEvaluator ev = new GroupEvaluator(p.plan().group(), engine, new EvaluatorSettings(p.plan().intervalMs(),
-        options.externalLabels(), options.externalUrl(), options.resendDelayMs()));
-    GroupState before = readState();
-    if (before != null) {
-      ev.importState(before);
+    Live kept = live.get(p.spec().key);
+    GroupEvaluator ev;
+    GroupState before;
+    if (kept != null && kept.spec().sameContent(p.spec())) {
+      ev = kept.evaluator();
+      before = kept.state();
+    } else {
+      // first evaluation here (a start, a restore) or a changed definition: Prometheus's CopyState
+      ev = new GroupEvaluator(p.plan().group(), engine, new EvaluatorSettings(p.plan().intervalMs(),
+          options.externalLabels(), options.externalUrl(), options.resendDelayMs()));
+      before = readState();
+      if (before != null) {
+        ev.importState(before);
+      }
     }
     GroupEvaluation result = ev.evaluate(storage, storage, at);
     GroupState after = ev.exportState();
     evaluatorState.update(serialize(after));
+    live.put(p.spec().key, new Live(p.spec(), ev, after));
 
     // what the rules wrote: to the samples topic, and back into this group's series when it selects them
     List<GroupStorage.Written> written = storage.written();
@@ -548,6 +566,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     }
     if (spec != null) {
       prepared.remove(spec.key);
+      live.remove(spec.key);
     }
     clearState();
   }
