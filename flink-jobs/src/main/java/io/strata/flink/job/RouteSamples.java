@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * whose selectors matches it, so a group's evaluator receives only the series it reads.
  *
  * <p>A group's definition travels to its evaluator in-band: when an update arrives on the broadcast side
- * (and, for the rule files, with the first batch after each start) the router emits a {@link Routed#GROUP}
+ * (and, for the rule files, once after each start) the router emits a {@link Routed#GROUP}
  * or {@link Routed#DELETE} element keyed by the group. Undecodable records go to {@link #DEAD_LETTERS}.
  */
 public class RouteSamples extends BroadcastProcessFunction<DecodedBatch, GroupSpec, Routed> {
@@ -82,13 +82,7 @@ public class RouteSamples extends BroadcastProcessFunction<DecodedBatch, GroupSp
     }
     ReadOnlyBroadcastState<String, GroupSpec> pushed = ctx.getBroadcastState(PUSHED_GROUPS);
     if (!fileGroupsAnnounced) {
-      // after every start: the evaluators learn the files' current groups (and drop the ones gone at their next evaluation)
-      for (GroupSpec g : fileGroups) {
-        if (!pushed.contains(g.key)) {
-          out.collect(Routed.group(g));
-        }
-      }
-      fileGroupsAnnounced = true;
+      announceFileGroups(pushed, out);
     }
     List<Map.Entry<String, GroupPlan>> groups = groupsOf(b.tenant, pushed);
     boolean fromRules = DecodedBatch.RULE_SOURCE.equals(b.source);
@@ -148,9 +142,28 @@ public class RouteSamples extends BroadcastProcessFunction<DecodedBatch, GroupSp
     return p;
   }
 
+  /**
+   * After every start (on the rules stream's first element, or the first batch, whichever comes first): the
+   * evaluators learn the files' current groups, and drop the ones gone at their next evaluation.
+   */
+  private void announceFileGroups(ReadOnlyBroadcastState<String, GroupSpec> pushed, Collector<Routed> out) throws Exception {
+    for (GroupSpec g : fileGroups) {
+      if (!pushed.contains(g.key)) {
+        out.collect(Routed.group(g));
+      }
+    }
+    fileGroupsAnnounced = true;
+  }
+
   @Override
   public void processBroadcastElement(GroupSpec g, Context ctx, Collector<Routed> out) throws Exception {
     BroadcastState<String, GroupSpec> pushed = ctx.getBroadcastState(PUSHED_GROUPS);
+    if (g.isStarted()) {
+      if (!fileGroupsAnnounced) {
+        announceFileGroups(pushed, out);
+      }
+      return;
+    }
     GroupSpec had = pushed.get(g.key);
     if (had != null && had.version >= g.version) {
       return;

@@ -41,7 +41,7 @@ public class RuleGroupDeserializer implements KafkaRecordDeserializationSchema<G
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<GroupSpec> out) {
-    if (r.key() == null) {
+    if (r.key() == null || r.key().length == 0) {
       LOG.warn("rules topic {} partition {} offset {}: record without a key skipped", r.topic(), r.partition(), r.offset());
       return;
     }

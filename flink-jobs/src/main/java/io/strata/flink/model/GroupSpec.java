@@ -26,6 +26,18 @@ public class GroupSpec implements java.io.Serializable {
     this.avro = avro;
   }
 
+  /**
+   * The element the rules stream starts with after every start ({@code RulesWatermark}): the router announces
+   * the rule files' groups on it, so they start even on a samples topic without records.
+   */
+  public static GroupSpec started() {
+    return new GroupSpec("", "", true, -1, null);
+  }
+
+  public boolean isStarted() {
+    return key.isEmpty();
+  }
+
   public boolean isDelete() {
     return avro == null;
   }

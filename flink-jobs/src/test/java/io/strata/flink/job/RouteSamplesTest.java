@@ -86,6 +86,17 @@ class RouteSamplesTest {
   }
 
   @Test
+  void theRuleFilesGroupsAreAnnouncedWhenTheRulesStreamStartsEvenWithoutSamples() throws Exception {
+    h.processBroadcastElement(GroupSpec.started(), Long.MIN_VALUE);
+    List<Routed> out = drain();
+    assertEquals(1, out.size());
+    assertEquals(Routed.GROUP, out.get(0).kind);
+    assertEquals("default/rules.yml/api", out.get(0).groupKey);
+    h.processElement(batch("default", series("node_load1").at(T0, 0.5)), T0);
+    assertEquals(0, drain().size(), "announced once per start");
+  }
+
+  @Test
   void anotherTenantsSeriesAreNotRoutedToTheFileGroups() throws Exception {
     h.processElement(batch("other", series("up", "job", "api").at(T0, 0)), T0);
     List<Routed> out = drain();
