@@ -33,6 +33,12 @@ class SampleWatermarksTest {
   }
 
   @Test
+  void aSampleFromTheFarFutureMovesEventTimeOnlyFiveMinutesPastTheWallClock() {
+    w.onEvent(batch("default", series("up").at(T0 + 3_600_000L * 24 * 365, 1)), T0, null);
+    assertEquals(T0 + 5 * 60 * SECOND, w.current());
+  }
+
+  @Test
   void aPartitionThatNeverHadInputFollowsTheWallClock() {
     assertEquals(Long.MIN_VALUE, w.current());
     now.set(T0 + 15 * SECOND);
