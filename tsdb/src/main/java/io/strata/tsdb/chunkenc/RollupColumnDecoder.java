@@ -151,20 +151,10 @@ public final class RollupColumnDecoder {
   }
 
   private int windowsInterleaved(byte[] chunk, long mint, long maxt, WindowColumns out, double[] counters, int off) {
-    if (interleaved == null) {
-      interleaved = new RollupIterator();
-    }
-    RollupIterator it = interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+    RollupIterator it = interleaved(chunk);
     int j = off;
-    while (it.next()) {
-      long tt = it.t();
-      if (tt < mint) {
-        continue;
-      }
-      if (tt > maxt) {
-        break;
-      }
-      out.starts()[j] = tt;
+    while (nextIn(it, mint, maxt)) {
+      out.starts()[j] = it.t();
       out.counts()[j] = it.count();
       out.sums()[j] = it.value(RollupField.SUM);
       out.mins()[j] = it.value(RollupField.MIN);
@@ -292,6 +282,17 @@ public final class RollupColumnDecoder {
   }
 
   /**
+   * The length of the run of '0' bits that {@code w} (left-aligned, {@code w >= 0}) starts with: one value
+   * repeated per bit. OR-ing the 7 low bits caps the run at the 57 bits known to be loaded; the run is also
+   * capped at {@code max} values still wanted and at the {@code room} bits left in the column. 0 when the
+   * column has no bit left (damaged: {@code max} is at least 1 and {@code w}'s first bit is 0).
+   */
+  private static int zeros(long w, int max, long room) {
+    int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), max);
+    return room < z ? (int) Math.max(room, 0) : z;
+  }
+
+  /**
    * Window starts in [mint, maxt] into t[off..]; sets {@link #lo} to the first such window and returns the
    * index after the last one (or the first window that could not be decoded).
    */
@@ -324,16 +325,11 @@ public final class RollupColumnDecoder {
       long w = window(b, p);
       if (w >= 0) {
         // a run of '0's, windows with the same delta (every regular start): all of them from this one load.
-        // OR-ing the 7 low bits caps the run at the 57 bits known to be loaded.
-        int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), n - i);
-        long room = limit - p;
-        if (room < z) {
-          if (room <= 0) {
-            damaged = true;
-            hi = i;
-            break;
-          }
-          z = (int) room;
+        int z = zeros(w, n - i, limit - p);
+        if (z == 0) {
+          damaged = true;
+          hi = i;
+          break;
         }
         p += z;
         for (int e = i + z; i < e; i++) {
@@ -422,14 +418,10 @@ public final class RollupColumnDecoder {
       }
       long w = window(b, p);
       if (w >= 0) { // a run of '0's: the same count (see decodeStarts)
-        run = Math.min(Long.numberOfLeadingZeros(w | 0x7F), hi - i);
-        long room = limit - p;
-        if (room < run) {
-          if (room <= 0) {
-            damaged = true;
-            return i;
-          }
-          run = (int) room;
+        run = zeros(w, hi - i, limit - p);
+        if (run == 0) {
+          damaged = true;
+          return i;
         }
         p += run;
         continue;
@@ -535,14 +527,10 @@ public final class RollupColumnDecoder {
     for (int i = 0; i < hi; ) {
       long w = window(b, p);
       if (w >= 0) { // a run of '0's: the same integer (see decodeStarts)
-        int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), hi - i);
-        long room = limit - p;
-        if (room < z) {
-          if (room <= 0) {
-            damaged = true;
-            return i;
-          }
-          z = (int) room;
+        int z = zeros(w, hi - i, limit - p);
+        if (z == 0) {
+          damaged = true;
+          return i;
         }
         p += z;
         for (int e = i + z; i < e; i++) {
@@ -604,20 +592,10 @@ public final class RollupColumnDecoder {
   }
 
   private int decodeInterleaved(byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {
-    if (interleaved == null) {
-      interleaved = new RollupIterator();
-    }
-    RollupIterator it = interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+    RollupIterator it = interleaved(chunk);
     int j = off;
-    while (it.next()) {
-      long tt = it.t();
-      if (tt < mint) {
-        continue;
-      }
-      if (tt > maxt) {
-        break;
-      }
-      t[j] = tt;
+    while (nextIn(it, mint, maxt)) {
+      t[j] = it.t();
       v[j] = it.value(field);
       if (counts != null) {
         counts[j] = it.count();
@@ -626,5 +604,24 @@ public final class RollupColumnDecoder {
     }
     damaged = it.damaged();
     return j - off;
+  }
+
+  /** The iterator over an interleaved (encoding ROLLUP) chunk, reused. */
+  private RollupIterator interleaved(byte[] chunk) {
+    if (interleaved == null) {
+      interleaved = new RollupIterator();
+    }
+    return interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+  }
+
+  /** Moves {@code it} to its next window whose start is in [mint, maxt]; false at the end or past maxt. */
+  private static boolean nextIn(RollupIterator it, long mint, long maxt) {
+    while (it.next()) {
+      long tt = it.t();
+      if (tt >= mint) {
+        return tt <= maxt;
+      }
+    }
+    return false;
   }
 }
