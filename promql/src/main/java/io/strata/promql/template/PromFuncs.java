@@ -199,15 +199,7 @@ final class PromFuncs {
       return g4(v);
     }
     if (Math.abs(v) >= 1) {
-      String prefix = "";
-      for (String p : new String[] {"k", "M", "G", "T", "P", "E", "Z", "Y"}) {
-        if (Math.abs(v) < 1000) {
-          break;
-        }
-        prefix = p;
-        v /= 1000;
-      }
-      return g4(v) + prefix;
+      return scaledDown(v, 1000, new String[] {"k", "M", "G", "T", "P", "E", "Z", "Y"});
     }
     String prefix = "";
     for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
@@ -224,13 +216,18 @@ final class PromFuncs {
     if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
       return g4(v);
     }
+    return scaledDown(v, 1024, new String[] {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"});
+  }
+
+  /** {@code v} divided by {@code base} while it is at least {@code base}, in {@code %.4g}, with the prefix of the last division. */
+  private static String scaledDown(double v, double base, String[] prefixes) {
     String prefix = "";
-    for (String p : new String[] {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"}) {
-      if (Math.abs(v) < 1024) {
+    for (String p : prefixes) {
+      if (Math.abs(v) < base) {
         break;
       }
       prefix = p;
-      v /= 1024;
+      v /= base;
     }
     return g4(v) + prefix;
   }
