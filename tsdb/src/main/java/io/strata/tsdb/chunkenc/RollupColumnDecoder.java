@@ -251,6 +251,11 @@ public final class RollupColumnDecoder {
     return true;
   }
 
+  /** Whether column {@code col} is to be read for windows [0, hi): some are wanted and its codec is known. */
+  private boolean readable(int col, int hi) {
+    return hi > 0 && codec[col] == RollupColumnsAppender.CODEC_DEFAULT;
+  }
+
   /** 8 bytes at byte index q, big-endian, zeros past the end of the chunk. */
   private static long load(byte[] b, int q) {
     if (q + 8 <= b.length) {
@@ -383,10 +388,7 @@ public final class RollupColumnDecoder {
    * is given, else as double into {@code outD}). Returns hi, or the first window that could not be decoded.
    */
   private int decodeCounts(int hi, long[] outN, double[] outD, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[RollupColumnsAppender.COUNTS] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(RollupColumnsAppender.COUNTS, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -447,10 +449,7 @@ public final class RollupColumnDecoder {
    * not be decoded.
    */
   private int decodeXor(int col, int hi, long[] outBits, double[] outD, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -513,10 +512,7 @@ public final class RollupColumnDecoder {
    * out[off..] from {@link #lo} on. Returns hi, or the first window that could not be decoded.
    */
   private int decodeInts(int col, int hi, long[] out, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -567,7 +563,7 @@ public final class RollupColumnDecoder {
    */
   private int decodeExact(int hi, boolean[] out, int off) {
     int col = RollupColumnsAppender.EXACT;
-    if (hi <= 0 || codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     int lo = this.lo;
