@@ -201,15 +201,7 @@ final class PromFuncs {
     if (Math.abs(v) >= 1) {
       return scaledDown(v, 1000, new String[] {"k", "M", "G", "T", "P", "E", "Z", "Y"});
     }
-    String prefix = "";
-    for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
-      if (Math.abs(v) >= 1) {
-        break;
-      }
-      prefix = p;
-      v *= 1000;
-    }
-    return g4(v) + prefix;
+    return scaledUp(v);
   }
 
   static String humanize1024(double v) {
@@ -228,6 +220,19 @@ final class PromFuncs {
       }
       prefix = p;
       v /= base;
+    }
+    return g4(v) + prefix;
+  }
+
+  /** {@code v} (not 0) multiplied by 1000 while below 1 in magnitude, in {@code %.4g}, with the prefix of the last multiplication. */
+  private static String scaledUp(double v) {
+    String prefix = "";
+    for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
+      if (Math.abs(v) >= 1) {
+        break;
+      }
+      prefix = p;
+      v *= 1000;
     }
     return g4(v) + prefix;
   }
@@ -261,15 +266,7 @@ final class PromFuncs {
       }
       return sign + g4(v) + "s";
     }
-    String prefix = "";
-    for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
-      if (Math.abs(v) >= 1) {
-        break;
-      }
-      prefix = p;
-      v *= 1000;
-    }
-    return g4(v) + prefix + "s";
+    return scaledUp(v) + "s";
   }
 
   /** Go's int64(float64) on amd64: truncation, and MinInt64 for NaN and values out of range. */
