@@ -45,16 +45,8 @@ public interface StoredSeries {
   default int readRollups(RollupField field, long from, long to, SampleColumns out) {
     int n = 0;
     RollupCursor c = rollups();
-    while (c.next()) {
-      RollupPoint p = c.point();
-      long t = p.windowStartMs();
-      if (t > to) {
-        break;
-      }
-      if (t >= from) {
-        out.add(t, valueOf(field, p), p.count());
-        n++;
-      }
+    for (RollupPoint p; (p = nextWindow(c, from, to)) != null; n++) {
+      out.add(p.windowStartMs(), valueOf(field, p), p.count());
     }
     return n;
   }
@@ -67,16 +59,8 @@ public interface StoredSeries {
   default int readWindows(long from, long to, WindowColumns out) {
     int n = 0;
     RollupCursor c = rollups();
-    while (c.next()) {
-      RollupPoint p = c.point();
-      long t = p.windowStartMs();
-      if (t > to) {
-        break;
-      }
-      if (t >= from) {
-        out.add(p);
-        n++;
-      }
+    for (RollupPoint p; (p = nextWindow(c, from, to)) != null; n++) {
+      out.add(p);
     }
     return n;
   }
@@ -92,6 +76,18 @@ public interface StoredSeries {
 
   /** See {@link #minTime()}. */
   long maxTime();
+
+  /** The cursor's next window whose start is in [from, to]; null at the end or past {@code to}. */
+  private static RollupPoint nextWindow(RollupCursor c, long from, long to) {
+    while (c.next()) {
+      RollupPoint p = c.point();
+      long t = p.windowStartMs();
+      if (t >= from) {
+        return t <= to ? p : null;
+      }
+    }
+    return null;
+  }
 
   /** The field of a window. */
   static double valueOf(RollupField field, RollupPoint p) {

@@ -9,36 +9,27 @@ import java.util.Arrays;
  * {@link #ensure} room, fill the arrays and {@link #setSize}; {@link #add} takes one window.
  */
 public final class WindowColumns {
-  private long[] starts;
-  private long[] counts;
-  private long[] firstMs;
-  private long[] lastMs;
-  private long[] resets;
-  private long[] changes;
-  private double[] sums;
-  private double[] mins;
-  private double[] maxs;
-  private double[] firsts;
-  private double[] lasts;
-  private double[] corrections;
-  private boolean[] exact;
+  private static final long[] NO_LONGS = {};
+  private static final double[] NO_DOUBLES = {};
+  private static final boolean[] NO_BOOLEANS = {};
+
+  private long[] starts = NO_LONGS;
+  private long[] counts = NO_LONGS;
+  private long[] firstMs = NO_LONGS;
+  private long[] lastMs = NO_LONGS;
+  private long[] resets = NO_LONGS;
+  private long[] changes = NO_LONGS;
+  private double[] sums = NO_DOUBLES;
+  private double[] mins = NO_DOUBLES;
+  private double[] maxs = NO_DOUBLES;
+  private double[] firsts = NO_DOUBLES;
+  private double[] lasts = NO_DOUBLES;
+  private double[] corrections = NO_DOUBLES;
+  private boolean[] exact = NO_BOOLEANS;
   private int n;
 
   public WindowColumns(int capacity) {
-    int c = Math.max(capacity, 4);
-    starts = new long[c];
-    counts = new long[c];
-    firstMs = new long[c];
-    lastMs = new long[c];
-    resets = new long[c];
-    changes = new long[c];
-    sums = new double[c];
-    mins = new double[c];
-    maxs = new double[c];
-    firsts = new double[c];
-    lasts = new double[c];
-    corrections = new double[c];
-    exact = new boolean[c];
+    resize(Math.max(capacity, 4));
   }
 
   public int size() {
@@ -108,7 +99,10 @@ public final class WindowColumns {
     if (need <= starts.length) {
       return;
     }
-    int cap = Math.max(need, starts.length * 2);
+    resize(Math.max(need, starts.length * 2));
+  }
+
+  private void resize(int cap) {
     starts = Arrays.copyOf(starts, cap);
     counts = Arrays.copyOf(counts, cap);
     firstMs = Arrays.copyOf(firstMs, cap);

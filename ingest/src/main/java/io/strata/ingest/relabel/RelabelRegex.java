@@ -1,5 +1,6 @@
 package io.strata.ingest.relabel;
 
+import io.strata.schemas.prom.GoExpand;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -50,87 +51,25 @@ public final class RelabelRegex {
     return m.matches() ? m : null;
   }
 
-  /** Expands a template with Go's rules ({@code regexp.Regexp.ExpandString}) against a successful match. */
+  /** Expands a template with Go's rules ({@link GoExpand}, {@code regexp.Regexp.ExpandString}) against a successful match. */
   String expand(String template, Matcher m) {
     if (template.indexOf('$') < 0) {
       return template;
     }
-    StringBuilder out = new StringBuilder(template.length() + 16);
-    int n = template.length();
-    int i = 0;
-    while (i < n) {
-      char c = template.charAt(i);
-      if (c != '$' || i + 1 >= n) {
-        out.append(c);
-        i++;
-        continue;
+    return GoExpand.expand(template, new GoExpand.Match() {
+      @Override
+      public int groupNumber(String name) {
+        return groupNames.getOrDefault(name, -1);
       }
-      char next = template.charAt(i + 1);
-      if (next == '$') {
-        out.append('$');
-        i += 2;
-        continue;
-      }
-      String name;
-      int after;
-      if (next == '{') {
-        int close = template.indexOf('}', i + 2);
-        if (close < 0 || close == i + 2 || !allWordChars(template, i + 2, close)) {
-          out.append('$'); // malformed: Go keeps the dollar as text
-          i++;
-          continue;
-        }
-        name = template.substring(i + 2, close);
-        after = close + 1;
-      } else {
-        int j = i + 1;
-        while (j < n && isWordChar(template.charAt(j))) {
-          j++;
-        }
-        if (j == i + 1) {
-          out.append('$');
-          i++;
-          continue;
-        }
-        name = template.substring(i + 1, j);
-        after = j;
-      }
-      appendGroup(out, name, m);
-      i = after;
-    }
-    return out.toString();
-  }
 
-  private void appendGroup(StringBuilder out, String name, Matcher m) {
-    int num = 0;
-    for (int k = 0; k < name.length(); k++) {
-      char c = name.charAt(k);
-      if (c < '0' || c > '9' || num >= 100_000_000) {
-        num = -1;
-        break;
+      @Override
+      public void appendGroup(int group, StringBuilder out) {
+        String g = group <= m.groupCount() ? m.group(group) : null;
+        if (g != null) {
+          out.append(g);
+        }
       }
-      num = num * 10 + (c - '0');
-    }
-    int group = num >= 0 ? num : groupNames.getOrDefault(name, -1);
-    if (group >= 0 && group <= m.groupCount()) {
-      String g = m.group(group);
-      if (g != null) {
-        out.append(g);
-      }
-    }
-  }
-
-  private static boolean isWordChar(char c) {
-    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-
-  private static boolean allWordChars(String s, int from, int to) {
-    for (int k = from; k < to; k++) {
-      if (!isWordChar(s.charAt(k))) {
-        return false;
-      }
-    }
-    return true;
+    });
   }
 
   /** Maps named groups to their numbers by counting capturing groups in the pattern text. */

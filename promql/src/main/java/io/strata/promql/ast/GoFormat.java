@@ -1,5 +1,6 @@
 package io.strata.promql.ast;
 
+import io.strata.schemas.model.Labels;
 import io.strata.schemas.prom.GoFloat;
 
 /**
@@ -25,6 +26,21 @@ public final class GoFormat {
     String sign = ms < 0 ? "-" : "";
     long a = Math.abs(ms);
     return sign + (a / 1000) + "." + String.format("%03d", a % 1000);
+  }
+
+  /**
+   * Prometheus's {@code labels.Labels.String()}: {@code {__name__="up", job="a"}}, every label inside the
+   * braces, values in Go's {@code %q} (how the engine's errors and promtool's test output print a label set).
+   */
+  public static String labels(Labels l) {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < l.size(); i++) {
+      if (i > 0) {
+        sb.append(", ");
+      }
+      sb.append(l.name(i)).append('=').append(quote(l.value(i)));
+    }
+    return sb.append('}').toString();
   }
 
   /** Go's {@code %q}: double-quoted with Go escapes. */

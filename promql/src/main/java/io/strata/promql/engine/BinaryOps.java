@@ -2,6 +2,7 @@ package io.strata.promql.engine;
 
 import io.strata.promql.ast.BinaryExpr;
 import io.strata.promql.ast.BinaryOp;
+import io.strata.promql.ast.GoFormat;
 import io.strata.promql.ast.VectorMatching;
 import io.strata.schemas.model.Labels;
 import java.util.HashMap;
@@ -124,9 +125,9 @@ final class BinaryOps {
       Integer dup = oneBySig.putIfAbsent(sig, i);
       if (dup != null) {
         throw new QueryExecutionException("found duplicate series for the match group "
-            + LabelSets.format(LabelSets.matchLabels(one.labels[i], m.on(), names)) + " on the "
-            + (swap ? "left" : "right") + " hand-side of the operation: [" + LabelSets.format(one.labels[i]) + ", "
-            + LabelSets.format(one.labels[dup]) + "];many-to-many matching not allowed: matching labels must be unique on one side");
+            + GoFormat.labels(LabelSets.matchLabels(one.labels[i], m.on(), names)) + " on the "
+            + (swap ? "left" : "right") + " hand-side of the operation: [" + GoFormat.labels(one.labels[i]) + ", "
+            + GoFormat.labels(one.labels[dup]) + "];many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
     Map<String, Set<Labels>> matched = new HashMap<>();

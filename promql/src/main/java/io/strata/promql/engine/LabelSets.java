@@ -1,6 +1,5 @@
 package io.strata.promql.engine;
 
-import io.strata.promql.ast.GoFormat;
 import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,7 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Label-set operations the evaluator needs: dropping the name, grouping keys, Prometheus's printing. */
+/** Label-set operations the evaluator needs: dropping the name, grouping keys. */
 final class LabelSets {
   private LabelSets() {}
 
@@ -58,18 +57,6 @@ final class LabelSets {
   /** The labels of the {@code on}/{@code ignoring} group, as Prometheus prints them in errors. */
   static Labels matchLabels(Labels l, boolean on, Collection<String> names) {
     return on ? keep(l, names) : remove(l, names, true);
-  }
-
-  /** Prometheus's {@code labels.Labels.String()}: {@code {__name__="a", b="c"}}. */
-  static String format(Labels l) {
-    StringBuilder sb = new StringBuilder("{");
-    for (int i = 0; i < l.size(); i++) {
-      if (i > 0) {
-        sb.append(", ");
-      }
-      sb.append(l.name(i)).append('=').append(GoFormat.quote(l.value(i)));
-    }
-    return sb.append('}').toString();
   }
 
   /** Throws Prometheus's error when two elements share a label set. */

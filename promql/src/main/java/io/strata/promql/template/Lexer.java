@@ -448,24 +448,7 @@ final class Lexer {
   }
 
   private StateFn lexChar() {
-    while (true) {
-      int r = next();
-      if (r == '\\') {
-        int r2 = next();
-        if (r2 != EOF && r2 != '\n') {
-          continue;
-        }
-        return errorf("unterminated character constant");
-      }
-      if (r == EOF || r == '\n') {
-        return errorf("unterminated character constant");
-      }
-      if (r == '\'') {
-        break;
-      }
-    }
-    emit(T.CHAR_CONSTANT);
-    return this::lexInsideAction;
+    return lexQuoted('\'', T.CHAR_CONSTANT, "unterminated character constant");
   }
 
   private StateFn lexNumber() {
@@ -517,6 +500,11 @@ final class Lexer {
   }
 
   private StateFn lexQuote() {
+    return lexQuoted('"', T.STRING, "unterminated quoted string");
+  }
+
+  /** Scans to the closing {@code quote} (the opening one is read), escapes skipped, as Go's lexChar and lexQuote. */
+  private StateFn lexQuoted(int quote, T type, String unterminated) {
     while (true) {
       int r = next();
       if (r == '\\') {
@@ -524,16 +512,16 @@ final class Lexer {
         if (r2 != EOF && r2 != '\n') {
           continue;
         }
-        return errorf("unterminated quoted string");
+        return errorf(unterminated);
       }
       if (r == EOF || r == '\n') {
-        return errorf("unterminated quoted string");
+        return errorf(unterminated);
       }
-      if (r == '"') {
+      if (r == quote) {
         break;
       }
     }
-    emit(T.STRING);
+    emit(type);
     return this::lexInsideAction;
   }
 

@@ -199,16 +199,33 @@ final class PromFuncs {
       return g4(v);
     }
     if (Math.abs(v) >= 1) {
-      String prefix = "";
-      for (String p : new String[] {"k", "M", "G", "T", "P", "E", "Z", "Y"}) {
-        if (Math.abs(v) < 1000) {
-          break;
-        }
-        prefix = p;
-        v /= 1000;
-      }
-      return g4(v) + prefix;
+      return scaledDown(v, 1000, new String[] {"k", "M", "G", "T", "P", "E", "Z", "Y"});
     }
+    return scaledUp(v);
+  }
+
+  static String humanize1024(double v) {
+    if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
+      return g4(v);
+    }
+    return scaledDown(v, 1024, new String[] {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"});
+  }
+
+  /** {@code v} divided by {@code base} while it is at least {@code base}, in {@code %.4g}, with the prefix of the last division. */
+  private static String scaledDown(double v, double base, String[] prefixes) {
+    String prefix = "";
+    for (String p : prefixes) {
+      if (Math.abs(v) < base) {
+        break;
+      }
+      prefix = p;
+      v /= base;
+    }
+    return g4(v) + prefix;
+  }
+
+  /** {@code v} (not 0) multiplied by 1000 while below 1 in magnitude, in {@code %.4g}, with the prefix of the last multiplication. */
+  private static String scaledUp(double v) {
     String prefix = "";
     for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
       if (Math.abs(v) >= 1) {
@@ -216,21 +233,6 @@ final class PromFuncs {
       }
       prefix = p;
       v *= 1000;
-    }
-    return g4(v) + prefix;
-  }
-
-  static String humanize1024(double v) {
-    if (Math.abs(v) <= 1 || Double.isNaN(v) || Double.isInfinite(v)) {
-      return g4(v);
-    }
-    String prefix = "";
-    for (String p : new String[] {"ki", "Mi", "Gi", "Ti", "Pi", "Ei", "Zi", "Yi"}) {
-      if (Math.abs(v) < 1024) {
-        break;
-      }
-      prefix = p;
-      v /= 1024;
     }
     return g4(v) + prefix;
   }
@@ -264,15 +266,7 @@ final class PromFuncs {
       }
       return sign + g4(v) + "s";
     }
-    String prefix = "";
-    for (String p : new String[] {"m", "u", "n", "p", "f", "a", "z", "y"}) {
-      if (Math.abs(v) >= 1) {
-        break;
-      }
-      prefix = p;
-      v *= 1000;
-    }
-    return g4(v) + prefix + "s";
+    return scaledUp(v) + "s";
   }
 
   /** Go's int64(float64) on amd64: truncation, and MinInt64 for NaN and values out of range. */

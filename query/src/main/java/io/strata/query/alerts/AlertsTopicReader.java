@@ -3,15 +3,15 @@ package io.strata.query.alerts;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.AlertEvent;
 import io.strata.avro.AlertState;
-import io.strata.query.topics.CompactedTopicReader;
+import io.strata.query.topics.QueryTopicReader;
 
 /**
  * Reads the compacted {@code metrics.alerts} topic (the Flink rule job's {@link AlertEvent}s, key =
- * fingerprint) into {@link ActiveAlerts}, then follows it; failure semantics in {@link CompactedTopicReader}.
+ * fingerprint) into {@link ActiveAlerts}, then follows it; failure semantics in {@link QueryTopicReader}.
  * Metrics: {@code strata_query_alerts_records_total}, {@code strata_query_alerts_records_skipped_total{reason}},
  * {@code strata_query_alerts_active}.
  */
-public final class AlertsTopicReader extends CompactedTopicReader<AlertEvent> {
+public final class AlertsTopicReader extends QueryTopicReader<AlertEvent> {
   private final ActiveAlerts alerts;
 
   /** @param topic the full topic name ({@code <prefix>metrics.alerts}) */

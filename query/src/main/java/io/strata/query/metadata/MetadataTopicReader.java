@@ -2,15 +2,15 @@ package io.strata.query.metadata;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.MetricMetadata;
-import io.strata.query.topics.CompactedTopicReader;
+import io.strata.query.topics.QueryTopicReader;
 
 /**
  * Reads the compacted {@code metrics.metadata} topic ({@link MetricMetadata} values, key = family name) into
- * a {@link MetadataCatalog}, then follows it; failure semantics in {@link CompactedTopicReader}. Metrics:
+ * a {@link MetadataCatalog}, then follows it; failure semantics in {@link QueryTopicReader}. Metrics:
  * {@code strata_query_metadata_records_total}, {@code strata_query_metadata_records_skipped_total{reason}},
  * {@code strata_query_metadata_families}.
  */
-public final class MetadataTopicReader extends CompactedTopicReader<MetricMetadata> {
+public final class MetadataTopicReader extends QueryTopicReader<MetricMetadata> {
   private final MetadataCatalog catalog;
 
   /**

@@ -91,6 +91,17 @@ class AlertDeliveryIT {
     return "http://127.0.0.1:" + receiver.getAddress().getPort() + path;
   }
 
+  /** A producer of raw records to the test's broker, closed after the test. */
+  private KafkaProducer<byte[], byte[]> producer(TestCluster cluster) {
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
+    closeLater.add(producer);
+    return producer;
+  }
+
   private AlertmanagerProcess alertmanager(String name, int port) throws Exception {
     AlertmanagerProcess am = new AlertmanagerProcess(dir.resolve(name), port, receiverUrl("/am-notifications")).start();
     closeLater.add(am);
@@ -132,12 +143,7 @@ class AlertDeliveryIT {
     AlertmanagerProcess am2 = alertmanager("am-2", AlertmanagerProcess.freePort());
     String topic = cluster.createTopic(cluster.uniquePrefix() + Topics.ALERTS, 2);
     AvroWireSerde<AlertEvent> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), AlertEvent.class);
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
-    closeLater.add(producer);
+    KafkaProducer<byte[], byte[]> producer = producer(cluster);
 
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Instant firedAt = now.minusSeconds(30);
@@ -215,12 +221,7 @@ class AlertDeliveryIT {
     AlertmanagerProcess am = alertmanager("am-a", port);
     String topic = cluster.createTopic(cluster.uniquePrefix() + Topics.ALERTS, 2);
     AvroWireSerde<AlertEvent> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), AlertEvent.class);
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
-    closeLater.add(producer);
+    KafkaProducer<byte[], byte[]> producer = producer(cluster);
     Instant firedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
     Alerts.Builder down = alert("InstanceDown").label("instance", "web-3").activeAt(firedAt);
     Alerts.Builder gone = alert("WasFiring").label("instance", "web-4").activeAt(firedAt);
@@ -286,12 +287,7 @@ class AlertDeliveryIT {
 
     String topic = cluster.createTopic(cluster.uniquePrefix() + Topics.ALERTS, 1);
     AvroWireSerde<AlertEvent> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), AlertEvent.class);
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-    pp.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    pp.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp);
-    closeLater.add(producer);
+    KafkaProducer<byte[], byte[]> producer = producer(cluster);
     Alerts.Builder certExpiry = alert("CertExpiry").label("instance", "lb-1");
     send(producer, serde, topic, certExpiry.fingerprint(), certExpiry.firing(Instant.now().truncatedTo(ChronoUnit.MILLIS)));
 

@@ -151,20 +151,10 @@ public final class RollupColumnDecoder {
   }
 
   private int windowsInterleaved(byte[] chunk, long mint, long maxt, WindowColumns out, double[] counters, int off) {
-    if (interleaved == null) {
-      interleaved = new RollupIterator();
-    }
-    RollupIterator it = interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+    RollupIterator it = interleaved(chunk);
     int j = off;
-    while (it.next()) {
-      long tt = it.t();
-      if (tt < mint) {
-        continue;
-      }
-      if (tt > maxt) {
-        break;
-      }
-      out.starts()[j] = tt;
+    while (nextIn(it, mint, maxt)) {
+      out.starts()[j] = it.t();
       out.counts()[j] = it.count();
       out.sums()[j] = it.value(RollupField.SUM);
       out.mins()[j] = it.value(RollupField.MIN);
@@ -261,6 +251,11 @@ public final class RollupColumnDecoder {
     return true;
   }
 
+  /** Whether column {@code col} is to be read for windows [0, hi): some are wanted and its codec is known. */
+  private boolean readable(int col, int hi) {
+    return hi > 0 && codec[col] == RollupColumnsAppender.CODEC_DEFAULT;
+  }
+
   /** 8 bytes at byte index q, big-endian, zeros past the end of the chunk. */
   private static long load(byte[] b, int q) {
     if (q + 8 <= b.length) {
@@ -289,6 +284,17 @@ public final class RollupColumnDecoder {
       v |= (b[q + 8] & 0xFF) >>> (8 - extra);
     }
     return v;
+  }
+
+  /**
+   * The length of the run of '0' bits that {@code w} (left-aligned, {@code w >= 0}) starts with: one value
+   * repeated per bit. OR-ing the 7 low bits caps the run at the 57 bits known to be loaded; the run is also
+   * capped at {@code max} values still wanted and at the {@code room} bits left in the column. 0 when the
+   * column has no bit left (damaged: {@code max} is at least 1 and {@code w}'s first bit is 0).
+   */
+  private static int zeros(long w, int max, long room) {
+    int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), max);
+    return room < z ? (int) Math.max(room, 0) : z;
   }
 
   /**
@@ -324,16 +330,11 @@ public final class RollupColumnDecoder {
       long w = window(b, p);
       if (w >= 0) {
         // a run of '0's, windows with the same delta (every regular start): all of them from this one load.
-        // OR-ing the 7 low bits caps the run at the 57 bits known to be loaded.
-        int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), n - i);
-        long room = limit - p;
-        if (room < z) {
-          if (room <= 0) {
-            damaged = true;
-            hi = i;
-            break;
-          }
-          z = (int) room;
+        int z = zeros(w, n - i, limit - p);
+        if (z == 0) {
+          damaged = true;
+          hi = i;
+          break;
         }
         p += z;
         for (int e = i + z; i < e; i++) {
@@ -387,10 +388,7 @@ public final class RollupColumnDecoder {
    * is given, else as double into {@code outD}). Returns hi, or the first window that could not be decoded.
    */
   private int decodeCounts(int hi, long[] outN, double[] outD, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[RollupColumnsAppender.COUNTS] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(RollupColumnsAppender.COUNTS, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -422,14 +420,10 @@ public final class RollupColumnDecoder {
       }
       long w = window(b, p);
       if (w >= 0) { // a run of '0's: the same count (see decodeStarts)
-        run = Math.min(Long.numberOfLeadingZeros(w | 0x7F), hi - i);
-        long room = limit - p;
-        if (room < run) {
-          if (room <= 0) {
-            damaged = true;
-            return i;
-          }
-          run = (int) room;
+        run = zeros(w, hi - i, limit - p);
+        if (run == 0) {
+          damaged = true;
+          return i;
         }
         p += run;
         continue;
@@ -455,10 +449,7 @@ public final class RollupColumnDecoder {
    * not be decoded.
    */
   private int decodeXor(int col, int hi, long[] outBits, double[] outD, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -521,10 +512,7 @@ public final class RollupColumnDecoder {
    * out[off..] from {@link #lo} on. Returns hi, or the first window that could not be decoded.
    */
   private int decodeInts(int col, int hi, long[] out, int off) {
-    if (hi <= 0) {
-      return 0;
-    }
-    if (codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     byte[] b = this.b;
@@ -535,14 +523,10 @@ public final class RollupColumnDecoder {
     for (int i = 0; i < hi; ) {
       long w = window(b, p);
       if (w >= 0) { // a run of '0's: the same integer (see decodeStarts)
-        int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), hi - i);
-        long room = limit - p;
-        if (room < z) {
-          if (room <= 0) {
-            damaged = true;
-            return i;
-          }
-          z = (int) room;
+        int z = zeros(w, hi - i, limit - p);
+        if (z == 0) {
+          damaged = true;
+          return i;
         }
         p += z;
         for (int e = i + z; i < e; i++) {
@@ -579,7 +563,7 @@ public final class RollupColumnDecoder {
    */
   private int decodeExact(int hi, boolean[] out, int off) {
     int col = RollupColumnsAppender.EXACT;
-    if (hi <= 0 || codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+    if (!readable(col, hi)) {
       return 0;
     }
     int lo = this.lo;
@@ -604,20 +588,10 @@ public final class RollupColumnDecoder {
   }
 
   private int decodeInterleaved(byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {
-    if (interleaved == null) {
-      interleaved = new RollupIterator();
-    }
-    RollupIterator it = interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+    RollupIterator it = interleaved(chunk);
     int j = off;
-    while (it.next()) {
-      long tt = it.t();
-      if (tt < mint) {
-        continue;
-      }
-      if (tt > maxt) {
-        break;
-      }
-      t[j] = tt;
+    while (nextIn(it, mint, maxt)) {
+      t[j] = it.t();
       v[j] = it.value(field);
       if (counts != null) {
         counts[j] = it.count();
@@ -626,5 +600,24 @@ public final class RollupColumnDecoder {
     }
     damaged = it.damaged();
     return j - off;
+  }
+
+  /** The iterator over an interleaved (encoding ROLLUP) chunk, reused. */
+  private RollupIterator interleaved(byte[] chunk) {
+    if (interleaved == null) {
+      interleaved = new RollupIterator();
+    }
+    return interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+  }
+
+  /** Moves {@code it} to its next window whose start is in [mint, maxt]; false at the end or past maxt. */
+  private static boolean nextIn(RollupIterator it, long mint, long maxt) {
+    while (it.next()) {
+      long tt = it.t();
+      if (tt >= mint) {
+        return tt <= maxt;
+      }
+    }
+    return false;
   }
 }

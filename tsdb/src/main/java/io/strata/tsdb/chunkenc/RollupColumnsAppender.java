@@ -1,6 +1,7 @@
 package io.strata.tsdb.chunkenc;
 
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.encoding.Varint;
 
 /**
  * Builds one columnar rollup chunk, {@link ChunkEncoding#ROLLUP_EXACT} (what the store writes) or
@@ -212,7 +213,7 @@ public final class RollupColumnsAppender {
   public byte[] toBytes() {
     int size = FIXED_HEADER_BYTES;
     for (BitWriter w : cols) {
-      size += 1 + uvarintSize(w.byteLength()) + w.byteLength();
+      size += 1 + Varint.uvarintSize(w.byteLength()) + w.byteLength();
     }
     byte[] out = new byte[size];
     out[0] = (byte) (count >>> 8);
@@ -224,7 +225,7 @@ public final class RollupColumnsAppender {
     int pos = FIXED_HEADER_BYTES;
     for (BitWriter w : cols) {
       out[pos++] = CODEC_DEFAULT;
-      pos = putUvarint(out, pos, w.byteLength());
+      pos = Varint.putUvarint(out, pos, w.byteLength());
     }
     for (BitWriter w : cols) {
       System.arraycopy(w.array(), 0, out, pos, w.byteLength());
@@ -250,23 +251,5 @@ public final class RollupColumnsAppender {
     exactRun = 0;
     prevCount = 0;
     count = 0;
-  }
-
-  static int uvarintSize(int v) {
-    int n = 1;
-    while ((v & ~0x7F) != 0) {
-      v >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
-  private static int putUvarint(byte[] b, int pos, int v) {
-    while ((v & ~0x7F) != 0) {
-      b[pos++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[pos++] = (byte) v;
-    return pos;
   }
 }

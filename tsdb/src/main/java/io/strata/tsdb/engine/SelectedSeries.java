@@ -13,6 +13,8 @@ import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.ChunkRecord;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /** One series of a select: its in-memory chunks as of the select, and its persisted chunks through the select's snapshot. */
 final class SelectedSeries implements StoredSeries {
@@ -173,79 +175,79 @@ final class SelectedSeries implements StoredSeries {
     return true;
   }
 
-  @Override
-  public int readSamples(long from, long to, SampleColumns out) {
+  /** Decodes the points of one chunk in [lo, hi] into a bulk read's output; false when the chunk is damaged. */
+  @FunctionalInterface
+  private interface ChunkDecode {
+    boolean into(ChunkRecord c, long lo, long hi);
+  }
+
+  /**
+   * A bulk read of the points in [from, to] and in the selected range, for a raw selection ({@code rollups}
+   * false) or a rollup one ({@code rollups} true; nothing at the other kind). Disjoint chunks are decoded one
+   * after the other ({@code decode}) after one {@code ensure} of room for all their points, so nothing is
+   * allocated per point; overlapping chunks (out-of-order data before compaction, a chunk in memory and on
+   * disk during a commit) are merged point by point ({@code merged}).
+   */
+  private void bulkRead(long from, long to, boolean rollups, IntConsumer ensure, Consumer<MergeCursor> merged, ChunkDecode decode) {
     long lo = Math.max(from, mint);
     long hi = Math.min(to, maxt);
-    List<ChunkRecord> cs = res == 0 ? overlapping(lo, hi) : List.of();
-    int before = out.size();
+    List<ChunkRecord> cs = (res != 0) == rollups ? overlapping(lo, hi) : List.of();
     if (!disjoint(cs)) {
-      // overlapping chunks (out-of-order data before compaction, a chunk in memory and on disk during a commit)
-      RawMergeCursor c = (RawMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
-      while (c.next()) {
-        out.add(c.timestamp(), c.value(), 1);
-      }
-      return out.size() - before;
+      merged.accept(cursor(new ChunkSource(cs, null), lo, hi));
+      return;
     }
-    out.ensure(points(cs)); // one allocation for the whole read
-    RawDecode decode = RAW_DECODE.get();
+    ensure.accept(points(cs));
     for (ChunkRecord c : cs) {
-      if (!decode.into(c, lo, hi, out)) {
+      if (!decode.into(c, lo, hi)) {
         damaged();
       }
     }
+  }
+
+  @Override
+  public int readSamples(long from, long to, SampleColumns out) {
+    int before = out.size();
+    RawDecode raw = RAW_DECODE.get();
+    bulkRead(from, to, false, out::ensure, m -> {
+      RawMergeCursor c = (RawMergeCursor) m;
+      while (c.next()) {
+        out.add(c.timestamp(), c.value(), 1);
+      }
+    }, (c, lo, hi) -> raw.into(c, lo, hi, out));
     return out.size() - before;
   }
 
   @Override
   public int readRollups(RollupField field, long from, long to, SampleColumns out) {
-    long lo = Math.max(from, mint);
-    long hi = Math.min(to, maxt);
-    List<ChunkRecord> cs = res != 0 ? overlapping(lo, hi) : List.of();
     int before = out.size();
-    if (!disjoint(cs)) {
-      // overlapping chunks: merged window by window
-      RollupMergeCursor c = (RollupMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
+    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
+    bulkRead(from, to, true, out::ensure, m -> {
+      RollupMergeCursor c = (RollupMergeCursor) m;
       while (c.next()) {
         RollupPoint p = c.point();
         out.add(p.windowStartMs(), StoredSeries.valueOf(field, p), p.count());
       }
-      return out.size() - before;
-    }
-    out.ensure(points(cs));
-    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
-    for (ChunkRecord c : cs) {
+    }, (c, lo, hi) -> {
       int n = decoder.decode(c.encoding(), c.data(), field, lo, hi, out.timestamps(), out.values(), out.counts(), out.size());
       out.setSize(out.size() + n);
-      if (decoder.damaged()) {
-        damaged();
-      }
-    }
+      return !decoder.damaged();
+    });
     return out.size() - before;
   }
 
   @Override
   public int readWindows(long from, long to, WindowColumns out) {
-    long lo = Math.max(from, mint);
-    long hi = Math.min(to, maxt);
-    List<ChunkRecord> cs = res != 0 ? overlapping(lo, hi) : List.of();
     int before = out.size();
-    if (!disjoint(cs)) {
-      // overlapping chunks: merged window by window
-      RollupMergeCursor c = (RollupMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
+    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
+    bulkRead(from, to, true, out::ensure, m -> {
+      RollupMergeCursor c = (RollupMergeCursor) m;
       while (c.next()) {
         out.add(c.point());
       }
-      return out.size() - before;
-    }
-    out.ensure(points(cs)); // one allocation for the whole read, none per window
-    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
-    for (ChunkRecord c : cs) {
+    }, (c, lo, hi) -> {
       decoder.decodeWindows(c.encoding(), c.data(), lo, hi, out);
-      if (decoder.damaged()) {
-        damaged();
-      }
-    }
+      return !decoder.damaged();
+    });
     return out.size() - before;
   }
 

@@ -1,5 +1,6 @@
 package io.strata.tsdb.format;
 
+import io.strata.tsdb.encoding.Varint;
 import java.util.zip.CRC32C;
 
 /**

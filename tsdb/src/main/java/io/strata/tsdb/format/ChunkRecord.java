@@ -1,6 +1,7 @@
 package io.strata.tsdb.format;
 
 import io.strata.tsdb.chunkenc.ChunkEncoding;
+import io.strata.tsdb.encoding.Varint;
 
 /**
  * One chunk as stored under a {@code C} or {@code H} key: a {@link Box#CHUNK} box whose payload is

@@ -1,39 +1,10 @@
 package io.strata.promql.rules.unittest;
 
-import io.strata.promql.ast.GoFormat;
-import io.strata.schemas.model.Labels;
 import io.strata.schemas.prom.GoFloat;
-import java.util.Map;
 
 /** The Go notations promtool's test output uses. */
 final class GoText {
   private GoText() {}
-
-  /** {@code labels.Labels.String()}: {@code {__name__="up", job="a"}}, every label inside the braces. */
-  static String labels(Labels l) {
-    StringBuilder sb = new StringBuilder("{");
-    for (int i = 0; i < l.size(); i++) {
-      if (i > 0) {
-        sb.append(", ");
-      }
-      sb.append(l.name(i)).append('=').append(GoFormat.quote(l.value(i)));
-    }
-    return sb.append('}').toString();
-  }
-
-  /** The same for name/value pairs kept in their own order (annotations). */
-  static String pairs(Map<String, String> m) {
-    StringBuilder sb = new StringBuilder("{");
-    boolean first = true;
-    for (var e : m.entrySet()) {
-      if (!first) {
-        sb.append(", ");
-      }
-      first = false;
-      sb.append(e.getKey()).append('=').append(GoFormat.quote(e.getValue()));
-    }
-    return sb.append('}').toString();
-  }
 
   /** {@code strconv.FormatFloat(v, 'E', -1, 64)}: {@code 1E+00}, {@code 2.5E-07}, {@code NaN}, {@code +Inf}. */
   static String floatE(double v) {

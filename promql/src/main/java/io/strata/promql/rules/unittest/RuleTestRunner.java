@@ -1,6 +1,7 @@
 package io.strata.promql.rules.unittest;
 
 import io.strata.promql.PromQL;
+import io.strata.promql.ast.GoFormat;
 import io.strata.promql.engine.Engine;
 import io.strata.promql.engine.EngineOptions;
 import io.strata.promql.engine.Sample;
@@ -355,7 +356,7 @@ public final class RuleTestRunner {
         if (sb.length() > 0) {
           sb.append(", ");
         }
-        sb.append(GoText.labels(s.labels())).append(' ').append(GoText.floatE(s.value()));
+        sb.append(GoFormat.labels(s.labels())).append(' ').append(GoText.floatE(s.value()));
       }
       return sb.toString();
     }
@@ -371,7 +372,7 @@ public final class RuleTestRunner {
 
     @Override
     public String toString() {
-      return "Labels:" + GoText.labels(labels) + "\nAnnotations:" + GoText.labels(annotations);
+      return "Labels:" + GoFormat.labels(labels) + "\nAnnotations:" + GoFormat.labels(annotations);
     }
 
     static String toString(List<LabelsAndAnnotations> la) {

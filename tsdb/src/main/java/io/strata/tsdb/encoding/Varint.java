@@ -1,6 +1,9 @@
-package io.strata.tsdb.format;
+package io.strata.tsdb.encoding;
 
-/** Unsigned LEB128 varints, as Prometheus's and Protobuf's; reading is {@link Decbuf#uvarint()}. */
+/**
+ * Unsigned LEB128 varints, as Prometheus's and Protobuf's, for every on-disk format of the store (chunk
+ * directories, chunk records, boxes); reading is {@code format.Decbuf#uvarint()}.
+ */
 public final class Varint {
   private Varint() {}
 
