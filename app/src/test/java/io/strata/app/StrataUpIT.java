@@ -192,7 +192,7 @@ class StrataUpIT {
     throw new AssertionError("/api/v1/alerts did not list " + name + " within 30 s");
   }
 
-  /** Reads the topic from the start until the function finds what it looks for (60 s at most), else null. */
+  /** Reads the topic from the start until the function finds what it looks for (120 s at most), else null. */
   private <T> T awaitRecord(StrataProcess p, String topic, java.util.function.Function<ConsumerRecord<byte[], byte[]>, T> find) {
     Properties c = new Properties();
     c.put("bootstrap.servers", p.kafka());
@@ -201,7 +201,7 @@ class StrataUpIT {
     c.put("isolation.level", "read_committed");
     try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 60_000;
+      long deadline = System.currentTimeMillis() + 120_000;
       while (System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(250))) {
           T found = find.apply(rec);
@@ -221,6 +221,9 @@ class StrataUpIT {
     Files.writeString(rules, """
         groups:
           - name: e2e
+            # every 10 s: an evaluation always falls in the 30 s between the first sample above the threshold
+            # and the watermark the pushed samples reach (at 1m the alert could wait for the wall clock)
+            interval: 10s
             rules:
               - alert: RoomTooWarm
                 expr: e2e_temperature_celsius{room="r0"} > 1010
