@@ -59,6 +59,40 @@ public interface StoredSeries {
     return n;
   }
 
+  /**
+   * Appends the rollup windows whose start is in [from, to] (and in the selected range), whole, in start
+   * order; returns how many. Nothing for a raw selection. What exact rollup queries read: legacy windows
+   * come back with {@code exact} false and the query reads raw samples for them.
+   */
+  default int readWindows(long from, long to, WindowColumns out) {
+    int n = 0;
+    RollupCursor c = rollups();
+    while (c.next()) {
+      RollupPoint p = c.point();
+      long t = p.windowStartMs();
+      if (t > to) {
+        break;
+      }
+      if (t >= from) {
+        out.add(p);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * The series' time bounds at the selection's resolution over the whole store (not only the selected
+   * range): for a rollup selection the first and the last stored window start, windows still in memory
+   * included; for raw the first and last sample timestamp. Long.MAX_VALUE / Long.MIN_VALUE when unknown or
+   * empty. A query takes a series' rollups as final up to {@code maxTime() + resolution} and reads raw
+   * samples after that.
+   */
+  long minTime();
+
+  /** See {@link #minTime()}. */
+  long maxTime();
+
   /** The field of a window. */
   static double valueOf(RollupField field, RollupPoint p) {
     return switch (field) {

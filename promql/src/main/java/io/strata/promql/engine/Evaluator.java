@@ -15,6 +15,7 @@ import io.strata.promql.storage.Queryable;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
 import io.strata.promql.storage.SeriesFunction;
+import io.strata.promql.storage.SummaryFunction;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import java.util.ArrayList;
@@ -165,6 +166,25 @@ final class Evaluator {
           // the same rough guard as prepare's, as soon as it is crossed
           throw tooManySamples();
         }
+        return f.apply(s);
+      };
+    });
+    checkTimeout();
+    return out;
+  }
+
+  /**
+   * {@link Queryable#summarizeEach} for a streamed selector: null when the store answers it with samples only
+   * (the caller then uses {@link #selectEach}). The deadline is checked before each series.
+   */
+  <R> List<R> summarizeEach(VectorSelector vs, long[] refs, long rangeMs, Supplier<? extends SummaryFunction<? extends R>> functions) {
+    if (!streamed.containsKey(vs)) {
+      throw new IllegalStateException("BUG: selector " + vs + " is not streamed");
+    }
+    List<R> out = storage.summarizeEach(hints(vs), vs.matchers(), refs, rangeMs, () -> {
+      SummaryFunction<? extends R> f = functions.get();
+      return s -> {
+        checkTimeout();
         return f.apply(s);
       };
     });

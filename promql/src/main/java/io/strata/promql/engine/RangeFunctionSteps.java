@@ -4,9 +4,13 @@ import io.strata.promql.ast.Call;
 import io.strata.promql.ast.Expr;
 import io.strata.promql.ast.MatrixSelector;
 import io.strata.promql.ast.VectorSelector;
+import io.strata.promql.storage.Queryable;
+import io.strata.promql.storage.SummarizedSeries;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SampleSummary;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A range function over a range selector at every step of a range query: per series, the window
@@ -23,6 +27,9 @@ final class RangeFunctionSteps {
     RATE, INCREASE, DELTA, IRATE, IDELTA, AVG_OVER_TIME, SUM_OVER_TIME, COUNT_OVER_TIME, MIN_OVER_TIME,
     MAX_OVER_TIME, STDVAR_OVER_TIME, STDDEV_OVER_TIME, LAST_OVER_TIME, PRESENT_OVER_TIME, QUANTILE_OVER_TIME,
     CHANGES, RESETS, DERIV, PREDICT_LINEAR, HOLT_WINTERS;
+
+    /** Whether the value depends only on the window's {@link SampleSummary} ({@link Queryable#SUMMARIZABLE}). */
+    final boolean summarizable = Queryable.SUMMARIZABLE.contains(name().toLowerCase(java.util.Locale.ROOT));
 
     static Fn of(String name) {
       return valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -69,13 +76,32 @@ final class RangeFunctionSteps {
       // each series is read, run through the function and dropped on the store's threads, one pass per task;
       // each pass keeps its results in the order it computed them
       List<Pass> passes = new ArrayList<>();
-      ev.selectEach(vs, () -> {
+      Supplier<Pass> newPass = () -> {
         Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
         synchronized (passes) {
           passes.add(p);
         }
-        return d -> p.streamed(new LoadedSeries(d));
-      });
+        return p;
+      };
+      List<Streamed> summarized = null;
+      if (fn.summarizable) {
+        // a store with rollups answers from window summaries (raw samples only where a window edge cuts one)
+        long[] refs = new long[steps];
+        for (int k = 0; k < steps; k++) {
+          refs[k] = (fixedAt ? at : re.time(k)) - offset;
+        }
+        summarized = ev.summarizeEach(vs, refs, range, () -> {
+          Pass p = newPass.get();
+          return p::summarized;
+        });
+      }
+      if (summarized == null) {
+        passes.clear();
+        ev.selectEach(vs, () -> {
+          Pass p = newPass.get();
+          return d -> p.streamed(new LoadedSeries(d));
+        });
+      }
       // the order prepare's selection has (sorted by the series' labels), whichever thread read what
       out = inSelectionOrder(passes);
       distinct = out != null && Pass.oneName(passes);
@@ -204,6 +230,61 @@ final class RangeFunctionSteps {
       long lastRef = t[n - 1] + range + offset;
       long lastStep = lastRef < re.start ? 0 : (lastRef - re.start) / re.step;
       return (int) Math.max(1, Math.min(steps - 1L, lastStep) - k + 1);
+    }
+
+    /** The summary of the current step's window (reused). */
+    private SampleSummary summary;
+
+    /**
+     * {@link #series} from the store's summaries of each step's window: the same values (up to the order of
+     * floating-point additions), as every summarizable function reads only what a summary holds. Kept in
+     * {@link #results} when not null.
+     */
+    Streamed summarized(SummarizedSeries s) {
+      if (summary == null) {
+        summary = new SampleSummary();
+      }
+      SampleSummary w = summary;
+      StepSeries o = null;
+      for (int k = 0; k < steps; k++) {
+        if (!s.summarize(k, w.clear()) || w.count == 0) {
+          continue;
+        }
+        long cnt = w.count;
+        load[k] += cnt;
+        if (cnt < minPoints) {
+          continue;
+        }
+        long ref = (fixedAt ? at : re.time(k)) - offset;
+        double value = switch (fn) {
+          case RATE, INCREASE -> RangeFunctions.extrapolate(w.firstMs, w.first, w.lastMs, cnt, ref - range, ref, range, true,
+              fn == Fn.RATE, w.last - w.first + w.correction);
+          case DELTA -> RangeFunctions.extrapolate(w.firstMs, w.first, w.lastMs, cnt, ref - range, ref, range, false, false,
+              w.last - w.first);
+          case AVG_OVER_TIME -> w.sum / cnt;
+          case SUM_OVER_TIME -> w.sum;
+          case COUNT_OVER_TIME -> cnt;
+          case MIN_OVER_TIME -> w.min;
+          case MAX_OVER_TIME -> w.max;
+          case LAST_OVER_TIME -> w.last;
+          case PRESENT_OVER_TIME -> 1;
+          case CHANGES -> w.changes;
+          case RESETS -> w.resets;
+          default -> throw new IllegalStateException("BUG: " + fn + " is not summarizable");
+        };
+        if (o == null) {
+          o = new StepSeries(keepName ? s.labels() : LabelSets.dropName(s.labels()), steps - k, false);
+        }
+        o.add(k, value);
+        load[k]++; // the value itself, as StepVector.addCountsTo counts it
+      }
+      if (o == null) {
+        return null;
+      }
+      note(s.labels());
+      Streamed r = new Streamed(s.labels(), o);
+      results.add(r);
+      return r;
     }
 
     /** {@link #series} of a streamed series, kept in {@link #results} when not null. */

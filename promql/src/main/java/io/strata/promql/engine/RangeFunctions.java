@@ -64,14 +64,22 @@ final class RangeFunctions {
    */
   static double extrapolate(long[] t, double[] v, int from, int to, long rangeStart, long rangeEnd,
       long rangeMs, boolean isCounter, boolean isRate, double result) {
-    int last = to - 1;
-    double durationToStart = (t[from] - rangeStart) / 1000.0;
-    double durationToEnd = (rangeEnd - t[last]) / 1000.0;
-    double sampledInterval = (t[last] - t[from]) / 1000.0;
-    double averageDurationBetweenSamples = sampledInterval / (to - from - 1);
-    if (isCounter && result > 0 && v[from] >= 0) {
+    return extrapolate(t[from], v[from], t[to - 1], to - from, rangeStart, rangeEnd, rangeMs, isCounter, isRate, result);
+  }
+
+  /**
+   * The extrapolation from the window's first sample ({@code firstT}, {@code firstV}), its last sample's
+   * time and its number of samples (at least 2): all it reads, so a summary of the window gives the same value.
+   */
+  static double extrapolate(long firstT, double firstV, long lastT, long count, long rangeStart, long rangeEnd,
+      long rangeMs, boolean isCounter, boolean isRate, double result) {
+    double durationToStart = (firstT - rangeStart) / 1000.0;
+    double durationToEnd = (rangeEnd - lastT) / 1000.0;
+    double sampledInterval = (lastT - firstT) / 1000.0;
+    double averageDurationBetweenSamples = sampledInterval / (count - 1);
+    if (isCounter && result > 0 && firstV >= 0) {
       // where the counter would have been zero, if it went up steadily
-      double durationToZero = sampledInterval * (v[from] / result);
+      double durationToZero = sampledInterval * (firstV / result);
       if (durationToZero < durationToStart) {
         durationToStart = durationToZero;
       }

@@ -43,4 +43,26 @@ public interface Queryable {
     }
     return out;
   }
+
+  /**
+   * A range function whose value depends only on the {@link io.strata.schemas.model.SampleSummary} of the
+   * samples in its window ({@link #SUMMARIZABLE}), evaluated from summaries the store computes: a store that
+   * keeps pre-aggregated windows (rollups) answers from them and reads raw samples only where a step's window
+   * edge cuts through a stored window. {@code refs[k]} is the end of step k's window (offset and {@code @}
+   * applied), its window {@code [refs[k] - rangeMs, refs[k]]} (closed, as Prometheus 2.42's ranges);
+   * {@code hints} are those {@link #selectEach} would get. The functions are applied as in
+   * {@link #selectEach} (one per store task); returns their non-null results in any order.
+   *
+   * <p>Returns null when the store does not answer this selection from summaries (the default, and raw
+   * resolution): the caller then reads samples with {@link #selectEach}. The answer must equal the one from
+   * the raw samples up to the order of floating-point additions.
+   */
+  default <R> List<R> summarizeEach(SelectHints hints, List<LabelMatcher> matchers, long[] refs, long rangeMs,
+      Supplier<? extends SummaryFunction<? extends R>> functions) {
+    return null;
+  }
+
+  /** The range functions {@link #summarizeEach} may be asked for. */
+  java.util.Set<String> SUMMARIZABLE = java.util.Set.of("rate", "increase", "delta", "sum_over_time", "count_over_time",
+      "avg_over_time", "min_over_time", "max_over_time", "last_over_time", "present_over_time", "changes", "resets");
 }

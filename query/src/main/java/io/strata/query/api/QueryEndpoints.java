@@ -13,6 +13,7 @@ import io.strata.query.dedup.ReplicaDedup;
 import io.strata.query.eval.StoreQueryable;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.Store;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -46,11 +47,11 @@ final class QueryEndpoints {
     Resolution res = resolution(params.getValue("max_source_resolution"), 0, false);
     headers.put(RESOLUTION_HEADER, res.name());
     Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
-    Value v = evaluate(() -> engine(res).instantQuery(source, expr, time));
+    Value v = evaluate(() -> new Engine(options).instantQuery(source, expr, time));
     return g -> JsonOutput.writeValue(g, v);
   }
 
-  DataWriter range(String tenant, Fields params, Map<String, String> headers) {
+  DataWriter range(String tenant, Fields params, Map<String, String> headers, List<String> warnings) {
     String q = required(params, "query");
     long start = Params.time("start", params.getValue("start"));
     long end = Params.time("end", params.getValue("end"));
@@ -67,8 +68,13 @@ final class QueryEndpoints {
     Expr expr = parse(q);
     Resolution res = resolution(params.getValue("max_source_resolution"), step, cfg.autoDownsampling());
     headers.put(RESOLUTION_HEADER, res.name());
-    Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
-    Value v = evaluate(() -> engine(res).rangeQuery(source, expr, start, end, step));
+    StoreQueryable stored = new StoreQueryable(store, tenant, res);
+    Queryable source = dedup(params, stored);
+    Value v = evaluate(() -> new Engine(options).rangeQuery(source, expr, start, end, step));
+    String lag = stored.rollupLagWarning();
+    if (lag != null) {
+      warnings.add(lag);
+    }
     return g -> JsonOutput.writeValue(g, v);
   }
 
@@ -133,10 +139,7 @@ final class QueryEndpoints {
     return SourceResolution.choose(max, cfg.rollupResolutions());
   }
 
-  /** Over rollups of length r the lookback grows to r, or a plain selector would miss the last closed window. */
-  private Engine engine(Resolution res) {
-    return new Engine(res.millis() > options.lookbackDeltaMs() ? options.withLookbackDeltaMs(res.millis()) : options);
-  }
+
 
   static Expr parse(String q) {
     try {

@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -185,13 +186,14 @@ public final class QueryServer implements AutoCloseable {
   private void api(String endpoint, Request request, Response response, Callback callback) {
     String handler = endpoint.startsWith("label/") ? "label_values" : endpoint;
     Map<String, String> headers = new LinkedHashMap<>();
+    List<String> warnings = new ArrayList<>();
     try {
       Fields params = params(request);
       String tenant = request.getHeaders().get("X-Scope-OrgID");
       String t = tenant == null || tenant.isBlank() ? cfg.defaultTenant() : tenant.trim();
       DataWriter data = switch (endpoint) {
         case "query" -> queries.instant(t, params, headers);
-        case "query_range" -> queries.range(t, params, headers);
+        case "query_range" -> queries.range(t, params, headers, warnings);
         case "format_query" -> queries.format(params);
         case "query_exemplars" -> queries.exemplars(params);
         case "series" -> series.series(t, params);
@@ -217,6 +219,13 @@ public final class QueryServer implements AutoCloseable {
         g.writeStringField("status", "success");
         g.writeFieldName("data");
         data.write(g);
+        if (!warnings.isEmpty()) {
+          g.writeArrayFieldStart("warnings");
+          for (String w : warnings) {
+            g.writeString(w);
+          }
+          g.writeEndArray();
+        }
       });
     } catch (ApiException e) {
       respond(response, callback, handler, e.type().status, g -> {

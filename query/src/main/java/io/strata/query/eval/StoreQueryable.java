@@ -4,46 +4,50 @@ import io.strata.promql.storage.Queryable;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
 import io.strata.promql.storage.SeriesFunction;
+import io.strata.promql.storage.SummaryFunction;
 import io.strata.schemas.model.LabelMatcher;
-import io.strata.schemas.model.Labels;
-import io.strata.schemas.model.StaleMarker;
+import io.strata.schemas.model.SampleSummary;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
-import io.strata.tsdb.chunkenc.RollupField;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
  * The store as the PromQL engine reads it: one tenant, at one resolution chosen for the query.
  *
- * <p>Raw: the samples in the range the engine asks for. A rollup resolution: for each selector the
- * {@link RollupColumn} its enclosing function needs (from {@link SelectHints#function()}), one point per
- * window stamped at the window's last millisecond ({@code windowStart + resolution - 1}, so a window is in
- * {@code [t - range, t]} exactly when all of its samples could be), with the window's sample count beside
- * it when the function needs counts. Where a series has no rollup, raw samples fill in as points of one
- * sample: before its first window (rollups began inside the range), after its last closed window (not
- * rolled up yet; a counter shifted by the reset offset its last window had accumulated, so the series stays
- * monotone), or everywhere (the rollup job never saw it). A selector whose function no aggregate preserves,
- * or whose range is shorter than the windows, reads raw samples.
- *
- * <p>Reads are bulk ({@link StoredSeries#readSamples}, {@link StoredSeries#readRollups}): the store decodes
- * straight into the arrays handed to the engine, and only the parts of the raw range that rollups do not
- * cover are read.
- *
- * <p>{@link #selectEach} streams raw reads: each task of the read pool decodes its series one by one into
- * buffers of its own, reused from series to series, and applies the caller's function right away, so a
- * selection's samples are never all in memory. Over rollups it selects as {@link #select} does (rollup points
- * are few) and applies the functions on the read pool.
+ * <p>{@link #select} and {@link #selectEach} read raw samples at every resolution. At a rollup resolution,
+ * {@link #summarizeEach} answers the range functions whose value depends only on a
+ * {@link SampleSummary} of the window (rate, increase, delta, the *_over_time functions but quantile, stddev
+ * and stdvar, changes, resets) from the stored windows, which carry exactly those fields: per step, the
+ * windows that lie whole inside {@code [ref - range, ref]} are composed with the raw samples of the parts
+ * of the range they do not cover, so the answer equals the raw one. The raw parts are:
+ * <ul>
+ *   <li>a window cut by the range's edge: nothing when its samples all lie on one side (its first and last
+ *       sample times say so), the window whole when all lie inside, else its raw samples inside the range;
+ *   <li>everything after the series' last stored window: the rollup stage emits a window only once the
+ *       store can no longer accept a sample into it (the series' newest sample is more than the out-of-order
+ *       window past its end), so the stored windows are final, and what comes after them is read raw;
+ *   <li>everything before the series' first stored window (rollups started later than the raw data), and
+ *       the whole series when a window in the range is a legacy one (written before windows carried their
+ *       first and last samples).
+ * </ul>
+ * A missing window between the first and last stored ones held no sample. Ranges shorter than two windows
+ * read raw.
  */
 public final class StoreQueryable implements Queryable {
+  /** A range shorter than this many windows reads raw: few windows would lie whole inside it. */
+  static final int MIN_WINDOWS_PER_RANGE = 2;
+
   private final Store store;
   private final String tenant;
   private final Resolution resolution;
+  /** Over all summarized selections of this query: samples read from final windows, and raw after them. */
+  private final LongAdder windowSamples = new LongAdder();
+  private final LongAdder uncoveredSamples = new LongAdder();
 
   public StoreQueryable(Store store, String tenant) {
     this(store, tenant, Resolution.RAW);
@@ -59,25 +63,41 @@ public final class StoreQueryable implements Queryable {
     return resolution;
   }
 
+  /**
+   * A warning for the response when most of what this query's range functions read at a rollup resolution
+   * came from raw samples outside the series' final windows (the rollup stage lags behind or has not seen
+   * these series, or the range is mostly newer than the out-of-order window): the answer is still exact,
+   * but read at raw speed. Null otherwise.
+   */
+  public String rollupLagWarning() {
+    long w = windowSamples.sum();
+    long t = uncoveredSamples.sum();
+    if (t > 1000 && t > w) {
+      return "rollups at " + resolution.name() + " are not final for most of this range (the rollup stage lags, or the range is "
+          + "within the newest minutes): " + t + " of " + (t + w) + " samples were read raw instead";
+    }
+    return null;
+  }
+
   @Override
   public List<SeriesData> select(SelectHints hints, List<LabelMatcher> matchers) {
-    RollupColumn column = resolution.isRaw() ? null : RollupColumn.forHints(hints, resolution);
-    if (column == null) {
-      return raw(hints.startMs(), hints.endMs(), matchers);
+    long start = hints.startMs();
+    long end = hints.endMs();
+    List<SeriesData> out = new ArrayList<>();
+    for (SeriesData d : SeriesReads.each(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), s -> {
+      SampleColumns p = new SampleColumns(64, false);
+      return s.readSamples(start, end, p) > 0 ? new SeriesData(s.labels(), p.timestamps(), p.values(), p.size()) : null;
+    })) {
+      if (d != null) {
+        out.add(d);
+      }
     }
-    return rollups(hints.startMs(), hints.endMs(), matchers, column);
+    return out;
   }
 
   @Override
   public <R> List<R> selectEach(SelectHints hints, List<LabelMatcher> matchers,
       Supplier<? extends SeriesFunction<? extends R>> functions) {
-    RollupColumn column = resolution.isRaw() ? null : RollupColumn.forHints(hints, resolution);
-    if (column != null) {
-      return SeriesReads.inTasks(rollups(hints.startMs(), hints.endMs(), matchers, column), () -> {
-        SeriesFunction<? extends R> f = functions.get();
-        return f::apply;
-      });
-    }
     long start = hints.startMs();
     long end = hints.endMs();
     return SeriesReads.inTasks(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), () -> {
@@ -92,130 +112,52 @@ public final class StoreQueryable implements Queryable {
     });
   }
 
-  private List<SeriesData> raw(long start, long end, List<LabelMatcher> matchers) {
-    List<SeriesData> out = new ArrayList<>();
-    for (SeriesData d : SeriesReads.each(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), s -> {
-      SampleColumns p = new SampleColumns(64, false);
-      return s.readSamples(start, end, p) > 0 ? new SeriesData(s.labels(), p.timestamps(), p.values(), p.size()) : null;
-    })) {
-      if (d != null) {
-        out.add(d);
-      }
-    }
-    return out;
-  }
-
-  /** One series over rollups: its points, and where its windows begin and end. */
-  private static final class Rolled {
-    final SampleColumns points;
-    /** Start of the first window: raw samples before it fill in. */
-    long headBefore;
-    /** End of the last window: raw samples from here on fill in. */
-    long tailFrom;
-    /** The series at the rollup resolution, to read a window's last raw value when raw samples fill in. */
-    StoredSeries series;
-    /** counter - last of the last window (COUNTER only): shifts raw samples after it to the rollup's counter. */
-    double counterOffset;
-    /** The raw value of the last window's last sample (COUNTER only), to detect a reset right after it. */
-    double prevRaw = Double.NaN;
-
-    Rolled(SampleColumns points) {
-      this.points = points;
-    }
-  }
-
-  private List<SeriesData> rollups(long start, long end, List<LabelMatcher> matchers, RollupColumn column) {
+  @Override
+  public <R> List<R> summarizeEach(SelectHints hints, List<LabelMatcher> matchers, long[] refs, long rangeMs,
+      Supplier<? extends SummaryFunction<? extends R>> functions) {
     long res = resolution.millis();
-    boolean counts = column.needsCounts();
-    boolean counter = column == RollupColumn.COUNTER;
-    // a window is stamped at windowStart + res - 1; those stamped in [start, end] start in [start - res + 1, end - res + 1]
-    long firstStart = start - res + 1;
-    long lastStart = end - res + 1;
-    Map<Labels, Rolled> bySeries = new HashMap<>();
-    for (Rolled r : SeriesReads.each(store.selectLazy(tenant, resolution, firstStart, end, matchers), s -> {
-      SampleColumns p = new SampleColumns(64, counts);
-      int n = s.readRollups(column.field(), firstStart, lastStart, p);
-      if (n == 0) {
-        return null;
-      }
-      long[] t = p.timestamps();
-      Rolled r = new Rolled(p);
-      r.headBefore = t[0];
-      r.tailFrom = t[n - 1] + res;
-      r.series = s;
-      for (int i = 0; i < n; i++) {
-        t[i] += res - 1;
-      }
-      return r;
-    })) {
-      if (r != null) {
-        bySeries.put(r.series.labels(), r);
-      }
-    }
-    // raw samples where there are no rollups; the select is lazy and each read covers only the range it needs
-    List<SeriesData> out = new ArrayList<>(bySeries.size());
-    for (SeriesData d : SeriesReads.each(store.selectLazy(tenant, Resolution.RAW, start, end, matchers), s -> {
-      Rolled r = bySeries.get(s.labels());
-      if (r == null) {
-        // the rollup job did not see this series, or started later
-        SampleColumns p = new SampleColumns(64, counts);
-        return s.readSamples(start, end, p) > 0 ? new SeriesData(s.labels(), p.timestamps(), p.values(), p.size(), p.counts()) : null;
-      }
-      if (r.headBefore > start) {
-        // before the first window: a counter shifted by the first window's offset
-        SampleColumns head = new SampleColumns(16, counts);
-        int n = s.readSamples(start, r.headBefore - 1, head);
-        if (counter && n > 0) {
-          double headOffset = r.points.values()[0] - lastOf(r.series, r.headBefore);
-          double[] v = head.values();
-          for (int i = 0; i < n; i++) {
-            if (!StaleMarker.isStale(v[i])) {
-              v[i] += headOffset;
-            }
-          }
-        }
-        r.points.prepend(head);
-      }
-      if (r.tailFrom <= end) {
-        // the newest data, not rolled up yet
-        SampleColumns tail = new SampleColumns(16, false);
-        int n = s.readSamples(Math.max(start, r.tailFrom), end, tail);
-        long[] tt = tail.timestamps();
-        double[] tv = tail.values();
-        if (counter && n > 0) {
-          // the raw value of the last window's last sample, and how far the rollup's counter is ahead of it
-          r.prevRaw = lastOf(r.series, r.tailFrom - res);
-          r.counterOffset = r.points.values()[r.points.size() - 1] - r.prevRaw;
-        }
-        for (int i = 0; i < n; i++) {
-          double v = tv[i];
-          if (counter && !StaleMarker.isStale(v)) {
-            if (v < r.prevRaw) {
-              // a reset after the last window: carry the offset on as the rollup job does
-              r.counterOffset += r.prevRaw;
-            }
-            r.prevRaw = v;
-            v += r.counterOffset;
-          }
-          r.points.add(tt[i], v, 1);
-        }
-      }
+    if (resolution.isRaw() || refs.length == 0 || rangeMs < MIN_WINDOWS_PER_RANGE * res) {
       return null;
-    })) {
-      if (d != null) {
-        out.add(d);
-      }
     }
-    for (Map.Entry<Labels, Rolled> e : bySeries.entrySet()) {
-      SampleColumns p = e.getValue().points;
-      out.add(new SeriesData(e.getKey(), p.timestamps(), p.values(), p.size(), p.counts()));
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (long r : refs) {
+      lo = Math.min(lo, r - rangeMs);
+      hi = Math.max(hi, r);
     }
-    return out;
+    long from = lo;
+    long to = hi;
+    List<StoredSeries> raw = store.selectLazy(tenant, Resolution.RAW, from, to, matchers);
+    List<StoredSeries> rolled = store.selectLazy(tenant, resolution, from - res + 1, to, matchers);
+    return SeriesReads.inTasks(pair(raw, rolled), () -> {
+      SummaryFunction<? extends R> f = functions.get();
+      WindowSummaries w = new WindowSummaries(res, refs, rangeMs, from, to);
+      return p -> {
+        R r = w.load(p[0], p[1]) ? f.apply(w) : null;
+        windowSamples.add(w.windowSamples);
+        uncoveredSamples.add(w.uncoveredSamples);
+        w.windowSamples = 0;
+        w.uncoveredSamples = 0;
+        return r;
+      };
+    });
   }
 
-  /** The raw value of the last sample of the window starting at {@code windowStart}. */
-  private static double lastOf(StoredSeries s, long windowStart) {
-    SampleColumns one = new SampleColumns(1, false);
-    return s.readRollups(RollupField.LAST, windowStart, windowStart, one) == 1 ? one.values()[0] : Double.NaN;
+  /** The raw and rollup selections side by side by labels (both are sorted by labels): [raw or null, rollup or null]. */
+  private static List<StoredSeries[]> pair(List<StoredSeries> raw, List<StoredSeries> rolled) {
+    List<StoredSeries[]> out = new ArrayList<>(Math.max(raw.size(), rolled.size()));
+    int i = 0;
+    int j = 0;
+    while (i < raw.size() || j < rolled.size()) {
+      int c = i == raw.size() ? 1 : j == rolled.size() ? -1 : raw.get(i).labels().compareTo(rolled.get(j).labels());
+      if (c < 0) {
+        out.add(new StoredSeries[] {raw.get(i++), null});
+      } else if (c > 0) {
+        out.add(new StoredSeries[] {null, rolled.get(j++)});
+      } else {
+        out.add(new StoredSeries[] {raw.get(i++), rolled.get(j++)});
+      }
+    }
+    return out;
   }
 }

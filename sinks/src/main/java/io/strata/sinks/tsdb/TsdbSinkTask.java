@@ -132,11 +132,19 @@ public final class TsdbSinkTask extends SinkTask {
     for (RollupSeries s : b.getSeries()) {
       Labels labels = Labels.fromAvro(s.getLabels());
       for (RollupWindow w : s.getWindows()) {
-        AppendResult res = store.appendRollup(b.getTenant(), labels, resolution,
-            new RollupPoint(w.getWindowStartMs(), w.getCount(), w.getSum(), w.getMin(), w.getMax(), w.getLast(), w.getCounter()));
+        AppendResult res = store.appendRollup(b.getTenant(), labels, resolution, point(w));
         APPENDS.labelValues(resolution.name(), res.name().toLowerCase(java.util.Locale.ROOT)).inc();
       }
     }
+  }
+
+  /**
+   * Every field of the window as the record has it: exact windows (RollupBatch v2) and legacy ones (written
+   * by the old stage; the reader's defaults give them exact false and 0 in the fields they lack).
+   */
+  static RollupPoint point(RollupWindow w) {
+    return new RollupPoint(w.getWindowStartMs(), w.getCount(), w.getSum(), w.getMin(), w.getMax(), w.getLast(), w.getCounter(), w.getFirstMs(),
+        w.getFirst(), w.getLastMs(), w.getCorrection(), w.getResets(), w.getChanges(), w.getExact());
   }
 
   @Override

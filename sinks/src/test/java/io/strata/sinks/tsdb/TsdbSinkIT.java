@@ -19,12 +19,14 @@ import io.strata.schemas.model.Labels;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.serde.AvroWireSerde;
 import io.strata.tsdb.Resolution;
+import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.StoredSeries;
 import io.strata.tsdb.Stores;
 import io.strata.tsdb.TsdbConfig;
+import io.strata.tsdb.WindowColumns;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +78,27 @@ class TsdbSinkIT {
     return n;
   }
 
+  /** An exact window of a counter that reset once inside the minute: every v2 field set, none of them a default. */
+  private static final RollupWindow EXACT_WINDOW = RollupWindow.newBuilder().setWindowStartMs(T0 + 60_000).setCount(4L).setSum(16.5).setMin(0.5)
+      .setMax(9.0).setLast(3.0).setFirstMs(T0 + 60_000 + 7_000).setFirst(8.0).setLastMs(T0 + 60_000 + 52_000).setCorrection(9.0).setResets(1L)
+      .setChanges(3L).setExact(true).build();
+
+  /** Both windows come back whole through the exact read path: the legacy one as legacy, the exact one field for field. */
+  private static void assertWindowsRoundTrip(Store store) {
+    List<StoredSeries> ss = store.selectLazy("default", Resolution.parse("1m"), 0, Long.MAX_VALUE, List.of(LabelMatcher.of(LabelMatcher.Type.EQ, "room", "r0")));
+    assertEquals(1, ss.size());
+    WindowColumns w = new WindowColumns(4);
+    assertEquals(2, ss.get(0).readWindows(0, Long.MAX_VALUE, w));
+    assertEquals(new RollupPoint(T0, 4, 10.0, 1.0, 4.0, 4.0, 4.0), new RollupPoint(w.starts()[0], w.counts()[0], w.sums()[0], w.mins()[0], w.maxs()[0],
+        w.lasts()[0], 4.0, w.firstMs()[0], w.firsts()[0], w.lastMs()[0], w.corrections()[0], w.resets()[0], w.changes()[0], w.exact()[0]));
+    RollupPoint exact = w.point(1);
+    RollupWindow e = EXACT_WINDOW;
+    assertEquals(new RollupPoint(e.getWindowStartMs(), e.getCount(), e.getSum(), e.getMin(), e.getMax(), e.getLast(), 0.0, e.getFirstMs(), e.getFirst(),
+        e.getLastMs(), e.getCorrection(), e.getResets(), e.getChanges(), true), exact);
+    assertEquals(T0, ss.get(0).minTime());
+    assertEquals(T0 + 60_000, ss.get(0).maxTime());
+  }
+
   @Test
   void storesSamplesAndRollupsDeadLettersGarbageAndCommitsOffsetsWithTheData(TestCluster cluster) throws Exception {
     String prefix = cluster.uniquePrefix();
@@ -96,9 +119,10 @@ class TsdbSinkIT {
         producer.send(new ProducerRecord<>(samplesTopic, i % 2, null, sampleSerde.serialize(samplesTopic, new SampleBatch("default", "test", List.of(s))))).get();
       }
       producer.send(new ProducerRecord<>(samplesTopic, 0, null, "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+      // a legacy window (the old stage's fields only: the builder's defaults give exact false) and an exact one
       RollupSeries rs = new RollupSeries(Labels.of("__name__", "temperature", "room", "r0").toAvro(),
           List.of(RollupWindow.newBuilder().setWindowStartMs(T0).setCount(4L).setSum(10.0).setMin(1.0).setMax(4.0)
-              .setLast(4.0).setCounter(4.0).build()));
+              .setLast(4.0).setCounter(4.0).build(), EXACT_WINDOW));
       producer.send(new ProducerRecord<>(rollupTopic, 0, null, rollupSerde.serialize(rollupTopic, new RollupBatch("default", "1m", 60_000L, List.of(rs))))).get();
     }
 
@@ -116,8 +140,9 @@ class TsdbSinkIT {
     Store view = SharedStores.acquire(storeDir, d -> Stores.open(TsdbConfig.defaults(d)));
     try (ConnectWorker worker = ConnectWorker.start(cluster.bootstrapServers(), "127.0.0.1", Ports.free(), dir.resolve("connect"), 500, Map.of())) {
       worker.putConnector("tsdb", cfg);
-      await("20 samples and 1 rollup window in the store", () -> count(view, "default", Resolution.RAW) == 20
-          && count(view, "default", Resolution.parse("1m")) == 1);
+      await("20 samples and 2 rollup windows in the store", () -> count(view, "default", Resolution.RAW) == 20
+          && count(view, "default", Resolution.parse("1m")) == 2);
+      assertWindowsRoundTrip(view);
       await("offsets committed with the data", () -> {
         Map<String, Long> o = view.committedOffsets();
         return o.getOrDefault(samplesTopic + "/0", 0L) + o.getOrDefault(samplesTopic + "/1", 0L) == 11;

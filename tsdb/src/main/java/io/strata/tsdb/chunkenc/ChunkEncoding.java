@@ -19,10 +19,16 @@ public final class ChunkEncoding {
    * {@link RollupColumnDecoder}).
    */
   public static final int ROLLUP_COLUMNS = 4;
+  /**
+   * Rollup windows by column with what exact answers need: encoding 4's seven columns, then first value,
+   * first and last sample offsets, counter correction, resets, changes and the per-window exact flag. What
+   * the head and compaction write since it exists ({@link RollupColumnsAppender}, {@link RollupColumnDecoder}).
+   */
+  public static final int ROLLUP_EXACT = 5;
 
   /** True for the encodings that hold rollup windows rather than raw samples. */
   public static boolean isRollup(int encoding) {
-    return encoding == ROLLUP || encoding == ROLLUP_COLUMNS;
+    return encoding == ROLLUP || encoding == ROLLUP_COLUMNS || encoding == ROLLUP_EXACT;
   }
 
   /** Bytes of the sample-count header that starts every chunk. */

@@ -1,5 +1,6 @@
 package io.strata.tsdb.chunkenc;
 
+import io.strata.tsdb.WindowColumns;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -9,7 +10,8 @@ import java.nio.ByteOrder;
  * (the counter for rate(), max for max_over_time, sum and count for avg_over_time, last for a selector).
  * Reusable, not thread-safe, allocation-free once warmed up.
  *
- * <p>For {@link ChunkEncoding#ROLLUP_COLUMNS} it reads the directory, then only the window-start column,
+ * <p>For {@link ChunkEncoding#ROLLUP_COLUMNS} and {@link ChunkEncoding#ROLLUP_EXACT} (whose first seven
+ * columns are encoding 4's) it reads the directory, then only the window-start column,
  * the field's column and, if asked, the count column; the other columns are never touched. Each column is
  * read in place (no copy) with one 8-byte big-endian load per value at the current bit position, shifted
  * to drop the bits already used, as {@link XorIterator} does: a load holds at least 57 valid bits, enough
@@ -19,25 +21,31 @@ import java.nio.ByteOrder;
  *
  * <p>{@link ChunkEncoding#ROLLUP} (the interleaved encoding of older stores) is decoded whole through a
  * {@link RollupIterator} and only the asked field kept: correct, not fast.
+ *
+ * <p>{@link #decodeWindows} decodes whole windows (every column but the legacy counter) into
+ * {@link WindowColumns}: what exact rollup queries read. Windows of encodings 2 and 4 come back legacy
+ * (exact false, the fields they lack 0).
  */
 public final class RollupColumnDecoder {
   private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final int COLUMNS = RollupColumnsAppender.COLUMNS;
+  private static final int MAX_COLUMNS = RollupColumnsAppender.EXACT_COLUMNS;
 
   private byte[] b;
   private int count;
   private long t0;
   /** Bit positions of each column's first bit and end (exclusive), clamped to the chunk. */
-  private final long[] colStart = new long[COLUMNS];
-  private final long[] colEnd = new long[COLUMNS];
-  private final int[] codec = new int[COLUMNS];
+  private final long[] colStart = new long[MAX_COLUMNS];
+  private final long[] colEnd = new long[MAX_COLUMNS];
+  private final int[] codec = new int[MAX_COLUMNS];
+  /** The exact column's length as the directory says (0: every window exact), before clamping to the chunk. */
+  private long exactLength;
   /** First output window: windows before it start before mint. */
   private int lo;
   private boolean damaged;
   private RollupIterator interleaved;
 
   /**
-   * Decodes windows of one rollup chunk (encoding ROLLUP or ROLLUP_COLUMNS) whose window start is in
+   * Decodes windows of one rollup chunk (encoding ROLLUP, ROLLUP_COLUMNS or ROLLUP_EXACT) whose window start is in
    * [mint, maxt]: window starts into t[off..], the field's values into v[off..], and, when counts != null,
    * the window counts (as double) into counts[off..]. The arrays have room for off +
    * ChunkEncoding.count(chunk, 0) entries. Returns the number written. A damaged chunk (ends early, bad
@@ -45,8 +53,8 @@ public final class RollupColumnDecoder {
    */
   public int decode(int encoding, byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {
     damaged = false;
-    if (encoding == ChunkEncoding.ROLLUP_COLUMNS) {
-      return decodeColumns(chunk, field, mint, maxt, t, v, counts, off);
+    if (encoding == ChunkEncoding.ROLLUP_COLUMNS || encoding == ChunkEncoding.ROLLUP_EXACT) {
+      return decodeColumns(encoding, chunk, field, mint, maxt, t, v, counts, off);
     }
     if (encoding == ChunkEncoding.ROLLUP) {
       return decodeInterleaved(chunk, field, mint, maxt, t, v, counts, off);
@@ -55,13 +63,130 @@ public final class RollupColumnDecoder {
     return 0;
   }
 
+  /**
+   * Appends the whole windows of one rollup chunk (any rollup encoding) whose start is in [mint, maxt] to
+   * {@code out} and returns how many. Allocation-free once {@code out} has room for the chunk's windows. A
+   * damaged chunk appends the windows before the damage and then damaged() is true.
+   */
+  public int decodeWindows(int encoding, byte[] chunk, long mint, long maxt, WindowColumns out) {
+    return decodeWindows(encoding, chunk, mint, maxt, out, null);
+  }
+
+  /**
+   * {@link #decodeWindows(int, byte[], long, long, WindowColumns)}, plus the legacy counter of each window
+   * into {@code counters} at the same index as in {@code out} (for {@link RollupIterator}) when not null.
+   */
+  int decodeWindows(int encoding, byte[] chunk, long mint, long maxt, WindowColumns out, double[] counters) {
+    damaged = false;
+    int off = out.size();
+    out.ensure(chunk.length >= ChunkEncoding.HEADER_BYTES ? ChunkEncoding.count(chunk, 0) : 0);
+    int n;
+    if (encoding == ChunkEncoding.ROLLUP_COLUMNS || encoding == ChunkEncoding.ROLLUP_EXACT) {
+      n = windowColumns(encoding, chunk, mint, maxt, out, counters, off);
+    } else if (encoding == ChunkEncoding.ROLLUP) {
+      n = windowsInterleaved(chunk, mint, maxt, out, counters, off);
+    } else {
+      damaged = true; // no rollup windows in any other encoding
+      n = 0;
+    }
+    out.setSize(off + n);
+    return n;
+  }
+
+  private int windowColumns(int encoding, byte[] chunk, long mint, long maxt, WindowColumns out, double[] counters, int off) {
+    if (!header(encoding, chunk)) {
+      return 0;
+    }
+    int hi = decodeStarts(mint, maxt, out.starts(), off);
+    if (hi <= lo) {
+      b = null;
+      return 0;
+    }
+    hi = decodeCounts(hi, out.counts(), null, off);
+    hi = decodeXor(RollupColumnsAppender.VALUES, hi, null, out.sums(), off);
+    hi = decodeXor(RollupColumnsAppender.VALUES + 1, hi, null, out.mins(), off);
+    hi = decodeXor(RollupColumnsAppender.VALUES + 2, hi, null, out.maxs(), off);
+    hi = decodeXor(RollupColumnsAppender.VALUES + 3, hi, null, out.lasts(), off);
+    if (counters != null) {
+      hi = decodeXor(RollupColumnsAppender.VALUES + 4, hi, null, counters, off);
+    }
+    if (encoding == ChunkEncoding.ROLLUP_EXACT) {
+      hi = decodeXor(RollupColumnsAppender.FIRST, hi, null, out.firsts(), off);
+      hi = decodeInts(RollupColumnsAppender.FIRST_OFFSET, hi, out.firstMs(), off);
+      hi = decodeInts(RollupColumnsAppender.LAST_OFFSET, hi, out.lastMs(), off);
+      hi = decodeXor(RollupColumnsAppender.CORRECTION, hi, null, out.corrections(), off);
+      hi = decodeInts(RollupColumnsAppender.RESETS, hi, out.resets(), off);
+      hi = decodeInts(RollupColumnsAppender.CHANGES, hi, out.changes(), off);
+      hi = decodeExact(hi, out.exact(), off);
+      int end = off + Math.max(0, hi - lo);
+      long[] starts = out.starts();
+      long[] firstMs = out.firstMs();
+      long[] lastMs = out.lastMs();
+      boolean[] exact = out.exact();
+      for (int j = off; j < end; j++) {
+        if (exact[j]) { // offsets from the window start; a legacy window's timestamps are stored as they are
+          firstMs[j] += starts[j];
+          lastMs[j] += starts[j];
+        }
+      }
+    } else {
+      legacy(out, off, off + Math.max(0, hi - lo));
+    }
+    b = null;
+    return Math.max(0, hi - lo);
+  }
+
+  /** Entries [from, to) as legacy windows: exact false, the fields encodings 2 and 4 lack 0. */
+  private static void legacy(WindowColumns out, int from, int to) {
+    if (from >= to) {
+      return;
+    }
+    java.util.Arrays.fill(out.firsts(), from, to, 0.0);
+    java.util.Arrays.fill(out.firstMs(), from, to, 0L);
+    java.util.Arrays.fill(out.lastMs(), from, to, 0L);
+    java.util.Arrays.fill(out.corrections(), from, to, 0.0);
+    java.util.Arrays.fill(out.resets(), from, to, 0L);
+    java.util.Arrays.fill(out.changes(), from, to, 0L);
+    java.util.Arrays.fill(out.exact(), from, to, false);
+  }
+
+  private int windowsInterleaved(byte[] chunk, long mint, long maxt, WindowColumns out, double[] counters, int off) {
+    if (interleaved == null) {
+      interleaved = new RollupIterator();
+    }
+    RollupIterator it = interleaved.reset(ChunkEncoding.ROLLUP, chunk);
+    int j = off;
+    while (it.next()) {
+      long tt = it.t();
+      if (tt < mint) {
+        continue;
+      }
+      if (tt > maxt) {
+        break;
+      }
+      out.starts()[j] = tt;
+      out.counts()[j] = it.count();
+      out.sums()[j] = it.value(RollupField.SUM);
+      out.mins()[j] = it.value(RollupField.MIN);
+      out.maxs()[j] = it.value(RollupField.MAX);
+      out.lasts()[j] = it.value(RollupField.LAST);
+      if (counters != null) {
+        counters[j] = it.value(RollupField.COUNTER);
+      }
+      j++;
+    }
+    legacy(out, off, j);
+    damaged = it.damaged();
+    return j - off;
+  }
+
   /** True when the last decoded chunk ended early or had an impossible header or column. */
   public boolean damaged() {
     return damaged;
   }
 
-  private int decodeColumns(byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {
-    if (!header(chunk)) {
+  private int decodeColumns(int encoding, byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {
+    if (!header(encoding, chunk)) {
       return 0;
     }
     int hi = decodeStarts(mint, maxt, t, off);
@@ -84,28 +209,10 @@ public final class RollupColumnDecoder {
     return Math.max(0, hi - lo);
   }
 
-  /**
-   * Decodes every column of a ROLLUP_COLUMNS chunk into the arrays (room for the chunk's count each) as
-   * raw bits, for {@link RollupIterator}. Returns the number of whole windows; {@link #damaged()} tells if
-   * the chunk ended early.
-   */
-  int decodeAll(byte[] chunk, long[] t, long[] counts, long[][] valueBits) {
-    damaged = false;
-    if (!header(chunk)) {
-      return 0;
-    }
-    int hi = decodeStarts(Long.MIN_VALUE, Long.MAX_VALUE, t, 0);
-    hi = decodeCounts(hi, counts, null, 0);
-    for (int f = 0; f < valueBits.length; f++) {
-      hi = decodeXor(RollupColumnsAppender.VALUES + f, hi, valueBits[f], null, 0);
-    }
-    b = null;
-    return hi;
-  }
-
   /** Reads count, first start and directory; false (and damaged) if they are not all there. */
-  private boolean header(byte[] chunk) {
+  private boolean header(int encoding, byte[] chunk) {
     lo = 0;
+    int columns = encoding == ChunkEncoding.ROLLUP_EXACT ? RollupColumnsAppender.EXACT_COLUMNS : RollupColumnsAppender.COLUMNS;
     if (chunk.length < RollupColumnsAppender.FIXED_HEADER_BYTES) {
       damaged = true;
       return false;
@@ -114,7 +221,7 @@ public final class RollupColumnDecoder {
     t0 = (long) LONG_BE.get(chunk, ChunkEncoding.HEADER_BYTES);
     int pos = RollupColumnsAppender.FIXED_HEADER_BYTES;
     long[] len = colEnd; // lengths first, turned into positions below
-    for (int c = 0; c < COLUMNS; c++) {
+    for (int c = 0; c < columns; c++) {
       if (pos >= chunk.length) {
         damaged = true;
         return false;
@@ -139,8 +246,9 @@ public final class RollupColumnDecoder {
         damaged = true; // a codec this version does not know: that column decodes no window
       }
     }
+    exactLength = columns > RollupColumnsAppender.EXACT ? len[RollupColumnsAppender.EXACT] : 0;
     long at = pos;
-    for (int c = 0; c < COLUMNS; c++) {
+    for (int c = 0; c < columns; c++) {
       long end = at + len[c];
       colStart[c] = Math.min(at, chunk.length) << 3;
       colEnd[c] = Math.min(end, chunk.length) << 3;
@@ -406,6 +514,93 @@ public final class RollupColumnDecoder {
         return i;
       }
     }
+  }
+
+  /**
+   * One column in the integer delta code ({@link RollupColumnsAppender#writeInt}), windows [0, hi), into
+   * out[off..] from {@link #lo} on. Returns hi, or the first window that could not be decoded.
+   */
+  private int decodeInts(int col, int hi, long[] out, int off) {
+    if (hi <= 0) {
+      return 0;
+    }
+    if (codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+      return 0;
+    }
+    byte[] b = this.b;
+    int lo = this.lo;
+    long p = colStart[col];
+    long limit = colEnd[col];
+    long v = 0;
+    for (int i = 0; i < hi; ) {
+      long w = window(b, p);
+      if (w >= 0) { // a run of '0's: the same integer (see decodeStarts)
+        int z = Math.min(Long.numberOfLeadingZeros(w | 0x7F), hi - i);
+        long room = limit - p;
+        if (room < z) {
+          if (room <= 0) {
+            damaged = true;
+            return i;
+          }
+          z = (int) room;
+        }
+        p += z;
+        for (int e = i + z; i < e; i++) {
+          out[off + Math.max(0, i - lo)] = v; // windows before lo land on out[off], overwritten by window lo
+        }
+        continue;
+      }
+      if ((w << 1) >= 0) { // '10' + 8-bit signed delta
+        v += (w << 2) >> 56;
+        p += 10;
+      } else if ((w << 2) >= 0) { // '110' + 16 bits
+        v += (w << 3) >> 48;
+        p += 19;
+      } else if ((w << 3) >= 0) { // '1110' + 32 bits
+        v += (w << 4) >> 32;
+        p += 36;
+      } else { // '1111' + the 64-bit value
+        v = read(b, p + 4, 64);
+        p += 68;
+      }
+      if (p > limit) {
+        damaged = true;
+        return i;
+      }
+      out[off + Math.max(0, i - lo)] = v;
+      i++;
+    }
+    return hi;
+  }
+
+  /**
+   * The exact flags of windows [lo, hi) into out[off..]: an empty column means all exact, else one bit per
+   * window. Returns hi, or the first window whose bit is missing.
+   */
+  private int decodeExact(int hi, boolean[] out, int off) {
+    int col = RollupColumnsAppender.EXACT;
+    if (hi <= 0 || codec[col] != RollupColumnsAppender.CODEC_DEFAULT) {
+      return 0;
+    }
+    int lo = this.lo;
+    long p = colStart[col];
+    long limit = colEnd[col];
+    if (exactLength == 0) {
+      if (hi > lo) {
+        java.util.Arrays.fill(out, off, off + hi - lo, true);
+      }
+      return hi;
+    }
+    byte[] b = this.b;
+    for (int i = lo; i < hi; i++) {
+      long q = p + i;
+      if (q >= limit) {
+        damaged = true;
+        return i;
+      }
+      out[off + i - lo] = (b[(int) (q >>> 3)] & (0x80 >>> (q & 7))) != 0;
+    }
+    return hi;
   }
 
   private int decodeInterleaved(byte[] chunk, RollupField field, long mint, long maxt, long[] t, double[] v, double[] counts, int off) {

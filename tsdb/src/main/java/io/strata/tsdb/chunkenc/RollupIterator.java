@@ -1,17 +1,17 @@
 package io.strata.tsdb.chunkenc;
 
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.WindowColumns;
 
 /**
  * Decodes a rollup chunk window by window, every field of each window: the merge cursor (overlapping
  * chunks), compaction and the head's duplicate checks read here. Queries that need one field read with
- * {@link RollupColumnDecoder} instead. Both rollup encodings: {@link ChunkEncoding#ROLLUP} (interleaved,
- * see {@link RollupAppender}) is decoded as it goes; {@link ChunkEncoding#ROLLUP_COLUMNS} is decoded
- * whole into owned arrays at {@link #reset(int, byte[])}. Reusable.
+ * {@link RollupColumnDecoder} instead. Every rollup encoding: {@link ChunkEncoding#ROLLUP} (interleaved,
+ * see {@link RollupAppender}) is decoded as it goes; {@link ChunkEncoding#ROLLUP_COLUMNS} and
+ * {@link ChunkEncoding#ROLLUP_EXACT} are decoded whole into owned columns at {@link #reset(int, byte[])}.
+ * Windows of encodings 2 and 4 are legacy ({@code exact} false, the fields they lack 0). Reusable.
  */
 public final class RollupIterator {
-  private static final int FIELDS = 5;
-
   private final BitReader r = new BitReader();
   private final TimestampCodec ts = new TimestampCodec();
   private final XorCodec sum = new XorCodec();
@@ -31,14 +31,12 @@ public final class RollupIterator {
   private long l;
   private long c;
 
-  // ROLLUP_COLUMNS: the whole chunk decoded at reset
+  // ROLLUP_COLUMNS, ROLLUP_EXACT: the whole chunk decoded at reset
   private boolean columns;
   private RollupColumnDecoder decoder;
-  private long[] ct = new long[0];
-  private long[] cn = new long[0];
-  private final long[][] cv = new long[FIELDS][0];
+  private WindowColumns cw;
+  private double[] counters = new double[0];
   private int ci;
-  private int cCount;
 
   /** Positions on a chunk of either rollup encoding; any other encoding is reported as damaged with no window. */
   public RollupIterator reset(int encoding, byte[] chunk) {
@@ -46,7 +44,7 @@ public final class RollupIterator {
       return reset(chunk, 0, chunk.length);
     }
     resetInterleaved(chunk, 0, 0);
-    if (encoding != ChunkEncoding.ROLLUP_COLUMNS) {
+    if (encoding != ChunkEncoding.ROLLUP_COLUMNS && encoding != ChunkEncoding.ROLLUP_EXACT) {
       truncated = true; // no rollup windows in any other encoding
       return this;
     }
@@ -55,14 +53,15 @@ public final class RollupIterator {
       decoder = new RollupColumnDecoder();
     }
     int cap = chunk.length >= ChunkEncoding.HEADER_BYTES ? ChunkEncoding.count(chunk, 0) : 0;
-    if (ct.length < cap) {
-      ct = new long[cap];
-      cn = new long[cap];
-      for (int f = 0; f < FIELDS; f++) {
-        cv[f] = new long[cap];
-      }
+    if (cw == null) {
+      cw = new WindowColumns(cap);
     }
-    cCount = decoder.decodeAll(chunk, ct, cn, cv);
+    cw.truncate(0);
+    cw.ensure(cap);
+    if (counters.length < cw.capacity()) {
+      counters = new double[cw.capacity()];
+    }
+    decoder.decodeWindows(encoding, chunk, Long.MIN_VALUE, Long.MAX_VALUE, cw, counters);
     truncated = decoder.damaged();
     ci = 0;
     return this;
@@ -99,16 +98,11 @@ public final class RollupIterator {
 
   public boolean next() {
     if (columns) {
-      if (ci >= cCount) {
+      if (ci >= cw.size()) {
         return false;
       }
-      t = ct[ci];
-      n = cn[ci];
-      s = cv[0][ci];
-      mn = cv[1][ci];
-      mx = cv[2][ci];
-      l = cv[3][ci];
-      c = cv[4][ci];
+      t = cw.starts()[ci];
+      n = cw.counts()[ci];
       ci++;
       return true;
     }
@@ -146,6 +140,17 @@ public final class RollupIterator {
 
   /** The current window's value of {@code f} (COUNT as a double). */
   public double value(RollupField f) {
+    if (columns) {
+      int i = ci - 1;
+      return switch (f) {
+        case COUNT -> n;
+        case SUM -> cw.sums()[i];
+        case MIN -> cw.mins()[i];
+        case MAX -> cw.maxs()[i];
+        case LAST -> cw.lasts()[i];
+        case COUNTER -> counters[i];
+      };
+    }
     return switch (f) {
       case COUNT -> n;
       case SUM -> Double.longBitsToDouble(s);
@@ -157,6 +162,11 @@ public final class RollupIterator {
   }
 
   public RollupPoint point() {
+    if (columns) {
+      int i = ci - 1;
+      return new RollupPoint(t, n, cw.sums()[i], cw.mins()[i], cw.maxs()[i], cw.lasts()[i], counters[i], cw.firstMs()[i], cw.firsts()[i],
+          cw.lastMs()[i], cw.corrections()[i], cw.resets()[i], cw.changes()[i], cw.exact()[i]);
+    }
     return new RollupPoint(t, n, Double.longBitsToDouble(s), Double.longBitsToDouble(mn), Double.longBitsToDouble(mx),
         Double.longBitsToDouble(l), Double.longBitsToDouble(c));
   }

@@ -7,7 +7,8 @@ import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.ChunkRecord;
 import io.strata.tsdb.format.Keys;
 import io.strata.tsdb.format.StorageCorruptionException;
-import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.head.MemSeries;
+import io.strata.tsdb.head.SeriesHead;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,16 +118,57 @@ final class Compactor {
         } finally {
           store.written(dropped);
         }
+        Map<Long, Long> cutByRes = new TreeMap<>();
         for (BlockMeta b : dropped) {
           store.blocks().remove(b.res(), b.start());
           store.metrics().retentionDeletedBlocks.increment();
+          cutByRes.merge(b.res(), Math.max(b.end(), b.maxT() + 1), Math::max);
           LOG.info("retention dropped block res={} start={} ({} chunks)", b.res(), b.start(), b.chunks());
         }
+        cutByRes.forEach(this::rebound);
       }
     } catch (RocksDBException e) {
       LOG.error("retention failed; it will be retried", e);
     } finally {
       store.writeLock().unlock();
+    }
+  }
+
+  /**
+   * After retention dropped the blocks of {@code res} that end before {@code cut}: every series whose first
+   * timestamp at {@code res} lay before it gets its bounds from what is left (the first chunk key of the
+   * series in the remaining blocks, oldest block first, and its in-memory data), so a select's
+   * minTime()/maxTime() stay what is stored. Runs under the write lock, so no commit moves data meanwhile.
+   */
+  private void rebound(long res, long cut) {
+    List<BlockMeta> left = store.blocks().blocks(res);
+    try (RocksIterator it = store.db().newIterator()) {
+      long maxId = store.table().maxId();
+      for (long id = 1; id <= maxId; id++) {
+        MemSeries s = store.table().get(id);
+        if (s == null) {
+          continue;
+        }
+        SeriesHead h;
+        synchronized (s) {
+          h = s.head(res, false);
+          if (h == null || h.minT() >= cut) {
+            continue;
+          }
+        }
+        long first = Long.MAX_VALUE;
+        for (BlockMeta b : left) {
+          byte[] prefix = Keys.chunkPrefix(res, b.start(), id);
+          it.seek(prefix);
+          if (it.isValid() && Keys.hasPrefix(it.key(), prefix)) {
+            first = Keys.chunkMinT(it.key());
+            break;
+          }
+        }
+        synchronized (s) {
+          h.retained(first);
+        }
+      }
     }
   }
 
@@ -311,17 +353,16 @@ final class Compactor {
         }
       } else {
         RollupMergeCursor c = new RollupMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
-        RollupColumnsAppender a = new RollupColumnsAppender(perChunk * 8);
+        RollupColumnsAppender a = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, perChunk * 8);
         while (c.next()) {
           if (a.count() == perChunk) {
-            emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
+            emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
             a.reset();
           }
-          RollupPoint p = c.point();
-          a.append(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter());
+          a.append(c.point());
         }
         if (a.count() > 0) {
-          emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
+          emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
         }
       }
     }

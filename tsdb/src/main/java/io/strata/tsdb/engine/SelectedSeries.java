@@ -6,6 +6,7 @@ import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.WindowColumns;
 import io.strata.tsdb.chunkenc.RollupColumnDecoder;
 import io.strata.tsdb.chunkenc.RollupField;
 import io.strata.tsdb.format.BlockMeta;
@@ -22,7 +23,11 @@ final class SelectedSeries implements StoredSeries {
   private final long res;
   private final long mint;
   private final long maxt;
-  /** The series' time bounds at this resolution when selected (all of its data lies inside): reads outside cost nothing. */
+  /**
+   * The series' time bounds at this resolution when selected, over the whole store, in-memory data included
+   * (all of its data lies inside): reads outside cost nothing, and {@link #minTime()} / {@link #maxTime()}
+   * report them.
+   */
   private final long dataMinT;
   private final long dataMaxT;
   private final List<ChunkRecord> mem;
@@ -217,6 +222,41 @@ final class SelectedSeries implements StoredSeries {
       }
     }
     return out.size() - before;
+  }
+
+  @Override
+  public int readWindows(long from, long to, WindowColumns out) {
+    long lo = Math.max(from, mint);
+    long hi = Math.min(to, maxt);
+    List<ChunkRecord> cs = res != 0 ? overlapping(lo, hi) : List.of();
+    int before = out.size();
+    if (!disjoint(cs)) {
+      // overlapping chunks: merged window by window
+      RollupMergeCursor c = (RollupMergeCursor) cursor(new ChunkSource(cs, null), lo, hi);
+      while (c.next()) {
+        out.add(c.point());
+      }
+      return out.size() - before;
+    }
+    out.ensure(points(cs)); // one allocation for the whole read, none per window
+    RollupColumnDecoder decoder = ROLLUP_DECODE.get();
+    for (ChunkRecord c : cs) {
+      decoder.decodeWindows(c.encoding(), c.data(), lo, hi, out);
+      if (decoder.damaged()) {
+        damaged();
+      }
+    }
+    return out.size() - before;
+  }
+
+  @Override
+  public long minTime() {
+    return dataMinT;
+  }
+
+  @Override
+  public long maxTime() {
+    return dataMaxT;
   }
 
   /** Positions a first cursor; false when the series has no data in range. */

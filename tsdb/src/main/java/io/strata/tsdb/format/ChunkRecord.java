@@ -26,8 +26,8 @@ public record ChunkRecord(int encoding, long minT, long maxT, int count, byte[] 
     long span = d.uvarint();
     int dataOff = d.position();
     int dataLen = p.offset() + p.length() - dataOff;
-    if (d.err() != null || (enc < ChunkEncoding.XOR || enc > ChunkEncoding.ROLLUP_COLUMNS) || dataLen < ChunkEncoding.HEADER_BYTES + 8 || span < 0) {
-      throw new StorageCorruptionException(where, p.offset(), "chunk header (encoding 1 to 4, span, >= 10 data bytes)",
+    if (d.err() != null || (enc < ChunkEncoding.XOR || enc > ChunkEncoding.ROLLUP_EXACT) || dataLen < ChunkEncoding.HEADER_BYTES + 8 || span < 0) {
+      throw new StorageCorruptionException(where, p.offset(), "chunk header (encoding 1 to 5, span, >= 10 data bytes)",
           "encoding " + enc + ", span " + span + ", " + dataLen + " data bytes" + (d.err() == null ? "" : ", " + d.err()), "chunk");
     }
     byte[] data = java.util.Arrays.copyOfRange(box, dataOff, dataOff + dataLen);

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The head of one series at one rollup resolution. One window per append, so objects are fine here. The open
- * chunk, the chunks it cuts, its checkpoint and its out-of-order chunks are columnar
- * ({@link ChunkEncoding#ROLLUP_COLUMNS}); chunks and checkpoints of older versions ({@link ChunkEncoding#ROLLUP})
- * are still read.
+ * chunk, the chunks it cuts, its checkpoint and its out-of-order chunks are columnar with exact windows
+ * ({@link ChunkEncoding#ROLLUP_EXACT}); chunks and checkpoints of older versions ({@link ChunkEncoding#ROLLUP},
+ * {@link ChunkEncoding#ROLLUP_COLUMNS}) are still read, and a restored one continues in encoding 5.
  */
 public final class RollupHead extends SeriesHead {
   private RollupColumnsAppender open;
@@ -25,21 +25,11 @@ public final class RollupHead extends SeriesHead {
     super(res);
   }
 
-  /** Same window and every aggregate bit for bit (a stale-marker NaN is not an ordinary NaN). */
-  public static boolean sameBits(RollupPoint a, RollupPoint b) {
-    return a.windowStartMs() == b.windowStartMs() && a.count() == b.count() && bits(a.sum()) == bits(b.sum()) && bits(a.min()) == bits(b.min())
-        && bits(a.max()) == bits(b.max()) && bits(a.last()) == bits(b.last()) && bits(a.counter()) == bits(b.counter());
-  }
-
-  private static long bits(double d) {
-    return Double.doubleToRawLongBits(d);
-  }
-
   public AppendResult append(long seriesId, RollupPoint p, HeadContext ctx) {
     long t = p.windowStartMs();
     if (t > maxT) {
       if (open == null) {
-        open = new RollupColumnsAppender(64);
+        open = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, 64);
       } else if (open.count() > 0 && (open.count() >= ctx.chunkSamples() || t >= openBlockEnd)) {
         cut();
       }
@@ -53,7 +43,7 @@ public final class RollupHead extends SeriesHead {
       return AppendResult.APPENDED;
     }
     if (findInMemory(t) || findPersisted(seriesId, t, ctx)) {
-      return sameBits(found, p) ? AppendResult.DUPLICATE : AppendResult.CONFLICTING_VALUE;
+      return found.sameBits(p) ? AppendResult.DUPLICATE : AppendResult.CONFLICTING_VALUE;
     }
     if (t < maxT - ctx.outOfOrderWindowMillis()) {
       return AppendResult.TOO_OLD;
@@ -71,7 +61,7 @@ public final class RollupHead extends SeriesHead {
   }
 
   private static void add(RollupColumnsAppender a, RollupPoint p) {
-    a.append(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter());
+    a.append(p);
   }
 
   private boolean findInMemory(long t) {
@@ -127,7 +117,7 @@ public final class RollupHead extends SeriesHead {
 
   @Override
   protected ChunkRecord openRecord() {
-    return new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, open.minT(), open.maxT(), open.count(), open.toBytes());
+    return new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, open.minT(), open.maxT(), open.count(), open.toBytes());
   }
 
   @Override
@@ -147,14 +137,14 @@ public final class RollupHead extends SeriesHead {
   @Override
   protected List<ChunkRecord> oooChunks(long blockMillis, long[][] token) {
     List<ChunkRecord> out = new ArrayList<>(1);
-    RollupColumnsAppender a = new RollupColumnsAppender(64);
+    RollupColumnsAppender a = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, 64);
     long blockEnd = Long.MIN_VALUE;
     long[] taken = new long[ooo.size()];
     for (int i = 0; i < ooo.size(); i++) {
       RollupPoint p = ooo.get(i);
       taken[i] = p.windowStartMs();
       if (a.count() > 0 && (p.windowStartMs() >= blockEnd || a.count() == ChunkEncoding.MAX_SAMPLES)) {
-        out.add(new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
+        out.add(new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
         a.reset();
       }
       if (a.count() == 0) {
@@ -162,7 +152,7 @@ public final class RollupHead extends SeriesHead {
       }
       add(a, p);
     }
-    out.add(new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes()));
+    out.add(new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
     token[0] = taken;
     return out;
   }
@@ -183,15 +173,15 @@ public final class RollupHead extends SeriesHead {
         b += c.data().length;
       }
     }
-    return b + (ooo == null ? 0 : 80L * ooo.size());
+    return b + (ooo == null ? 0 : 136L * ooo.size()); // a RollupPoint of 14 fields (~120 bytes) and its list slot
   }
 
   @Override
   public void restoreCheckpoint(ChunkRecord cp, HeadContext ctx) {
-    RollupIterator it = new RollupIterator().reset(cp.encoding(), cp.data()); // ROLLUP_COLUMNS, or ROLLUP from an older version
+    RollupIterator it = new RollupIterator().reset(cp.encoding(), cp.data()); // ROLLUP_EXACT, or ROLLUP_COLUMNS / ROLLUP from an older version
     while (it.next()) {
       if (open == null) {
-        open = new RollupColumnsAppender(cp.data().length + 16);
+        open = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, cp.data().length + 16);
       }
       if (open.count() == 0) {
         openBlockEnd = ctx.blockEnd(it.t());

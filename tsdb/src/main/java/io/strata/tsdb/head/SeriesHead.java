@@ -38,6 +38,25 @@ public abstract class SeriesHead {
     return minT;
   }
 
+  /**
+   * Retention dropped persisted data of this series: the bounds become those of what is left, the first
+   * persisted timestamp left ({@code persistedMinT}, Long.MAX_VALUE when none) and what memory holds. When
+   * nothing is left at all, minT and maxT go back to "empty" (Long.MAX_VALUE, Long.MIN_VALUE). Not a hot path
+   * (it copies the in-memory chunks): retention runs once per dropped block.
+   */
+  public void retained(long persistedMinT) {
+    List<ChunkRecord> mem = new ArrayList<>(2);
+    collect(Long.MIN_VALUE, Long.MAX_VALUE, mem);
+    long m = persistedMinT;
+    for (ChunkRecord c : mem) {
+      m = Math.min(m, c.minT());
+    }
+    minT = m;
+    if (m == Long.MAX_VALUE) {
+      maxT = Long.MIN_VALUE;
+    }
+  }
+
   /** Records a persisted time range found when the store opens. */
   public void notePersisted(long mint, long maxt) {
     minT = Math.min(minT, mint);

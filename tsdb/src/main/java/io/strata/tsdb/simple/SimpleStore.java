@@ -39,7 +39,10 @@ import java.util.zip.CRC32C;
  */
 public final class SimpleStore implements Store {
   private static final byte RAW = 0;
+  /** A rollup window of the seven legacy fields (logs written before exact windows). */
   private static final byte ROLLUP = 1;
+  /** A rollup window with every field of {@link RollupPoint}. */
+  private static final byte ROLLUP_V2 = 2;
 
   private record SeriesId(String tenant, Labels labels) {}
 
@@ -130,6 +133,10 @@ public final class SimpleStore implements Store {
       s.raw.put(in.readLong(), Double.longBitsToDouble(in.readLong()));
     } else {
       RollupPoint p = new RollupPoint(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+      if (kind == ROLLUP_V2) {
+        p = new RollupPoint(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter(), in.readLong(), in.readDouble(), in.readLong(),
+            in.readDouble(), in.readLong(), in.readLong(), in.readBoolean());
+      }
       s.rollups.computeIfAbsent(res, r -> new TreeMap<>()).put(p.windowStartMs(), p);
     }
   }
@@ -157,6 +164,13 @@ public final class SimpleStore implements Store {
         out.writeDouble(p.max());
         out.writeDouble(p.last());
         out.writeDouble(p.counter());
+        out.writeLong(p.firstMs());
+        out.writeDouble(p.first());
+        out.writeLong(p.lastMs());
+        out.writeDouble(p.correction());
+        out.writeLong(p.resets());
+        out.writeLong(p.changes());
+        out.writeBoolean(p.exact());
       }
       byte[] payload = bytes.toByteArray();
       CRC32C c = new CRC32C();
@@ -189,10 +203,10 @@ public final class SimpleStore implements Store {
     TreeMap<Long, RollupPoint> windows = s.rollups.computeIfAbsent(resolution.name(), r -> new TreeMap<>());
     RollupPoint old = windows.get(point.windowStartMs());
     if (old != null) {
-      return old.equals(point) ? AppendResult.DUPLICATE : AppendResult.CONFLICTING_VALUE;
+      return old.sameBits(point) ? AppendResult.DUPLICATE : AppendResult.CONFLICTING_VALUE;
     }
     windows.put(point.windowStartMs(), point);
-    write(ROLLUP, tenant, labels, resolution.name(), 0, 0, point);
+    write(ROLLUP_V2, tenant, labels, resolution.name(), 0, 0, point);
     return AppendResult.APPENDED;
   }
 
@@ -250,16 +264,17 @@ public final class SimpleStore implements Store {
     for (var e : matching(tenant, matchers)) {
       Labels labels = e.getKey().labels();
       if (resolution.isRaw()) {
-        var window = new TreeMap<>(e.getValue().raw.subMap(minT, true, maxT, true));
+        TreeMap<Long, Double> all = e.getValue().raw;
+        var window = new TreeMap<>(all.subMap(minT, true, maxT, true));
         if (!window.isEmpty()) {
-          out.add(series(labels, window, new TreeMap<>()));
+          out.add(series(labels, window, new TreeMap<>(), all.firstKey(), all.lastKey()));
         }
       } else {
         var all = e.getValue().rollups.get(resolution.name());
         if (all != null) {
           var window = new TreeMap<>(all.subMap(minT, true, maxT, true));
           if (!window.isEmpty()) {
-            out.add(series(labels, new TreeMap<>(), window));
+            out.add(series(labels, new TreeMap<>(), window, all.firstKey(), all.lastKey()));
           }
         }
       }
@@ -267,11 +282,21 @@ public final class SimpleStore implements Store {
     return out;
   }
 
-  private static StoredSeries series(Labels labels, TreeMap<Long, Double> raw, TreeMap<Long, RollupPoint> rollups) {
+  private static StoredSeries series(Labels labels, TreeMap<Long, Double> raw, TreeMap<Long, RollupPoint> rollups, long minTime, long maxTime) {
     return new StoredSeries() {
       @Override
       public Labels labels() {
         return labels;
+      }
+
+      @Override
+      public long minTime() {
+        return minTime;
+      }
+
+      @Override
+      public long maxTime() {
+        return maxTime;
       }
 
       @Override

@@ -31,7 +31,7 @@ class RollupChunkTest {
     for (RollupPoint p : in) {
       assertTrue(it.next());
       RollupPoint got = it.point();
-      assertTrue(RollupHead.sameBits(p, got), "expected " + p + " got " + got);
+      assertTrue(p.sameBits(got), "expected " + p + " got " + got);
       assertTrue(StaleMarker.isStale(got.last()));
     }
     assertFalse(it.next());

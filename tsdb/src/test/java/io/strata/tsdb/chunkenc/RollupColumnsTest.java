@@ -105,7 +105,7 @@ class RollupColumnsTest {
       if (!it.next()) {
         fail(what + ": window " + i + " of " + k);
       }
-      if (!RollupHead.sameBits(w.point(i), it.point())) {
+      if (!w.point(i).sameBits(it.point())) {
         fail(what + ": window " + i + " expected " + w.point(i) + " got " + it.point());
       }
     }
@@ -299,7 +299,7 @@ class RollupColumnsTest {
         it.reset(encoding, cut);
         int k = 0;
         while (it.next()) {
-          if (!RollupHead.sameBits(w.point(k), it.point())) {
+          if (!w.point(k).sameBits(it.point())) {
             fail(what + " window " + k);
           }
           k++;

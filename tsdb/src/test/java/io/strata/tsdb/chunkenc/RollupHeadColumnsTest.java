@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The rollup head writes columnar chunks (encoding 4) and still reads interleaved ones (encoding 2). */
+/** The rollup head writes columnar chunks with exact windows (encoding 5) and still reads interleaved ones (encoding 2). */
 class RollupHeadColumnsTest {
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
   static final long RES = 300_000;
@@ -46,7 +46,7 @@ class RollupHeadColumnsTest {
     h.collect(Long.MIN_VALUE, Long.MAX_VALUE, got);
     assertEquals(1, got.size());
     ChunkRecord c = got.get(0);
-    assertEquals(ChunkEncoding.ROLLUP_COLUMNS, c.encoding());
+    assertEquals(ChunkEncoding.ROLLUP_EXACT, c.encoding());
     assertEquals(T0, c.minT());
     assertEquals(T0 + 9 * RES, c.maxT());
     assertEquals(10, c.count());
@@ -70,7 +70,7 @@ class RollupHeadColumnsTest {
     List<ChunkRecord> got = new ArrayList<>();
     h.collect(Long.MIN_VALUE, Long.MAX_VALUE, got);
     for (ChunkRecord c : got) {
-      assertEquals(ChunkEncoding.ROLLUP_COLUMNS, c.encoding());
+      assertEquals(ChunkEncoding.ROLLUP_EXACT, c.encoding());
     }
     List<RollupPoint> ws = read(got);
     assertEquals(30, ws.size());
@@ -91,7 +91,7 @@ class RollupHeadColumnsTest {
     assertEquals(AppendResult.APPENDED, h.append(1, window(5), CTX));
     List<ChunkRecord> got = new ArrayList<>();
     h.collect(Long.MIN_VALUE, Long.MAX_VALUE, got);
-    assertEquals(ChunkEncoding.ROLLUP_COLUMNS, got.get(0).encoding(), "the restored chunk continues in the new encoding");
+    assertEquals(ChunkEncoding.ROLLUP_EXACT, got.get(0).encoding(), "the restored chunk continues in the new encoding");
     assertEquals(List.of(window(0), window(1), window(2), window(3), window(4), window(5)), read(got));
   }
 }

@@ -2,6 +2,7 @@ package io.strata.tsdb.format;
 
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
+import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.DecimalChunkEncoder;
 import io.strata.tsdb.chunkenc.RollupAppender;
@@ -92,6 +93,46 @@ public final class GoldenFixtures {
     return new ChunkRecord(ChunkEncoding.ROLLUP_COLUMNS, a.minT(), a.maxT(), a.count(), a.toBytes());
   }
 
+  private static final long RES = 300_000;
+
+  /**
+   * Columnar rollup chunk with exact windows (encoding 5), every window exact (the exact column empty): 5m
+   * windows of a counter scraped every 15 s at a 7 s phase (offsets that repeat), one that resets twice
+   * (correction and resets), a missed window, a window with a missed scrape and a jittered last sample
+   * (irregular offsets), NaN, ±Inf and -0.0 in the value columns, counts and changes beyond 2^40 and resets
+   * that jump by more than 16 and 32 bits.
+   */
+  static final RollupPoint[] EXACT_W = {
+      exact(0, 20, 2090, 100, 119, 119, 7_000, 100, 292_000, 0, 0, 19),
+      exact(RES, 20, 1270.5, 0.5, 125.5, 9.5, 7_000, 120, 292_000, 125.5 + 3, 2, 19),
+      // a missed window at 2 * RES
+      exact(3 * RES, 19, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 31, 22_000, -0.0, 292_003, 0, 0, 18),
+      exact(4 * RES, 1L << 41, Double.NaN, -0.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0, Double.NaN, 299_999, 1e300, 100_000,
+          (1L << 41) - 1),
+      exact(5 * RES, (1L << 41) + 5, 1e-300, 1, 2, 2, 7_000, 1, 292_000, 0, 5_000_000_000L, 7),
+  };
+
+  /** Encoding 5 holding a legacy window (replayed from the old stage) between two exact ones: the exact column is a bitmap. */
+  static final RollupPoint[] MIXED_W = {
+      exact(0, 20, 2090, 100, 119, 119, 7_000, 100, 292_000, 0, 0, 19),
+      new RollupPoint(T0 + RES, 20, 2490, 120, 139, 139, 139),
+      exact(2 * RES, 20, 2890, 140, 159, 159, 7_000, 140, 292_000, 0, 0, 19),
+  };
+
+  private static RollupPoint exact(long start, long count, double sum, double min, double max, double last, long firstOff, double first, long lastOff,
+      double correction, long resets, long changes) {
+    long s = T0 + start;
+    return new RollupPoint(s, count, sum, min, max, last, 0.0, s + firstOff, first, s + lastOff, correction, resets, changes, true);
+  }
+
+  static ChunkRecord rollupExactChunk(RollupPoint[] windows) {
+    RollupColumnsAppender a = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, 16);
+    for (RollupPoint p : windows) {
+      a.append(p);
+    }
+    return new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes());
+  }
+
   static SeriesRecord series() {
     return new SeriesRecord(7, "tenant-a", Labels.of("__name__", "http_requests_total", "job", "api", "path", "/ü"));
   }
@@ -122,6 +163,9 @@ public final class GoldenFixtures {
     m.put("chunk-decimal-raw-v1.bin", decimalChunk(DEC_RAW_T, DEC_RAW_V).encode());
     // added with encoding 4 (columnar rollups); the files above are unchanged
     m.put("chunk-rollup-columns-v1.bin", rollupColumnsChunk().encode());
+    // added with encoding 5 (exact rollup windows); the files above are unchanged
+    m.put("chunk-rollup-exact-v1.bin", rollupExactChunk(EXACT_W).encode());
+    m.put("chunk-rollup-exact-mixed-v1.bin", rollupExactChunk(MIXED_W).encode());
     return m;
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.RollupPoint;
+import io.strata.tsdb.WindowColumns;
 import io.strata.tsdb.chunkenc.ChunkEncoding;
 import io.strata.tsdb.chunkenc.RawChunkIterator;
 import io.strata.tsdb.chunkenc.RollupColumnDecoder;
@@ -134,6 +135,73 @@ class GoldenFormatTest {
         assertEquals(GoldenFixtures.T0 + (long) w[i][0], t[i]);
         assertEquals(w[i][1], counts[i]);
         assertEquals(Double.doubleToRawLongBits(w[i][1 + f.ordinal()]), Double.doubleToRawLongBits(v[i]), f + " of window " + i);
+      }
+    }
+  }
+
+  @Test
+  void rollupExactChunkV1FixturesDecodeToTheirWindows() throws Exception {
+    checkExact("chunk-rollup-exact-v1.bin", GoldenFixtures.EXACT_W);
+    checkExact("chunk-rollup-exact-mixed-v1.bin", GoldenFixtures.MIXED_W);
+  }
+
+  private static void checkExact(String name, RollupPoint[] w) throws Exception {
+    ChunkRecord c = ChunkRecord.decode(fixture(name), name);
+    assertEquals(ChunkEncoding.ROLLUP_EXACT, c.encoding(), name);
+    assertEquals(w[0].windowStartMs(), c.minT());
+    assertEquals(w[w.length - 1].windowStartMs(), c.maxT());
+    assertEquals(w.length, c.count());
+    RollupIterator it = new RollupIterator().reset(c.encoding(), c.data());
+    for (RollupPoint p : w) {
+      assertTrue(it.next(), name);
+      assertTrue(p.sameBits(it.point()), name + ": expected " + p + ", got " + it.point());
+    }
+    assertFalse(it.next());
+    assertFalse(it.damaged());
+
+    RollupColumnDecoder dec = new RollupColumnDecoder();
+    WindowColumns cols = new WindowColumns(1);
+    assertEquals(w.length, dec.decodeWindows(c.encoding(), c.data(), Long.MIN_VALUE, Long.MAX_VALUE, cols));
+    assertFalse(dec.damaged());
+    for (int i = 0; i < w.length; i++) {
+      RollupPoint p = w[i];
+      RollupPoint noCounter = new RollupPoint(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), 0.0, p.firstMs(), p.first(), p.lastMs(),
+          p.correction(), p.resets(), p.changes(), p.exact());
+      assertTrue(noCounter.sameBits(cols.point(i)), name + " window " + i + ": " + cols.point(i));
+    }
+    // the one-column fast path reads encoding 5's first seven columns as it reads encoding 4's
+    long[] t = new long[w.length];
+    double[] v = new double[w.length];
+    double[] counts = new double[w.length];
+    for (RollupField f : RollupField.values()) {
+      assertEquals(w.length, dec.decode(c.encoding(), c.data(), f, Long.MIN_VALUE, Long.MAX_VALUE, t, v, counts, 0), f.name());
+      assertFalse(dec.damaged());
+      for (int i = 0; i < w.length; i++) {
+        assertEquals(w[i].windowStartMs(), t[i]);
+        assertEquals((double) w[i].count(), counts[i]);
+        assertEquals(Double.doubleToRawLongBits(io.strata.tsdb.StoredSeries.valueOf(f, w[i])), Double.doubleToRawLongBits(v[i]), f + " of window " + i);
+      }
+    }
+  }
+
+  @Test
+  void olderRollupEncodingsReadBackAsLegacyWindows() throws Exception {
+    for (String name : new String[] {"chunk-rollup-v1.bin", "chunk-rollup-columns-v1.bin"}) {
+      ChunkRecord c = ChunkRecord.decode(fixture(name), name);
+      WindowColumns cols = new WindowColumns(1);
+      RollupColumnDecoder dec = new RollupColumnDecoder();
+      int n = dec.decodeWindows(c.encoding(), c.data(), Long.MIN_VALUE, Long.MAX_VALUE, cols);
+      assertEquals(c.count(), n, name);
+      assertFalse(dec.damaged());
+      RollupIterator it = new RollupIterator().reset(c.encoding(), c.data());
+      for (int i = 0; i < n; i++) {
+        assertTrue(it.next());
+        RollupPoint p = it.point();
+        assertFalse(p.exact(), name);
+        assertFalse(cols.exact()[i], name);
+        assertEquals(new RollupPoint(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), p.counter()), p, "extra fields 0");
+        RollupPoint fromColumns = cols.point(i);
+        assertTrue(new RollupPoint(p.windowStartMs(), p.count(), p.sum(), p.min(), p.max(), p.last(), 0.0).sameBits(fromColumns), name + " " + fromColumns);
       }
     }
   }
