@@ -54,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code -Dharness.strataOnly=true} skips Prometheus and VictoriaMetrics (no text files, no backfill), for
  * profiling Strata alone; their columns then print NaN. {@code -Dharness.only=<prefix>} runs only the queries whose
  * name starts with it. {@code -Dharness.cpu=true} reports the in-process and store columns as process CPU time. {@code -Dharness.pauseSeconds=N} keeps the loaded server up for N seconds first (port printed), to
- * query it by hand.
+ * query it by hand. {@code -Dharness.stepSeconds=N} sets every query's step (default range / 250); with a multiple
+ * of 300 the 24 h queries over 5m rollups read whole windows only, as Grafana's step-aligned queries do.
  */
 public final class RangeQueryHarness {
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
@@ -213,7 +214,7 @@ public final class RangeQueryHarness {
           continue;
         }
         long range = Long.parseLong(c[2]);
-        long step = Math.max(STEP, range / 250);
+        long step = Long.getLong("harness.stepSeconds", 0) > 0 ? Long.getLong("harness.stepSeconds") * 1000 : Math.max(STEP, range / 250);
         String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
             + "&step=" + step / 1000.0;
         String strataParams = params + (c[3].isEmpty() ? "&max_source_resolution=raw" : "&max_source_resolution=" + c[3]);
@@ -273,7 +274,11 @@ public final class RangeQueryHarness {
     }
   }
 
-  /** The reference rollup of one series: 5-minute windows, counter = reset-adjusted value at the window's last sample. */
+  /**
+   * The reference rollup of one series: exact 5-minute windows as the rollup stage writes them (RollupBatch v2:
+   * count, sum, min, max, first and last sample with their timestamps, the counter correction and the resets
+   * and changes between consecutive samples of the window), plus the legacy counter.
+   */
   static void appendRollups(Store store, Labels l, double[] v) {
     long res = R5M.millis();
     int k = 0;
@@ -286,9 +291,24 @@ public final class RangeQueryHarness {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
       double last = 0;
+      long firstMs = timestamp(k);
+      double first = v[k];
+      long lastMs = 0;
+      double correction = 0;
+      long resets = 0;
+      long changes = 0;
       while (k < v.length && timestamp(k) < ws + res) {
         if (v[k] < prev) {
           offset += prev;
+        }
+        if (count > 0) {
+          if (v[k] < last) {
+            resets++;
+            correction += last;
+          }
+          if (v[k] != last) {
+            changes++;
+          }
         }
         prev = v[k];
         count++;
@@ -296,9 +316,11 @@ public final class RangeQueryHarness {
         min = Math.min(min, v[k]);
         max = Math.max(max, v[k]);
         last = v[k];
+        lastMs = timestamp(k);
         k++;
       }
-      store.appendRollup("default", l, R5M, new RollupPoint(ws, count, sum, min, max, last, last + offset));
+      store.appendRollup("default", l, R5M,
+          new RollupPoint(ws, count, sum, min, max, last, last + offset, firstMs, first, lastMs, correction, resets, changes, true));
     }
   }
 
