@@ -205,8 +205,8 @@ public final class RangeQueryHarness {
       cases.add(new String[] {"24h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"});
       cases.add(new String[] {"24h max_over_time[1h] raw", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "raw"});
       cases.add(new String[] {"24h max_over_time[1h] 5m rollups", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "5m"});
-      System.out.printf("%-34s %12s %12s %12s %14s %12s   (median of %d, ms; step = range / 250)%n", "query", "strata", "prometheus",
-          "victoria", "in-process", "of it store", reps);
+      System.out.printf("%-34s %12s %12s %12s %14s %12s   (median of %d, ms; step = %s)%n", "query", "strata", "prometheus",
+          "victoria", "in-process", "of it store", reps, Long.getLong("harness.stepSeconds", 0) > 0 ? Long.getLong("harness.stepSeconds") + " s" : "range / 250");
       String only = System.getProperty("harness.only", "");
       List<String> storeRows = new ArrayList<>();
       for (String[] c : cases) {
