@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * var svc = new RollupService("localhost:9092", "http://localhost:8081/apis/ccompat/v7", "strata-rollup",
- *     Path.of("data/streams"), "", List.of("1m", "5m", "1h"), Duration.ofSeconds(30), registry);
+ *     Path.of("data/streams"), "", List.of("1m", "5m", "1h"), Duration.ofMinutes(10), registry);
  * svc.start();
  * ...
  * svc.close();
@@ -44,13 +44,14 @@ public final class RollupService implements AutoCloseable {
    * @param stateDir directory for the RocksDB state stores
    * @param topicPrefix prefix of every topic name, "" for none
    * @param resolutions Prometheus durations, finest first, each a multiple of the previous (e.g. 1m, 5m, 1h)
-   * @param grace how long after its end a window still accepts samples
+   * @param outOfOrderWindow the TSDB's out-of-order window ({@code tsdb.out.of.order.window}); must equal it
    * @param prometheus where the stage's metrics are registered
    * @throws IllegalArgumentException naming the setting and the bad value
    */
   public RollupService(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
-      String topicPrefix, List<String> resolutions, Duration grace, PrometheusRegistry prometheus) {
-    this(RollupConfig.of(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, grace), prometheus);
+      String topicPrefix, List<String> resolutions, Duration outOfOrderWindow, PrometheusRegistry prometheus) {
+    this(RollupConfig.of(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, outOfOrderWindow),
+        prometheus);
   }
 
   /** With every setting of {@link RollupConfig} (e.g. from {@link RollupConfig#fromMap}). */
@@ -83,8 +84,8 @@ public final class RollupService implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("rollup service is closed");
     }
-    LOG.info("starting rollups {} from {} (application.id {}, grace {})", cfg.resolutions(),
-        RollupTopology.samplesTopic(cfg), cfg.applicationId(), cfg.grace());
+    LOG.info("starting rollups {} from {} (application.id {}, out-of-order window {})", cfg.resolutions(),
+        RollupTopology.samplesTopic(cfg), cfg.applicationId(), cfg.outOfOrderWindow());
     streams.start();
   }
 

@@ -45,10 +45,12 @@ public final class RollupTopology {
   public static final String DECODE = "decode";
   public static final String ROLLUP = "rollup";
   public static final String DEADLETTER_SINK = "deadletter-sink";
-  /** Per series: last timestamp, last raw value, counter-reset offset. */
-  public static final String SERIES_STORE = "rollup-series";
-  /** Per task: the stream time (largest sample timestamp seen). */
-  public static final String STREAM_TIME_STORE = "rollup-stream-time";
+  /**
+   * Per series: maxT, the finest open windows' samples, the coarser open partial aggregates
+   * ({@link io.strata.streams.rollup.SeriesState}). "-v2": the v1 stores ({@code rollup-series},
+   * {@code rollup-stream-time}, {@code rollup-windows-<res>}) held another layout.
+   */
+  public static final String SERIES_STORE = "rollup-series-v2";
 
   public static String samplesTopic(RollupConfig cfg) {
     return cfg.topicPrefix() + Topics.SAMPLES;
@@ -68,13 +70,7 @@ public final class RollupTopology {
 
   /** Names of every state store: their changelogs are {@code <application.id>-<store>-changelog}. */
   public static List<String> storeNames(RollupConfig cfg) {
-    List<String> names = new ArrayList<>();
-    names.add(SERIES_STORE);
-    names.add(STREAM_TIME_STORE);
-    for (Resolution r : cfg.resolutions()) {
-      names.add(r.storeName());
-    }
-    return names;
+    return List.of(SERIES_STORE);
   }
 
   public static Topology buildTopology(RollupConfig cfg, SchemaRegistry registry, RollupMetrics metrics) {
@@ -90,7 +86,7 @@ public final class RollupTopology {
     // One serde per processor instance (per task): no Avro reader or writer is shared between stream threads.
     t.addProcessor(DECODE, () -> new DecodeProcessor(new AvroWireSerde<>(registry, SampleBatch.class), metrics, ROLLUP,
         DEADLETTER_SINK), SOURCE);
-    t.addProcessor(ROLLUP, () -> new RollupProcessor(cfg, SERIES_STORE, STREAM_TIME_STORE, sinks,
+    t.addProcessor(ROLLUP, () -> new RollupProcessor(cfg, SERIES_STORE, sinks,
         new AvroWireSerde<>(registry, RollupBatch.class), metrics), DECODE);
     t.addSink(DEADLETTER_SINK, deadletterTopic(cfg), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
         DECODE);

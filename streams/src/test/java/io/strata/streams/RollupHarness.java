@@ -16,8 +16,13 @@ import io.strata.streams.config.RollupConfig;
 import io.strata.streams.metrics.RollupMetrics;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.strata.avro.RollupSeries;
+import io.strata.avro.RollupWindow;
+import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -42,7 +47,7 @@ final class RollupHarness implements AutoCloseable {
   private final RollupMetrics metrics;
   private final TestInputTopic<byte[], byte[]> samples;
 
-  /** Default settings (1m, 5m, 1h; grace 30s) with a private mock registry and the given state dir. */
+  /** Default settings (1m, 5m, 1h; out-of-order window 10m) with a private mock registry and the given state dir. */
   static RollupConfig testConfig(Path stateDir) {
     return RollupConfig.defaults().withConnection("unused:9092", "mock://" + UUID.randomUUID(), "rollup-test", stateDir);
   }
@@ -88,6 +93,10 @@ final class RollupHarness implements AutoCloseable {
     return driver.createOutputTopic(RollupTopology.rollupTopic(cfg, r), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
+  RollupBatch decodeRollup(byte[] value) {
+    return rollupSerde.deserialize(value);
+  }
+
   /** Every RollupBatch written to the resolution's topic since the last call. */
   List<RollupBatch> rollups(String resolution) {
     List<RollupBatch> out = new ArrayList<>();
@@ -98,6 +107,78 @@ final class RollupHarness implements AutoCloseable {
       out.add(rollupSerde.deserialize(r.value()));
     }
     return out;
+  }
+
+  /** Every window read by {@link #collect}, keyed by series, resolution and start. */
+  final Map<RollupOracle.Window, RollupWindow> emitted = new HashMap<>();
+
+  /**
+   * Reads every rollup topic and adds each window to {@link #emitted}, failing on a window emitted twice,
+   * on a batch whose resolution fields do not match its topic, and on windows of a series out of start order.
+   */
+  void collect() {
+    for (Resolution r : cfg.resolutions()) {
+      for (RollupBatch b : rollups(r.name())) {
+        if (!b.getResolution().equals(r.name()) || b.getResolutionMs() != r.millis()) {
+          throw new AssertionError("batch on " + r + " says " + b.getResolution() + "/" + b.getResolutionMs());
+        }
+        for (RollupSeries s : b.getSeries()) {
+          RollupOracle.SeriesId id = new RollupOracle.SeriesId(b.getTenant(), Labels.fromAvro(s.getLabels()));
+          long prev = Long.MIN_VALUE;
+          for (RollupWindow w : s.getWindows()) {
+            if (w.getWindowStartMs() <= prev || Math.floorMod(w.getWindowStartMs(), r.millis()) != 0) {
+              throw new AssertionError("windows of " + id + " not aligned or not in start order: " + s.getWindows());
+            }
+            prev = w.getWindowStartMs();
+            if (emitted.put(new RollupOracle.Window(id, r.name(), w.getWindowStartMs()), w) != null) {
+              throw new AssertionError("window emitted twice: " + id + " " + r + " @" + w.getWindowStartMs());
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The windows emitted so far must be exactly the oracle's final windows, with its values. */
+  void assertMatches(RollupOracle oracle, String context) {
+    collect();
+    check(oracle.finalWindows(), emitted.keySet(), context);
+  }
+
+  /**
+   * After one more input batch: each window emitted by it must be final (with the oracle's values) and
+   * each final window of the batch's series must have been emitted by now. The other series did not
+   * move, so this is the whole check, at a fraction of {@link #assertMatches}'s cost.
+   */
+  void assertMatchesAfter(SampleBatch batch, RollupOracle oracle, String context) {
+    java.util.Set<RollupOracle.Window> before = new java.util.HashSet<>(emitted.keySet());
+    collect();
+    Map<RollupOracle.Window, RollupOracle.Aggregate> expected = new HashMap<>();
+    for (RollupOracle.SeriesId id : RollupOracle.seriesOf(batch)) {
+      expected.putAll(oracle.finalWindows(id));
+    }
+    java.util.Set<RollupOracle.Window> toCheck = new java.util.HashSet<>(emitted.keySet());
+    toCheck.removeAll(before);
+    check(expected, toCheck, context);
+  }
+
+  private void check(Map<RollupOracle.Window, RollupOracle.Aggregate> expected, java.util.Collection<RollupOracle.Window> got,
+      String context) {
+    for (RollupOracle.Window w : got) {
+      RollupOracle.Aggregate want = expected.get(w);
+      if (want == null) {
+        throw new AssertionError(context + ": emitted but not final (or no samples): " + w + " " + emitted.get(w));
+      }
+      RollupOracle.Aggregate have = RollupOracle.of(emitted.get(w));
+      if (!want.equals(have)) {
+        throw new AssertionError(context + ": " + w + "\n  expected " + want + "\n  got      " + have);
+      }
+    }
+    for (RollupOracle.Window w : expected.keySet()) {
+      if (!emitted.containsKey(w)) {
+        throw new AssertionError(context + ": final window with samples not emitted: " + w + " " + expected.get(w));
+      }
+    }
   }
 
   List<TestRecord<byte[], byte[]>> deadletters() {

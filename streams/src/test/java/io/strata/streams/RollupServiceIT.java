@@ -15,11 +15,12 @@ import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
 import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
-import io.strata.schemas.model.SeriesKey;
+import io.strata.schemas.model.StaleMarker;
 import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.schemas.serde.AvroWireSerde;
+import io.strata.streams.config.Resolution;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,17 +43,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rollup service against a real in-process broker, exactly-once: samples go in over two partitions,
- * the service is stopped half way and started again on an empty state dir (so it restores open windows
- * and counter offsets from the changelogs), and every 1m and 5m window comes out once with its values.
+ * the service is stopped half way and started again on an empty state dir (so it restores maxT, open
+ * windows' samples and coarser partials from the changelog), then closed in the middle of a stream of
+ * batches and started again on the same state dir and application id. Every window the oracle calls
+ * final comes out exactly once with the oracle's values, and nothing else comes out.
  */
 @StrataTest
 class RollupServiceIT {
   private static final int PARTITIONS = 2;
   private static final int SERIES = 4;
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final int SAMPLES_PER_BATCH = 5; // 75 s of event time per batch
+  private static final Duration WINDOW = Duration.ofMinutes(3);
+  private static final List<Resolution> RESOLUTIONS = List.of(Resolution.parse("r", "1m"), Resolution.parse("r", "5m"));
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @Test
-  void rollsUpAcrossARestartExactlyOnce(TestCluster cluster, @TempDir Path dir) throws Exception {
+  void rollsUpAcrossRestartsExactlyOnce(TestCluster cluster, @TempDir Path dir) throws Exception {
     String prefix = cluster.uniquePrefix();
     String samples = cluster.createTopic(prefix + Topics.SAMPLES, PARTITIONS);
     String r1m = cluster.createTopic(prefix + Topics.rollup("1m"), PARTITIONS);
@@ -62,6 +68,7 @@ class RollupServiceIT {
     AvroWireSerde<SampleBatch> sampleSerde = new AvroWireSerde<>(registry, SampleBatch.class);
     AvroWireSerde<RollupBatch> rollupSerde = new AvroWireSerde<>(registry, RollupBatch.class);
     String appId = "rollup-it-" + prefix.replace(".", "");
+    RollupOracle oracle = new RollupOracle(RESOLUTIONS, WINDOW.toMillis());
 
     try (KafkaProducer<byte[], byte[]> producer = producer(cluster);
         KafkaConsumer<byte[], byte[]> consumer = consumer(cluster)) {
@@ -74,64 +81,77 @@ class RollupServiceIT {
       consumer.assign(outputs);
       consumer.seekToBeginning(outputs);
       Collected got = new Collected(rollupSerde);
+      Feed feed = new Feed(producer, sampleSerde, samples, oracle);
 
-      // Phase 1: samples k = 0..9 (T0 .. T0+135s), one garbage record, ticks at T0+150s close minutes 0 and 1.
-      produceSamples(producer, sampleSerde, samples, 0, 10);
+      // Phase 1: batches 0-3 (T0 .. T0+285s) and one garbage record: minute 0 of each series is final.
+      feed.batches(0, 4);
+      long acceptedInPhase1 = oracle.accepted;
       producer.send(new ProducerRecord<>(samples, 0, T0.toEpochMilli(), "bad".getBytes(StandardCharsets.UTF_8),
           "garbage".getBytes(StandardCharsets.UTF_8))).get();
-      produceTicks(producer, sampleSerde, samples, 150);
       PrometheusRegistry prom1 = new PrometheusRegistry();
-      try (RollupService svc = new RollupService(cluster.bootstrapServers(), cluster.registryUrl(), appId,
-          dir.resolve("run1"), prefix, List.of("1m", "5m"), Duration.ofSeconds(30), prom1)) {
+      try (RollupService svc = service(cluster, appId, dir.resolve("run1"), prefix, prom1)) {
         svc.start();
-        got.pollUntil(consumer, () -> got.windows(r1m) >= SERIES * 2 && got.deadletters.size() == 1);
+        got.pollUntil(consumer, () -> got.count() >= oracle.finalWindows().size() && got.deadletters.size() == 1);
         // read while the service runs: close() unregisters its metrics
         assertEquals(1.0, counter(prom1, "strata_streams_deadletter", "BAD_MAGIC_BYTE"));
-        assertTrue(counter(prom1, "strata_streams_samples", null) >= SERIES * 10, "phase 1 aggregated its samples");
+        assertEquals(acceptedInPhase1, counter(prom1, "strata_streams_samples", null));
       }
       assertTrue(prom1.scrape().stream().noneMatch(m -> m.getMetadata().getName().startsWith("strata_streams_")),
           "close() unregisters the metrics");
-      assertEquals(SERIES * 2, got.windows(r1m), "minutes 0 and 1 of each series, nothing else closed yet");
+      assertEquals(SERIES, got.count(), "minute 0 of each series, nothing else final yet");
 
-      // Phase 2: a new instance on an empty state dir restores from the changelogs; k = 10..19 (T0+150s ..
-      // T0+285s), ticks at T0+330s close minutes 2-4 and the 5-minute window.
-      produceSamples(producer, sampleSerde, samples, 10, 20);
-      produceTicks(producer, sampleSerde, samples, 330);
+      // Phase 2: a new instance on an empty state dir restores from the changelog; batch 3 is re-sent (a
+      // producer retry: duplicates), batches 5 and 4 follow, 4 out of order within the window.
+      feed.batches(3, 4);
+      feed.batches(5, 6);
+      feed.batches(4, 5);
       PrometheusRegistry prom2 = new PrometheusRegistry();
-      try (RollupService svc = new RollupService(cluster.bootstrapServers(), cluster.registryUrl(), appId,
-          dir.resolve("run2"), prefix, List.of("1m", "5m"), Duration.ofSeconds(30), prom2)) {
+      RollupService svc = service(cluster, appId, dir.resolve("run2"), prefix, prom2);
+      try {
         svc.start();
-        got.pollUntil(consumer, () -> got.windows(r1m) >= SERIES * 5 && got.windows(r5m) >= SERIES);
+        got.pollUntil(consumer, () -> got.count() >= oracle.finalWindows().size());
+        assertEquals(SERIES * SAMPLES_PER_BATCH, counter(prom2, "strata_streams_dropped_samples", "duplicate"));
+        assertEquals(0.0, counter(prom2, "strata_streams_dropped_samples", "too_old"), "batch 4 was inside the window");
+
+        // Phase 3: the service is closed while batches keep arriving, and started again on the same state
+        // dir and application id: the aborted transaction is replayed, nothing doubled or lost.
+        for (int b = 6; b < 16; b++) {
+          feed.batches(b, b + 1);
+          if (b == 10) {
+            svc.close();
+            svc = service(cluster, appId, dir.resolve("run2"), prefix, new PrometheusRegistry());
+            svc.start();
+          }
+          Thread.sleep(150);
+        }
+        got.pollUntil(consumer, () -> got.count() >= oracle.finalWindows().size());
         // give a duplicate, if the service wrongly re-emitted anything, the chance to show up
         got.pollFor(consumer, Duration.ofMillis(1500));
+      } finally {
+        svc.close();
       }
 
-      // Every window exactly once.
-      assertEquals(SERIES * 5, got.windows(r1m));
-      assertEquals(SERIES, got.windows(r5m));
-      for (int i = 0; i < SERIES; i++) {
-        for (int m = 0; m < 5; m++) {
-          assertEquals(4, got.window(r1m, seriesLabels(i), m * 60).getCount(), "series " + i + " minute " + m);
-        }
-        assertEquals(20, got.window(r5m, seriesLabels(i), 0).getCount());
+      // Exactly the oracle's windows, each once, with its values.
+      Map<RollupOracle.Window, RollupOracle.Aggregate> expected = oracle.finalWindows();
+      assertEquals(expected.keySet(), got.windows.keySet());
+      for (Map.Entry<RollupOracle.Window, RollupOracle.Aggregate> e : expected.entrySet()) {
+        assertEquals(e.getValue(), RollupOracle.of(got.windows.get(e.getKey())), e.getKey().toString());
       }
+      assertEquals(SERIES * 3, expected.keySet().stream().filter(w -> w.resolution().equals("5m")).count(),
+          "3 five-minute windows of each series are final (newest sample T0+19m45s)");
 
-      // Series 0 resets across the restart (90 -> 0): the offset came back from the changelog.
-      Labels s0 = seriesLabels(0);
-      assertWindow(got.window(r1m, s0, 0), 4, 60, 0, 30, 30, 30);
-      assertWindow(got.window(r1m, s0, 60), 4, 220, 40, 70, 70, 70);
-      assertWindow(got.window(r1m, s0, 120), 4, 171, 0, 90, 1, 91);
-      assertWindow(got.window(r1m, s0, 180), 4, 14, 2, 5, 5, 95);
-      assertWindow(got.window(r1m, s0, 240), 4, 30, 6, 9, 9, 99);
-      assertWindow(got.window(r5m, s0, 0), 20, 495, 0, 90, 9, 99);
-      assertWindow(got.window(r5m, seriesLabels(2), 0), 20, 3 * 190, 0, 57, 57, 57);
+      // Series 0 resets at sample 10 (in minute 2): the 5m window carries the correction.
+      RollupWindow s0 = got.windows.get(new RollupOracle.Window(new RollupOracle.SeriesId(Samples.TENANT, seriesLabels(0)), "5m",
+          T0.toEpochMilli()));
+      assertEquals(90.0, s0.getCorrection(), "90 -> 0 at T0+150s");
+      assertEquals(1, s0.getResets());
 
       // Each batch is on its series' partition.
       for (Map.Entry<Integer, List<RollupBatch>> e : got.batchesByPartition.entrySet()) {
         for (RollupBatch b : e.getValue()) {
           for (RollupSeries s : b.getSeries()) {
-            int expected = SeriesPartitioner.partition(b.getTenant(), Labels.fromAvro(s.getLabels()), PARTITIONS);
-            assertEquals(expected, (int) e.getKey(), "partition of " + Labels.fromAvro(s.getLabels()));
+            int p = SeriesPartitioner.partition(b.getTenant(), Labels.fromAvro(s.getLabels()), PARTITIONS);
+            assertEquals(p, (int) e.getKey(), "partition of " + Labels.fromAvro(s.getLabels()));
           }
         }
       }
@@ -141,6 +161,11 @@ class RollupServiceIT {
       assertEquals("bad", new String(dead.key(), StandardCharsets.UTF_8));
       assertEquals("BAD_MAGIC_BYTE", new String(dead.headers().lastHeader(Topics.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8));
     }
+  }
+
+  static RollupService service(TestCluster cluster, String appId, Path stateDir, String prefix, PrometheusRegistry prom) {
+    return new RollupService(cluster.bootstrapServers(), cluster.registryUrl(), appId, stateDir, prefix, List.of("1m", "5m"),
+        WINDOW, prom);
   }
 
   // ---- data
@@ -154,54 +179,33 @@ class RollupServiceIT {
     if (i == 0) {
       return k < 10 ? 10.0 * k : k - 10;
     }
+    if (i == 3 && k % 7 == 6) {
+      return StaleMarker.VALUE; // a target that flaps: stale markers are samples to the rule, not to the aggregates
+    }
     return (double) (i + 1) * k;
   }
 
-  /** One SampleBatch per partition holding the samples k in [from, to) of the series on that partition. */
-  static void produceSamples(KafkaProducer<byte[], byte[]> producer, AvroWireSerde<SampleBatch> serde, String topic,
-      int from, int to) throws Exception {
-    Map<Integer, List<Series>> byPartition = new HashMap<>();
-    for (int i = 0; i < SERIES; i++) {
-      List<Sample> s = new ArrayList<>();
-      for (int k = from; k < to; k++) {
-        s.add(new Sample(T0.toEpochMilli() + 15_000L * k, value(i, k)));
+  /** Produces batches synchronously (so the per-partition order is the send order) and feeds the oracle the same. */
+  record Feed(KafkaProducer<byte[], byte[]> producer, AvroWireSerde<SampleBatch> serde, String topic, RollupOracle oracle) {
+    /** One SampleBatch per partition holding batches [from, to) of the series on that partition. */
+    void batches(int from, int to) throws Exception {
+      Map<Integer, List<Series>> byPartition = new HashMap<>();
+      for (int i = 0; i < SERIES; i++) {
+        List<Sample> s = new ArrayList<>();
+        for (int k = from * SAMPLES_PER_BATCH; k < to * SAMPLES_PER_BATCH; k++) {
+          s.add(new Sample(T0.toEpochMilli() + 15_000L * k, value(i, k)));
+        }
+        Labels labels = seriesLabels(i);
+        byPartition.computeIfAbsent(SeriesPartitioner.partition(Samples.TENANT, labels, PARTITIONS), p -> new ArrayList<>())
+            .add(new Series(labels.toAvro(), s));
       }
-      Labels labels = seriesLabels(i);
-      byPartition.computeIfAbsent(SeriesPartitioner.partition(Samples.TENANT, labels, PARTITIONS), p -> new ArrayList<>())
-          .add(new Series(labels.toAvro(), s));
-    }
-    long recordTime = T0.toEpochMilli() + 15_000L * (to - 1);
-    for (Map.Entry<Integer, List<Series>> e : byPartition.entrySet()) {
-      byte[] v = serde.serialize(topic, new SampleBatch(Samples.TENANT, "it", e.getValue()));
-      producer.send(new ProducerRecord<>(topic, e.getKey(), recordTime, null, v)).get();
-    }
-  }
-
-  /** A {@code tick} sample on every partition, moving each task's stream time to T0 + seconds. */
-  static void produceTicks(KafkaProducer<byte[], byte[]> producer, AvroWireSerde<SampleBatch> serde, String topic,
-      long seconds) throws Exception {
-    long ts = T0.toEpochMilli() + seconds * 1000;
-    boolean[] done = new boolean[PARTITIONS];
-    for (int n = 0, left = PARTITIONS; left > 0; n++) {
-      Labels tick = Labels.of("__name__", "tick", "n", Integer.toString(n));
-      int p = SeriesPartitioner.partition(SeriesKey.encode(Samples.TENANT, tick), PARTITIONS);
-      if (!done[p]) {
-        done[p] = true;
-        left--;
-        byte[] v = serde.serialize(topic, new SampleBatch(Samples.TENANT, "it",
-            List.of(new Series(tick.toAvro(), List.of(new Sample(ts, 1.0))))));
-        producer.send(new ProducerRecord<>(topic, p, ts, null, v)).get();
+      long recordTime = T0.toEpochMilli() + 15_000L * (to * SAMPLES_PER_BATCH - 1);
+      for (Map.Entry<Integer, List<Series>> e : byPartition.entrySet()) {
+        SampleBatch batch = new SampleBatch(Samples.TENANT, "it", e.getValue());
+        producer.send(new ProducerRecord<>(topic, e.getKey(), recordTime, null, serde.serialize(topic, batch))).get();
+        oracle.offer(batch);
       }
     }
-  }
-
-  static void assertWindow(RollupWindow w, long count, double sum, double min, double max, double last, double counter) {
-    assertEquals(count, w.getCount(), "count");
-    assertEquals(sum, w.getSum(), "sum");
-    assertEquals(min, w.getMin(), "min");
-    assertEquals(max, w.getMax(), "max");
-    assertEquals(last, w.getLast(), "last");
-    assertEquals(counter, w.getCounter(), "counter");
   }
 
   // ---- Kafka plumbing
@@ -235,10 +239,10 @@ class RollupServiceIT {
     throw new AssertionError("no counter " + name);
   }
 
-  /** Everything read from the output topics: windows keyed by topic, series and start (duplicates kept). */
+  /** Everything read from the output topics: windows by series, resolution and start (a duplicate fails). */
   static final class Collected {
     final AvroWireSerde<RollupBatch> serde;
-    final Map<String, List<Object[]>> windowsByTopic = new HashMap<>();
+    final Map<RollupOracle.Window, RollupWindow> windows = new HashMap<>();
     final Map<Integer, List<RollupBatch>> batchesByPartition = new HashMap<>();
     final List<ConsumerRecord<byte[], byte[]>> deadletters = new ArrayList<>();
 
@@ -246,12 +250,15 @@ class RollupServiceIT {
       this.serde = serde;
     }
 
+    int count() {
+      return windows.size();
+    }
+
     void pollUntil(KafkaConsumer<byte[], byte[]> consumer, java.util.function.BooleanSupplier done) {
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (!done.getAsBoolean()) {
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("timed out; got " + windowsByTopic.keySet() + " windows "
-              + windowsByTopic.values().stream().mapToInt(List::size).sum() + ", deadletters " + deadletters.size());
+          throw new AssertionError("timed out; got " + windows.size() + " windows, deadletters " + deadletters.size());
         }
         poll(consumer, Duration.ofMillis(200));
       }
@@ -273,37 +280,15 @@ class RollupServiceIT {
         RollupBatch b = serde.deserialize(r.value());
         batchesByPartition.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(b);
         for (RollupSeries s : b.getSeries()) {
-          Labels labels = Labels.fromAvro(s.getLabels());
-          if (labels.metricName().equals("tick")) {
-            continue;
-          }
+          RollupOracle.SeriesId id = new RollupOracle.SeriesId(b.getTenant(), Labels.fromAvro(s.getLabels()));
           for (RollupWindow w : s.getWindows()) {
-            windowsByTopic.computeIfAbsent(r.topic(), t -> new ArrayList<>()).add(new Object[] {labels, w});
+            RollupOracle.Window key = new RollupOracle.Window(id, b.getResolution(), w.getWindowStartMs());
+            if (windows.put(key, w) != null) {
+              throw new AssertionError("window emitted twice: " + key);
+            }
           }
         }
       }
-    }
-
-    int windows(String topic) {
-      return windowsByTopic.getOrDefault(topic, List.of()).size();
-    }
-
-    RollupWindow window(String topic, Labels labels, long startSeconds) {
-      RollupWindow found = null;
-      for (Object[] lw : windowsByTopic.getOrDefault(topic, List.of())) {
-        RollupWindow w = (RollupWindow) lw[1];
-        if (lw[0].equals(labels) && w.getWindowStartMs() == T0.toEpochMilli() + startSeconds * 1000) {
-          if (found != null) {
-            throw new AssertionError("window " + labels + " @" + startSeconds + "s emitted twice on " + topic);
-          }
-          found = w;
-        }
-      }
-      if (found == null) {
-        throw new AssertionError("no window " + labels + " @" + startSeconds + "s on " + topic);
-      }
-      return found;
     }
   }
-
 }

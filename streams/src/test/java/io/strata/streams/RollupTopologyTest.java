@@ -15,26 +15,34 @@ import io.strata.avro.RollupWindow;
 import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
 import io.strata.streams.config.Resolution;
+import io.strata.streams.rollup.SeriesState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The topology in a TopologyTestDriver with the default settings: resolutions 1m, 5m, 1h and an
+ * out-of-order window of 10m, so a window [s, s + 1m) of a series is final once that series has a sample
+ * at s + 11m. Randomised comparisons with the oracle are in {@link RollupPropertyTest}.
+ */
 class RollupTopologyTest {
+  /** A series' sample this far after a 1m window's start makes the window final: 1m + the 10m window. */
+  static final long CLOSES_FIRST_MINUTE = 660;
+
   @TempDir Path stateDir;
   RollupHarness h;
-
-  /** A series that only moves stream time forward. */
-  static Samples.SeriesBuilder tick() {
-    return gauge("tick");
-  }
 
   @BeforeEach
   void start() {
@@ -47,159 +55,158 @@ class RollupTopologyTest {
   }
 
   @Test
-  void aWindowCarriesCountSumMinMaxLastAndCounter() {
+  void aFinalWindowCarriesEveryExactAggregate() {
     var requests = counter("http_requests_total").labels("job", "api");
     h.send(batch(requests.at(t(10), 1).at(t(20), 3).at(t(30), 2)));
-    assertTrue(h.rollups("1m").isEmpty(), "window open until stream time reaches its end + 30s grace");
+    assertTrue(h.rollups("1m").isEmpty(), "the window can still receive samples");
 
-    h.send(batch(tick().at(t(90), 0))); // 1m window [T0, T0+60s) closes at T0+90s
+    h.send(batch(counter("http_requests_total").labels("job", "api").at(t(CLOSES_FIRST_MINUTE), 4)), t(700));
 
-    List<RollupBatch> out = h.rollups("1m");
-    RollupWindow w = window(out, requests.labelSet(), T0);
+    List<TestRecord<byte[], byte[]>> records = h.rollupTopic("1m").readRecordsToList();
+    assertEquals(1, records.size());
+    assertEquals(t(700).toEpochMilli(), records.get(0).timestamp(), "stamped with the record that made it final");
+    RollupWindow w = window(List.of(h.decodeRollup(records.get(0).value())), requests.labelSet(), T0);
     assertEquals(3, w.getCount());
     assertEquals(6.0, w.getSum());
     assertEquals(1.0, w.getMin());
     assertEquals(3.0, w.getMax());
+    assertEquals(t(10).toEpochMilli(), w.getFirstMs());
+    assertEquals(1.0, w.getFirst());
+    assertEquals(t(30).toEpochMilli(), w.getLastMs());
     assertEquals(2.0, w.getLast());
-    assertEquals(5.0, w.getCounter(), "3 then 2 is a reset: 3 is carried over, counter = 2 + 3");
-    RollupBatch b = out.get(0);
+    assertEquals(3.0, w.getCorrection(), "3 then 2 is a reset: 3 is the correction");
+    assertEquals(1, w.getResets());
+    assertEquals(2, w.getChanges());
+    assertTrue(w.getExact());
+    assertEquals(0.0, w.getCounter(), "legacy field, unused");
+    RollupBatch b = h.decodeRollup(records.get(0).value());
     assertEquals(Samples.TENANT, b.getTenant());
     assertEquals("1m", b.getResolution());
     assertEquals(60_000L, b.getResolutionMs());
-    assertEquals(3.0, h.counter("strata_streams_samples") - 1, 1e-9, "3 samples + the tick");
+    assertEquals(4.0, h.counter("strata_streams_samples"));
   }
 
   @Test
-  void aWindowStaysOpenUntilStreamTimeReachesEndPlusGrace() {
-    var g = gauge("temperature");
-    h.send(batch(g.at(t(10), 20)));
-    h.send(batch(tick().at(t(89).plusMillis(999), 0)));
-    assertTrue(h.rollups("1m").isEmpty(), "stream time T0+89.999s is before end + grace");
-    h.send(batch(tick().at(t(90), 0)));
-    assertEquals(1, window(h.rollups("1m"), g.labelSet(), T0).getCount());
+  void aWindowIsFinalOnlyOnceItsSeriesIsAnOutOfOrderWindowPastItsEnd() {
+    h.send(batch(gauge("temperature").at(t(10), 20)));
+    h.send(batch(gauge("temperature").at(t(CLOSES_FIRST_MINUTE).minusMillis(1), 21)));
+    assertTrue(h.rollups("1m").isEmpty(), "a sample at T0+59s would still be accepted");
+    h.send(batch(gauge("temperature").at(t(CLOSES_FIRST_MINUTE), 22)));
+    assertEquals(1, window(h.rollups("1m"), gauge("temperature").labelSet(), T0).getCount());
   }
 
   @Test
-  void counterResetsAreCarriedAcrossWindows() {
-    var c = counter("errors_total");
-    h.send(batch(c.at(t(0), 10).at(t(15), 20).at(t(30), 5).at(t(45), 8)));
-    h.send(batch(counter("errors_total").at(t(75), 3).at(t(90), 4)));
-    h.send(batch(tick().at(t(150), 0)));
+  void otherSeriesOnThePartitionNeverCloseASeriesWindows() {
+    var slow = gauge("slow");
+    h.send(batch(slow.at(t(10), 1)));
+    h.send(batch(gauge("fast").at(t(10), 1), gauge("fast2").at(t(3 * 3600), 1)));
+    h.send(batch(gauge("fast").at(t(3 * 3600), 2)));
+    h.collect();
+    assertTrue(h.emitted.keySet().stream().noneMatch(w -> w.series().labels().equals(slow.labelSet())),
+        "3 h of other series' progress does not close the slow series' minute");
+    assertTrue(h.emitted.keySet().stream().anyMatch(w -> w.series().labels().equals(gauge("fast").labelSet())));
+    h.send(batch(gauge("slow").at(t(40), 2)));
+    h.send(batch(gauge("slow").at(t(CLOSES_FIRST_MINUTE), 3)));
+    assertEquals(2, window(h.rollups("1m"), slow.labelSet(), T0).getCount(), "its late sample is in");
+    assertEquals(0.0, h.counter("strata_streams_dropped_samples", "reason", "too_old"));
+  }
 
+  @Test
+  void aSampleInsideTheOutOfOrderWindowLandsInAWindowAlreadyHoldingLaterSamples() {
+    var c = counter("c");
+    h.send(batch(counter("c").at(t(30), 1).at(t(50), 3)));
+    h.send(batch(counter("c").at(t(200), 4)));
+    h.send(batch(counter("c").at(t(40), 9))); // 160 s behind the series' newest sample: inside the 10m window
+    h.send(batch(counter("c").at(t(CLOSES_FIRST_MINUTE), 5)));
+    RollupWindow w = window(h.rollups("1m"), c.labelSet(), T0);
+    assertEquals(3, w.getCount());
+    assertEquals(13.0, w.getSum());
+    assertEquals(3.0, w.getLast(), "1, 9, 3 in timestamp order");
+    assertEquals(9.0, w.getCorrection(), "9 then 3 is a reset");
+    assertEquals(2, w.getChanges());
+  }
+
+  @Test
+  void aSampleOlderThanTheOutOfOrderWindowIsDroppedAsTooOld() {
+    var g = gauge("g");
+    h.send(batch(gauge("g").at(t(10), 1)));
+    h.send(batch(gauge("g").at(t(700), 2))); // cutoff T0+100s
+    h.send(batch(gauge("g").at(t(99), 7).at(t(100), 8)));
+    assertEquals(1.0, h.counter("strata_streams_dropped_samples", "reason", "too_old"), "T0+99s < cutoff");
+    h.send(batch(gauge("g").at(t(760), 3))); // cutoff T0+160s: [T0+60s, T0+120s) is final too
     List<RollupBatch> out = h.rollups("1m");
-    RollupWindow first = window(out, c.labelSet(), T0);
-    assertEquals(8.0, first.getLast());
-    assertEquals(28.0, first.getCounter(), "reset 20 -> 5: counter = 8 + 20");
-    RollupWindow second = window(out, c.labelSet(), t(60));
-    assertEquals(4.0, second.getLast());
-    assertEquals(32.0, second.getCounter(), "reset 8 -> 3 adds 8 more: counter = 4 + 20 + 8");
+    assertEquals(1, window(out, g.labelSet(), T0).getCount());
+    assertEquals(8.0, window(out, g.labelSet(), t(60)).getSum(), "T0+100s was inside the window");
   }
 
   @Test
-  void staleMarkersAreNotSamples() {
+  void staleMarkersAreNotSamplesButMoveTheSeriesAsInTheTsdb() {
     var g = gauge("up").labels("job", "node");
     h.send(batch(g.at(t(10), 1).staleAt(t(20)).at(t(30), 2)));
-    h.send(batch(tick().at(t(90), 0)));
+    h.send(batch(gauge("up").labels("job", "node").staleAt(t(CLOSES_FIRST_MINUTE))));
 
     RollupWindow w = window(h.rollups("1m"), g.labelSet(), T0);
-    assertEquals(2, w.getCount());
+    assertEquals(2, w.getCount(), "a stale marker at the window's cutoff made it final");
     assertEquals(3.0, w.getSum());
     assertEquals(1.0, w.getMin());
     assertEquals(2.0, w.getLast());
-    assertEquals(1.0, h.counter("strata_streams_stale_markers"));
+    assertEquals(1, w.getChanges(), "1 -> 2: the stale marker between them is not a sample");
+    assertEquals(2.0, h.counter("strata_streams_stale_markers"));
   }
 
   @Test
-  void aSeriesOfOnlyStaleMarkersProducesNoWindow() {
+  void aWindowOfOnlyStaleMarkersIsNotEmitted() {
     var g = gauge("up").labels("job", "gone");
     h.send(batch(g.staleAt(t(10))));
-    h.send(batch(tick().at(t(90), 0)));
-    for (RollupBatch b : h.rollups("1m")) {
-      for (RollupSeries s : b.getSeries()) {
-        assertEquals("tick", Labels.fromAvro(s.getLabels()).metricName(), "only the tick series had samples");
-      }
-    }
+    h.send(batch(gauge("up").labels("job", "gone").at(t(CLOSES_FIRST_MINUTE + 60), 1)));
+    h.collect();
+    assertEquals(List.of(), List.copyOf(h.emitted.keySet()));
   }
 
   @Test
-  void lateSamplesBeyondGraceAreDroppedAndCounted() {
-    var g = gauge("queue_depth");
-    h.send(batch(g.at(t(10), 5)));
-    h.send(batch(tick().at(t(90), 0))); // closes [T0, T0+60s)
-    assertEquals(1, window(h.rollups("1m"), g.labelSet(), T0).getCount());
-
-    var other = gauge("queue_depth").labels("queue", "b");
-    h.send(batch(other.at(t(30), 7))); // its window closed already
-    h.send(batch(tick().at(t(300), 0)));
-
-    assertEquals(1.0, h.counter("strata_streams_late_samples"));
-    for (RollupBatch b : h.rollups("1m")) {
-      for (RollupSeries s : b.getSeries()) {
-        assertTrue(!Labels.fromAvro(s.getLabels()).equals(other.labelSet()), "the late sample produced no window");
-      }
-    }
-  }
-
-  @Test
-  void aSampleWithinGraceIsStillAggregated() {
-    var fast = gauge("a");
-    var slow = gauge("b");
-    h.send(batch(fast.at(t(80), 1))); // stream time T0+80s: [T0, T0+60s) is past its end but within grace
-    h.send(batch(slow.at(t(50), 9)));
-    h.send(batch(tick().at(t(90), 0)));
-
-    RollupWindow w = window(h.rollups("1m"), slow.labelSet(), T0);
-    assertEquals(9.0, w.getLast());
-    assertEquals(0.0, h.counter("strata_streams_late_samples"));
-  }
-
-  @Test
-  void aResentBatchIsNotCountedTwice() {
+  void aResentBatchIsADuplicateAndAnotherValueAtAStoredTimestampIsAConflict() {
     var c = counter("jobs_total");
     var b = batch(c.at(t(10), 1).at(t(20), 2));
     h.send(b);
     h.send(b); // a producer retry of the same batch
-    h.send(batch(tick().at(t(90), 0)));
+    h.send(batch(counter("jobs_total").at(t(20), 5).at(t(10), Double.NaN)));
+    h.send(batch(counter("jobs_total").at(t(CLOSES_FIRST_MINUTE), 3)));
+    h.send(b); // re-sent once its window was emitted: too old now
 
     RollupWindow w = window(h.rollups("1m"), c.labelSet(), T0);
     assertEquals(2, w.getCount());
-    assertEquals(3.0, w.getSum());
-    assertEquals(2.0, h.counter("strata_streams_dropped_samples", "reason", "out_of_order"));
+    assertEquals(3.0, w.getSum(), "the first values stay");
+    assertEquals(2.0, h.counter("strata_streams_dropped_samples", "reason", "duplicate"));
+    assertEquals(2.0, h.counter("strata_streams_dropped_samples", "reason", "conflicting_value"));
+    assertEquals(2.0, h.counter("strata_streams_dropped_samples", "reason", "too_old"));
   }
 
   @Test
-  void aSampleFarAheadOfItsRecordTimeIsDroppedAndDoesNotCloseWindows() {
-    var g = gauge("g");
-    h.send(batch(g.at(t(10), 1)), t(10));
-    h.send(batch(gauge("broken_clock").at(t(10).plus(Duration.ofDays(365)), 1)), t(11));
-    assertTrue(h.rollups("1m").isEmpty(), "a sample a year ahead must not move stream time");
-    assertEquals(1.0, h.counter("strata_streams_dropped_samples", "reason", "too_far_in_future"));
-    h.send(batch(tick().at(t(90), 0)));
-    assertEquals(1, window(h.rollups("1m"), g.labelSet(), T0).getCount());
-  }
-
-  @Test
-  void closedMinutesCascadeIntoFiveMinutes() {
+  void finalMinutesCascadeIntoFiveMinutesWithTheCounterCorrectionAcrossMinutes() {
     var c = counter("bytes_total").labels("dev", "eth0");
-    // one sample every 30s over [T0, T0+5m): values 1..10, with a reset after the 6th (6 -> 1)
+    // one sample every 30 s over [T0, T0+5m): a reset from 6 (T0+150s, minute 2) to 1 (T0+180s, minute 3)
     double[] values = {1, 2, 3, 4, 5, 6, 1, 2, 3, 4};
     for (int i = 0; i < values.length; i++) {
       h.send(batch(counter("bytes_total").labels("dev", "eth0").at(t(30L * i), values[i])));
     }
-    h.send(batch(tick().at(t(329), 0)));
-    assertTrue(h.rollups("5m").isEmpty(), "5m window closes at T0+5m+30s");
+    h.send(batch(counter("bytes_total").labels("dev", "eth0").at(t(899), 5)));
     assertEquals(4, h.rollups("1m").stream().mapToLong(b -> countWindows(b, c.labelSet())).sum(),
-        "minutes 0-3 closed, minute 4 still open");
+        "minutes 0-3 final, minute 4 ends at T0+5m > T0+899s-10m");
+    assertTrue(h.rollups("5m").isEmpty());
 
-    h.send(batch(tick().at(t(330), 0)));
+    h.send(batch(counter("bytes_total").labels("dev", "eth0").at(t(900), 5)));
     assertEquals(1, h.rollups("1m").stream().mapToLong(b -> countWindows(b, c.labelSet())).sum());
     RollupWindow w = window(h.rollups("5m"), c.labelSet(), T0);
     assertEquals(10, w.getCount());
     assertEquals(31.0, w.getSum());
     assertEquals(1.0, w.getMin());
     assertEquals(6.0, w.getMax());
+    assertEquals(1.0, w.getFirst());
     assertEquals(4.0, w.getLast());
-    assertEquals(10.0, w.getCounter(), "4 + 6 lost at the reset");
+    assertEquals(6.0, w.getCorrection(), "the reset between two minutes");
+    assertEquals(1, w.getResets());
+    assertEquals(9, w.getChanges());
+    assertEquals(t(270).toEpochMilli(), w.getLastMs());
     assertTrue(h.rollups("1h").isEmpty(), "the hour is still open");
   }
 
@@ -209,12 +216,13 @@ class RollupTopologyTest {
     for (int m = 0; m < 60; m += 5) {
       h.send(batch(gauge("load").at(t(60L * m + 1), m)));
     }
-    h.send(batch(tick().at(t(3600 + 30), 0)));
+    h.send(batch(gauge("load").at(t(3600 + 600), 0)));
     RollupWindow hour = window(h.rollups("1h"), g.labelSet(), T0);
     assertEquals(12, hour.getCount());
     assertEquals(0.0, hour.getMin());
     assertEquals(55.0, hour.getMax());
     assertEquals(55.0, hour.getLast());
+    assertEquals(11, hour.getChanges());
     assertEquals(12, h.rollups("5m").stream().mapToLong(b -> countWindows(b, g.labelSet())).sum());
   }
 
@@ -232,7 +240,7 @@ class RollupTopologyTest {
     h.sendRaw(null, truncatedAvro);
     h.sendRaw(null, new byte[0]);
     h.sendRaw(null, good);
-    h.send(batch(tick().at(t(90), 0)));
+    h.send(batch(gauge("requests_in_flight").at(t(CLOSES_FIRST_MINUTE), 0)));
 
     RollupWindow w = window(h.rollups("1m"), g.labelSet(), T0);
     assertEquals(2, w.getCount(), "the good records before and after the bad ones are both in the window");
@@ -264,60 +272,75 @@ class RollupTopologyTest {
   }
 
   @Test
-  void oneBatchPerTenantPerFlush() {
-    h.send(batch("team-a", gauge("g").at(t(10), 1)));
-    h.send(batch("team-b", gauge("g").at(t(10), 2), gauge("h").at(t(11), 3)));
-    h.send(batch("team-a", gauge("tick").at(t(90), 0)));
+  void theWindowsOneInputBatchClosesGoOutAsOneBatchPerResolutionEachSeriesInStartOrder() {
+    h.send(batch("team-b", gauge("g").at(t(10), 1).at(t(70), 1).at(t(130), 1), gauge("h").at(t(11), 3)));
+    h.send(batch("team-b", gauge("g").at(t(13 * 60), 2), gauge("h").at(t(13 * 60), 4)));
     List<RollupBatch> out = h.rollups("1m");
-    assertEquals(2, out.size());
-    assertEquals(List.of("team-a", "team-b"), out.stream().map(b -> b.getTenant().toString()).sorted().toList());
-    RollupBatch b = out.stream().filter(x -> x.getTenant().equals("team-b")).findFirst().orElseThrow();
-    assertEquals(2, b.getSeries().size());
-    assertEquals(2.0, h.counter("strata_streams_batches_emitted", "resolution", "1m"));
-    assertEquals(3.0, h.counter("strata_streams_windows_emitted", "resolution", "1m"));
+    assertEquals(1, out.size());
+    assertEquals("team-b", out.get(0).getTenant());
+    assertEquals(2, out.get(0).getSeries().size());
+    List<Long> starts = out.get(0).getSeries().get(0).getWindows().stream().map(RollupWindow::getWindowStartMs).toList();
+    assertEquals(List.of(T0.toEpochMilli(), t(60).toEpochMilli(), t(120).toEpochMilli()), starts);
+    assertEquals(1.0, h.counter("strata_streams_batches_emitted", "resolution", "1m"));
+    assertEquals(4.0, h.counter("strata_streams_windows_emitted", "resolution", "1m"));
   }
 
   @Test
-  void windowStoresEmptyOnceTheirWindowsCloseAndIdleSeriesAreForgotten() {
+  void theStateOfASeriesHoldsOnlyTheSamplesOfItsOpenWindows() {
     for (int i = 0; i < 20; i++) {
-      h.send(batch(counter("c").labels("i", Integer.toString(i)).at(t(10), i)));
+      h.send(batch(counter("c").labels("i", Integer.toString(i)).at(t(10), i).at(t(20), i)));
     }
-    assertEquals(20, h.storeSize("rollup-windows-1m"));
+    assertEquals(List.of(2), sizes(), "two samples of each series' open minute");
+    for (int i = 0; i < 20; i++) {
+      h.send(batch(counter("c").labels("i", Integer.toString(i)).at(t(3600 + 600), i)));
+    }
+    assertEquals(20, h.rollups("1h").stream().mapToInt(b -> b.getSeries().size()).sum(), "minute, 5m and hour closed");
+    assertEquals(List.of(1), sizes(), "only the newest sample's window is open; one entry per series");
     assertEquals(20, h.storeSize(RollupTopology.SERIES_STORE));
+  }
 
-    h.send(batch(tick().at(t(3600 + 30), 0))); // closes the minute, its 5 minutes and its hour
-    assertEquals(1, h.storeSize("rollup-windows-1m"), "only the tick's open minute remains");
-    assertEquals(0, h.storeSize("rollup-windows-5m"), "the tick's minute has not closed, so nothing reached 5m yet");
-    assertEquals(0, h.storeSize("rollup-windows-1h"));
-    assertEquals(1, h.storeSize(RollupTopology.SERIES_STORE), "series idle for 1h > 15m idle timeout are forgotten");
-    assertEquals(20, h.rollups("1h").stream().mapToInt(b -> b.getSeries().size()).sum());
+  /** The distinct number of samples held per series in the store. */
+  private List<Integer> sizes() {
+    KeyValueStore<Bytes, byte[]> store = h.driver.getKeyValueStore(RollupTopology.SERIES_STORE);
+    java.util.Set<Integer> sizes = new java.util.TreeSet<>();
+    try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        sizes.add(new SeriesState(new long[] {300_000, 3_600_000}).decode(kv.value).size());
+      }
+    }
+    return List.copyOf(sizes);
   }
 
   @Test
   void largeFlushesAreSplitIntoBatchesOfAtMostMaxSeries() {
     h.close();
     h = new RollupHarness(RollupHarness.testConfig(stateDir).withMaxSeriesPerBatch(7));
-    List<Samples.SeriesBuilder> many = new ArrayList<>();
+    List<Samples.SeriesBuilder> first = new ArrayList<>();
+    List<Samples.SeriesBuilder> later = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      many.add(gauge("g").labels("i", Integer.toString(i)).at(t(10), i));
+      first.add(gauge("g").labels("i", Integer.toString(i)).at(t(10), i));
+      later.add(gauge("g").labels("i", Integer.toString(i)).at(t(CLOSES_FIRST_MINUTE), i));
     }
-    h.send(batch(many.toArray(new Samples.SeriesBuilder[0])));
-    h.send(batch(tick().at(t(90), 0)));
+    h.send(batch(first.toArray(new Samples.SeriesBuilder[0])));
+    h.send(batch(later.toArray(new Samples.SeriesBuilder[0])));
     List<RollupBatch> out = h.rollups("1m");
     assertEquals(List.of(7, 7, 6), out.stream().map(b -> b.getSeries().size()).toList());
   }
 
   @Test
-  void resolutionsAreConfigurable() {
+  void resolutionsAndTheOutOfOrderWindowAreConfigurable() {
     h.close();
     h = new RollupHarness(RollupHarness.testConfig(stateDir)
         .withResolutions(List.of(Resolution.parse("r", "10s"), Resolution.parse("r", "30s")))
-        .withGrace(Duration.ZERO));
+        .withOutOfOrderWindow(Duration.ZERO));
     var g = gauge("g");
     h.send(batch(g.at(t(1), 1).at(t(11), 2).at(t(21), 3)));
-    h.send(batch(tick().at(t(30), 0)));
+    h.send(batch(gauge("g").at(t(30), 0)));
     assertEquals(3, h.rollups("10s").stream().mapToLong(b -> countWindows(b, g.labelSet())).sum());
     assertEquals(3, window(h.rollups("30s"), g.labelSet(), T0).getCount());
+    h.send(batch(gauge("g").at(t(29), 0)));
+    assertEquals(1.0, h.counter("strata_streams_dropped_samples", "reason", "too_old"), "window 0: older than the newest is too old");
   }
 
   // ---- helpers

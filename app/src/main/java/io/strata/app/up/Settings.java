@@ -23,7 +23,6 @@ public record Settings(
     List<Path> ruleFiles,
     Path scrapeConfig,
     List<String> resolutions,
-    Duration grace,
     Duration sinkCommitInterval,
     List<String> replicaLabels,
     Path registryHome) {
@@ -64,7 +63,7 @@ public record Settings(
       Path registryHome, Path configDir) {
     StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
-    StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null, null) : file.rollups();
+    StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null) : file.rollups();
     StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null) : file.sink();
     StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
@@ -84,7 +83,6 @@ public record Settings(
         rules,
         scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig()),
         first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
-        Duration.ofMillis(duration("rollups.grace", first(null, rollups.grace(), "30s"))),
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
         first(null, query.replicaLabels(), List.of()),
         registryHome);

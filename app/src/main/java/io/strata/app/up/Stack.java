@@ -113,18 +113,21 @@ public final class Stack implements AutoCloseable {
       queryMetrics.register((MultiCollector) stageMetrics::scrape);
       queryMetrics.register((MultiCollector) PrometheusRegistry.defaultRegistry::scrape);
 
+      // every stage shares the launcher's 1.5 GB heap: a quarter of the standalone default for the chunk cache
+      Path tsdb = dir("tsdb");
+      TsdbConfig tsdbConfig = TsdbConfig.defaults(tsdb).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES);
+
       step("Kafka Streams rollups " + s.resolutions());
+      // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
       RollupService rollups = new RollupService(kafkaBootstrap, registryUrl, "strata-rollup", dir("streams"), s.topicPrefix(),
-          s.resolutions(), s.grace(), stageMetrics);
+          s.resolutions(), tsdbConfig.outOfOrderWindow(), stageMetrics);
       rollups.start();
       started.push(rollups);
 
       Path ruleFile = startFlink(stageMetrics);
 
       step("TSDB store and Kafka Connect sink");
-      Path tsdb = dir("tsdb");
-      // every stage shares the launcher's 1.5 GB heap: a quarter of the standalone default for the chunk cache
-      Store store = SharedStores.acquire(tsdb, d -> Stores.open(TsdbConfig.defaults(d).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES), stageMetrics));
+      Store store = SharedStores.acquire(tsdb, d -> Stores.open(tsdbConfig, stageMetrics));
       started.push(() -> SharedStores.release(tsdb));
       // after a kill -9 the dead process's sink consumers hold their partitions until their session
       // expires: 10 s (the broker's minimum is 6 s) instead of the default 45 s bounds that stall

@@ -35,7 +35,7 @@ public record StrataConfig(
 
   public record KafkaConfig(@JsonProperty("partitions") Integer partitions, @JsonProperty("topic_prefix") String topicPrefix) {}
 
-  public record RollupsConfig(@JsonProperty("resolutions") List<String> resolutions, @JsonProperty("grace") String grace) {}
+  public record RollupsConfig(@JsonProperty("resolutions") List<String> resolutions) {}
 
   public record SinkConfig(@JsonProperty("commit_interval") String commitInterval) {}
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,6 @@ class SettingsTest {
     assertEquals("127.0.0.1", s.host());
     assertEquals(Path.of("data").toAbsolutePath().normalize(), s.dataDir());
     assertEquals(List.of("1m", "5m", "1h"), s.resolutions());
-    assertEquals(Duration.ofSeconds(30), s.grace());
   }
 
   @Test
@@ -41,7 +39,7 @@ class SettingsTest {
         kafka:
           partitions: 8
         rollups:
-          grace: 1m
+          resolutions: [1m, 10m]
         rule_files: [rules.yml]
         query:
           replica_labels: [replica]
@@ -51,7 +49,7 @@ class SettingsTest {
     assertEquals(19090, fromFile.queryPort());
     assertEquals(19091, fromFile.ingestPort());
     assertEquals(8, fromFile.partitions());
-    assertEquals(Duration.ofMinutes(1), fromFile.grace());
+    assertEquals(List.of("1m", "10m"), fromFile.resolutions());
     assertEquals(dir.resolve("somewhere"), fromFile.dataDir(), "relative paths in the file are relative to the file");
     assertEquals(List.of(dir.resolve("rules.yml")), fromFile.ruleFiles());
     assertEquals(List.of("replica"), fromFile.replicaLabels());
@@ -73,9 +71,9 @@ class SettingsTest {
   @Test
   void badValuesNameTheirKey() throws Exception {
     Path f = dir.resolve("bad.yml");
-    Files.writeString(f, "rollups:\n  grace: soon\n");
+    Files.writeString(f, "sink:\n  commit_interval: soon\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
-    assertTrue(e.getMessage().contains("rollups.grace"), e.getMessage());
+    assertTrue(e.getMessage().contains("sink.commit_interval"), e.getMessage());
     IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.EMPTY, null, 9091));
     assertTrue(same.getMessage().contains("ports must all differ"), same.getMessage());
   }

@@ -12,6 +12,7 @@ import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupCursor;
+import io.strata.schemas.model.SampleSummary;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SampleCursor;
 import io.strata.tsdb.Store;
@@ -54,8 +55,7 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code -Dharness.strataOnly=true} skips Prometheus and VictoriaMetrics (no text files, no backfill), for
  * profiling Strata alone; their columns then print NaN. {@code -Dharness.only=<prefix>} runs only the queries whose
  * name starts with it. {@code -Dharness.cpu=true} reports the in-process and store columns as process CPU time. {@code -Dharness.pauseSeconds=N} keeps the loaded server up for N seconds first (port printed), to
- * query it by hand. {@code -Dharness.stepSeconds=N} sets every query's step (default range / 250); with a multiple
- * of 300 the 24 h queries over 5m rollups read whole windows only, as Grafana's step-aligned queries do.
+ * query it by hand.
  */
 public final class RangeQueryHarness {
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
@@ -161,7 +161,7 @@ public final class RangeQueryHarness {
       System.out.printf("wrote OpenMetrics and Prometheus text in %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
 
-    // Strata: the TSDB engine with raw samples and 5m rollups computed here (count, sum, min, max, last, counter)
+    // Strata: the TSDB engine with raw samples and the 5m rollups the rollup stage would write
     t = System.nanoTime();
     Store store = Stores.open(TsdbConfig.defaults(work.resolve("strata")).withBackgroundCompaction(false));
     for (int i = 0; i < n; i++) {
@@ -205,8 +205,8 @@ public final class RangeQueryHarness {
       cases.add(new String[] {"24h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"});
       cases.add(new String[] {"24h max_over_time[1h] raw", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "raw"});
       cases.add(new String[] {"24h max_over_time[1h] 5m rollups", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "5m"});
-      System.out.printf("%-34s %12s %12s %12s %14s %12s   (median of %d, ms; step = %s)%n", "query", "strata", "prometheus",
-          "victoria", "in-process", "of it store", reps, Long.getLong("harness.stepSeconds", 0) > 0 ? Long.getLong("harness.stepSeconds") + " s" : "range / 250");
+      System.out.printf("%-34s %12s %12s %12s %14s %12s   (median of %d, ms; step = range / 250 in whole minutes)%n", "query", "strata", "prometheus",
+          "victoria", "in-process", "of it store", reps);
       String only = System.getProperty("harness.only", "");
       List<String> storeRows = new ArrayList<>();
       for (String[] c : cases) {
@@ -214,7 +214,9 @@ public final class RangeQueryHarness {
           continue;
         }
         long range = Long.parseLong(c[2]);
-        long step = Long.getLong("harness.stepSeconds", 0) > 0 ? Long.getLong("harness.stepSeconds") * 1000 : Math.max(STEP, range / 250);
+        // about 250 points, rounded down to a whole minute as Grafana's interval does (24 h: 5 m), so rollup
+        // windows are never cut by a step's range
+        long step = Math.max(STEP, range / 250 / 60_000 * 60_000);
         String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
             + "&step=" + step / 1000.0;
         String strataParams = params + (c[3].isEmpty() ? "&max_source_resolution=raw" : "&max_source_resolution=" + c[3]);
@@ -275,52 +277,27 @@ public final class RangeQueryHarness {
   }
 
   /**
-   * The reference rollup of one series: exact 5-minute windows as the rollup stage writes them (RollupBatch v2:
-   * count, sum, min, max, first and last sample with their timestamps, the counter correction and the resets
-   * and changes between consecutive samples of the window), plus the legacy counter.
+   * The rollup stage's 5-minute windows of one series (exact: first and last samples, counter correction,
+   * resets, changes; {@link SampleSummary}), emitted as the stage emits them: only windows that end at least
+   * the store's 10 m out-of-order window before the series' newest sample (final ones).
    */
   static void appendRollups(Store store, Labels l, double[] v) {
     long res = R5M.millis();
+    long finalUntil = timestamp(v.length - 1) - 600_000;
+    SampleSummary w = new SampleSummary();
     int k = 0;
-    double offset = 0;
-    double prev = Double.NaN;
     while (k < v.length) {
       long ws = timestamp(k) - Math.floorMod(timestamp(k), res);
-      long count = 0;
-      double sum = 0;
-      double min = Double.POSITIVE_INFINITY;
-      double max = Double.NEGATIVE_INFINITY;
-      double last = 0;
-      long firstMs = timestamp(k);
-      double first = v[k];
-      long lastMs = 0;
-      double correction = 0;
-      long resets = 0;
-      long changes = 0;
+      if (ws + res > finalUntil) {
+        break;
+      }
+      w.clear();
       while (k < v.length && timestamp(k) < ws + res) {
-        if (v[k] < prev) {
-          offset += prev;
-        }
-        if (count > 0) {
-          if (v[k] < last) {
-            resets++;
-            correction += last;
-          }
-          if (v[k] != last) {
-            changes++;
-          }
-        }
-        prev = v[k];
-        count++;
-        sum += v[k];
-        min = Math.min(min, v[k]);
-        max = Math.max(max, v[k]);
-        last = v[k];
-        lastMs = timestamp(k);
+        w.add(timestamp(k), v[k]);
         k++;
       }
-      store.appendRollup("default", l, R5M,
-          new RollupPoint(ws, count, sum, min, max, last, last + offset, firstMs, first, lastMs, correction, resets, changes, true));
+      store.appendRollup("default", l, R5M, new RollupPoint(ws, w.count, w.sum, w.min, w.max, w.last, 0, w.firstMs, w.first,
+          w.lastMs, w.correction, w.resets, w.changes, true));
     }
   }
 

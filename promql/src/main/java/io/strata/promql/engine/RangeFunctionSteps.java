@@ -261,7 +261,6 @@ final class RangeFunctionSteps {
               fn == Fn.RATE, w.last - w.first + w.correction);
           case DELTA -> RangeFunctions.extrapolate(w.firstMs, w.first, w.lastMs, cnt, ref - range, ref, range, false, false,
               w.last - w.first);
-          case AVG_OVER_TIME -> w.sum / cnt;
           case SUM_OVER_TIME -> w.sum;
           case COUNT_OVER_TIME -> cnt;
           case MIN_OVER_TIME -> w.min;

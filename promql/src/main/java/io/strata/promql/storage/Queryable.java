@@ -62,7 +62,11 @@ public interface Queryable {
     return null;
   }
 
-  /** The range functions {@link #summarizeEach} may be asked for. */
+  /**
+   * The range functions {@link #summarizeEach} may be asked for. Not {@code avg_over_time}: Prometheus's
+   * compensated running mean cannot be reproduced from window sums, and a last-bit difference flips
+   * comparisons such as {@code avg_over_time(up[10m]) == 0.5}.
+   */
   java.util.Set<String> SUMMARIZABLE = java.util.Set.of("rate", "increase", "delta", "sum_over_time", "count_over_time",
-      "avg_over_time", "min_over_time", "max_over_time", "last_over_time", "present_over_time", "changes", "resets");
+      "min_over_time", "max_over_time", "last_over_time", "present_over_time", "changes", "resets");
 }

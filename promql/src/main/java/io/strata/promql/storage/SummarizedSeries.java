@@ -13,7 +13,10 @@ public interface SummarizedSeries {
 
   /**
    * Fills {@code out} (cleared by the caller) with the summary of the series' samples in step {@code k}'s
-   * window, stale markers left out; false when the window holds no sample.
+   * window, stale markers left out; false when the window holds no sample. Fields that the function
+   * ({@link SelectHints#function()}) does not read may be left unset: {@code sum} unless it is
+   * {@code sum_over_time}, {@code min} and {@code max} unless it is
+   * {@code min_over_time} or {@code max_over_time}.
    */
   boolean summarize(int k, SampleSummary out);
 }

@@ -137,7 +137,7 @@ class SummarizedRangeTest {
   void aggregationsOverSummarizedRatesGiveTheRawAnswer() {
     InMemoryStorage raw = randomData(9);
     Summarizing sum = new Summarizing(raw);
-    for (String q : new String[] {"sum(rate(x[5m]))", "max by (i) (increase(x[10m]))", "avg_over_time(x[30m]) > 10"}) {
+    for (String q : new String[] {"sum(rate(x[5m]))", "max by (i) (increase(x[10m]))", "sum_over_time(x[30m]) > 10"}) {
       long start = T0 + 3_600_000;
       assertClose(q, ENGINE.rangeQuery(raw, q, start, start + 7_200_000, 60_000), ENGINE.rangeQuery(sum, q, start, start + 7_200_000, 60_000));
     }

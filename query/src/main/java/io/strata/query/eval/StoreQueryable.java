@@ -21,8 +21,8 @@ import java.util.function.Supplier;
  *
  * <p>{@link #select} and {@link #selectEach} read raw samples at every resolution. At a rollup resolution,
  * {@link #summarizeEach} answers the range functions whose value depends only on a
- * {@link SampleSummary} of the window (rate, increase, delta, the *_over_time functions but quantile, stddev
- * and stdvar, changes, resets) from the stored windows, which carry exactly those fields: per step, the
+ * {@link SampleSummary} of the window (rate, increase, delta, the *_over_time functions but avg, quantile,
+ * stddev and stdvar, changes, resets) from the stored windows, which carry exactly those fields: per step, the
  * windows that lie whole inside {@code [ref - range, ref]} are composed with the raw samples of the parts
  * of the range they do not cover, so the answer equals the raw one. The raw parts are:
  * <ul>
@@ -131,7 +131,7 @@ public final class StoreQueryable implements Queryable {
     List<StoredSeries> rolled = store.selectLazy(tenant, resolution, from - res + 1, to, matchers);
     return SeriesReads.inTasks(pair(raw, rolled), () -> {
       SummaryFunction<? extends R> f = functions.get();
-      WindowSummaries w = new WindowSummaries(res, refs, rangeMs, from, to);
+      WindowSummaries w = new WindowSummaries(hints.function(), res, refs, rangeMs, from, to);
       return p -> {
         R r = w.load(p[0], p[1]) ? f.apply(w) : null;
         windowSamples.add(w.windowSamples);

@@ -19,6 +19,7 @@ import io.strata.promql.storage.SeriesData;
 import io.strata.promql.storage.SeriesFunction;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SampleSummary;
 import io.strata.schemas.model.StaleMarker;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupPoint;
@@ -69,42 +70,28 @@ class SelectEachTest {
     for (int i = 0; i < SERIES; i++) {
       Labels l = Labels.of("__name__", "requests_total", "job", "api", "instance", "i" + i);
       double v = 0;
-      double offset = 0;
-      double prev = Double.NaN;
       long ws = -1;
-      long count = 0;
-      double sum = 0;
-      double min = 0;
-      double max = 0;
+      SampleSummary w = new SampleSummary();
       for (int k = 0; k < SAMPLES; k++) {
         long t = T0 + k * 15_000L + 7_000;
         v = (k + i) % 333 == 0 ? 2 : v + (i % 7) + 0.25 * (k % 3); // resets now and then
         // a stale marker (the target went away for a moment) in every fifth series
         boolean stale = i % 5 == 0 && k % 400 == 200;
         store.append("default", l, t, stale ? StaleMarker.VALUE : v);
-        if (stale || i % 4 == 3) {
+        if (i % 4 == 3) {
           continue; // every fourth series was never rolled up
         }
-        long w = t - Math.floorMod(t, R5M.millis());
-        if (w != ws) {
+        long start = t - Math.floorMod(t, R5M.millis());
+        if (start != ws) {
           // the rollups end an hour before the raw data: the newest samples are read raw
-          if (ws >= 0 && ws + R5M.millis() <= END - 3_600_000L) {
-            store.appendRollup("default", l, R5M, new RollupPoint(ws, count, sum, min, max, prev, prev + offset));
+          if (ws >= 0 && ws + R5M.millis() <= END - 3_600_000L && !w.isEmpty()) {
+            store.appendRollup("default", l, R5M, new RollupPoint(ws, w.count, w.sum, w.min, w.max, w.last, 0, w.firstMs, w.first,
+                w.lastMs, w.correction, w.resets, w.changes, true));
           }
-          ws = w;
-          count = 0;
-          sum = 0;
-          min = Double.POSITIVE_INFINITY;
-          max = Double.NEGATIVE_INFINITY;
+          ws = start;
+          w.clear();
         }
-        if (v < prev) {
-          offset += prev;
-        }
-        prev = v;
-        count++;
-        sum += v;
-        min = Math.min(min, v);
-        max = Math.max(max, v);
+        w.add(t, stale ? StaleMarker.VALUE : v);
       }
       if (i % 10 == 0) {
         store.commit(Map.of());
@@ -188,7 +175,7 @@ class SelectEachTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"tsdb", "simple"})
-  void streamedRangeQueriesAreBitIdenticalToSelectingUpFront(String kind) throws Exception {
+  void streamedRangeQueriesEqualSelectingUpFront(String kind) throws Exception {
     load(kind);
     for (Resolution res : List.of(Resolution.RAW, R5M)) {
       StoreQueryable q = new StoreQueryable(store, "default", res);
@@ -199,8 +186,30 @@ class SelectEachTest {
           "quantile_over_time(0.9, requests_total[10m])", "rate(requests_total[10m]) / on (instance) requests_total")) {
         Matrix want = new Engine().rangeQuery(upFront, query, END - 5 * 3_600_000L, END, 72_000);
         Matrix got = new Engine().rangeQuery(q, query, END - 5 * 3_600_000L, END, 72_000);
-        assertBitIdentical(want, got, res + " " + query);
+        if (res.isRaw()) {
+          assertBitIdentical(want, got, res + " " + query);
+        } else {
+          // at a rollup resolution summarizable functions are computed from window summaries (avg = sum / count
+          // instead of Prometheus's running mean): equal up to the order of floating-point operations
+          assertClose(want, got, res + " " + query);
+        }
         assertFalse(got.series().isEmpty(), query);
+      }
+    }
+  }
+
+  private static void assertClose(Matrix want, Matrix got, String what) {
+    assertEquals(want.series().size(), got.series().size(), what);
+    for (int i = 0; i < want.series().size(); i++) {
+      Series a = want.series().get(i);
+      Series b = got.series().get(i);
+      assertEquals(a.labels(), b.labels(), what);
+      assertArrayEquals(a.timestamps(), b.timestamps(), what);
+      for (int j = 0; j < a.size(); j++) {
+        double x = a.values()[j];
+        double y = b.values()[j];
+        assertTrue(Double.compare(x, y) == 0 || Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y)),
+            what + " " + a.labels() + " at " + a.timestamps()[j] + ": " + x + " vs " + y);
       }
     }
   }

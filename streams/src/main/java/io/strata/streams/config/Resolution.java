@@ -44,11 +44,6 @@ public record Resolution(String name, long millis) {
     return prefix + Topics.rollup(name);
   }
 
-  /** The state store holding this resolution's open windows. */
-  public String storeName() {
-    return "rollup-windows-" + name;
-  }
-
   @Override
   public String toString() {
     return name;

@@ -21,9 +21,8 @@ import java.util.regex.Pattern;
  * @param stateDir directory of the RocksDB state stores
  * @param topicPrefix prefix of every topic name ({@code ""} for the default names)
  * @param resolutions rollup resolutions, finest first; each a multiple of the one before (the cascade)
- * @param grace how long after its end a window still accepts samples, in event time
- * @param seriesIdleTimeout how long (event time) a series' counter state survives without samples
- * @param maxFutureSkew samples further than this after their record's timestamp are dropped
+ * @param outOfOrderWindow how far behind a series' newest timestamp a sample is still accepted: the TSDB's
+ *     {@code tsdb.out.of.order.window}, which it must equal (the stage mirrors the TSDB's acceptance rule)
  * @param maxSeriesPerBatch most series in one output RollupBatch (keeps records under the 1 MB limit)
  * @param numStreamThreads Kafka Streams threads of this instance
  */
@@ -34,9 +33,7 @@ public record RollupConfig(
     Path stateDir,
     String topicPrefix,
     List<Resolution> resolutions,
-    Duration grace,
-    Duration seriesIdleTimeout,
-    Duration maxFutureSkew,
+    Duration outOfOrderWindow,
     int maxSeriesPerBatch,
     int numStreamThreads) {
 
@@ -46,9 +43,7 @@ public record RollupConfig(
   public static final String STATE_DIR = "streams.state.dir";
   public static final String TOPIC_PREFIX = "streams.topic.prefix";
   public static final String RESOLUTIONS = "streams.resolutions";
-  public static final String GRACE = "streams.grace";
-  public static final String SERIES_IDLE_TIMEOUT = "streams.series.idle.timeout";
-  public static final String MAX_FUTURE_SKEW = "streams.max.future.skew";
+  public static final String OUT_OF_ORDER_WINDOW = "streams.out.of.order.window";
   public static final String MAX_SERIES_PER_BATCH = "streams.max.series.per.batch";
   public static final String NUM_STREAM_THREADS = "streams.num.stream.threads";
 
@@ -66,11 +61,9 @@ public record RollupConfig(
       new Key(TOPIC_PREFIX, "string", "", "prefix of every topic name, e.g. `dev.` gives `dev.metrics.samples`"),
       new Key(RESOLUTIONS, "list of durations", "1m,5m,1h",
           "rollup resolutions, finest first, each a multiple of the one before (1m windows feed 5m, 5m feed 1h)"),
-      new Key(GRACE, "duration", "30s", "a window closes when stream time reaches its end plus this grace"),
-      new Key(SERIES_IDLE_TIMEOUT, "duration", "15m",
-          "a series without samples for this long (event time) forgets its counter-reset offset; at least finest resolution + grace"),
-      new Key(MAX_FUTURE_SKEW, "duration", "10m",
-          "a sample more than this after its Kafka record's timestamp is dropped (too_far_in_future), so one bad clock cannot close every window"),
+      new Key(OUT_OF_ORDER_WINDOW, "duration", "10m",
+          "a sample older than its series' newest timestamp minus this is too old (the TSDB's rule); must equal the TSDB's "
+              + "`tsdb.out.of.order.window`. A window is final, and emitted, once it ends this long before its series' newest timestamp"),
       new Key(MAX_SERIES_PER_BATCH, "int", "1000",
           "most series in one output RollupBatch; larger flushes are split so records stay under the broker's 1 MB limit"),
       new Key(NUM_STREAM_THREADS, "int", "1", "Kafka Streams threads of this instance"));
@@ -105,17 +98,8 @@ public record RollupConfig(
             + prev.name() + " (each resolution is built from the closed windows of the one before), got " + resolutions);
       }
     }
-    if (grace == null || grace.isNegative()) {
-      throw new IllegalArgumentException(GRACE + ": must be >= 0, got " + grace);
-    }
-    long minIdle = resolutions.get(0).millis() + grace.toMillis();
-    if (seriesIdleTimeout == null || seriesIdleTimeout.toMillis() < minIdle) {
-      throw new IllegalArgumentException(SERIES_IDLE_TIMEOUT + ": must be at least the finest resolution plus grace ("
-          + PromDuration.format(Duration.ofMillis(minIdle)) + "), got "
-          + (seriesIdleTimeout == null ? null : PromDuration.format(seriesIdleTimeout)));
-    }
-    if (maxFutureSkew == null || maxFutureSkew.isNegative()) {
-      throw new IllegalArgumentException(MAX_FUTURE_SKEW + ": must be >= 0, got " + maxFutureSkew);
+    if (outOfOrderWindow == null || outOfOrderWindow.isNegative()) {
+      throw new IllegalArgumentException(OUT_OF_ORDER_WINDOW + ": must be >= 0, got " + outOfOrderWindow);
     }
     if (maxSeriesPerBatch < 1) {
       throw new IllegalArgumentException(MAX_SERIES_PER_BATCH + ": must be >= 1, got " + maxSeriesPerBatch);
@@ -125,23 +109,12 @@ public record RollupConfig(
     }
   }
 
-  /**
-   * The settings {@code RollupService}'s short constructor takes, the rest at their defaults; the idle
-   * timeout is raised to the finest resolution plus grace when the default is shorter.
-   */
+  /** The settings {@code RollupService}'s short constructor takes, the rest at their defaults. */
   public static RollupConfig of(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
-      String topicPrefix, List<String> resolutions, Duration grace) {
+      String topicPrefix, List<String> resolutions, Duration outOfOrderWindow) {
     RollupConfig d = defaults();
-    List<Resolution> res = parseResolutions(RESOLUTIONS, resolutions);
-    Duration idle = d.seriesIdleTimeout();
-    if (!res.isEmpty() && grace != null && !grace.isNegative()) {
-      Duration min = Duration.ofMillis(res.get(0).millis()).plus(grace);
-      if (idle.compareTo(min) < 0) {
-        idle = min;
-      }
-    }
-    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, res, grace, idle,
-        d.maxFutureSkew(), d.maxSeriesPerBatch(), d.numStreamThreads());
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix,
+        parseResolutions(RESOLUTIONS, resolutions), outOfOrderWindow, d.maxSeriesPerBatch(), d.numStreamThreads());
   }
 
   /** Every key at its default. */
@@ -167,9 +140,7 @@ public record RollupConfig(
         Path.of(v.get(STATE_DIR)),
         v.get(TOPIC_PREFIX),
         parseResolutions(RESOLUTIONS, v.get(RESOLUTIONS)),
-        PromDuration.parse(GRACE, v.get(GRACE)),
-        PromDuration.parse(SERIES_IDLE_TIMEOUT, v.get(SERIES_IDLE_TIMEOUT)),
-        PromDuration.parse(MAX_FUTURE_SKEW, v.get(MAX_FUTURE_SKEW)),
+        PromDuration.parse(OUT_OF_ORDER_WINDOW, v.get(OUT_OF_ORDER_WINDOW)),
         parseInt(MAX_SERIES_PER_BATCH, v.get(MAX_SERIES_PER_BATCH)),
         parseInt(NUM_STREAM_THREADS, v.get(NUM_STREAM_THREADS)));
   }
@@ -205,28 +176,28 @@ public record RollupConfig(
   }
 
   public RollupConfig withTopicPrefix(String prefix) {
-    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, prefix, resolutions, grace,
-        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, prefix,
+        resolutions, outOfOrderWindow, maxSeriesPerBatch, numStreamThreads);
   }
 
   public RollupConfig withResolutions(List<Resolution> res) {
-    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, res, grace,
-        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix,
+        res, outOfOrderWindow, maxSeriesPerBatch, numStreamThreads);
   }
 
-  public RollupConfig withGrace(Duration g) {
-    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, g,
-        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+  public RollupConfig withOutOfOrderWindow(Duration w) {
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix,
+        resolutions, w, maxSeriesPerBatch, numStreamThreads);
   }
 
   public RollupConfig withMaxSeriesPerBatch(int n) {
-    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, grace,
-        seriesIdleTimeout, maxFutureSkew, n, numStreamThreads);
+    return new RollupConfig(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix,
+        resolutions, outOfOrderWindow, n, numStreamThreads);
   }
 
   public RollupConfig withConnection(String bootstrap, String registry, String appId, Path dir) {
-    return new RollupConfig(bootstrap, registry, appId, dir, topicPrefix, resolutions, grace,
-        seriesIdleTimeout, maxFutureSkew, maxSeriesPerBatch, numStreamThreads);
+    return new RollupConfig(bootstrap, registry, appId, dir, topicPrefix,
+        resolutions, outOfOrderWindow, maxSeriesPerBatch, numStreamThreads);
   }
 
   /** The finest resolution, the one fed by raw samples. */

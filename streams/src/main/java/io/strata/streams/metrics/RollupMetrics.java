@@ -10,17 +10,21 @@ import io.strata.schemas.serde.WireFormatException;
  * outside Kafka transactions: after a task is retried they may count a batch twice.
  */
 public final class RollupMetrics implements AutoCloseable {
-  /** Reasons a decoded sample is dropped before aggregation (label {@code reason}). */
+  /**
+   * Reasons a decoded sample (or stale marker) is dropped (label {@code reason}): the TSDB's rejections,
+   * since the stage keeps exactly the samples the TSDB stores.
+   */
   public enum DropReason {
-    /** Timestamp not after the series' last accepted sample (out of order, or a re-sent duplicate). */
-    out_of_order,
-    /** Timestamp more than {@code streams.max.future.skew} after its Kafka record's timestamp. */
-    too_far_in_future
+    /** Older than the series' newest timestamp minus {@code streams.out.of.order.window}, and not stored. */
+    too_old,
+    /** Same series, timestamp and value bits as a stored sample (a re-sent batch): a no-op. */
+    duplicate,
+    /** Same series and timestamp as a stored sample, other value: the first one stays. */
+    conflicting_value
   }
 
   private final PrometheusRegistry registry;
   private final Counter samples;
-  private final Counter lateSamples;
   private final Counter staleMarkers;
   private final Counter droppedSamples;
   private final Counter deadletter;
@@ -30,13 +34,11 @@ public final class RollupMetrics implements AutoCloseable {
   public RollupMetrics(PrometheusRegistry registry) {
     this.registry = registry;
     samples = Counter.builder().name("strata_streams_samples_total")
-        .help("Samples aggregated into a rollup window").register(registry);
-    lateSamples = Counter.builder().name("strata_streams_late_samples_total")
-        .help("Samples dropped because their window had already closed (later than the grace period)").register(registry);
+        .help("Samples accepted (by the TSDB's rule) and aggregated into their rollup windows").register(registry);
     staleMarkers = Counter.builder().name("strata_streams_stale_markers_total")
-        .help("Prometheus stale markers skipped (they end a series, they are not samples)").register(registry);
+        .help("Prometheus stale markers accepted (kept for the duplicate check, not aggregated)").register(registry);
     droppedSamples = Counter.builder().name("strata_streams_dropped_samples_total")
-        .help("Samples dropped before aggregation, by reason").labelNames("reason").register(registry);
+        .help("Samples and stale markers dropped by the TSDB's acceptance rule, by reason").labelNames("reason").register(registry);
     deadletter = Counter.builder().name("strata_streams_deadletter_total")
         .help("Input records sent to the dead-letter topic, by reason").labelNames("reason").register(registry);
     windowsEmitted = Counter.builder().name("strata_streams_windows_emitted_total")
@@ -57,12 +59,6 @@ public final class RollupMetrics implements AutoCloseable {
     }
   }
 
-  public void lateSamples(long n) {
-    if (n > 0) {
-      lateSamples.inc(n);
-    }
-  }
-
   public void staleMarkers(long n) {
     if (n > 0) {
       staleMarkers.inc(n);
@@ -79,6 +75,7 @@ public final class RollupMetrics implements AutoCloseable {
     deadletter.labelValues(reason.name()).inc();
   }
 
+  /** Windows and RollupBatch records written for one resolution. */
   public void emitted(String resolution, long windows, long batches) {
     windowsEmitted.labelValues(resolution).inc(windows);
     batchesEmitted.labelValues(resolution).inc(batches);
@@ -88,7 +85,6 @@ public final class RollupMetrics implements AutoCloseable {
   @Override
   public void close() {
     registry.unregister(samples);
-    registry.unregister(lateSamples);
     registry.unregister(staleMarkers);
     registry.unregister(droppedSamples);
     registry.unregister(deadletter);

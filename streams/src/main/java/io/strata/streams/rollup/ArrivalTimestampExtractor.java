@@ -6,7 +6,7 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 /**
  * The record's own timestamp (CreateTime or LogAppendTime: when the batch arrived), or the wall clock when
  * the record has none. The rollup's event time comes from the samples inside the batch, not from here;
- * this timestamp only stamps output records and bounds how far in the future a sample may be. Kafka's
+ * this timestamp only stamps the rollup records the batch closes. Kafka's
  * default extractor would fail the task on a record without a timestamp; a bad record must not stop the
  * stage.
  */

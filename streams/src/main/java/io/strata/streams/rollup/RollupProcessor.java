@@ -1,56 +1,50 @@
 package io.strata.streams.rollup;
 
 import io.strata.avro.RollupBatch;
+import io.strata.avro.Sample;
 import io.strata.avro.SampleBatch;
+import io.strata.avro.Series;
+import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SeriesKey;
+import io.strata.schemas.model.StaleMarker;
 import io.strata.schemas.serde.AvroWireSerde;
-import io.strata.streams.config.Resolution;
 import io.strata.streams.config.RollupConfig;
 import io.strata.streams.metrics.RollupMetrics;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The rollup of one task (one input partition): folds each decoded batch into the finest windows,
- * advances the task's stream time (the largest sample timestamp seen, kept in a store so it survives
- * restarts and rebalances), closes and emits the windows stream time has passed, and forgets the counter
- * state of series idle for longer than the idle timeout.
+ * The rollup of one task (one input partition). Per series of each decoded batch: reads the series'
+ * state once, applies the TSDB's acceptance rule to each sample in order ({@link SeriesState#offer}),
+ * and when the series' maxT moved, closes the windows that became final ({@link WindowCloser}); then
+ * writes the state back once. The windows closed by one input batch are written as one RollupBatch per
+ * resolution (split by size), in the same exactly-once transaction as the state change.
+ *
+ * <p>Nothing depends on other series, on partition time or on the wall clock: a series' windows close
+ * only by that series' own progress.
  */
 public final class RollupProcessor implements Processor<byte[], Object, Void, RollupOutput> {
-  /** Stream time before the task has seen any sample. */
-  public static final long NO_TIME = Long.MIN_VALUE;
-  private static final Bytes STREAM_TIME_KEY = Bytes.wrap(new byte[] {'t'});
-
   private final RollupConfig cfg;
-  private final String seriesStoreName;
-  private final String streamTimeStoreName;
+  private final String storeName;
   private final List<String> sinks;
   private final AvroWireSerde<RollupBatch> serde;
   private final RollupMetrics metrics;
 
   private ProcessorContext<Void, RollupOutput> context;
-  private KeyValueStore<Bytes, byte[]> seriesStore;
-  private KeyValueStore<Bytes, byte[]> streamTimeStore;
-  private BatchAggregator aggregator;
+  private KeyValueStore<Bytes, byte[]> store;
+  private SeriesState state;
   private WindowCloser closer;
-  private long streamTime;
-  /** floor((streamTime - grace) / finest resolution) at the last close pass; windows close only when it moves. */
-  private long closedBucket = Long.MIN_VALUE;
-  /** floor(streamTime / idle timeout) at the last idle sweep. */
-  private long sweptBucket = Long.MIN_VALUE;
+  private RollupBatches out;
+  private long outOfOrderWindowMs;
 
-  public RollupProcessor(RollupConfig cfg, String seriesStoreName, String streamTimeStoreName, List<String> sinks,
-      AvroWireSerde<RollupBatch> serde, RollupMetrics metrics) {
+  public RollupProcessor(RollupConfig cfg, String storeName, List<String> sinks, AvroWireSerde<RollupBatch> serde,
+      RollupMetrics metrics) {
     this.cfg = cfg;
-    this.seriesStoreName = seriesStoreName;
-    this.streamTimeStoreName = streamTimeStoreName;
+    this.storeName = storeName;
     this.sinks = sinks;
     this.serde = serde;
     this.metrics = metrics;
@@ -59,20 +53,15 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
   @Override
   public void init(ProcessorContext<Void, RollupOutput> context) {
     this.context = context;
-    seriesStore = context.getStateStore(seriesStoreName);
-    streamTimeStore = context.getStateStore(streamTimeStoreName);
-    List<KeyValueStore<Bytes, byte[]>> windowStores = new ArrayList<>();
-    for (Resolution r : cfg.resolutions()) {
-      windowStores.add(context.getStateStore(r.storeName()));
+    store = context.getStateStore(storeName);
+    long[] coarser = new long[cfg.resolutions().size() - 1];
+    for (int i = 0; i < coarser.length; i++) {
+      coarser[i] = cfg.resolutions().get(i + 1).millis();
     }
-    aggregator = new BatchAggregator(cfg.finest(), cfg.grace().toMillis(), cfg.maxFutureSkew().toMillis(), seriesStore,
-        windowStores.get(0));
-    closer = new WindowCloser(cfg.resolutions(), windowStores, sinks, cfg.topicPrefix(), cfg.grace().toMillis(),
-        cfg.maxSeriesPerBatch(), serde, metrics);
-    byte[] t = streamTimeStore.get(STREAM_TIME_KEY);
-    streamTime = t == null ? NO_TIME : ByteBuffer.wrap(t).getLong();
-    closedBucket = Long.MIN_VALUE;
-    sweptBucket = Long.MIN_VALUE;
+    state = new SeriesState(coarser);
+    outOfOrderWindowMs = cfg.outOfOrderWindow().toMillis();
+    closer = new WindowCloser(cfg.finest().millis(), outOfOrderWindowMs);
+    out = new RollupBatches(cfg.resolutions(), sinks, cfg.topicPrefix(), cfg.maxSeriesPerBatch(), serde, metrics);
   }
 
   @Override
@@ -81,45 +70,57 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
       throw new IllegalStateException("BUG: rollup processor expects decoded SampleBatch values, got "
           + (record.value() == null ? "null" : record.value().getClass().getName()));
     }
-    aggregator.aggregate(batch, streamTime, record.timestamp());
-    metrics.samples(aggregator.accepted);
-    metrics.lateSamples(aggregator.late);
-    metrics.staleMarkers(aggregator.stale);
-    metrics.dropped(RollupMetrics.DropReason.out_of_order, aggregator.outOfOrder);
-    metrics.dropped(RollupMetrics.DropReason.too_far_in_future, aggregator.tooFarInFuture);
-    if (aggregator.maxTimestamp > streamTime) {
-      streamTime = aggregator.maxTimestamp;
-      streamTimeStore.put(STREAM_TIME_KEY, ByteBuffer.allocate(8).putLong(streamTime).array());
-    }
-    if (streamTime == NO_TIME) {
-      return;
-    }
-    long bucket = Math.floorDiv(streamTime - cfg.grace().toMillis(), cfg.finest().millis());
-    if (bucket != closedBucket) {
-      closer.closeUpTo(streamTime, record.timestamp(), context);
-      closedBucket = bucket;
-    }
-    long idleBucket = Math.floorDiv(streamTime, cfg.seriesIdleTimeout().toMillis());
-    if (idleBucket != sweptBucket) {
-      forgetIdleSeries();
-      sweptBucket = idleBucket;
-    }
-  }
-
-  /** Deletes the counter state of series whose last accepted sample is an idle timeout or more before stream time. */
-  private void forgetIdleSeries() {
-    long cutoff = streamTime - cfg.seriesIdleTimeout().toMillis();
-    List<Bytes> idle = new ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = seriesStore.all()) {
-      while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        if (CounterState.lastTimestampOf(kv.value) <= cutoff) {
-          idle.add(kv.key);
+    String tenant = batch.getTenant();
+    out.begin(tenant);
+    long samples = 0;
+    long stale = 0;
+    long tooOld = 0;
+    long duplicate = 0;
+    long conflicting = 0;
+    List<Series> seriesList = batch.getSeries();
+    for (int s = 0; s < seriesList.size(); s++) {
+      Series series = seriesList.get(s);
+      List<Sample> list = series.getSamples();
+      if (list.isEmpty()) {
+        continue;
+      }
+      Labels labels = Labels.fromAvro(series.getLabels());
+      byte[] key = SeriesKey.encode(tenant, labels);
+      Bytes storeKey = Bytes.wrap(key);
+      state.decode(store.get(storeKey));
+      long maxTBefore = state.maxT();
+      boolean appended = false;
+      for (int i = 0; i < list.size(); i++) {
+        Sample sample = list.get(i);
+        long bits = Double.doubleToRawLongBits(sample.getValue());
+        switch (state.offer(sample.getTimestampMs(), bits, outOfOrderWindowMs)) {
+          case APPENDED -> {
+            appended = true;
+            if (bits == StaleMarker.BITS) {
+              stale++;
+            } else {
+              samples++;
+            }
+          }
+          case DUPLICATE -> duplicate++;
+          case CONFLICTING_VALUE -> conflicting++;
+          case TOO_OLD -> tooOld++;
         }
       }
+      if (!appended) {
+        continue; // nothing stored, maxT unchanged: the state is as it was
+      }
+      if (state.maxT() > maxTBefore) { // only a newer maxT moves the cutoff and makes windows final
+        out.series(key, labels);
+        closer.close(state, out);
+      }
+      store.put(storeKey, state.encode());
     }
-    for (Bytes k : idle) {
-      seriesStore.delete(k);
-    }
+    metrics.samples(samples);
+    metrics.staleMarkers(stale);
+    metrics.dropped(RollupMetrics.DropReason.too_old, tooOld);
+    metrics.dropped(RollupMetrics.DropReason.duplicate, duplicate);
+    metrics.dropped(RollupMetrics.DropReason.conflicting_value, conflicting);
+    out.emit(context, record.timestamp());
   }
 }

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 class RollupConfigTest {
 
   @Test
-  void defaultsAreTheDesignsResolutionsAndGrace() {
+  void defaultsAreTheDesignsResolutionsAndTheTsdbsOutOfOrderWindow() {
     RollupConfig c = RollupConfig.defaults();
     assertEquals(List.of("1m", "5m", "1h"), c.resolutions().stream().map(Resolution::name).toList());
-    assertEquals(Duration.ofSeconds(30), c.grace());
+    assertEquals(Duration.ofMinutes(10), c.outOfOrderWindow(), "tsdb.out.of.order.window's default");
     assertEquals("", c.topicPrefix());
   }
 
@@ -32,15 +32,12 @@ class RollupConfigTest {
         Map.entry(RollupConfig.STATE_DIR, "/var/lib/strata"),
         Map.entry(RollupConfig.TOPIC_PREFIX, "dev."),
         Map.entry(RollupConfig.RESOLUTIONS, "60s, 10m,1h"),
-        Map.entry(RollupConfig.GRACE, "1m"),
-        Map.entry(RollupConfig.SERIES_IDLE_TIMEOUT, "2h"),
-        Map.entry(RollupConfig.MAX_FUTURE_SKEW, "5m"),
+        Map.entry(RollupConfig.OUT_OF_ORDER_WINDOW, "1h30m"),
         Map.entry(RollupConfig.MAX_SERIES_PER_BATCH, "500"),
         Map.entry(RollupConfig.NUM_STREAM_THREADS, "2")));
     assertEquals("k1:9092,k2:9092", c.bootstrapServers());
     assertEquals(List.of("1m", "10m", "1h"), c.resolutions().stream().map(Resolution::name).toList(), "60s is named 1m");
-    assertEquals(Duration.ofMinutes(1), c.grace());
-    assertEquals(Duration.ofHours(2), c.seriesIdleTimeout());
+    assertEquals(Duration.ofMinutes(90), c.outOfOrderWindow());
     assertEquals(Path.of("/var/lib/strata"), c.stateDir());
     assertEquals(500, c.maxSeriesPerBatch());
     assertEquals(2, c.numStreamThreads());
@@ -61,8 +58,8 @@ class RollupConfigTest {
 
   @Test
   void aMalformedDurationNamesTheKeyAndTheValue() {
-    var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.fromMap(Map.of(RollupConfig.GRACE, "30 seconds")));
-    assertEquals("streams.grace: not a valid duration string: \"30 seconds\"", e.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.fromMap(Map.of(RollupConfig.OUT_OF_ORDER_WINDOW, "10 minutes")));
+    assertEquals("streams.out.of.order.window: not a valid duration string: \"10 minutes\"", e.getMessage());
   }
 
   @Test
@@ -72,11 +69,10 @@ class RollupConfigTest {
   }
 
   @Test
-  void anIdleTimeoutShorterThanResolutionPlusGraceIsRejected() {
-    var e = assertThrows(IllegalArgumentException.class,
-        () -> RollupConfig.fromMap(Map.of(RollupConfig.SERIES_IDLE_TIMEOUT, "1m")));
-    assertTrue(e.getMessage().startsWith(RollupConfig.SERIES_IDLE_TIMEOUT), e.getMessage());
-    assertTrue(e.getMessage().contains("1m30s"), e.getMessage());
+  void aZeroOutOfOrderWindowIsAllowedAndANegativeOneRejected() {
+    assertEquals(Duration.ZERO, RollupConfig.fromMap(Map.of(RollupConfig.OUT_OF_ORDER_WINDOW, "0s")).outOfOrderWindow());
+    var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.defaults().withOutOfOrderWindow(Duration.ofSeconds(-1)));
+    assertTrue(e.getMessage().startsWith("streams.out.of.order.window: must be >= 0"), e.getMessage());
   }
 
   @Test
@@ -92,23 +88,23 @@ class RollupConfigTest {
   }
 
   @Test
-  void theServiceShortFormRaisesTheIdleTimeoutToFitAnHourlyFinestResolution() {
+  void theServiceShortFormTakesResolutionsAndTheOutOfOrderWindow() {
     RollupConfig c = RollupConfig.of("k:9092", "mock://x", "app", Path.of("s"), "", List.of("1h", "1d"), Duration.ofMinutes(5));
-    assertEquals(Duration.ofMinutes(65), c.seriesIdleTimeout());
+    assertEquals(Duration.ofMinutes(5), c.outOfOrderWindow());
     assertEquals(List.of("1h", "1d"), c.resolutions().stream().map(Resolution::name).toList());
   }
 
   @Test
   void theServiceShortFormRejectsABadResolutionByKey() {
     var e = assertThrows(IllegalArgumentException.class,
-        () -> RollupConfig.of("k:9092", "mock://x", "app", Path.of("s"), "", List.of("1m", "fast"), Duration.ofSeconds(30)));
+        () -> RollupConfig.of("k:9092", "mock://x", "app", Path.of("s"), "", List.of("1m", "fast"), Duration.ofMinutes(10)));
     assertEquals("streams.resolutions: not a valid duration string: \"fast\"", e.getMessage());
   }
 
   @Test
-  void anUnknownKeyIsRejected() {
-    var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.fromMap(Map.of("streams.grace.period", "30s")));
-    assertTrue(e.getMessage().startsWith("streams.grace.period: unknown key"), e.getMessage());
+  void anUnknownKeyIsRejectedTheRemovedGraceIncluded() {
+    var e = assertThrows(IllegalArgumentException.class, () -> RollupConfig.fromMap(Map.of("streams.grace", "30s")));
+    assertTrue(e.getMessage().startsWith("streams.grace: unknown key"), e.getMessage());
   }
 
   @Test

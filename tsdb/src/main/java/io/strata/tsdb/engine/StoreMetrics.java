@@ -54,6 +54,13 @@ final class StoreMetrics {
     GaugeWithCallback.builder().name("strata_tsdb_series").help("Series known to the store").callback(cb -> cb.call(store.seriesCount())).register(registry);
     GaugeWithCallback.builder().name("strata_tsdb_head_chunks").help("Chunks held in memory (open, cut and out-of-order)").callback(cb -> cb.call(store.headStats()[0])).register(registry);
     GaugeWithCallback.builder().name("strata_tsdb_head_chunk_bytes").help("Heap bytes of the chunks held in memory").callback(cb -> cb.call(store.headStats()[1])).register(registry);
+    GaugeWithCallback.builder().name("strata_tsdb_rollup_lag_seconds")
+        .help("Newest raw sample minus the end of the newest rollup window, in data time, by resolution: about the out-of-order window plus one resolution when the rollup stage keeps up; queries read raw samples after each series' last window")
+        .labelNames("resolution").callback(cb -> {
+          for (var e : store.rollupLagMillis().entrySet()) {
+            cb.call(e.getValue() / 1000.0, e.getKey());
+          }
+        }).register(registry);
     GaugeWithCallback.builder().name("strata_tsdb_blocks").help("Persisted blocks by resolution").labelNames("resolution").callback(cb -> {
       for (var e : store.blockStats().entrySet()) {
         cb.call(e.getValue()[0], e.getKey());

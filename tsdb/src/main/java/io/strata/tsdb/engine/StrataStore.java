@@ -408,6 +408,24 @@ public final class StrataStore implements Store {
     return tenants.get(tenant);
   }
 
+  /**
+   * Per rollup resolution: how far the newest window end trails the newest raw sample, in data time. The rollup
+   * stage emits a window once the series' newest sample is the out-of-order window past its end, so a healthy
+   * pipeline shows about that window plus one resolution; more means the rollup stage lags and queries read
+   * more raw samples.
+   */
+  Map<String, Long> rollupLagMillis() {
+    Map<String, Long> out = new TreeMap<>();
+    long rawMax = raw.maxT.get();
+    for (ResolutionState rs : resolutions.values()) {
+      long windowStart = rs.maxT.get();
+      if (rs.millis > 0 && rawMax != Long.MIN_VALUE && windowStart != Long.MIN_VALUE) {
+        out.put(rs.name, Math.max(0, rawMax - (windowStart + rs.millis)));
+      }
+    }
+    return out;
+  }
+
   ResolutionState resolution(long millis) {
     ResolutionState rs = resolutions.get(millis);
     if (rs == null) {

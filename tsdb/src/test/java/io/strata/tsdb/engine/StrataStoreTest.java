@@ -73,6 +73,21 @@ class StrataStoreTest {
   }
 
   @Test
+  void rollupLagIsTheNewestRawSampleMinusTheNewestWindowEnd() throws Exception {
+    PrometheusRegistry reg = new PrometheusRegistry();
+    Labels l = counter("http_requests_total", "job", "api");
+    try (Store s = StrataStore.open(config(dir), reg)) {
+      s.append("t", l, T0 + 3_600_000, 1);
+      // the newest 5m window ends at T0 + 45m: 15 minutes behind the newest sample
+      s.appendRollup("t", l, io.strata.tsdb.Resolution.parse("5m"), new io.strata.tsdb.RollupPoint(T0 + 40 * 60_000, 1, 1, 1, 1, 1, 0,
+          T0 + 40 * 60_000, 1, T0 + 40 * 60_000, 0, 0, 0, true));
+      var out = new java.io.ByteArrayOutputStream();
+      new PrometheusTextFormatWriter(false).write(out, reg.scrape());
+      assertTrue(out.toString().contains("strata_tsdb_rollup_lag_seconds{resolution=\"5m\"} 900.0"), out.toString());
+    }
+  }
+
+  @Test
   void selectUsesAllFourMatcherKindsAndSortsByLabels() throws Exception {
     try (Store s = StrataStore.open(config(dir), new PrometheusRegistry())) {
       String[] jobs = {"api", "db", "web"};
