@@ -44,9 +44,8 @@ import org.junit.jupiter.api.Test;
 class StrataUpIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
-   * Event times of the test data start at the next whole minute. Not a fixed instant: `strata up` scrapes
-   * itself at wall-clock time, which moves the rollups' stream time to now, so older test data would be
-   * late beyond grace; and the rollups drop samples more than 10 minutes ahead of their record.
+   * Event times of the test data start at the next whole minute: near the wall clock, as pushed data is (the
+   * Flink rule job's watermark follows it).
    */
   private static final long T0 = (System.currentTimeMillis() / 60_000 + 1) * 60_000;
   private static final int SERIES = 5;
@@ -243,11 +242,23 @@ class StrataUpIT {
       long visibleMs = awaitQueryable(p, 2);
       System.out.println("acknowledged samples queryable after " + visibleMs + " ms");
 
-      // 200 s of event time: the first 1m window closes (30 s grace)
+      // a window is rolled up once its series' newest sample is the store's 10 m out-of-order window past its end:
+      // a probe series with a minute of samples and one more 11 m later
+      List<SeriesSamples> probe = new ArrayList<>();
+      long[] pt = new long[13];
+      double[] pv = new double[13];
+      for (int k = 0; k < 12; k++) {
+        pt[k] = T0 + k * INTERVAL_MS;
+        pv[k] = k;
+      }
+      pt[12] = T0 + 12 * 60_000;
+      pv[12] = 100;
+      probe.add(new SeriesSamples(Labels.of("__name__", "e2e_rollup_probe", "job", "probe"), pt, pv, 13));
+      assertEquals(204, remoteWrite(p, RemoteWriteV1Encoder.encode(probe)));
       var rollupSerde = new AvroWireSerde<>(new HttpSchemaRegistry(p.registryUrl()), RollupBatch.class);
       RollupWindow first = awaitRecord(p, Topics.rollup("1m"), rec -> {
         for (RollupSeries s : rollupSerde.deserialize(rec.value()).getSeries()) {
-          if ("e2e".equals(Labels.fromAvro(s.getLabels()).get("job")) && "r0".equals(Labels.fromAvro(s.getLabels()).get("room"))) {
+          if ("probe".equals(Labels.fromAvro(s.getLabels()).get("job"))) {
             for (RollupWindow w : s.getWindows()) {
               if (w.getWindowStartMs() == T0) {
                 return w;
@@ -257,12 +268,17 @@ class StrataUpIT {
         }
         return null;
       });
-      assertTrue(first != null, "a 1m rollup of room r0 for the first minute");
+      assertTrue(first != null, "a 1m rollup of the probe for its first minute");
       assertEquals(12, first.getCount(), "12 samples at 5 s in one minute");
       assertEquals(66, first.getSum(), "0 + 1 + ... + 11");
       assertEquals(0, first.getMin());
       assertEquals(11, first.getMax());
+      assertEquals(0, first.getFirst());
+      assertEquals(T0, first.getFirstMs());
       assertEquals(11, first.getLast());
+      assertEquals(T0 + 55_000, first.getLastMs());
+      assertEquals(11, first.getChanges());
+      assertTrue(first.getExact());
 
       // the second push crosses 1010 in room r0: Flink fires the alert, keyed by its fingerprint
       var alertSerde = new AvroWireSerde<>(new HttpSchemaRegistry(p.registryUrl()), AlertEvent.class);

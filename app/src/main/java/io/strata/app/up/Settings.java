@@ -24,6 +24,7 @@ public record Settings(
     Path scrapeConfig,
     List<String> resolutions,
     Duration sinkCommitInterval,
+    Duration outOfOrderWindow,
     List<String> replicaLabels,
     Path registryHome) {
 
@@ -52,6 +53,9 @@ public record Settings(
     if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
       throw new IllegalArgumentException("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"" + topicPrefix + "\"");
     }
+    if (outOfOrderWindow.isNegative()) {
+      throw new IllegalArgumentException("sink.out_of_order_window must be >= 0, got " + outOfOrderWindow);
+    }
     if (sinkCommitInterval.toMillis() < 100) {
       throw new IllegalArgumentException("sink.commit_interval must be >= 100ms, got " + sinkCommitInterval);
     }
@@ -64,7 +68,7 @@ public record Settings(
     StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
     StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null) : file.rollups();
-    StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null) : file.sink();
+    StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null, null) : file.sink();
     StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
     List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
@@ -84,6 +88,7 @@ public record Settings(
         scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig()),
         first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
+        Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m"))),
         first(null, query.replicaLabels(), List.of()),
         registryHome);
   }

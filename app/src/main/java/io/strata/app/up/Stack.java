@@ -115,11 +115,13 @@ public final class Stack implements AutoCloseable {
 
       // every stage shares the launcher's 1.5 GB heap: a quarter of the standalone default for the chunk cache
       Path tsdb = dir("tsdb");
-      TsdbConfig tsdbConfig = TsdbConfig.defaults(tsdb).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES);
+      TsdbConfig tsdbConfig = TsdbConfig.defaults(tsdb).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES)
+          .withOutOfOrderWindow(s.outOfOrderWindow());
 
       step("Kafka Streams rollups " + s.resolutions());
       // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
-      RollupService rollups = new RollupService(kafkaBootstrap, registryUrl, "strata-rollup", dir("streams"), s.topicPrefix(),
+      // v2: exact windows from a new application id; the v1 stage's state is not readable (streams/README.md, Upgrade)
+      RollupService rollups = new RollupService(kafkaBootstrap, registryUrl, "strata-rollup-v2", dir("streams"), s.topicPrefix(),
           s.resolutions(), tsdbConfig.outOfOrderWindow(), stageMetrics);
       rollups.start();
       started.push(rollups);
@@ -283,6 +285,8 @@ public final class Stack implements AutoCloseable {
     cfg.put("topics", String.join(",", topics));
     cfg.put(TsdbSinkConfig.DATA_DIR, tsdb.toString());
     cfg.put(TsdbSinkConfig.REGISTRY_URL, registryUrl);
+    // the store is opened once with the same window (SharedStores); stated here too so the two never differ
+    cfg.put(TsdbConfig.OUT_OF_ORDER_WINDOW, s.outOfOrderWindow().toMillis() + "ms");
     cfg.put("errors.tolerance", "all");
     cfg.put("errors.deadletterqueue.topic.name", s.topicPrefix() + Topics.DEADLETTER);
     cfg.put("errors.deadletterqueue.topic.replication.factor", "1");

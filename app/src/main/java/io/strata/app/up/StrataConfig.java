@@ -37,7 +37,8 @@ public record StrataConfig(
 
   public record RollupsConfig(@JsonProperty("resolutions") List<String> resolutions) {}
 
-  public record SinkConfig(@JsonProperty("commit_interval") String commitInterval) {}
+  public record SinkConfig(@JsonProperty("commit_interval") String commitInterval,
+      @JsonProperty("out_of_order_window") String outOfOrderWindow) {}
 
   public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels) {}
 

@@ -26,6 +26,7 @@ class SettingsTest {
     assertEquals("127.0.0.1", s.host());
     assertEquals(Path.of("data").toAbsolutePath().normalize(), s.dataDir());
     assertEquals(List.of("1m", "5m", "1h"), s.resolutions());
+    assertEquals(java.time.Duration.ofMinutes(10), s.outOfOrderWindow(), "Prometheus-like store window, shared with the rollups");
   }
 
   @Test
@@ -43,6 +44,8 @@ class SettingsTest {
         rule_files: [rules.yml]
         query:
           replica_labels: [replica]
+        sink:
+          out_of_order_window: 2m
         """);
     StrataConfig cfg = StrataConfig.load(f);
     Settings fromFile = resolve(cfg, null, null);
@@ -53,6 +56,7 @@ class SettingsTest {
     assertEquals(dir.resolve("somewhere"), fromFile.dataDir(), "relative paths in the file are relative to the file");
     assertEquals(List.of(dir.resolve("rules.yml")), fromFile.ruleFiles());
     assertEquals(List.of("replica"), fromFile.replicaLabels());
+    assertEquals(java.time.Duration.ofMinutes(2), fromFile.outOfOrderWindow());
     assertEquals(List.of(), resolve(StrataConfig.EMPTY, null, null).replicaLabels());
 
     Settings flags = resolve(cfg, dir.resolve("other"), 29090);
