@@ -189,6 +189,20 @@ class PrometheusOutageRollupsIT {
         System.out.printf("1m rollups of all %d minutes up to the last final one hold every sample Prometheus stored (%d windows on the topic)%n",
             minutes, windows.values().stream().mapToInt(Map::size).sum());
         long end = System.currentTimeMillis();
+        check.compareMatrix(List.of(
+            "rate(synthetic_requests_total[RANGE])",
+            "increase(synthetic_requests_total[RANGE])",
+            "resets(synthetic_requests_total[RANGE])",
+            "delta(synthetic_temperature_celsius[RANGE])",
+            "count_over_time(synthetic_temperature_celsius[RANGE])",
+            "sum_over_time(synthetic_temperature_celsius[RANGE])",
+            "avg_over_time(synthetic_temperature_celsius[RANGE])",
+            "min_over_time(synthetic_temperature_celsius[RANGE])",
+            "max_over_time(synthetic_temperature_celsius[RANGE])",
+            "last_over_time(synthetic_temperature_celsius[RANGE])",
+            "changes(synthetic_temperature_celsius[RANGE])"),
+            List.of("2m", "5m"), List.of(15_000L, 60_000L), promStart - 60_000, end);
+        System.out.printf("%d rollup queries compared with raw (%d points)%n", check.comparedQueries, check.comparedPoints);
         check.assertNoFailures("rollup answers vs raw answers after Prometheus's replay");
       } finally {
         prometheus.destroy();

@@ -309,51 +309,60 @@ final class RollupParity {
 
   // ---------------------------------------------------------------- Kafka
 
-  /**
-   * Records (transaction markers not counted) on the {@code metrics.*} topics that the consumer groups whose
-   * id starts with {@code groupPrefix} have not committed yet; -1 when no such group exists yet.
-   */
-  long lag(String groupPrefix) throws Exception {
+  /** The end offsets (as a read_committed consumer sees them) of every partition of the named topics, now. */
+  Map<TopicPartition, Long> endOffsets(List<String> topics) {
     Properties c = new Properties();
     c.put("bootstrap.servers", p.kafka());
-    try (Admin admin = Admin.create(c)) {
-      long total = -1;
-      for (ConsumerGroupListing g : admin.listConsumerGroups().all().get()) {
-        if (!g.groupId().startsWith(groupPrefix)) {
-          continue;
-        }
-        total = Math.max(total, 0);
-        Map<TopicPartition, Long> from = new HashMap<>();
-        admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get().forEach((tp, om) -> {
-          if (om != null && tp.topic().startsWith("metrics.")) {
-            from.put(tp, om.offset());
-          }
-        });
-        total += recordsBetween(from);
+    c.put("isolation.level", "read_committed");
+    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String t : topics) {
+        consumer.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
       }
-      return total;
+      return new HashMap<>(consumer.endOffsets(parts));
     }
   }
 
-  /** Records a read_committed consumer reads from the given offsets up to the partitions' current ends. */
-  private long recordsBetween(Map<TopicPartition, Long> from) {
+  /**
+   * Records (transaction markers not counted) before the snapshot's end offsets that the consumer group
+   * whose id starts with {@code groupPrefix} has not committed yet; -1 while no such group exists. A
+   * continuous sender (Strata's self-scrape, Prometheus) keeps adding records after the snapshot: they do
+   * not count, so "0" means "everything that was there at the snapshot is processed".
+   */
+  long behind(String groupPrefix, Map<TopicPartition, Long> snapshot) throws Exception {
+    Properties c = new Properties();
+    c.put("bootstrap.servers", p.kafka());
+    try (Admin admin = Admin.create(c)) {
+      for (ConsumerGroupListing g : admin.listConsumerGroups().all().get()) {
+        if (g.groupId().startsWith(groupPrefix)) {
+          Map<TopicPartition, Long> from = new HashMap<>();
+          var committed = admin.listConsumerGroupOffsets(g.groupId()).partitionsToOffsetAndMetadata().get();
+          snapshot.keySet().forEach(tp -> from.put(tp, committed.get(tp) == null ? 0L : committed.get(tp).offset()));
+          return recordsBetween(from, snapshot);
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** Records a read_committed consumer reads from the {@code from} offsets up to the {@code to} offsets. */
+  private long recordsBetween(Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
+    List<TopicPartition> behind = from.keySet().stream().filter(tp -> to.get(tp) > from.get(tp)).toList();
+    if (behind.isEmpty()) {
+      return 0;
+    }
     Properties c = new Properties();
     c.put("bootstrap.servers", p.kafka());
     c.put("isolation.level", "read_committed");
     c.put("enable.auto.commit", "false");
     try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(from.keySet());
-      List<TopicPartition> behind = from.keySet().stream().filter(tp -> ends.get(tp) > from.get(tp)).toList();
-      if (behind.isEmpty()) {
-        return 0;
-      }
       consumer.assign(behind);
       behind.forEach(tp -> consumer.seek(tp, from.get(tp)));
       long n = 0;
       long deadline = System.nanoTime() + 10_000_000_000L;
-      while (behind.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp)) && System.nanoTime() < deadline) {
+      while (behind.stream().anyMatch(tp -> consumer.position(tp) < to.get(tp)) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.offset() < ends.get(new TopicPartition(r.topic(), r.partition()))) {
+          if (r.offset() < to.get(new TopicPartition(r.topic(), r.partition()))) {
             n++;
           }
         }
