@@ -229,7 +229,23 @@ class StrataUpIT {
                 annotations:
                   summary: "room {{ $labels.room }} at {{ $value }}"
         """);
-    try (StrataProcess p = new StrataProcess(data, List.of("--rule-file", rules.toString()))) {
+    // with Debian's Alertmanager installed, `strata up` delivers the alert to it (config key `alerting`)
+    Process alertmanager = null;
+    List<String> args = new ArrayList<>(List.of("--rule-file", rules.toString()));
+    int amPort = Ports.free();
+    if (Files.isExecutable(Path.of("/usr/bin/prometheus-alertmanager"))) {
+      Path amDir = Files.createDirectories(data.resolveSibling(data.getFileName() + "-alertmanager"));
+      Files.writeString(amDir.resolve("am.yml"), "route: {receiver: none}\nreceivers: [{name: none}]\n");
+      alertmanager = new ProcessBuilder("/usr/bin/prometheus-alertmanager", "--config.file=" + amDir.resolve("am.yml"),
+          "--storage.path=" + amDir, "--web.listen-address=127.0.0.1:" + amPort, "--cluster.listen-address=")
+          .redirectErrorStream(true).redirectOutput(amDir.resolve("am.log").toFile()).start();
+      Path config = Files.writeString(data.resolveSibling(data.getFileName() + "-strata.yml"),
+          "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:" + amPort + "']}]\n");
+      args.addAll(List.of("--config", config.toString()));
+    } else {
+      System.out.println("/usr/bin/prometheus-alertmanager is missing: delivery to Alertmanager not checked");
+    }
+    try (StrataProcess p = new StrataProcess(data, args)) {
       long startMs = p.start();
       System.out.println("strata up ready in " + startMs + " ms");
       assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(p.query() + "/-/ready")).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
@@ -243,15 +259,17 @@ class StrataUpIT {
       System.out.println("acknowledged samples queryable after " + visibleMs + " ms");
 
       // a window is rolled up once its series' newest sample is the store's 10 m out-of-order window past its end:
-      // a probe series with a minute of samples and one more 11 m later
+      // a probe series with a minute of samples and one more 12 m later, all half an hour in the past (a sample
+      // ahead of the others would move the rule job's event time and resolve the alert below)
+      long probeT0 = T0 - 30 * 60_000;
       List<SeriesSamples> probe = new ArrayList<>();
       long[] pt = new long[13];
       double[] pv = new double[13];
       for (int k = 0; k < 12; k++) {
-        pt[k] = T0 + k * INTERVAL_MS;
+        pt[k] = probeT0 + k * INTERVAL_MS;
         pv[k] = k;
       }
-      pt[12] = T0 + 12 * 60_000;
+      pt[12] = probeT0 + 12 * 60_000;
       pv[12] = 100;
       probe.add(new SeriesSamples(Labels.of("__name__", "e2e_rollup_probe", "job", "probe"), pt, pv, 13));
       assertEquals(204, remoteWrite(p, RemoteWriteV1Encoder.encode(probe)));
@@ -260,7 +278,7 @@ class StrataUpIT {
         for (RollupSeries s : rollupSerde.deserialize(rec.value()).getSeries()) {
           if ("probe".equals(Labels.fromAvro(s.getLabels()).get("job"))) {
             for (RollupWindow w : s.getWindows()) {
-              if (w.getWindowStartMs() == T0) {
+              if (w.getWindowStartMs() == probeT0) {
                 return w;
               }
             }
@@ -274,9 +292,9 @@ class StrataUpIT {
       assertEquals(0, first.getMin());
       assertEquals(11, first.getMax());
       assertEquals(0, first.getFirst());
-      assertEquals(T0, first.getFirstMs());
+      assertEquals(probeT0, first.getFirstMs());
       assertEquals(11, first.getLast());
-      assertEquals(T0 + 55_000, first.getLastMs());
+      assertEquals(probeT0 + 55_000, first.getLastMs());
       assertEquals(11, first.getChanges());
       assertTrue(first.getExact());
 
@@ -303,6 +321,13 @@ class StrataUpIT {
           HttpResponse.BodyHandlers.ofString()).body()).at("/data/groups/0/rules/0");
       assertEquals("RoomTooWarm", rule.get("name").asText(), rule.toString());
       assertEquals("firing", rule.get("state").asText(), rule.toString());
+      if (alertmanager != null) {
+        // the delivery stage of `strata up` sent it to the Alertmanager, as Prometheus would have
+        JsonNode delivered = awaitAlertmanagerAlert(amPort, "RoomTooWarm");
+        assertEquals("r0", delivered.at("/labels/room").asText(), delivered.toString());
+        assertEquals("page", delivered.at("/labels/severity").asText(), delivered.toString());
+        assertEquals(firing.getFiredAtMs().longValue(), java.time.Instant.parse(delivered.get("startsAt").asText()).toEpochMilli());
+      }
 
       p.kill();
       // a third push while the stack is down must fail, never be acknowledged
@@ -324,7 +349,31 @@ class StrataUpIT {
       // a clean stop also stops the registry child process, which removes its pid file
       assertTrue(exit == 0 || exit == 143, "SIGTERM stops cleanly, exit code " + exit);
       assertTrue(!Files.exists(data.resolve("registry").resolve("registry.pid")), "the registry child process was stopped");
+    } finally {
+      if (alertmanager != null) {
+        alertmanager.destroy();
+        alertmanager.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
     }
+  }
+
+  /** The named alert once the Alertmanager's {@code /api/v2/alerts} lists it (30 s at most). */
+  private JsonNode awaitAlertmanagerAlert(int port, String name) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        for (JsonNode a : JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v2/alerts")).build(),
+            HttpResponse.BodyHandlers.ofString()).body())) {
+          if (name.equals(a.at("/labels/alertname").asText())) {
+            return a;
+          }
+        }
+      } catch (java.io.IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the Alertmanager on port " + port + " did not get " + name + " within 30 s");
   }
 
   @Test

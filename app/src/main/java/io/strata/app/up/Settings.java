@@ -26,7 +26,8 @@ public record Settings(
     Duration sinkCommitInterval,
     Duration outOfOrderWindow,
     List<String> replicaLabels,
-    Path registryHome) {
+    Path registryHome,
+    AlertingSource alerting) {
 
   public static final int DEFAULT_QUERY_PORT = 9090;
   public static final int DEFAULT_INGEST_PORT = 9091;
@@ -90,7 +91,9 @@ public record Settings(
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
         Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m"))),
         first(null, query.replicaLabels(), List.of()),
-        registryHome);
+        registryHome,
+        new AlertingSource(file.alerting(), configDir.toAbsolutePath(),
+            scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig())));
   }
 
   private static long duration(String key, String value) {

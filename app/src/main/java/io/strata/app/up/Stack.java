@@ -21,6 +21,8 @@ import io.strata.query.api.QueryConfig;
 import io.strata.promql.rules.RuleFiles;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
+import io.strata.sinks.alertmanager.AlertDelivery;
+import io.strata.sinks.alertmanager.DeliveryConfig;
 import io.strata.sinks.tsdb.TsdbSinkConfig;
 import io.strata.sinks.tsdb.TsdbSinkConnector;
 import io.strata.streams.RollupService;
@@ -29,6 +31,7 @@ import io.strata.tsdb.Store;
 import io.strata.tsdb.Stores;
 import io.strata.tsdb.TsdbConfig;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -59,6 +62,7 @@ public final class Stack implements AutoCloseable {
   private String registryUrl;
   private int queryPort;
   private int ingestPort;
+  private AlertDelivery delivery;
 
   public Stack(Settings settings, PrintStream out) {
     this.s = settings;
@@ -161,13 +165,15 @@ public final class Stack implements AutoCloseable {
       query.ruleFiles(List.of(RuleFiles.parse(read(ruleFile), ruleFile.toString())));
       queryPort = query.port();
 
+      startDelivery(stageMetrics);
+
       step("scraping (" + scrapeFile + ")");
       try {
         scrape.reload(scrapeFile);
       } catch (ConfigException e) {
         throw new IllegalArgumentException("scrape config " + scrapeFile + ": " + e.getMessage(), e);
       }
-      reloadOnHangup(scrape, scrapeFile);
+      reloadOnHangup(scrape, scrapeFile, delivery, s.alerting());
 
       ready.set(true);
       printUrls((System.nanoTime() - t0) / 1_000_000);
@@ -176,6 +182,20 @@ public final class Stack implements AutoCloseable {
       close(); // nothing half-started stays running, the registry child process included
       throw e;
     }
+  }
+
+  /**
+   * Starts the delivery stage when at least one Alertmanager or webhook is configured (prometheus.yml's
+   * {@code alerting}, or the config key {@code alerting}); it reads the alerts topic the rule job writes.
+   */
+  private void startDelivery(PrometheusRegistry metrics) {
+    DeliveryConfig cfg = s.alerting().load();
+    if (cfg.isEmpty()) {
+      return;
+    }
+    step("alert delivery (" + cfg.targets().size() + " target(s))");
+    delivery = new AlertDelivery(kafkaBootstrap, registryUrl, s.topicPrefix() + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
+    started.push(delivery);
   }
 
   /** Starts the rule job; returns the rule file it evaluates. */
@@ -211,9 +231,10 @@ public final class Stack implements AutoCloseable {
 
   /**
    * SIGHUP re-reads the scrape config, as it makes Prometheus reload: a file that does not load is logged
-   * with the reason and the running config stays (the same as {@code POST /-/reload}).
+   * with the reason and the running config stays (the same as {@code POST /-/reload}). It also re-reads the
+   * alert delivery settings when the delivery stage runs.
    */
-  private static void reloadOnHangup(ScrapeEngine scrape, Path file) {
+  private static void reloadOnHangup(ScrapeEngine scrape, Path file, AlertDelivery delivery, AlertingSource alerting) {
     try {
       sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
@@ -221,6 +242,13 @@ public final class Stack implements AutoCloseable {
           log.info("SIGHUP: reloaded scrape config {}", file);
         } catch (ConfigException | RuntimeException e) {
           log.error("SIGHUP: reloading scrape config {} failed, the running config stays: {}", file, e.getMessage());
+        }
+        if (delivery != null) {
+          try {
+            delivery.reload(alerting.load());
+          } catch (RuntimeException e) {
+            log.error("SIGHUP: reloading the alerting config failed, the running one stays: {}", e.getMessage());
+          }
         }
       });
       if (before == sun.misc.SignalHandler.SIG_IGN) {
@@ -313,6 +341,9 @@ public final class Stack implements AutoCloseable {
     out.println("  schema registry    " + registryUrl);
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");
     out.println("  metrics            http://" + h + ":" + queryPort + "/metrics  http://" + h + ":" + ingestPort + "/metrics");
+    if (delivery != null) {
+      out.println("  alert delivery     " + String.join(" ", delivery.config().targets().stream().map(t -> t.url().toString()).toList()));
+    }
     out.println("ready");
     out.flush();
   }

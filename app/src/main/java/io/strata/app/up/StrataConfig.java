@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code strata up} configuration file (YAML). Every key is optional; command-line flags override it.
@@ -23,7 +24,8 @@ public record StrataConfig(
     @JsonProperty("scrape_config") String scrapeConfig,
     @JsonProperty("rollups") RollupsConfig rollups,
     @JsonProperty("sink") SinkConfig sink,
-    @JsonProperty("query") QuerySection query) {
+    @JsonProperty("query") QuerySection query,
+    @JsonProperty("alerting") Map<String, Object> alerting) {
 
   public record PortsConfig(
       @JsonProperty("query") Integer query,
@@ -42,7 +44,7 @@ public record StrataConfig(
 
   public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels) {}
 
-  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null);
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null);
 
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

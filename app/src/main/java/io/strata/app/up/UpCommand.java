@@ -59,6 +59,7 @@ public final class UpCommand implements Callable<Integer> {
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
       settings = Settings.resolve(file, dataDir, host, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort,
           connectPort, ruleFiles, scrapeConfig, registryHome, configDir);
+      settings.alerting().load(); // an invalid alerting config is an error before anything starts
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
       stack = new Stack(settings, System.out);

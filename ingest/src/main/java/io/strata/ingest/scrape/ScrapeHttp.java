@@ -5,6 +5,7 @@ import io.strata.ingest.scrape.config.Authorization;
 import io.strata.ingest.scrape.config.BasicAuth;
 import io.strata.ingest.scrape.config.ScrapeConfig;
 import io.strata.ingest.scrape.config.TlsConfig;
+import io.strata.schemas.http.TlsContexts;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +32,8 @@ final class ScrapeHttp {
         .followRedirects(HttpClient.Redirect.NORMAL)
         .connectTimeout(cfg.scrapeTimeout());
     if (cfg.scheme().equals("https") || !cfg.tlsConfig().equals(TlsConfig.DEFAULT)) {
-      TlsContexts.configure(b, cfg.tlsConfig());
+      TlsConfig tls = cfg.tlsConfig();
+      TlsContexts.configure(b, tls.caFile(), tls.certFile(), tls.keyFile(), tls.serverName(), tls.insecureSkipVerify());
     }
     this.client = b.build();
   }

@@ -51,6 +51,8 @@ final class Evaluator {
   /** Selectors not selected by {@link #prepare}: the range evaluator streams them ({@link #selectEach}). */
   private final Map<VectorSelector, Boolean> streamed = new IdentityHashMap<>();
   private final Map<SubqueryExpr, TreeMap<Long, InstantVector>> subqueryCache = new IdentityHashMap<>();
+  /** 2.42's shifted reads of {@code @} nodes inside subqueries ({@link AtOffsets}), or null (the usual case). */
+  private AtOffsets atOffsets;
   /** In a range query: the node-by-node evaluator, and the expressions this evaluator reads from it. */
   private RangeEvaluator range;
   private final Map<Expr, Boolean> deferred = new IdentityHashMap<>();
@@ -75,6 +77,23 @@ final class Evaluator {
       throw new IllegalStateException("BUG: selector " + vs + " is streamed, its samples were never selected");
     }
     return d;
+  }
+
+  /**
+   * For an {@code @} range selector whose window 2.42 moves with the step ({@link AtOffsets#movingSelectors}):
+   * {offset, first selected time, last selected time}: at step time t the window ends at {@code t - offset}
+   * and holds only the selected samples. Null for every other selector.
+   */
+  long[] movingWindow(VectorSelector vs) {
+    if (atOffsets == null) {
+      return null;
+    }
+    Long offset = atOffsets.movingSelectors.get(vs);
+    if (offset == null) {
+      return null;
+    }
+    long[] r = ranges.get(vs);
+    return new long[] {offset, r[0], r[1]};
   }
 
   /** Whether {@code vs} was left out of {@link #prepare} for the range evaluator to stream it. */
@@ -109,6 +128,7 @@ final class Evaluator {
    */
   void prepare(Expr root, boolean streaming) {
     walk(root, queryStart, queryEnd, "");
+    atOffsets = AtOffsets.of(root, queryStart, queryEnd, opts.defaultSubqueryStepMs());
     if (streaming) {
       Map<VectorSelector, Integer> candidates = new IdentityHashMap<>();
       for (VectorSelector vs : RangeEvaluator.streamable(root)) {
@@ -333,6 +353,17 @@ final class Evaluator {
     long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
     long min = ref - opts.lookbackDeltaMs();
     LoadedSeries[] series = loaded(vs);
+    if (atOffsets != null) {
+      Long shifted = atOffsets.selectorRefs.get(vs);
+      if (shifted != null) {
+        ref = shifted;
+        min = ref - opts.lookbackDeltaMs();
+      }
+      // only the selected samples, as 2.42's storage trims them to the selection
+      long[] r = ranges.get(vs);
+      min = Math.max(min, r[0]);
+      ref = Math.min(ref, r[1]);
+    }
     InstantVector out = new InstantVector(series.length);
     for (LoadedSeries s : series) {
       int idx = LoadedSeries.lowerBound(s.rawT, s.rawN, ref + 1) - 1;
@@ -354,14 +385,31 @@ final class Evaluator {
     VectorSelector vs = m.selector();
     long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
     long min = ref - m.rangeMs();
+    long from0 = min;
+    long to0 = ref;
+    if (atOffsets != null) {
+      Long shifted = atOffsets.selectorRefs.get(vs);
+      Long moving = atOffsets.movingSelectors.get(vs);
+      if (moving != null) {
+        ref = t - moving;
+        min = ref - m.rangeMs();
+      } else if (shifted != null) {
+        ref = shifted;
+        min = ref - m.rangeMs();
+      }
+      // only the selected samples, as 2.42's storage trims them to the selection
+      long[] r = ranges.get(vs);
+      from0 = Math.max(min, r[0]);
+      to0 = Math.min(ref, r[1]);
+    }
     LoadedSeries[] series = loaded(vs);
     List<RangeSeries> out = new ArrayList<>(series.length);
     long total = 0;
     for (LoadedSeries s : series) {
-      int from = LoadedSeries.lowerBound(s.t, s.n, min);
-      int to = LoadedSeries.lowerBound(s.t, s.n, ref + 1);
+      int from = LoadedSeries.lowerBound(s.t, s.n, from0);
+      int to = LoadedSeries.lowerBound(s.t, s.n, to0 + 1);
       if (from < to) {
-        out.add(new RangeSeries(s.labels, s.t, s.v, from, to, s.counts));
+        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
         total += to - from;
       }
     }
@@ -385,21 +433,48 @@ final class Evaluator {
     }
   }
 
-  /** Evaluates the inner expression at each aligned step in {@code [ref - range, ref]}. */
+  /**
+   * The first multiple of {@code step} at or after {@code t} (2.42 rounds toward zero and adds a step when
+   * that is below {@code t}, which is the same for negative times).
+   */
+  static long firstStep(long t, long step) {
+    long first = step * (t / step);
+    return first < t ? first + step : first;
+  }
+
+  /**
+   * Evaluates the inner expression at each aligned step in {@code [ref - range, ref]} (closed at both ends:
+   * a step on the lower boundary counts).
+   */
   RangeMatrix subquery(SubqueryExpr sq, long t) {
     long ref = (sq.at() != null ? sq.at().resolve(queryStart, queryEnd) : t) - sq.offsetMs();
     long interval = sq.stepMs() > 0 ? sq.stepMs() : opts.defaultSubqueryStepMs();
     long min = ref - sq.rangeMs();
-    long first = interval * (min / interval);
-    if (first < min) {
-      first += interval;
+    // the steps evaluated: [first, last]; the function over the result sees those in [min, ref]
+    long last = ref;
+    long first;
+    long[] moving = atOffsets == null ? null : atOffsets.movingSubqueries.get(sq);
+    if (moving != null) {
+      // 2.42 evaluates the call at every step with the first step's offset: the window moves with t
+      ref = t - moving[0];
+      min = ref - sq.rangeMs();
+      last = ref;
+      first = Math.max(moving[1], firstStep(min, interval));
+    } else if (atOffsets != null && atOffsets.subqueryEnds.containsKey(sq)) {
+      last = atOffsets.subqueryEnds.get(sq);
+      first = firstStep(last - sq.rangeMs(), interval);
+      // 2.42 evaluated other steps than the window's: keep those inside it
+      first = Math.max(first, firstStep(min, interval));
+      last = Math.min(last, ref);
+    } else {
+      first = firstStep(min, interval);
     }
     TreeMap<Long, InstantVector> cache = subqueryCache.computeIfAbsent(sq, k -> new TreeMap<>());
     cache.headMap(first).clear();
     Map<Labels, Growable> acc = new LinkedHashMap<>();
     long saved = stepSamples;
     long total = 0;
-    for (long ts = first; ts <= ref; ts += interval) {
+    for (long ts = first; ts <= last; ts += interval) {
       checkTimeout();
       InstantVector v = cache.get(ts);
       if (v == null) {

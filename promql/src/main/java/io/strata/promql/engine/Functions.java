@@ -112,11 +112,9 @@ final class Functions {
         case "delta" -> RangeFunctions.extrapolatedRate(s.t, s.v, s.from, s.to, m.start, m.end, m.rangeMs, false, false);
         case "irate" -> RangeFunctions.instantValue(s.t, s.v, s.from, s.to, true);
         case "idelta" -> RangeFunctions.instantValue(s.t, s.v, s.from, s.to, false);
-        // over rollups the values are window sums and counts says how many samples each one holds
-        case "avg_over_time" -> s.counts == null ? RangeFunctions.avg(s.v, s.from, s.to)
-            : RangeFunctions.kahanSum(s.v, s.from, s.to) / RangeFunctions.kahanSum(s.counts, s.from, s.to);
+        case "avg_over_time" -> RangeFunctions.avg(s.v, s.from, s.to);
         case "sum_over_time" -> RangeFunctions.kahanSum(s.v, s.from, s.to);
-        case "count_over_time" -> s.counts == null ? s.count() : RangeFunctions.kahanSum(s.counts, s.from, s.to);
+        case "count_over_time" -> s.count();
         case "min_over_time" -> RangeFunctions.min(s.v, s.from, s.to);
         case "max_over_time" -> RangeFunctions.max(s.v, s.from, s.to);
         case "stdvar_over_time" -> RangeFunctions.variance(s.v, s.from, s.to);

@@ -16,15 +16,12 @@ final class LoadedSeries {
   final long[] t;
   final double[] v;
   final int n;
-  /** Raw samples behind each point of {@code t}/{@code v} (rollup reads), or null. */
-  final double[] counts;
 
   LoadedSeries(SeriesData s) {
     labels = s.labels();
     rawT = s.timestamps();
     rawV = s.values();
     rawN = s.size();
-    double[] rawCounts = s.sampleCounts();
     int stale = 0;
     for (int i = 0; i < rawN; i++) {
       if (StaleMarker.isStale(rawV[i])) {
@@ -35,19 +32,14 @@ final class LoadedSeries {
       t = rawT;
       v = rawV;
       n = rawN;
-      counts = rawCounts;
     } else {
       t = new long[rawN - stale];
       v = new double[rawN - stale];
-      counts = rawCounts == null ? null : new double[rawN - stale];
       int k = 0;
       for (int i = 0; i < rawN; i++) {
         if (!StaleMarker.isStale(rawV[i])) {
           t[k] = rawT[i];
           v[k] = rawV[i];
-          if (counts != null) {
-            counts[k] = rawCounts[i];
-          }
           k++;
         }
       }

@@ -61,9 +61,13 @@ final class RangeFunctionSteps {
     }
     MatrixSelector m = (MatrixSelector) Functions.unwrap(args.get(matrixArg));
     VectorSelector vs = m.selector();
-    boolean fixedAt = vs.at() != null;
+    // an @ window that 2.42 moves with the step (a call it does not evaluate once), over the selected samples
+    long[] moving = ev.movingWindow(vs);
+    boolean fixedAt = vs.at() != null && moving == null;
     long at = fixedAt ? vs.at().resolve(ev.queryStart, ev.queryEnd) : 0;
-    long offset = vs.offsetMs();
+    long offset = moving != null ? moving[0] : vs.offsetMs();
+    long clipLo = moving != null ? moving[1] : Long.MIN_VALUE;
+    long clipHi = moving != null ? moving[2] : Long.MAX_VALUE;
     long range = m.rangeMs();
     Fn fn = Fn.of(name);
     int minPoints = RangeFunctions.minPoints(name);
@@ -77,14 +81,14 @@ final class RangeFunctionSteps {
       // each pass keeps its results in the order it computed them
       List<Pass> passes = new ArrayList<>();
       Supplier<Pass> newPass = () -> {
-        Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
+        Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName, clipLo, clipHi);
         synchronized (passes) {
           passes.add(p);
         }
         return p;
       };
       List<Streamed> summarized = null;
-      if (fn.summarizable) {
+      if (fn.summarizable && moving == null) {
         // a store with rollups answers from window summaries (raw samples only where a window edge cuts one)
         long[] refs = new long[steps];
         for (int k = 0; k < steps; k++) {
@@ -124,7 +128,7 @@ final class RangeFunctionSteps {
       }
     } else {
       LoadedSeries[] data = ev.loaded(vs);
-      Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName);
+      Pass p = new Pass(re, fn, scalars, fixedAt, at, offset, range, minPoints, keepName, clipLo, clipHi);
       out = new ArrayList<>(data.length);
       for (LoadedSeries s : data) {
         ev.checkTimeout();
@@ -191,6 +195,9 @@ final class RangeFunctionSteps {
     final long range;
     final int minPoints;
     final boolean keepName;
+    /** Samples outside [clipLo, clipHi] are not read (2.42's selection, for windows it moves off it). */
+    final long clipLo;
+    final long clipHi;
     final int steps;
     final long[] load;
     double[] scratch;
@@ -204,7 +211,9 @@ final class RangeFunctionSteps {
     String name;
 
     Pass(RangeEvaluator re, Fn fn, double[][] scalars, boolean fixedAt, long at, long offset, long range, int minPoints,
-        boolean keepName) {
+        boolean keepName, long clipLo, long clipHi) {
+      this.clipLo = clipLo;
+      this.clipHi = clipHi;
       this.re = re;
       this.fn = fn;
       this.scalars = scalars;
@@ -341,7 +350,6 @@ final class RangeFunctionSteps {
       long[] t = s.t;
       double[] v = s.v;
       int n = s.n;
-      double[] counts = s.counts;
       int[] resets = fn == Fn.RATE || fn == Fn.INCREASE ? RangeFunctions.resetIndices(v, n) : null;
       int firstReset = 0; // first reset index > lo
       StepSeries o = null;
@@ -350,10 +358,12 @@ final class RangeFunctionSteps {
       for (int k = 0; k < steps; k++) {
         long ref = (fixedAt ? at : re.time(k)) - offset;
         long min = ref - range;
-        while (hi < n && t[hi] <= ref) {
+        long readTo = ref < clipHi ? ref : clipHi;
+        long readFrom = min > clipLo ? min : clipLo;
+        while (hi < n && t[hi] <= readTo) {
           hi++;
         }
-        while (lo < hi && t[lo] < min) {
+        while (lo < hi && t[lo] < readFrom) {
           lo++;
         }
         int cnt = hi - lo;
@@ -379,11 +389,9 @@ final class RangeFunctionSteps {
           case DELTA -> value = RangeFunctions.extrapolatedRate(t, v, lo, hi, min, ref, range, false, false);
           case IRATE -> value = RangeFunctions.instantValue(t, v, lo, hi, true);
           case IDELTA -> value = RangeFunctions.instantValue(t, v, lo, hi, false);
-          // over rollups the values are window sums and counts says how many samples each one holds
-          case AVG_OVER_TIME -> value = counts == null ? RangeFunctions.avg(v, lo, hi)
-              : RangeFunctions.kahanSum(v, lo, hi) / RangeFunctions.kahanSum(counts, lo, hi);
+          case AVG_OVER_TIME -> value = RangeFunctions.avg(v, lo, hi);
           case SUM_OVER_TIME -> value = RangeFunctions.kahanSum(v, lo, hi);
-          case COUNT_OVER_TIME -> value = counts == null ? cnt : RangeFunctions.kahanSum(counts, lo, hi);
+          case COUNT_OVER_TIME -> value = cnt;
           // a scan: a monotonic deque was measured slower (RangeQueryBench max_over_time24h, 26 vs 21 ms) on
           // noisy gauges, where each new sample pops an unpredictable number of candidates
           case MIN_OVER_TIME -> value = RangeFunctions.min(v, lo, hi);

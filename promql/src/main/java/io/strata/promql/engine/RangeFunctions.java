@@ -128,6 +128,7 @@ final class RangeFunctions {
   static double avg(double[] v, int from, int to) {
     double mean = 0;
     double count = 0;
+    double c = 0;
     for (int i = from; i < to; i++) {
       double x = v[i];
       count++;
@@ -139,9 +140,17 @@ final class RangeFunctions {
           continue;
         }
       }
-      mean += x / count - mean / count;
+      // 2.42: the increments Kahan-summed (Neumaier), the compensation added at the end
+      double inc = x / count - mean / count;
+      double t = mean + inc;
+      if (Math.abs(mean) >= Math.abs(inc)) {
+        c += (mean - t) + inc;
+      } else {
+        c += (inc - t) + mean;
+      }
+      mean = t;
     }
-    return mean;
+    return Double.isInfinite(mean) ? mean : mean + c;
   }
 
   static double max(double[] v, int from, int to) {

@@ -12,15 +12,7 @@ final class RangeSeries {
   final double[] v;
   final int from;
   final int to;
-  /** Raw samples behind each point when the store answered from rollups ({@code SeriesData.sampleCounts}), else null. */
-  final double[] counts;
-
   RangeSeries(Labels labels, long[] t, double[] v, int from, int to) {
-    this(labels, t, v, from, to, null);
-  }
-
-  RangeSeries(Labels labels, long[] t, double[] v, int from, int to, double[] counts) {
-    this.counts = counts;
     this.labels = labels;
     this.t = t;
     this.v = v;

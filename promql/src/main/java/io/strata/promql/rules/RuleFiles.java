@@ -4,6 +4,7 @@ import io.strata.promql.Durations;
 import io.strata.promql.PromQL;
 import io.strata.promql.ast.Expr;
 import io.strata.promql.parser.PromQLParseException;
+import io.strata.promql.template.PromTemplate;
 import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -298,13 +299,13 @@ public final class RuleFiles {
     }
     if (!alert.isEmpty()) {
       for (var e : r.labels().entrySet()) {
-        String err = Templates.check(e.getValue(), "__alert_" + alert);
+        String err = PromTemplate.check("__alert_" + alert, e.getValue());
         if (err != null) {
           problems.add(new String[] {"", "label " + io.strata.promql.ast.GoFormat.quote(e.getKey()) + ": " + err});
         }
       }
       for (var e : r.annotations().entrySet()) {
-        String err = Templates.check(e.getValue(), "__alert_" + alert);
+        String err = PromTemplate.check("__alert_" + alert, e.getValue());
         if (err != null) {
           problems.add(new String[] {"", "annotation " + io.strata.promql.ast.GoFormat.quote(e.getKey()) + ": " + err});
         }

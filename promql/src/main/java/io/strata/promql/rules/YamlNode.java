@@ -14,7 +14,7 @@ import java.util.Map;
  * A YAML tree that remembers where each node starts (1-based line and column), so rule-file errors can
  * point at the offending value as promtool does. Built from Jackson's streaming YAML parser.
  */
-sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
+public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.Scalar {
   int line();
 
   int column();
@@ -29,7 +29,7 @@ sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, YamlNode.
 
   /** Thrown for malformed YAML; the message reads like Go yaml's. */
   final class YamlException extends Exception {
-    YamlException(String message) {
+    public YamlException(String message) {
       super(message);
     }
   }

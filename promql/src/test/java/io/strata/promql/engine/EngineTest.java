@@ -47,36 +47,6 @@ class EngineTest {
     assertEquals(1_200_000 - 60_000, h.endMs());
   }
 
-  /** Three 5m windows of 20, 20 and 10 samples, as a store answering from rollups returns them. */
-  private static Queryable rollups() {
-    return (hints, matchers) -> {
-      Labels l = Labels.of("__name__", "q");
-      long[] t = {299_999, 599_999, 899_999};
-      double[] counts = {20, 20, 10};
-      double[] v = switch (hints.function()) {
-        case "sum_over_time", "avg_over_time" -> new double[] {100, 300, 50}; // window sums
-        case "max_over_time" -> new double[] {9, 30, 7};
-        default -> new double[] {4, 16, 5}; // the last value of each window
-      };
-      return List.of(new io.strata.promql.storage.SeriesData(l, t, v, 3, counts));
-    };
-  }
-
-  private static double instant(Queryable q, String expr, long t) {
-    return ((Vector) new Engine().instantQuery(q, expr, t)).samples().get(0).value();
-  }
-
-  @Test
-  void rollupPointsCountTheSamplesBehindThem() {
-    assertEquals(50, instant(rollups(), "count_over_time(q[15m])", 900_000));
-    assertEquals(450, instant(rollups(), "sum_over_time(q[15m])", 900_000));
-    // the mean of the 50 samples, not of the three window sums
-    assertEquals(9, instant(rollups(), "avg_over_time(q[15m])", 900_000));
-    assertEquals(30, instant(rollups(), "max_over_time(q[15m])", 900_000));
-    assertEquals(5, instant(rollups(), "q", 900_000));
-    assertEquals(40, instant(rollups(), "count_over_time(q[10m])", 600_000));
-  }
-
   @Test
   void instantSelectorLooksBackTheConfiguredDelta() {
     InMemoryStorage data = new InMemoryStorage().add(Labels.of("__name__", "x"), 0, 1);

@@ -66,7 +66,7 @@ class StreamedSelectionTest {
         // a function must not keep the store's arrays: hand it copies and scribble over them afterwards
         long[] t = Arrays.copyOf(d.timestamps(), d.size());
         double[] v = Arrays.copyOf(d.values(), d.size());
-        R r = functions.get().apply(new SeriesData(d.labels(), t, v, d.size(), d.sampleCounts()));
+        R r = functions.get().apply(new SeriesData(d.labels(), t, v, d.size()));
         Arrays.fill(t, -1);
         Arrays.fill(v, Double.NaN);
         if (r != null) {

@@ -52,7 +52,7 @@ public final class ReplicaDedup implements Queryable {
       for (int i = 1; i < replicas.size(); i++) {
         merged = merge(merged, replicas.get(i));
       }
-      out.add(new SeriesData(g.getKey(), merged.timestamps(), merged.values(), merged.size(), merged.sampleCounts()));
+      out.add(new SeriesData(g.getKey(), merged.timestamps(), merged.values(), merged.size()));
     }
     return out;
   }
@@ -73,12 +73,8 @@ public final class ReplicaDedup implements Queryable {
     long[] bt = b.timestamps();
     int na = a.size();
     int nb = b.size();
-    double[] ac = a.sampleCounts();
-    double[] bc = b.sampleCounts();
-    boolean counts = ac != null || bc != null;
     long[] t = new long[na + nb];
     double[] v = new double[na + nb];
-    double[] c = counts ? new double[na + nb] : null;
     int n = 0;
     int ia = 0;
     int ib = 0;
@@ -117,20 +113,14 @@ public final class ReplicaDedup implements Queryable {
         lastT = at[ia];
         t[n] = at[ia];
         v[n] = a.values()[ia];
-        if (counts) {
-          c[n] = ac == null ? 1 : ac[ia];
-        }
       } else {
         penB = 0;
         lastT = bt[ib];
         t[n] = bt[ib];
         v[n] = b.values()[ib];
-        if (counts) {
-          c[n] = bc == null ? 1 : bc[ib];
-        }
       }
       n++;
     }
-    return new SeriesData(a.labels(), t, v, n, c);
+    return new SeriesData(a.labels(), t, v, n);
   }
 }

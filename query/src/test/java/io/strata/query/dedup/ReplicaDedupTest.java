@@ -102,18 +102,6 @@ class ReplicaDedupTest {
   }
 
   @Test
-  void rollupCountsFollowTheChosenPoints() {
-    SeriesData a = new SeriesData(A, new long[] {299_999, 599_999}, new double[] {1, 2}, 2, new double[] {20, 20});
-    SeriesData b = new SeriesData(B, new long[] {299_999, 599_999, 899_999, 1_199_999, 1_499_999}, new double[] {1, 2, 3, 4, 5}, 5,
-        new double[] {19, 20, 18, 17, 16});
-    SeriesData m = ReplicaDedup.merge(a, b);
-    // after a's last point b is penalized twice the last gap (Thanos's rule), so its 900 s and 1200 s points are skipped
-    assertArrayEquals(new long[] {299_999, 599_999, 1_499_999}, times(m));
-    assertArrayEquals(new double[] {20, 20, 16}, Arrays.copyOf(m.sampleCounts(), 3));
-    assertNull(ReplicaDedup.merge(new SeriesData(A, new long[] {1}, new double[] {1}), new SeriesData(B, new long[] {2}, new double[] {2})).sampleCounts());
-  }
-
-  @Test
   void sumOverDeduplicatedReplicasCountsEachTargetOnce() {
     long[] ts = every(0, 15_000, 600_000);
     InMemoryStorage s = store(A, ts, B, every(3_000, 15_000, 600_000));

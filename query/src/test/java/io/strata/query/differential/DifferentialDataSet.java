@@ -137,6 +137,51 @@ final class DifferentialDataSet {
       }
       lastSuccess.series.add(new Series(Labels.of("__name__", "batch_last_success_timestamp_seconds", "job", "batch", "instance", inst), ts, vs));
     }
+    boundaries(new SplittableRandom(seed + 1));
+  }
+
+  /**
+   * Series for subquery alignment and filtered 0/1 series (issue 16), from their own random source so the
+   * series above stay as they were: {@code step_counter} has a sample exactly on every minute (value =
+   * minutes since T0, as promqltest's {@code load 1m}), so whether a window's lower boundary is included
+   * shows in every count, sum and minimum; {@code flag} series are 0/1 with gaps (some longer than the
+   * lookback) at 15 s, 30 s and 1 m scrape intervals, on and off the minute.
+   */
+  private void boundaries(SplittableRandom r) {
+    Family minute = family("step_counter", "gauge");
+    long[] ts = new long[STEPS / 4];
+    double[] vs = new double[ts.length];
+    for (int i = 0; i < ts.length; i++) {
+      ts[i] = T0 + i * 60_000L;
+      vs[i] = i;
+    }
+    minute.series.add(new Series(Labels.of("__name__", "step_counter", "job", "fidelity"), ts, vs));
+    Family flag = family("flag", "gauge");
+    long[][] layouts = {{15_000, 0}, {15_000, 0}, {30_000, 10_000}, {60_000, 0}, {60_000, 30_000}, {15_000, 7_000}, {10_000, 0}};
+    for (int f = 0; f < layouts.length; f++) {
+      long interval = layouts[f][0];
+      long offset = layouts[f][1];
+      int n = (int) ((STEPS - 1) * STEP_MS / interval);
+      long[] ft = new long[n];
+      double[] fv = new double[n];
+      int m = 0;
+      double v = r.nextInt(2);
+      for (int i = 0; i < n; i++) {
+        if (r.nextInt(25) == 0) {
+          // a gap of 1 to 24 scrapes: longer than the 5 m lookback at some intervals
+          i += r.nextInt(24);
+          continue;
+        }
+        if (r.nextInt(6) == 0) {
+          v = 1 - v;
+        }
+        ft[m] = T0 + i * interval + offset;
+        fv[m] = v;
+        m++;
+      }
+      flag.series.add(new Series(Labels.of("__name__", "flag", "job", "fidelity", "instance", "f" + f,
+          "interval", Long.toString(interval / 1000)), Arrays.copyOf(ft, m), Arrays.copyOf(fv, m)));
+    }
   }
 
   int seriesCount() {
@@ -201,7 +246,8 @@ final class DifferentialDataSet {
   }
 
   static String seconds(long ms) {
-    return Math.floorDiv(ms, 1000) + "." + String.format("%03d", Math.floorMod(ms, 1000));
+    long abs = Math.abs(ms);
+    return (ms < 0 ? "-" : "") + abs / 1000 + "." + String.format("%03d", abs % 1000);
   }
 
   /** True when Go's {@code int64(ParseFloat(s) * 1000)} of the written seconds gives back {@code ms}. */

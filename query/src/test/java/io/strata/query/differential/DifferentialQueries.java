@@ -131,6 +131,89 @@ final class DifferentialQueries {
       "count_over_time(queue_depth[10m:])", "max_over_time(max_over_time(node_load1[5m:1m])[20m:5m])",
   };
 
+  /**
+   * Issue 16 (8a): which inner steps a subquery evaluates (multiples of its step, the default one the global
+   * evaluation interval, 1 m) and whether the outer function sees the one on the range's lower boundary
+   * (2.42: closed at both ends), with offsets, {@code @} and nesting; {@code step_counter} has a sample on
+   * every minute and {@code vector(time())} shows the inner steps themselves.
+   */
+  static final String[] SUBQUERY_BOUNDARIES = {
+      "count_over_time(step_counter[5m:])", "sum_over_time(step_counter[5m:])", "min_over_time(step_counter[5m:])",
+      "max_over_time(step_counter[5m:])", "count_over_time(step_counter[5m:1m])", "min_over_time(step_counter[4m30s:])",
+      "count_over_time(step_counter[5m:30s])", "min_over_time(step_counter[7m:2m])", "sum_over_time(step_counter[10m:3m])",
+      "min_over_time(step_counter[5m:] offset 1m)", "count_over_time(step_counter[5m:] offset 30s)",
+      "min_over_time(step_counter[5m:] offset -2m)", "sum_over_time(step_counter[5m:] @ 1767229200)",
+      "min_over_time(step_counter[5m:] @ 1767229230)", "count_over_time(step_counter[5m:] @ 1767229217.5)",
+      "min_over_time(step_counter[5m:] @ start())", "sum_over_time(step_counter[5m:] @ end())",
+      "min_over_time(step_counter[5m:] @ 1767229230 offset 1m)", "min_over_time((step_counter offset 1m)[5m:])",
+      "sum_over_time((step_counter @ 1767229200)[5m:])", "count_over_time((step_counter offset 30s)[3m:])",
+      "max_over_time(count_over_time(step_counter[3m:])[10m:])", "min_over_time(min_over_time(step_counter[2m:])[5m:2m])",
+      "sum_over_time(sum_over_time(flag[2m:30s])[5m:])", "min_over_time(count_over_time(step_counter[3m])[5m:])",
+      "rate(step_counter[5m:])", "increase(step_counter[5m:])", "delta(step_counter[4m:])", "changes(step_counter[5m:])",
+      "last_over_time(step_counter[5m:])", "avg_over_time(step_counter[5m:])", "quantile_over_time(0, step_counter[5m:])",
+      "count_over_time(flag[5m:])", "min_over_time(flag[10m:])", "sum_over_time(flag[3m:])", "count_over_time(step_counter[5m])",
+      "min_over_time(vector(time())[5m:])", "max_over_time(vector(time())[5m:])", "count_over_time(vector(time())[5m:])",
+      "min_over_time(vector(time())[4m30s:1m] offset 30s)", "min_over_time(vector(time())[5m:7s])",
+      "min_over_time(vector(time())[5m:] @ 1767229230)", "min_over_time(vector(time())[5m:] offset 1m30s)",
+      "min_over_time(timestamp(step_counter)[5m:])", "max_over_time(timestamp(flag)[10m:])",
+      "sum by (job) (count_over_time(step_counter[5m:]))", "count_over_time(step_counter[5m:]) - count_over_time(step_counter[5m])",
+      "predict_linear(step_counter[5m] @ 1767229200, 60)", "quantile_over_time(scalar(flag{instance=\"f3\"}), step_counter[5m] @ 1767229200)",
+      "quantile_over_time(scalar(flag{instance=\"f3\"}), step_counter[5m:] @ 1767229200)", "predict_linear(step_counter[5m:] @ 1767229230, 60)",
+      "holt_winters(step_counter[5m] @ 1767229200, scalar(flag{instance=\"f3\"}) * 0 + 0.5, 0.5)",
+      "avg_over_time((step_counter @ 1767229200)[1m:] offset -1m)", "sum_over_time((step_counter @ 1767229200 >= 1)[2m:2m] @ 1767229230 offset 30s)",
+      "min_over_time((step_counter @ 1767229200)[30s:1m])", "count_over_time((count_over_time((flag != bool 0)[1m:] @ 1767229200 offset 1m))[2m:15s] @ 1767229230 offset 30s)",
+  };
+
+  /**
+   * Issue 16 (8b): range functions over 0/1 series with gaps filtered by a comparison (in the subquery, or
+   * on the function's result), with and without {@code bool}.
+   */
+  static final String[] FILTERED_FLAGS = {
+      "max_over_time((flag == 1)[5m:1m])", "count_over_time((flag > 0)[10m:])", "count_over_time((up > 0)[10m:])",
+      "count_over_time((up == 0)[10m:])", "max_over_time((up == 1)[5m:1m])", "count_over_time((flag == bool 1)[10m:])",
+      "sum_over_time((flag == bool 0)[10m:30s])", "sum_over_time((flag == 0)[10m:30s])", "min_over_time(flag[10m:]) < 1",
+      "max_over_time(flag[5m]) == 1", "count_over_time(flag[5m]) > 3", "max_over_time(flag[5m]) == bool 1",
+      "avg_over_time((flag == 1)[5m:]) > 0.5", "last_over_time((flag != 0)[5m:])", "present_over_time((flag == 1)[5m:])",
+      "(max_over_time(flag[5m]) == 1) * 2", "sum by (job) (count_over_time((flag == 1)[10m:]))",
+      "count_over_time((flag == 1)[10m:]) > 2", "max_over_time((flag == 1)[5m:1m]) == 1", "flag == 1", "flag > bool 0",
+      "count_over_time((flag == 1)[5m:15s])", "max_over_time((flag == 1)[7m:2m] offset 1m)",
+      "count_over_time((max_over_time(flag[2m]) == 0)[10m:])", "max_over_time((flag == 1)[5m:] @ 1767229200)",
+      "changes((flag == 1)[10m:])", "resets((flag > bool 0)[10m:])", "count_over_time((flag unless flag == 0)[10m:])",
+      "count_over_time((flag and flag == 1)[10m:])", "sum(max_over_time((flag == 1)[5m:1m]))",
+      "count_over_time(((flag == 1) or (flag * 0 + 2))[5m:])", "avg_over_time((up{job=\"node\"} == 0)[30m:])",
+      "1 - max_over_time((flag == 0)[5m:])", "min_over_time((flag == 1)[5m:]) * on(instance) group_left flag",
+      "timestamp(max_over_time((flag == 1)[5m:1m]))", "count_over_time((1 == flag)[5m:])",
+      "avg_over_time((flag)[7m:15s] offset 30s) == 0.5", "avg_over_time(flag[10m]) == 0.5", "avg_over_time(flag[7m:15s]) > bool 0.5",
+  };
+
+  /**
+   * Subquery steps around and before the Unix epoch: Go's integer division truncates toward zero, the steps
+   * are still the multiples of the step at or after {@code t - range - offset}.
+   */
+  static final String[] NEGATIVE_TIMES = {
+      "min_over_time(vector(time())[5m:])", "max_over_time(vector(time())[5m:])", "count_over_time(vector(time())[5m:])",
+      "min_over_time(vector(time())[4m30s:1m] offset 30s)", "min_over_time(vector(time())[5m:7s])",
+      "min_over_time(vector(time())[5m:] offset -1m)", "sum_over_time(vector(time())[2m:45s])",
+      "min_over_time(max_over_time(vector(time())[3m:])[5m:2m])",
+  };
+
+  static final long[] FIDELITY_INSTANT_TIMES = {T0 + 30 * 60_000, T0 + 30 * 60_000 + 30_000, T0 + 61 * 60_000 + 15_000,
+      T0 + 90 * 60_000 + 500, T0 + 4 * 60_000, T0 + 100 * 60_000 + 59_999, END, END + 4 * 60_000};
+
+  static final long[][] FIDELITY_RANGES = {
+      {T0, END + 5 * 60_000, 60_000},
+      {T0 + 3_600_000, T0 + 3_600_000 + 20 * 60_000, 15_000},
+      {T0 + 7 * 60_000 + 500, T0 + 2 * 3_600_000, 37_000},
+      {T0 + 10 * 60_000 + 10_000, T0 + 70 * 60_000, 30_000},
+      {T0 + 5 * 60_000, END, 90_000},
+      {T0 + 20 * 60_000 + 1, T0 + 2 * 3_600_000, 300_000},
+      {T0 + 30 * 60_000 + 3_000, T0 + 50 * 60_000, 7_000},
+  };
+
+  static final long[] NEGATIVE_INSTANT_TIMES = {-90_500, -60_000, -1, 0, 59_999, -3_600_000 - 30_000};
+
+  static final long[][] NEGATIVE_RANGES = {{-600_000, 120_000, 37_000}, {-3_600_000, 0, 60_000}, {-301_000, 299_000, 15_000}};
+
   static final String[] INVALID = {
       "rate(up)", "sum(", "up{", "foo bar", "sum by (le) (1)", "topk(up, up)", "quantile_over_time(\"a\", up[5m])", "histogram_quantile(0.9)",
       "label_replace(up, \"x\", \"y\", \"job\")", "1 + \"a\"", "{}", "{job=~\".*\"}", "up offset 5x", "unknown_func(up)", "up @ \"x\"",
@@ -170,20 +253,34 @@ final class DifferentialQueries {
   static List<ApiCall> queryCalls() {
     List<ApiCall> out = new ArrayList<>();
     for (String e : allExpressions()) {
+      calls(e, INSTANT_TIMES, RANGES, out);
+    }
+    for (String[] group : new String[][] {SUBQUERY_BOUNDARIES, FILTERED_FLAGS}) {
+      for (String e : group) {
+        calls(e, FIDELITY_INSTANT_TIMES, FIDELITY_RANGES, out);
+      }
+    }
+    for (String e : NEGATIVE_TIMES) {
+      calls(e, NEGATIVE_INSTANT_TIMES, NEGATIVE_RANGES, out);
+    }
+    return out;
+  }
+
+  private static void calls(String e, long[] instantTimes, long[][] ranges, List<ApiCall> out) {
+    {
       boolean ordered = e.startsWith("sort");
-      for (long t : INSTANT_TIMES) {
+      for (long t : instantTimes) {
         ApiCall c = ApiCall.get("query " + e, "/api/v1/query", "query", e, "time", sec(t));
         out.add(ordered ? c.orderedResult() : c);
       }
-      for (int i = 0; i < RANGES.length; i++) {
-        long[] r = RANGES[i];
+      for (int i = 0; i < ranges.length; i++) {
+        long[] r = ranges[i];
         // Grafana POSTs range queries as a form; half of them go that way
         out.add(i % 2 == 0
             ? ApiCall.get("query_range " + e, "/api/v1/query_range", "query", e, "start", sec(r[0]), "end", sec(r[1]), "step", Double.toString(r[2] / 1000.0))
             : ApiCall.post("query_range " + e, "/api/v1/query_range", "query", e, "start", sec(r[0]), "end", sec(r[1]), "step", (r[2] / 1000) + "s"));
       }
     }
-    return out;
   }
 
   /** Parameters as Grafana and other clients send them, good and bad. */

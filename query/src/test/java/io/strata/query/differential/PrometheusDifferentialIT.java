@@ -117,6 +117,12 @@ class PrometheusDifferentialIT {
     check(calls);
   }
 
+  /** Random subquery and filtered-flag expressions ({@link GeneratedSubqueries}); more with -Dstrata.differential.generated=N. */
+  @Test
+  void generatedSubqueriesAnswerAsPrometheusDoes() throws Exception {
+    check(GeneratedSubqueries.calls(Long.getLong("strata.differential.seed", 16L), Integer.getInteger("strata.differential.generated", 200)));
+  }
+
   @Test
   void buildinfoHasPrometheusFields() throws Exception {
     ApiCall c = ApiCall.get("buildinfo", "/api/v1/status/buildinfo");

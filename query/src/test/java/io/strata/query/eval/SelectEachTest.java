@@ -116,9 +116,6 @@ class SelectEachTest {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < d.size(); i++) {
       b.append(d.timestamps()[i]).append('=').append(Long.toHexString(Double.doubleToRawLongBits(d.values()[i])));
-      if (d.sampleCounts() != null) {
-        b.append('/').append(d.sampleCounts()[i]);
-      }
       b.append(' ');
     }
     return b.toString();

@@ -1,6 +1,5 @@
-package io.strata.ingest.scrape;
+package io.strata.schemas.http;
 
-import io.strata.ingest.scrape.config.TlsConfig;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -33,26 +32,34 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Builds the SSLContext of a job from {@code tls_config}: PEM CA bundle, PEM client certificate and
- * PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), SNI server name, and {@code insecure_skip_verify}, which
- * disables both chain and host name checks as in Prometheus.
+ * Builds an HTTP client's SSLContext from Prometheus's {@code tls_config}: PEM CA bundle, PEM client
+ * certificate and PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), SNI server name, and
+ * {@code insecure_skip_verify}, which disables both chain and host name checks as in Prometheus. Shared by
+ * every stage that makes outgoing HTTPS calls (scraping, alert delivery).
  */
-final class TlsContexts {
+public final class TlsContexts {
   private TlsContexts() {}
 
   private static final Pattern PEM_KEY = Pattern.compile(
       "-----BEGIN PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)-----END PRIVATE KEY-----");
 
-  static void configure(HttpClient.Builder b, TlsConfig tls) {
+  /**
+   * Sets the SSL context and parameters of {@code b}. Empty strings mean "not set": no CA file trusts the
+   * JVM's default CAs, no certificate file sends no client certificate, no server name keeps the URL's host.
+   *
+   * @throws IllegalArgumentException naming {@code tls_config} and the file that cannot be used
+   */
+  public static void configure(HttpClient.Builder b, String caFile, String certFile, String keyFile, String serverName,
+      boolean insecureSkipVerify) {
     try {
-      TrustManager[] tms = tls.insecureSkipVerify() ? new TrustManager[] {new TrustAll()} : trustManagers(tls.caFile());
-      KeyManager[] kms = tls.certFile().isEmpty() ? null : keyManagers(tls.certFile(), tls.keyFile());
+      TrustManager[] tms = insecureSkipVerify ? new TrustManager[] {new TrustAll()} : trustManagers(caFile);
+      KeyManager[] kms = certFile.isEmpty() ? null : keyManagers(certFile, keyFile);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kms, tms, null);
       b.sslContext(ctx);
       SSLParameters params = ctx.getDefaultSSLParameters();
-      if (!tls.serverName().isEmpty()) {
-        params.setServerNames(List.of(new SNIHostName(tls.serverName())));
+      if (!serverName.isEmpty()) {
+        params.setServerNames(List.of(new SNIHostName(serverName)));
       }
       b.sslParameters(params);
     } catch (IOException | GeneralSecurityException e) {

@@ -1,0 +1,53 @@
+package io.strata.app.up;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.strata.sinks.alertmanager.DeliveryConfig;
+import io.strata.sinks.alertmanager.DeliveryConfigParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where {@code strata up}'s alert delivery settings come from: the prometheus.yml given as scrape config
+ * ({@code global.external_labels}, {@code global.evaluation_interval}, {@code alerting}) and the
+ * {@code alerting} key of the strata config file, which, when present, replaces the prometheus.yml's
+ * {@code alerting} section. {@link #load} re-reads the prometheus.yml, so SIGHUP picks up its changes.
+ *
+ * @param section the strata config's {@code alerting} map, or null
+ * @param sectionDir folder that relative paths in {@code section} resolve against
+ * @param prometheusYml the scrape config file, or null
+ */
+public record AlertingSource(Map<String, Object> section, Path sectionDir, Path prometheusYml) {
+
+  /** @throws IllegalArgumentException naming the file and the key when something is wrong */
+  @SuppressWarnings("unchecked")
+  public DeliveryConfig load() {
+    Map<String, Object> root = new HashMap<>();
+    Path base = sectionDir;
+    if (prometheusYml != null) {
+      try {
+        Map<String, Object> yml = new ObjectMapper(new YAMLFactory()).readValue(Files.readAllBytes(prometheusYml), Map.class);
+        if (yml != null) {
+          root.putAll(yml);
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException(prometheusYml + ": " + e.getMessage(), e);
+      }
+      if (section == null) {
+        base = prometheusYml.toAbsolutePath().getParent();
+      }
+    }
+    if (section != null) {
+      root.put("alerting", section);
+    }
+    try {
+      return DeliveryConfigParser.parse(root, base);
+    } catch (IllegalArgumentException e) {
+      String where = section != null ? "config alerting" : String.valueOf(prometheusYml);
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+    }
+  }
+}
