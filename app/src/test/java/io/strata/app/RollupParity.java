@@ -85,7 +85,7 @@ final class RollupParity {
     HttpResponse<String> r = http.send(request(url).build(), HttpResponse.BodyHandlers.ofString());
     JsonNode body = JSON.readTree(r.body());
     if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-      throw new AssertionError("query_range " + query + " max_source_resolution=" + maxRes + ": HTTP " + r.statusCode() + " " + r.body());
+      throw new AssertionError("query_range " + query + " max_source_resolution=" + maxRes + ": HTTP " + r.statusCode() + " " + r.body() + "\n" + tail(p));
     }
     Map<String, TreeMap<Long, Double>> out = new TreeMap<>();
     for (JsonNode s : body.at("/data/result")) {
