@@ -298,12 +298,12 @@ class StrataUpIT {
       assertEquals(11, first.getChanges());
       assertTrue(first.getExact());
 
-      // the second push crosses 1010 in room r0: Flink fires the alert, keyed by its fingerprint
+      // the second push crosses 1010 in room r0: Flink fires the alert, keyed by tenant/fingerprint
       var alertSerde = new AvroWireSerde<>(new HttpSchemaRegistry(p.registryUrl()), AlertEvent.class);
       AlertEvent firing = awaitRecord(p, Topics.ALERTS, rec -> {
         AlertEvent a = alertSerde.deserialize(rec.value());
         if (a.getState() == AlertState.firing && "RoomTooWarm".equals(a.getLabels().get("alertname"))) {
-          assertEquals(a.getFingerprint(), new String(rec.key(), StandardCharsets.UTF_8));
+          assertEquals(a.getTenant() + "/" + a.getFingerprint(), new String(rec.key(), StandardCharsets.UTF_8));
           return a;
         }
         return null;
