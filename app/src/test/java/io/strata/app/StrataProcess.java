@@ -32,8 +32,13 @@ final class StrataProcess implements AutoCloseable {
     this.extraArgs = extraArgs;
   }
 
-  /** Starts and waits for the `ready` line; returns the milliseconds it took. */
+  /** Starts and waits for the `ready` line (150 s at most); returns the milliseconds it took. */
   long start() throws IOException, InterruptedException {
+    return start(150);
+  }
+
+  /** Starts and waits for the `ready` line at most {@code readySeconds}; returns the milliseconds it took. */
+  long start(int readySeconds) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
         "-Dstrata.registry.home=" + System.getProperty("strata.registry.home"),
         "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "up",
@@ -62,7 +67,7 @@ final class StrataProcess implements AutoCloseable {
     reader.setDaemon(true);
     reader.start();
     try {
-      if (!ready.get(150, TimeUnit.SECONDS)) {
+      if (!ready.get(readySeconds, TimeUnit.SECONDS)) {
         throw new AssertionError("strata up exited before ready:\n" + String.join("\n", output));
       }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
