@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Real HTTP against an in-test exporter; 200 ms intervals and bounded waits. */
+/** Real HTTP against an in-test exporter; 500 ms intervals and bounded waits. */
 class ScrapeEngineTest {
   private ExpositionServer server;
   private RecordingSink sink;
@@ -53,7 +53,8 @@ class ScrapeEngineTest {
   }
 
   private String job(String name, String extra) {
-    return "global: {scrape_interval: 250ms, scrape_timeout: 250ms}\n"
+    // a timeout that a loaded test machine does not hit by accident (a timed-out scrape marks every series stale)
+    return "global: {scrape_interval: 500ms, scrape_timeout: 500ms}\n"
         + "scrape_configs:\n"
         + "  - job_name: " + name + "\n"
         + "    static_configs: [{targets: ['" + server.address() + "'], labels: {env: test}}]\n"
@@ -92,7 +93,7 @@ class ScrapeEngineTest {
         s.metadata());
     assertEquals(Format.SCRAPE_ACCEPT_HEADER, r.lastRequestHeaders.getFirst("Accept"));
     assertEquals("gzip", r.lastRequestHeaders.getFirst("Accept-Encoding"));
-    assertEquals("0.25", r.lastRequestHeaders.getFirst("X-Prometheus-Scrape-Timeout-Seconds"));
+    assertEquals("0.5", r.lastRequestHeaders.getFirst("X-Prometheus-Scrape-Timeout-Seconds"));
     RecordingSink.Scrape second = sink.next();
     assertEquals(0.0, second.value("scrape_series_added"), "known series are not added again");
     assertTrue(second.samples().get(0).ts() > ts);
@@ -224,7 +225,7 @@ class ScrapeEngineTest {
 
   @Test
   void timeoutMakesTargetDown() throws Exception {
-    server.route("/metrics").body("m 1\n").delayMs = 600;
+    server.route("/metrics").body("m 1\n").delayMs = 1500;
     ScrapeEngine e = engine(job("node", ""));
     RecordingSink.Scrape s = sink.next();
     assertEquals(0.0, s.value("up"));
@@ -389,7 +390,7 @@ class ScrapeEngineTest {
     assertEquals("http://" + server.address() + "/metrics", t.scrapeUrl());
     assertEquals(TargetStatus.Health.UP, t.health());
     assertEquals(server.address(), t.discoveredLabels().get("__address__"));
-    assertEquals("250ms", t.discoveredLabels().get("__scrape_interval__"));
+    assertEquals("500ms", t.discoveredLabels().get("__scrape_interval__"));
     assertFalse(t.labels().toMap().containsKey("__address__"));
   }
 }
