@@ -160,8 +160,6 @@ public final class Stack implements AutoCloseable {
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
-      // /api/v1/rules lists the rule job's files (as the job parsed them)
-      query.ruleFiles(rules.ruleFiles());
       queryPort = query.port();
 
       startDelivery(stageMetrics);
