@@ -32,13 +32,23 @@ final class StrataProcess implements AutoCloseable {
     this.extraArgs = extraArgs;
   }
 
-  /** Starts and waits for the `ready` line (150 s at most); returns the milliseconds it took. */
-  long start() throws IOException, InterruptedException {
-    return start(150);
+  /** Runs a `strata up` that is expected to exit by itself (a refused config); returns its exit code. */
+  int runToExit() throws IOException, InterruptedException {
+    process = new ProcessBuilder(command()).redirectErrorStream(true).start();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        output.add(line);
+      }
+    }
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("strata up did not exit:\n" + String.join("\n", output));
+    }
+    return process.exitValue();
   }
 
-  /** Starts and waits for the `ready` line at most {@code readySeconds}; returns the milliseconds it took. */
-  long start(int readySeconds) throws IOException, InterruptedException {
+  private List<String> command() {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1536m",
         "-Dstrata.registry.home=" + System.getProperty("strata.registry.home"),
         "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "up",
@@ -47,8 +57,18 @@ final class StrataProcess implements AutoCloseable {
         "--kafka-port", Integer.toString(kafkaPort), "--kafka-controller-port", Integer.toString(controllerPort),
         "--registry-port", Integer.toString(registryPort), "--connect-port", Integer.toString(connectPort)));
     cmd.addAll(extraArgs);
+    return cmd;
+  }
+
+  /** Starts and waits for the `ready` line (150 s at most); returns the milliseconds it took. */
+  long start() throws IOException, InterruptedException {
+    return start(150);
+  }
+
+  /** Starts and waits for the `ready` line at most {@code readySeconds}; returns the milliseconds it took. */
+  long start(int readySeconds) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    process = new ProcessBuilder(command()).redirectErrorStream(true).start();
     CompletableFuture<Boolean> ready = new CompletableFuture<>();
     reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

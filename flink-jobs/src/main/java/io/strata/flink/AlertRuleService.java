@@ -80,7 +80,7 @@ public final class AlertRuleService implements AutoCloseable {
    * @param bootstrapServers Kafka bootstrap servers
    * @param registryUrl schema registry URL ({@code http://...}, or {@code mock://scope} in tests)
    * @param topicPrefix prefix of every topic name ("" for none); topics are {@link Topics#SAMPLES},
-   *     {@link Topics#RULES}, {@link Topics#ALERTS} and {@link Topics#DEADLETTER} after it
+   *     {@link Topics#RULES}, {@link Topics#ALERTS}, {@link Topics#RULES_STATUS} and {@link Topics#DEADLETTER} after it
    * @param ruleFiles Prometheus rule files (YAML), possibly none (then only pushed groups run)
    * @param checkpointDir where checkpoints are written and restored from (created if absent)
    * @param settings validated settings, {@link AlertRuleSettings#defaults()} for the embedded runtime
@@ -163,7 +163,8 @@ public final class AlertRuleService implements AutoCloseable {
           KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
           KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),
           KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix),
-          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER))
+          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER),
+          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl))
           .build(env);
       StreamGraph graph = env.getStreamGraph();
       graph.setJobName(JOB_NAME);

@@ -80,6 +80,7 @@ class AlertRuleServiceIT {
     String rulesTopic = cluster.createTopic(prefix + Topics.RULES, 1);
     String alerts = cluster.createTopic(prefix + Topics.ALERTS, 1);
     String dlq = cluster.createTopic(prefix + Topics.DEADLETTER, 1);
+    cluster.createTopic(prefix + Topics.RULES_STATUS, 1);
     Path ruleFile = Files.writeString(dir.resolve("alerts.yml"), RULES);
     Path checkpoints = dir.resolve("checkpoints");
     AlertRuleSettings settings = AlertRuleSettings.defaults()

@@ -13,6 +13,7 @@ public final class Topics {
   public static final String METADATA = "metrics.metadata";
   public static final String RULES = "metrics.rules";
   public static final String ALERTS = "metrics.alerts";
+  public static final String RULES_STATUS = "metrics.rules.status";
   public static final String DEADLETTER = "metrics.deadletter";
 
   /** Header names on dead-lettered records. */
@@ -43,6 +44,13 @@ public final class Topics {
       "max.compaction.lag.ms", Long.toString(Duration.ofHours(1).toMillis()),
       "delete.retention.ms", Long.toString(Duration.ofDays(1).toMillis()));
 
+  /**
+   * Rule group status, latest per tenant/namespace/group, written by the rule job after each evaluation of a
+   * group and read from the start by every query server: the same compaction settings as the alerts topic
+   * (a new reader gets the current status, not ten minutes' worth of evaluations per group).
+   */
+  public static final Map<String, String> RULES_STATUS_CONFIGS = ALERTS_CONFIGS;
+
   /** A topic to create: name and its topic-level configs. */
   public record Spec(String name, Map<String, String> configs) {}
 
@@ -57,6 +65,7 @@ public final class Topics {
     specs.add(new Spec(prefix + METADATA, Map.of("cleanup.policy", "compact")));
     specs.add(new Spec(prefix + RULES, RULES_CONFIGS));
     specs.add(new Spec(prefix + ALERTS, ALERTS_CONFIGS));
+    specs.add(new Spec(prefix + RULES_STATUS, RULES_STATUS_CONFIGS));
     specs.add(new Spec(prefix + DEADLETTER, Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7 * day))));
     return specs;
   }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 /**
  * The compacted {@code metrics.rules} topic as {@code strata rules push|list|delete} use it: key
  * {@code tenant/namespace/group}, value a {@code RuleGroup} in Confluent wire format, a tombstone deletes.
- * The connection options are a picocli mixin shared by the three verbs.
+ * The connection options are a picocli mixin shared by the three verbs; {@code strata up} publishes its rule
+ * files' groups through it too ({@link #of}).
  */
 public final class RulesTopic {
   @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
@@ -44,15 +45,25 @@ public final class RulesTopic {
       description = "prefix of the topic names (as kafka.topic_prefix of `strata up`)")
   String topicPrefix;
 
+  /** The topic of {@code topicPrefix}'s pipeline on {@code bootstrap}, for {@code tenant}'s groups. */
+  public static RulesTopic of(String bootstrap, String registry, String tenant, String topicPrefix) {
+    RulesTopic t = new RulesTopic();
+    t.bootstrap = bootstrap;
+    t.registry = registry;
+    t.tenant = tenant;
+    t.topicPrefix = topicPrefix;
+    return t;
+  }
+
   String topic() {
     return topicPrefix + Topics.RULES;
   }
 
   /** One group as stored: its key and value (null when the latest record of the key is a tombstone). */
-  record Stored(String key, RuleGroup group) {}
+  public record Stored(String key, RuleGroup group) {}
 
   /** The latest record of every key of this tenant, by key, tombstoned keys left out. */
-  Map<String, RuleGroup> current() {
+  public Map<String, RuleGroup> current() {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
@@ -111,7 +122,7 @@ public final class RulesTopic {
   }
 
   /** Writes the records (a null group is a tombstone) and waits until all are acknowledged. */
-  void write(List<Stored> records) throws Exception {
+  public void write(List<Stored> records) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("key.serializer", ByteArraySerializer.class.getName());

@@ -1,11 +1,7 @@
 package io.strata.app.up;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.strata.sinks.alertmanager.DeliveryConfig;
 import io.strata.sinks.alertmanager.DeliveryConfigParser;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,19 +19,11 @@ import java.util.Map;
 public record AlertingSource(Map<String, Object> section, Path sectionDir, Path prometheusYml) {
 
   /** @throws IllegalArgumentException naming the file and the key when something is wrong */
-  @SuppressWarnings("unchecked")
   public DeliveryConfig load() {
     Map<String, Object> root = new HashMap<>();
     Path base = sectionDir;
     if (prometheusYml != null) {
-      try {
-        Map<String, Object> yml = new ObjectMapper(new YAMLFactory()).readValue(Files.readAllBytes(prometheusYml), Map.class);
-        if (yml != null) {
-          root.putAll(yml);
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException(prometheusYml + ": " + e.getMessage(), e);
-      }
+      root.putAll(PrometheusYml.read(prometheusYml));
       if (section == null) {
         base = prometheusYml.toAbsolutePath().getParent();
       }

@@ -2,6 +2,7 @@ package io.strata.app.up;
 
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.app.rules.RulesTopic;
 import io.strata.embedded.ConnectWorker;
 import io.strata.flink.AlertRuleService;
 import io.strata.flink.AlertRuleSettings;
@@ -62,6 +63,9 @@ public final class Stack implements AutoCloseable {
   private int queryPort;
   private int ingestPort;
   private AlertDelivery delivery;
+  private AlertRuleSettings ruleSettings;
+  private RuleSource.Loaded startedRules;
+  private RulesTopic rulesTopic;
 
   public Stack(Settings settings, PrintStream out) {
     this.s = settings;
@@ -148,7 +152,8 @@ public final class Stack implements AutoCloseable {
       started.push(scrape);
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
-      IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics, scrape, scrapeFile).start();
+      IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics, scrape, scrapeFile)
+          .alsoOnReload(this::reloadRules).start();
       started.push(ingest);
       ingestPort = ingest.port();
 
@@ -160,8 +165,6 @@ public final class Stack implements AutoCloseable {
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
-      // /api/v1/rules lists the rule job's files (as the job parsed them)
-      query.ruleFiles(rules.ruleFiles());
       queryPort = query.port();
 
       startDelivery(stageMetrics);
@@ -172,7 +175,7 @@ public final class Stack implements AutoCloseable {
       } catch (ConfigException e) {
         throw new IllegalArgumentException("scrape config " + scrapeFile + ": " + e.getMessage(), e);
       }
-      reloadOnHangup(scrape, scrapeFile, delivery, s.alerting());
+      reloadOnHangup(scrape, scrapeFile, delivery, s.alerting(), this::reloadRules);
 
       ready.set(true);
       printUrls((System.nanoTime() - t0) / 1_000_000);
@@ -197,15 +200,40 @@ public final class Stack implements AutoCloseable {
     started.push(delivery);
   }
 
-  /** Starts the rule job over the rule files and the groups pushed to metrics.rules. */
+  /** Where the rule files come from: {@code --rule-file} and the scrape config's {@code rule_files}. */
+  private RuleSource ruleSource() {
+    return new RuleSource(s.ruleFiles(), s.scrapeConfig());
+  }
+
+  /**
+   * Starts the rule job. The rule files' groups are published to metrics.rules first (FileRuleGroups: under
+   * their absolute path as namespace), so the job runs them as pushed groups and a reload reaches it without a
+   * restart; {@code global.evaluation_interval} and {@code global.external_labels} set the job's defaults.
+   */
   private AlertRuleService startFlink(PrometheusRegistry metrics) {
     step("Flink rule job (MiniCluster)");
-    List<Path> ruleFiles = ruleFiles();
+    RuleSource.Loaded rules = ruleSource().load(this::builtInRules);
     AlertRuleSettings settings = AlertRuleSettings.defaults()
         .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
         // a first start reads everything retained; later starts resume from the checkpoint
         .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
-    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), ruleFiles, dir("flink").resolve("checkpoints"),
+    if (rules.evaluationInterval() != null) {
+      settings = settings.withEvaluationInterval(rules.evaluationInterval());
+    }
+    if (!rules.externalLabels().isEmpty()) {
+      settings = settings.withExternalLabels(rules.externalLabels());
+    }
+    ruleSettings = settings;
+    rulesTopic = RulesTopic.of(kafkaBootstrap, registryUrl, settings.fileTenant(), s.topicPrefix());
+    try {
+      FileRuleGroups.Changes c = FileRuleGroups.sync(rulesTopic, settings.fileTenant(), rules.files(),
+          settings.evaluationInterval().toMillis());
+      log.info("rule files {}: {}", rules.files().stream().map(f -> f.fileName()).toList(), c);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot publish the rule files' groups to " + s.topicPrefix() + Topics.RULES + ": " + e.getMessage(), e);
+    }
+    startedRules = rules;
+    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
         settings, metrics);
     flink.start();
     started.push(flink);
@@ -221,11 +249,44 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
+   * Re-reads the rule files (SIGHUP, {@code POST /-/reload}) and publishes what changed; the running job takes
+   * it over without a restart, keeping the alerts' state of changed groups. When a file does not load, nothing
+   * is published, the running rules stay, and the reason is logged and thrown.
+   */
+  synchronized void reloadRules() {
+    if (rulesTopic == null) {
+      return; // not started
+    }
+    RuleSource.Loaded rules;
+    try {
+      rules = ruleSource().load(this::builtInRules);
+    } catch (RuntimeException e) {
+      log.error("reloading the rule files failed, the running rules stay: {}", e.getMessage());
+      throw new IllegalArgumentException("rule files: " + e.getMessage(), e);
+    }
+    if (!rules.externalLabels().equals(startedRules.externalLabels())
+        || !java.util.Objects.equals(rules.evaluationInterval(), startedRules.evaluationInterval())) {
+      log.warn("global.external_labels or global.evaluation_interval changed: the rule job takes the new values at its next "
+          + "start (groups without an interval of their own follow the new evaluation_interval now)");
+    }
+    long defaultInterval = rules.evaluationInterval() != null ? rules.evaluationInterval().toMillis()
+        : ruleSettings.evaluationInterval().toMillis();
+    try {
+      FileRuleGroups.Changes c = FileRuleGroups.sync(rulesTopic, ruleSettings.fileTenant(), rules.files(), defaultInterval);
+      log.info("reloaded rule files {}: {}", rules.files().stream().map(f -> f.fileName()).toList(), c);
+    } catch (Exception e) {
+      log.error("publishing the reloaded rule files failed, the running rules stay: {}", e.toString());
+      throw new IllegalStateException("rule files: cannot publish to " + s.topicPrefix() + Topics.RULES + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * SIGHUP re-reads the scrape config, as it makes Prometheus reload: a file that does not load is logged
    * with the reason and the running config stays (the same as {@code POST /-/reload}). It also re-reads the
-   * alert delivery settings when the delivery stage runs.
+   * rule files and the alert delivery settings when the delivery stage runs.
    */
-  private static void reloadOnHangup(ScrapeEngine scrape, Path file, AlertDelivery delivery, AlertingSource alerting) {
+  private static void reloadOnHangup(ScrapeEngine scrape, Path file, AlertDelivery delivery, AlertingSource alerting,
+      Runnable rules) {
     try {
       sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
@@ -233,6 +294,11 @@ public final class Stack implements AutoCloseable {
           log.info("SIGHUP: reloaded scrape config {}", file);
         } catch (ConfigException | RuntimeException e) {
           log.error("SIGHUP: reloading scrape config {} failed, the running config stays: {}", file, e.getMessage());
+        }
+        try {
+          rules.run();
+        } catch (RuntimeException e) {
+          // logged by the rule reload
         }
         if (delivery != null) {
           try {
@@ -251,11 +317,8 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  /** The configured rule files, or the built-in one (alerts on the stack's own targets) copied into the data dir. */
-  private List<Path> ruleFiles() {
-    if (!s.ruleFiles().isEmpty()) {
-      return s.ruleFiles();
-    }
+  /** The built-in rule file (alerts on the stack's own targets), copied into the data dir. */
+  private Path builtInRules() {
     Path target = dir("rules").resolve("default-rules.yml");
     try (var in = Stack.class.getResourceAsStream("/default-rules.yml")) {
       java.nio.file.Files.createDirectories(target.getParent());
@@ -263,7 +326,7 @@ public final class Stack implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + target, e);
     }
-    return List.of(target);
+    return target;
   }
 
   /**

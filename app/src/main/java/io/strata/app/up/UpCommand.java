@@ -44,7 +44,8 @@ public final class UpCommand implements Callable<Integer> {
   List<Path> ruleFiles;
 
   @Option(names = "--scrape-config", paramLabel = "FILE",
-      description = "prometheus.yml with the scrape jobs (default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port re-reads it")
+      description = "prometheus.yml with the scrape jobs, rule_files, global.evaluation_interval/external_labels and alerting "
+          + "(default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port or SIGHUP re-reads it")
   Path scrapeConfig;
 
   @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")
@@ -68,7 +69,14 @@ public final class UpCommand implements Callable<Integer> {
       System.err.println("strata up: " + e.getMessage());
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
+    try {
+      // an invalid rule file is an error naming file and problem before anything starts (exit 1, as always)
+      new RuleSource(settings.ruleFiles(), settings.scrapeConfig()).load(null);
+    } catch (RuntimeException e) {
+      System.err.println("strata up: " + e.getMessage());
+      return 1;
+    }
+        CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       System.out.println("Strata: stopping ...");
       stack.close();

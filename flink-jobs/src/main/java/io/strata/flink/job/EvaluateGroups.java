@@ -4,11 +4,13 @@ import io.strata.flink.metrics.MetricsHooks;
 import io.strata.flink.metrics.StageMetrics;
 import io.strata.flink.model.AlertTransition;
 import io.strata.flink.model.GroupSpec;
+import io.strata.flink.model.GroupStatus;
 import io.strata.flink.model.Routed;
 import io.strata.flink.model.RuleSamples;
 import io.strata.flink.model.SeriesSamples;
 import io.strata.flink.rules.Fingerprint;
 import io.strata.flink.rules.GroupPlan;
+import io.strata.flink.rules.GroupStatuses;
 import io.strata.flink.rules.RuleGroups;
 import io.strata.promql.engine.Engine;
 import io.strata.promql.engine.EngineOptions;
@@ -20,6 +22,7 @@ import io.strata.promql.rules.eval.GroupEvaluation;
 import io.strata.promql.rules.eval.GroupEvaluator;
 import io.strata.promql.rules.eval.GroupState;
 import io.strata.promql.rules.eval.OutgoingAlert;
+import io.strata.promql.rules.eval.RuleStatus;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.model.StaleMarker;
@@ -63,8 +66,10 @@ import org.slf4j.LoggerFactory;
  * from the files after a restart) writes stale markers for its series and tombstones for its alerts and
  * leaves no state and no timer behind.
  *
- * <p>Outputs: alert events (main output, see {@link #alertEvents}) and, on {@link #RULE_SAMPLES}, what the
- * rules wrote, one element per partition of the samples topic.
+ * <p>Outputs: alert events (main output, see {@link #alertEvents}); on {@link #RULE_SAMPLES}, what the
+ * rules wrote, one element per partition of the samples topic; on {@link #GROUP_STATUS}, the group's status
+ * ({@code /api/v1/rules}: definition, health, last error, timings) when it is defined or changed, once after
+ * the evaluations of each timer (at most one per evaluation), and a removal when it is deleted.
  */
 public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTransition> {
   private static final long serialVersionUID = 1L;
@@ -72,6 +77,9 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
 
   public static final OutputTag<RuleSamples> RULE_SAMPLES =
       new OutputTag<>("rule-samples", TypeInformation.of(RuleSamples.class));
+
+  public static final OutputTag<GroupStatus> GROUP_STATUS =
+      new OutputTag<>("group-status", TypeInformation.of(GroupStatus.class));
 
   /** The timer of a group registered before any watermark: evaluates at the first one. */
   static final long FIRST = Long.MIN_VALUE + 1;
@@ -151,8 +159,14 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       case Routed.GROUP -> define(r.spec, ctx);
       case Routed.DELETE -> {
         GroupSpec stored = specState.value();
-        if (stored == null || stored.fromFile || stored.version > r.spec.version) {
-          return; // unknown, a rule file's group (deleted only by the files), or older than the definition
+        if (stored == null) {
+          // unknown here (deleted while the job kept no state of it, e.g. a start without a checkpoint): its
+          // status may still be on the status topic
+          ctx.output(GROUP_STATUS, new GroupStatus(r.groupKey, null));
+          return;
+        }
+        if (stored.fromFile || stored.version > r.spec.version) {
+          return; // a rule file's group (deleted only by the files), or older than the definition
         }
         GroupSpec file = fileGroups.get(r.groupKey);
         if (file != null) {
@@ -177,6 +191,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       return;
     }
     specState.update(spec);
+    emitStatus(p, ctx);
     Long next = nextEvaluation.value();
     if (next != null && old != null && old.plan().intervalMs() == p.plan().intervalMs()
         && old.plan().offsetMs() == p.plan().offsetMs()) {
@@ -340,9 +355,14 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
         first = skipTo;
       }
     }
+    boolean evaluated = false;
     for (long t = first; t <= wm; t += plan.intervalMs()) {
       evaluate(p, t, ctx, out);
       lastEvaluation.update(t);
+      evaluated = true;
+    }
+    if (evaluated) {
+      emitStatus(p, ctx); // once per timer: a backlog of evaluations publishes only the last one's status
     }
     long next = plan.nextAfter(wm);
     ctx.timerService().registerEventTimeTimer(next);
@@ -533,6 +553,28 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     }
   }
 
+  /**
+   * The group's status: the live evaluator's (health, last error and timings of its last evaluation) when it
+   * runs this definition, else every rule {@code unknown} with the group's last evaluation times from its state
+   * (a new or changed definition: Prometheus's rules start unknown after a reload, the group keeps its times).
+   */
+  private void emitStatus(Prepared p, Context ctx) throws Exception {
+    Live l = live.get(p.spec().key);
+    Long at = lastEvaluation.value();
+    long evaluatedAt = at == null ? AlertSnapshot.UNSET : at;
+    io.strata.avro.RuleGroupStatus s;
+    if (l != null && l.spec().sameContent(p.spec())) {
+      GroupEvaluator ev = l.evaluator();
+      s = GroupStatuses.of(p.spec().tenant, p.namespace(), p.plan().group(), p.plan().intervalMs(), ev::ruleStatus,
+          ev.evaluationNanos(), ev.lastEvaluationMs(), evaluatedAt);
+    } else {
+      GroupState st = readState();
+      s = GroupStatuses.of(p.spec().tenant, p.namespace(), p.plan().group(), p.plan().intervalMs(), i -> RuleStatus.NEW,
+          st == null ? 0 : st.evaluationNanos(), st == null ? AlertSnapshot.UNSET : st.lastEvaluationMs(), evaluatedAt);
+    }
+    ctx.output(GROUP_STATUS, new GroupStatus(p.spec().key, GroupStatuses.encode(s)));
+  }
+
   // ---- deletion ------------------------------------------------------------------------------------
 
   /**
@@ -568,6 +610,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       prepared.remove(spec.key);
       live.remove(spec.key);
     }
+    ctx.output(GROUP_STATUS, new GroupStatus(ctx.getCurrentKey(), null));
     clearState();
   }
 

@@ -5,6 +5,7 @@ import io.strata.flink.model.AlertTransition;
 import io.strata.flink.model.DeadLetter;
 import io.strata.flink.model.DecodedBatch;
 import io.strata.flink.model.GroupSpec;
+import io.strata.flink.model.GroupStatus;
 import io.strata.flink.model.Routed;
 import io.strata.flink.model.RuleSamples;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The rule job:
  * <pre>
  *   samples source (decode, per-partition watermarks) --+--&gt; route to groups --keyBy(group)--&gt; evaluate --+--&gt; alerts sink
- *   rules source --&gt; rules out of event time --broadcast--/        \--&gt; dead-letter sink            \--&gt; rule samples sink
+ *   rules source --&gt; rules out of event time --broadcast--/        \--&gt; dead-letter sink            +--&gt; rule samples sink
+ *                                                                                                  \--&gt; rule status sink
  * </pre>
  * Sources and sinks are given to the constructor, so tests can swap Kafka for in-memory ones; the job only
  * wires operators onto a given environment. Every operator has a stable {@code uid} (state in a checkpoint is
@@ -38,6 +40,7 @@ public final class RuleJob {
   public static final String UID_ALERTS_SINK = "alerts-sink";
   public static final String UID_SAMPLES_SINK = "rule-samples-sink";
   public static final String UID_DEADLETTER_SINK = "deadletter-sink";
+  public static final String UID_STATUS_SINK = "rule-status-sink";
 
   private final List<GroupSpec> fileGroups;
   private final AlertRuleSettings settings;
@@ -49,6 +52,7 @@ public final class RuleJob {
   private final Sink<AlertTransition> alertSink;
   private final Sink<RuleSamples> samplesSink;
   private final Sink<DeadLetter> deadLetterSink;
+  private final Sink<GroupStatus> statusSink;
 
   /**
    * @param fileGroups the groups of the rule files
@@ -58,7 +62,8 @@ public final class RuleJob {
    */
   public RuleJob(List<GroupSpec> fileGroups, AlertRuleSettings settings, int samplesPartitions, String metricsHook,
       SampleWatermarks.Clock clock, Source<DecodedBatch, ?, ?> samples, Source<GroupSpec, ?, ?> rules,
-      Sink<AlertTransition> alertSink, Sink<RuleSamples> samplesSink, Sink<DeadLetter> deadLetterSink) {
+      Sink<AlertTransition> alertSink, Sink<RuleSamples> samplesSink, Sink<DeadLetter> deadLetterSink,
+      Sink<GroupStatus> statusSink) {
     this.fileGroups = List.copyOf(fileGroups);
     this.settings = settings;
     this.samplesPartitions = samplesPartitions;
@@ -69,6 +74,7 @@ public final class RuleJob {
     this.alertSink = alertSink;
     this.samplesSink = samplesSink;
     this.deadLetterSink = deadLetterSink;
+    this.statusSink = statusSink;
   }
 
   /** The evaluator's options from the settings. */
@@ -120,6 +126,11 @@ public final class RuleJob {
         .sinkTo(samplesSink)
         .uid(UID_SAMPLES_SINK)
         .name("rule samples sink");
+
+    alerts.getSideOutput(EvaluateGroups.GROUP_STATUS)
+        .sinkTo(statusSink)
+        .uid(UID_STATUS_SINK)
+        .name("rule status sink");
 
     alerts.sinkTo(alertSink)
         .uid(UID_ALERTS_SINK)

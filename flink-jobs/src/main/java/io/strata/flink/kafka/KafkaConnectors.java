@@ -5,6 +5,7 @@ import io.strata.flink.model.AlertTransition;
 import io.strata.flink.model.DeadLetter;
 import io.strata.flink.model.DecodedBatch;
 import io.strata.flink.model.GroupSpec;
+import io.strata.flink.model.GroupStatus;
 import io.strata.flink.model.RuleSamples;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -93,6 +94,22 @@ public final class KafkaConnectors {
         .setTransactionalIdPrefix(transactionalIdPrefix + "-samples")
         .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
         .setProperty("linger.ms", "5")
+        .build();
+  }
+
+  /**
+   * At-least-once, not transactional: a group's status is visible as soon as it is written, not at the next
+   * checkpoint. A status replayed after a restore is overwritten by the next evaluation's (the topic is
+   * compacted and keeps the latest per group).
+   */
+  public static KafkaSink<GroupStatus> statusSink(String bootstrap, String topic, String registryUrl) {
+    return KafkaSink.<GroupStatus>builder()
+        .setBootstrapServers(bootstrap)
+        .setRecordSerializer(new GroupStatusSerializer(topic, registryUrl))
+        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+        .setProperty("acks", "all")
+        .setProperty("enable.idempotence", "true")
+        .setProperty("linger.ms", "20")
         .build();
   }
 

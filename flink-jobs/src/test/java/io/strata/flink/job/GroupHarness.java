@@ -3,6 +3,8 @@ package io.strata.flink.job;
 import io.strata.flink.TestSeries;
 import io.strata.flink.model.AlertTransition;
 import io.strata.flink.model.GroupSpec;
+import io.strata.flink.model.GroupStatus;
+import io.strata.flink.rules.GroupStatuses;
 import io.strata.flink.model.Routed;
 import io.strata.flink.model.RuleSamples;
 import io.strata.flink.model.SeriesSamples;
@@ -79,6 +81,21 @@ final class GroupHarness implements AutoCloseable {
               + (StaleMarker.isStale(s.values[i]) ? "stale" : Double.toString(s.values[i])));
         }
       }
+    }
+    q.clear();
+    return out;
+  }
+
+  /** Group statuses since the last call, as {@code key -> RuleGroupStatus} (null value: removed), in order. */
+  List<Map.Entry<String, io.strata.avro.RuleGroupStatus>> statuses() {
+    List<Map.Entry<String, io.strata.avro.RuleGroupStatus>> out = new ArrayList<>();
+    var q = h.getSideOutput(EvaluateGroups.GROUP_STATUS);
+    if (q == null) {
+      return out;
+    }
+    for (StreamRecord<GroupStatus> r : q) {
+      GroupStatus s = r.getValue();
+      out.add(new java.util.AbstractMap.SimpleEntry<>(s.key, s.isTombstone() ? null : GroupStatuses.decode(s.avro)));
     }
     q.clear();
     return out;

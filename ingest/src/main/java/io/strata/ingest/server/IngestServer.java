@@ -43,6 +43,7 @@ public final class IngestServer implements AutoCloseable {
   private final Path scrapeConfigFile;
   private final Server server;
   private final ServerConnector connector;
+  private volatile Runnable alsoOnReload;
 
   public IngestServer(IngestConfig cfg, SampleBatchProducer producer, PrometheusRegistry metrics) {
     this(cfg, producer, metrics, null, null);
@@ -96,6 +97,15 @@ public final class IngestServer implements AutoCloseable {
 
   public int port() {
     return connector.getLocalPort();
+  }
+
+  /**
+   * What {@code POST /-/reload} reloads after the scrape config (in {@code strata up}: the rule files), as one
+   * Prometheus reload reloads every part: a RuntimeException is reported (500) with the scrape config's failure.
+   */
+  public IngestServer alsoOnReload(Runnable reload) {
+    this.alsoOnReload = reload;
+    return this;
   }
 
   /** The Pushgateway state, or null when disabled. */
@@ -179,13 +189,26 @@ public final class IngestServer implements AutoCloseable {
       ex.replyText(404, "no scrape config file to reload\n");
       return;
     }
+    String failure = null;
     try {
       scrapeEngine.reload(scrapeConfigFile);
-      ex.replyText(200, null);
     } catch (ConfigException e) {
-      ex.replyText(500, "failed to reload config: " + e.getMessage() + "\n");
+      failure = e.getMessage();
     } catch (RuntimeException e) {
-      ex.replyText(500, "failed to reload config: " + e + "\n");
+      failure = e.toString();
+    }
+    Runnable also = alsoOnReload;
+    if (also != null) {
+      try {
+        also.run();
+      } catch (RuntimeException e) {
+        failure = failure == null ? e.getMessage() : failure + "; " + e.getMessage();
+      }
+    }
+    if (failure == null) {
+      ex.replyText(200, null);
+    } else {
+      ex.replyText(500, "failed to reload config: " + failure + "\n");
     }
   }
 }

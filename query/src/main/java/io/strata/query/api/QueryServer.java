@@ -5,9 +5,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.strata.promql.rules.RuleFile;
 import io.strata.query.alerts.ActiveAlerts;
 import io.strata.query.alerts.AlertsTopicReader;
+import io.strata.query.rules.RuleGroupCatalog;
+import io.strata.query.rules.RuleStatusTopicReader;
 import io.strata.query.metadata.MetadataCatalog;
 import io.strata.query.metadata.MetadataTopicReader;
 import io.strata.schemas.Topics;
@@ -45,8 +46,6 @@ public final class QueryServer implements AutoCloseable {
   private static final JsonFactory JSON = new JsonFactory();
   /** The Prometheus release whose API and PromQL semantics Strata follows; Grafana reads it to pick features. */
   public static final String PROMETHEUS_VERSION = "2.42.0";
-  /** Interval {@code /api/v1/rules} shows for groups without one: Prometheus's default evaluation_interval. */
-  static final long DEFAULT_EVALUATION_INTERVAL_MS = 60_000;
 
   private final QueryConfig cfg;
   private final PrometheusRegistry metrics;
@@ -60,16 +59,21 @@ public final class QueryServer implements AutoCloseable {
   private final MetadataTopicReader metadataReader;
   private final RuleEndpoints rules;
   private final AlertsTopicReader alertsReader;
+  private final RuleStatusTopicReader rulesReader;
 
-  /** Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts. */
+  /**
+   * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
+   * {@code /api/v1/rules} with no groups.
+   */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready) {
     this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), null, null, null);
   }
 
   /**
    * With metric metadata read from {@code <topicPrefix>metrics.metadata} (compacted, {@code MetricMetadata}
-   * in Confluent wire format) and alerts from {@code <topicPrefix>metrics.alerts} ({@code AlertEvent}) on
-   * {@code bootstrapServers}, schemas from {@code registryUrl}.
+   * in Confluent wire format), alerts from {@code <topicPrefix>metrics.alerts} ({@code AlertEvent}) and rule
+   * groups from {@code <topicPrefix>metrics.rules.status} ({@code RuleGroupStatus}) on {@code bootstrapServers},
+   * schemas from {@code registryUrl}.
    */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready,
       String bootstrapServers, String registryUrl, String topicPrefix) {
@@ -84,10 +88,13 @@ public final class QueryServer implements AutoCloseable {
     this.queries = new QueryEndpoints(cfg, store);
     this.series = new SeriesEndpoints(cfg, store);
     this.metadata = new MetadataEndpoints(catalog);
-    this.rules = new RuleEndpoints(alerts, DEFAULT_EVALUATION_INTERVAL_MS);
+    RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
+    this.rules = new RuleEndpoints(alerts, ruleGroups);
     boolean kafka = bootstrapServers != null;
     this.metadataReader = kafka ? new MetadataTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.METADATA, catalog, metrics) : null;
     this.alertsReader = kafka ? new AlertsTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.ALERTS, alerts, metrics) : null;
+    this.rulesReader = kafka
+        ? new RuleStatusTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.RULES_STATUS, ruleGroups, metrics) : null;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
     QueuedThreadPool pool = new QueuedThreadPool(32, 2);
@@ -110,6 +117,7 @@ public final class QueryServer implements AutoCloseable {
     if (metadataReader != null) {
       metadataReader.start();
       alertsReader.start();
+      rulesReader.start();
     }
     log.info("query API listening on http://{}:{}", cfg.host(), port());
     return this;
@@ -129,13 +137,9 @@ public final class QueryServer implements AutoCloseable {
     return alertsReader == null || alertsReader.caughtUp();
   }
 
-  /**
-   * The rule files {@code /api/v1/rules} lists (those the Flink rule job evaluates); may be called again
-   * when they are reloaded.
-   */
-  public QueryServer ruleFiles(List<RuleFile> files) {
-    rules.ruleFiles(files);
-    return this;
+  /** True when there is no rule status topic to read, or everything on it at start has been read. */
+  public boolean rulesCaughtUp() {
+    return rulesReader == null || rulesReader.caughtUp();
   }
 
   @Override
@@ -148,6 +152,7 @@ public final class QueryServer implements AutoCloseable {
     if (metadataReader != null) {
       metadataReader.close();
       alertsReader.close();
+      rulesReader.close();
     }
   }
 

@@ -1,10 +1,11 @@
 package io.strata.query.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.strata.promql.rules.Rule;
-import io.strata.promql.rules.RuleFile;
-import io.strata.promql.rules.RuleGroup;
+import io.strata.avro.RuleEvaluationStatus;
+import io.strata.avro.RuleGroupStatus;
+import io.strata.avro.RuleType;
 import io.strata.query.alerts.ActiveAlerts;
+import io.strata.query.rules.RuleGroupCatalog;
 import io.strata.schemas.prom.GoFloat;
 import java.io.IOException;
 import java.time.Instant;
@@ -18,12 +19,11 @@ import java.util.TreeMap;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * {@code /api/v1/rules} and {@code /api/v1/alerts} in Prometheus 2.42's shapes. The rules are the rule files
- * the Flink rule job evaluates; the alerts are the pending and firing ones of the {@code metrics.alerts}
- * topic ({@link ActiveAlerts}), attached to their rule by group and alert name. The rule job evaluates
- * every rule on every sample instead of on a schedule, so {@code health} is {@code unknown},
- * {@code lastEvaluation} Go's zero time and {@code evaluationTime} 0: nothing here knows how the last
- * evaluation went.
+ * {@code /api/v1/rules} and {@code /api/v1/alerts} in Prometheus 2.42's shapes. The rules are the groups the
+ * Flink rule job runs, as it publishes them on {@code metrics.rules.status} ({@link RuleGroupCatalog}: the
+ * groups of the rule files and those pushed to {@code metrics.rules}, each with its rules' health, last error,
+ * evaluation time and last evaluation); the alerts are the pending and firing ones of the {@code metrics.alerts}
+ * topic ({@link ActiveAlerts}), attached to their rule by group and alert name.
  */
 final class RuleEndpoints {
   /** Go's zero {@code time.Time} in RFC 3339, which Prometheus prints for a rule never evaluated. */
@@ -32,17 +32,11 @@ final class RuleEndpoints {
       .withZone(ZoneOffset.UTC);
 
   private final ActiveAlerts alerts;
-  private final long defaultIntervalMs;
-  private volatile List<RuleFile> files = List.of();
+  private final RuleGroupCatalog groups;
 
-  /** @param defaultIntervalMs interval shown for groups without their own (Prometheus's evaluation_interval) */
-  RuleEndpoints(ActiveAlerts alerts, long defaultIntervalMs) {
+  RuleEndpoints(ActiveAlerts alerts, RuleGroupCatalog groups) {
     this.alerts = alerts;
-    this.defaultIntervalMs = defaultIntervalMs;
-  }
-
-  void ruleFiles(List<RuleFile> files) {
-    this.files = List.copyOf(files);
+    this.groups = groups;
   }
 
   DataWriter rules(String tenant, Fields params) {
@@ -53,30 +47,29 @@ final class RuleEndpoints {
     }
     boolean alerting = !typ.equals("record");
     boolean recording = !typ.equals("alert");
-    List<RuleFile> ruleFiles = files;
+    List<RuleGroupStatus> ruleGroups = groups.of(tenant);
     List<ActiveAlerts.Alert> active = alerts.of(tenant);
     return g -> {
       g.writeStartObject();
       g.writeArrayFieldStart("groups");
-      for (RuleFile f : ruleFiles) {
-        for (RuleGroup group : f.groups()) {
-          g.writeStartObject();
-          g.writeStringField("name", group.name());
-          g.writeStringField("file", f.fileName());
-          g.writeArrayFieldStart("rules");
-          for (Rule r : group.rules()) {
-            if (r.isAlerting() ? alerting : recording) {
-              writeRule(g, group, r, active);
-            }
+      for (RuleGroupStatus group : ruleGroups) {
+        g.writeStartObject();
+        g.writeStringField("name", group.getName());
+        g.writeStringField("file", group.getNamespace());
+        g.writeArrayFieldStart("rules");
+        for (RuleEvaluationStatus r : group.getRules()) {
+          if (r.getType() == RuleType.alerting ? alerting : recording) {
+            writeRule(g, group, r, active);
           }
-          g.writeEndArray();
-          g.writeFieldName("interval");
-          g.writeNumber(GoFloat.plain((group.intervalMs() > 0 ? group.intervalMs() : defaultIntervalMs) / 1000.0));
-          g.writeNumberField("limit", group.limit());
-          g.writeNumberField("evaluationTime", 0);
-          g.writeStringField("lastEvaluation", ZERO_TIME);
-          g.writeEndObject();
         }
+        g.writeEndArray();
+        g.writeFieldName("interval");
+        g.writeNumber(GoFloat.plain(group.getIntervalMs() / 1000.0));
+        g.writeNumberField("limit", group.getLimit());
+        g.writeFieldName("evaluationTime");
+        g.writeNumber(jsonFloat(group.getEvaluationTimeSeconds()));
+        g.writeStringField("lastEvaluation", time(group.getLastEvaluationMs()));
+        g.writeEndObject();
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -96,42 +89,48 @@ final class RuleEndpoints {
     };
   }
 
-  private static void writeRule(JsonGenerator g, RuleGroup group, Rule r, List<ActiveAlerts.Alert> active) throws IOException {
+  private static void writeRule(JsonGenerator g, RuleGroupStatus group, RuleEvaluationStatus r, List<ActiveAlerts.Alert> active)
+      throws IOException {
     g.writeStartObject();
-    if (r.isAlerting()) {
+    boolean isAlerting = r.getType() == RuleType.alerting;
+    if (isAlerting) {
       List<ActiveAlerts.Alert> mine = new ArrayList<>();
       String state = "inactive";
       for (ActiveAlerts.Alert a : active) {
-        if (a.group().equals(group.name()) && a.alertName().equals(r.name())) {
+        if (a.group().equals(group.getName()) && a.alertName().equals(r.getName())) {
           mine.add(a);
           state = a.firing() ? "firing" : state.equals("firing") ? state : "pending";
         }
       }
       g.writeStringField("state", state);
-      g.writeStringField("name", r.name());
-      g.writeStringField("query", r.expr().toString());
+      g.writeStringField("name", r.getName());
+      g.writeStringField("query", r.getQuery());
       g.writeFieldName("duration");
-      g.writeNumber(GoFloat.plain(r.forMs() / 1000.0));
+      g.writeNumber(GoFloat.plain(r.getForMs() / 1000.0));
       g.writeFieldName("keepFiringFor");
-      g.writeNumber(GoFloat.plain(r.keepFiringForMs() / 1000.0));
-      writeMap(g, "labels", r.labels());
-      writeMap(g, "annotations", r.annotations());
+      g.writeNumber(GoFloat.plain(r.getKeepFiringForMs() / 1000.0));
+      writeMap(g, "labels", r.getLabels());
+      writeMap(g, "annotations", r.getAnnotations());
       g.writeArrayFieldStart("alerts");
       for (ActiveAlerts.Alert a : mine) {
         writeAlert(g, a);
       }
       g.writeEndArray();
     } else {
-      g.writeStringField("name", r.name());
-      g.writeStringField("query", r.expr().toString());
-      if (!r.labels().isEmpty()) { // omitempty in Prometheus's recording rule, not in its alerting rule
-        writeMap(g, "labels", r.labels());
+      g.writeStringField("name", r.getName());
+      g.writeStringField("query", r.getQuery());
+      if (!r.getLabels().isEmpty()) { // omitempty in Prometheus's recording rule, not in its alerting rule
+        writeMap(g, "labels", r.getLabels());
       }
     }
-    g.writeStringField("health", "unknown");
-    g.writeNumberField("evaluationTime", 0);
-    g.writeStringField("lastEvaluation", ZERO_TIME);
-    g.writeStringField("type", r.isAlerting() ? "alerting" : "recording");
+    g.writeStringField("health", r.getHealth().name());
+    if (!r.getLastError().isEmpty()) { // omitempty
+      g.writeStringField("lastError", r.getLastError());
+    }
+    g.writeFieldName("evaluationTime");
+    g.writeNumber(jsonFloat(r.getEvaluationTimeSeconds()));
+    g.writeStringField("lastEvaluation", time(r.getLastEvaluationMs()));
+    g.writeStringField("type", isAlerting ? "alerting" : "recording");
     g.writeEndObject();
   }
 
@@ -151,6 +150,28 @@ final class RuleEndpoints {
       g.writeStringField(e.getKey(), e.getValue());
     }
     g.writeEndObject();
+  }
+
+  /** A time as Prometheus writes a {@code time.Time}: RFC3339Nano, or Go's zero time when there is none (null). */
+  static String time(Long ms) {
+    return ms == null ? ZERO_TIME : rfc3339(ms);
+  }
+
+  /**
+   * A float64 as Go's {@code encoding/json} (and the jsoniter Prometheus uses) writes it: shortest digits,
+   * plain, except an exponent below 1e-6 and from 1e21, written {@code 8e-7} (no leading zero in the exponent).
+   */
+  static String jsonFloat(double v) {
+    double abs = Math.abs(v);
+    if (abs != 0 && (abs < 1e-6 || abs >= 1e21)) {
+      String e = GoFloat.exponent(v);
+      int n = e.length();
+      if (n >= 4 && e.charAt(n - 4) == 'e' && e.charAt(n - 3) == '-' && e.charAt(n - 2) == '0') {
+        e = e.substring(0, n - 2) + e.charAt(n - 1);
+      }
+      return e;
+    }
+    return GoFloat.plain(v);
   }
 
   /** Go's {@code RFC3339Nano} of a UTC time: fraction without trailing zeros, none for whole seconds. */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * create-blocks-from openmetrics} made from a file: no scrape targets, retention long enough that the
  * fixed 2026 test data is kept, default lookback (5 m) and query limits. {@link #close()} stops it.
  */
-final class PrometheusProcess implements AutoCloseable {
+public final class PrometheusProcess implements AutoCloseable {
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   static final Path PROMTOOL = Path.of("/usr/bin/promtool");
 
@@ -30,7 +30,7 @@ final class PrometheusProcess implements AutoCloseable {
     this.port = port;
   }
 
-  static boolean installed() {
+  public static boolean installed() {
     return Files.isExecutable(PROMETHEUS) && Files.isExecutable(PROMTOOL);
   }
 
@@ -53,7 +53,7 @@ final class PrometheusProcess implements AutoCloseable {
   }
 
   /** Starts Prometheus with this {@code prometheus.yml} on a free port, its TSDB in {@code work/data}. */
-  static PrometheusProcess startWithConfig(String prometheusYml, Path work) throws IOException, InterruptedException {
+  public static PrometheusProcess startWithConfig(String prometheusYml, Path work) throws IOException, InterruptedException {
     Path data = work.resolve("data");
     Files.createDirectories(data);
     Path config = work.resolve("prometheus.yml");
@@ -76,7 +76,7 @@ final class PrometheusProcess implements AutoCloseable {
     return prom;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
 

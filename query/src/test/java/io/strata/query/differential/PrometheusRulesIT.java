@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.AlertEvent;
 import io.strata.avro.AlertState;
+import io.strata.avro.RuleGroupStatus;
 import io.strata.embedded.TopicProvisioner;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
@@ -17,6 +18,7 @@ import io.strata.promql.rules.RuleFiles;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.query.testkit.ApiClient;
+import io.strata.query.testkit.RuleStatusRecords;
 import io.strata.query.testkit.TopicWriter;
 import io.strata.schemas.Topics;
 import io.strata.schemas.registry.SchemaRegistries;
@@ -32,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /api/v1/rules} and {@code /api/v1/alerts} against Debian's Prometheus 2.42 with the same rule file:
- * Prometheus evaluates it; Strata lists it and reads the alerts from a real broker's {@code metrics.alerts}
- * topic, where this test writes what the Flink rule job writes for the one alert that fires. The answers
- * must be equal apart from what only an evaluating server knows (health, evaluation times, activeAt).
+ * Prometheus evaluates it; Strata reads the groups from a real broker's {@code metrics.rules.status} and the
+ * alerts from its {@code metrics.alerts} topic, where this test writes what the Flink rule job writes for that
+ * file (its groups, never evaluated) and for the one alert that fires. The answers must be equal apart from
+ * what only an evaluation knows (health, evaluation times, activeAt: {@code RulesApiShapeTest} compares those).
  */
 @StrataTest
 class PrometheusRulesIT {
@@ -80,7 +83,22 @@ class PrometheusRulesIT {
       TopicProvisioner.ensure(cluster.bootstrapServers(), List.of(new Topics.Spec(topic, Map.of("cleanup.policy", "compact"))), 2, (short) 1);
       AvroWireSerde<AlertEvent> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), AlertEvent.class);
       long activeAt = 1_790_000_000_250L;
+      String statusTopic = prefix + Topics.RULES_STATUS;
+      TopicProvisioner.ensure(cluster.bootstrapServers(), List.of(new Topics.Spec(statusTopic, Topics.RULES_STATUS_CONFIGS)), 2, (short) 1);
+      AvroWireSerde<RuleGroupStatus> statusSerde =
+          new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), RuleGroupStatus.class);
       try (TopicWriter out = new TopicWriter(cluster)) {
+        // the rule job's status of the file's groups (default tenant, file = namespace), and of a removed group
+        for (RuleGroupStatus s : RuleStatusRecords.of("default", RuleFiles.parse(RULES, ruleFile.toString()), 60_000,
+            name -> RuleStatusRecords.Outcome.UNKNOWN, null)) {
+          out.send(statusTopic, RuleStatusRecords.key(s), statusSerde.serialize(statusTopic, s));
+          out.send(statusTopic, "team-x/" + s.getNamespace() + "/" + s.getName(), statusSerde.serialize(statusTopic,
+              RuleGroupStatus.newBuilder(s).setTenant("team-x").build()));
+        }
+        RuleGroupStatus gone = RuleStatusRecords.of("default", RuleFiles.parse(RULES, "/gone.yml"), 60_000,
+            name -> RuleStatusRecords.Outcome.UNKNOWN, null).get(0);
+        out.send(statusTopic, RuleStatusRecords.key(gone), statusSerde.serialize(statusTopic, gone));
+        out.send(statusTopic, RuleStatusRecords.key(gone), null);
         // what the rule job writes: the firing alert, a pending one of another tenant, one that resolved,
         // one deleted by a tombstone, and a record that is not Avro at all
         out.send(topic, "a1", serde.serialize(topic, event("default", "fast", "AlwaysOn", AlertState.firing,
@@ -100,12 +118,12 @@ class PrometheusRulesIT {
       try (SimpleStore store = new SimpleStore(work.resolve("store"));
           QueryServer strata = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), store, new PrometheusRegistry(), () -> true,
               cluster.bootstrapServers(), cluster.registryUrl(), prefix).start()) {
-        strata.ruleFiles(List.of(RuleFiles.parse(RULES, ruleFile.toString())));
         long deadline = System.currentTimeMillis() + 30_000;
-        while (!strata.alertsCaughtUp() && System.currentTimeMillis() < deadline) {
+        while (!(strata.alertsCaughtUp() && strata.rulesCaughtUp()) && System.currentTimeMillis() < deadline) {
           Thread.sleep(100);
         }
         assertTrue(strata.alertsCaughtUp(), "the reader reached the end of " + topic + " within 30 s");
+        assertTrue(strata.rulesCaughtUp(), "the reader reached the end of " + statusTopic + " within 30 s");
         String base = "http://127.0.0.1:" + strata.port();
 
         for (String params : List.of("", "?type=alert", "?type=record", "?type=ALERT", "?type=bogus")) {
