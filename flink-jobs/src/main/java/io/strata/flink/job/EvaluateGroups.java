@@ -241,7 +241,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       return;
     }
     metrics.samplesRouted(keep);
-    merge(seriesKey(s.labels), s.labels, s.timestamps, s.values, oldest);
+    merge(seriesKey(s.labels), s.labels, s.timestamps, s.values(), oldest);
   }
 
   static String seriesKey(String[] labels) {
@@ -271,7 +271,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
         }
       }
       nt = n0 == 0 ? new long[add] : Arrays.copyOf(cur.timestamps, n0 + add);
-      nv = n0 == 0 ? new double[add] : Arrays.copyOf(cur.values, n0 + add);
+      nv = n0 == 0 ? new double[add] : Arrays.copyOf(cur.values(), n0 + add);
       int j = n0;
       for (int i = 0; i < ts.length; i++) {
         if (ts[i] >= oldest) {
@@ -282,7 +282,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     } else {
       TreeMap<Long, Double> m = new TreeMap<>();
       for (int i = 0; i < n0; i++) {
-        m.put(cur.timestamps[i], cur.values[i]);
+        m.put(cur.timestamps[i], cur.value(i));
       }
       for (int i = 0; i < ts.length; i++) {
         if (ts[i] >= oldest) {
@@ -376,7 +376,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     long start = System.nanoTime();
     GroupStorage storage = new GroupStorage();
     for (SeriesSamples s : series.values()) {
-      storage.load(Labels.of(s.labels), s.timestamps, s.values);
+      storage.load(Labels.of(s.labels), s.timestamps, s.values());
     }
     Live kept = live.get(p.spec().key);
     GroupEvaluator ev;
@@ -545,7 +545,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       } else if (from > 0) {
         SeriesSamples s = e.getValue();
         changed.add(Map.entry(e.getKey(), new SeriesSamples(s.labels, Arrays.copyOfRange(ts, from, ts.length),
-            Arrays.copyOfRange(s.values, from, ts.length))));
+            Arrays.copyOfRange(s.values(), from, ts.length))));
       }
     }
     for (var e : changed) {

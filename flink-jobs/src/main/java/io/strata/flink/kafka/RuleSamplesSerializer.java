@@ -49,7 +49,7 @@ public class RuleSamplesSerializer implements KafkaRecordSerializationSchema<Rul
     for (SeriesSamples s : r.series) {
       List<Sample> samples = new ArrayList<>(s.timestamps.length);
       for (int i = 0; i < s.timestamps.length; i++) {
-        samples.add(new Sample(s.timestamps[i], s.values[i]));
+        samples.add(new Sample(s.timestamps[i], s.value(i)));
       }
       series.add(new Series(Labels.of(s.labels).toAvro(), samples));
     }

@@ -78,7 +78,7 @@ final class GroupHarness implements AutoCloseable {
       for (SeriesSamples s : r.getValue().series) {
         for (int i = 0; i < s.timestamps.length; i++) {
           out.add(Labels.of(s.labels) + "@" + s.timestamps[i] + "="
-              + (StaleMarker.isStale(s.values[i]) ? "stale" : Double.toString(s.values[i])));
+              + (StaleMarker.isStale(s.value(i)) ? "stale" : Double.toString(s.value(i))));
         }
       }
     }

@@ -178,7 +178,7 @@ class RuleSuitesThroughTheJobTest {
           for (StreamRecord<RuleSamples> r : side) {
             for (SeriesSamples s : r.getValue().series) {
               for (int i = 0; i < s.timestamps.length; i++) {
-                jobWritten.add(sample(Labels.of(s.labels), s.timestamps[i], s.values[i]));
+                jobWritten.add(sample(Labels.of(s.labels), s.timestamps[i], s.value(i)));
               }
             }
           }
