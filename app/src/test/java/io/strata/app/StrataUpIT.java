@@ -259,15 +259,17 @@ class StrataUpIT {
       System.out.println("acknowledged samples queryable after " + visibleMs + " ms");
 
       // a window is rolled up once its series' newest sample is the store's 10 m out-of-order window past its end:
-      // a probe series with a minute of samples and one more 11 m later
+      // a probe series with a minute of samples and one more 12 m later, all half an hour in the past (a sample
+      // ahead of the others would move the rule job's event time and resolve the alert below)
+      long probeT0 = T0 - 30 * 60_000;
       List<SeriesSamples> probe = new ArrayList<>();
       long[] pt = new long[13];
       double[] pv = new double[13];
       for (int k = 0; k < 12; k++) {
-        pt[k] = T0 + k * INTERVAL_MS;
+        pt[k] = probeT0 + k * INTERVAL_MS;
         pv[k] = k;
       }
-      pt[12] = T0 + 12 * 60_000;
+      pt[12] = probeT0 + 12 * 60_000;
       pv[12] = 100;
       probe.add(new SeriesSamples(Labels.of("__name__", "e2e_rollup_probe", "job", "probe"), pt, pv, 13));
       assertEquals(204, remoteWrite(p, RemoteWriteV1Encoder.encode(probe)));
@@ -276,7 +278,7 @@ class StrataUpIT {
         for (RollupSeries s : rollupSerde.deserialize(rec.value()).getSeries()) {
           if ("probe".equals(Labels.fromAvro(s.getLabels()).get("job"))) {
             for (RollupWindow w : s.getWindows()) {
-              if (w.getWindowStartMs() == T0) {
+              if (w.getWindowStartMs() == probeT0) {
                 return w;
               }
             }
@@ -290,18 +292,18 @@ class StrataUpIT {
       assertEquals(0, first.getMin());
       assertEquals(11, first.getMax());
       assertEquals(0, first.getFirst());
-      assertEquals(T0, first.getFirstMs());
+      assertEquals(probeT0, first.getFirstMs());
       assertEquals(11, first.getLast());
-      assertEquals(T0 + 55_000, first.getLastMs());
+      assertEquals(probeT0 + 55_000, first.getLastMs());
       assertEquals(11, first.getChanges());
       assertTrue(first.getExact());
 
-      // the second push crosses 1010 in room r0: Flink fires the alert, keyed by its fingerprint
+      // the second push crosses 1010 in room r0: Flink fires the alert, keyed by tenant/fingerprint
       var alertSerde = new AvroWireSerde<>(new HttpSchemaRegistry(p.registryUrl()), AlertEvent.class);
       AlertEvent firing = awaitRecord(p, Topics.ALERTS, rec -> {
         AlertEvent a = alertSerde.deserialize(rec.value());
         if (a.getState() == AlertState.firing && "RoomTooWarm".equals(a.getLabels().get("alertname"))) {
-          assertEquals(a.getFingerprint(), new String(rec.key(), StandardCharsets.UTF_8));
+          assertEquals(a.getTenant() + "/" + a.getFingerprint(), new String(rec.key(), StandardCharsets.UTF_8));
           return a;
         }
         return null;

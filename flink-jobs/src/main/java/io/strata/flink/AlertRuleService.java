@@ -1,13 +1,15 @@
 package io.strata.flink;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.strata.flink.job.AlertRuleJob;
+import io.strata.flink.job.RuleJob;
+import io.strata.flink.job.SampleWatermarks;
 import io.strata.flink.kafka.KafkaConnectors;
 import io.strata.flink.metrics.MetricsHooks;
 import io.strata.flink.metrics.PrometheusStageMetrics;
-import io.strata.flink.rules.AlertRule;
-import io.strata.flink.rules.RuleFileLoader;
-import io.strata.flink.rules.RuleSet;
+import io.strata.flink.model.GroupSpec;
+import io.strata.flink.rules.RuleGroups;
+import io.strata.promql.rules.RuleFile;
+import io.strata.promql.rules.RuleFiles;
 import io.strata.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -38,13 +41,15 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the alert rule job on a local Flink MiniCluster inside the calling JVM (the embedded
- * {@code strata up} runtime). {@link #start()} validates the rule file, starts the MiniCluster (REST
- * endpoint on a free loopback port, no web UI) and submits the job without waiting for it;
+ * Runs the rule job on a local Flink MiniCluster inside the calling JVM (the embedded {@code strata up}
+ * runtime). {@link #start()} validates the rule files, starts the MiniCluster (REST endpoint on a free
+ * loopback port, no web UI) and submits the job without waiting for it;
  * {@link #close()} cancels the job and stops the cluster. The newest retained checkpoint under the
  * checkpoint directory is restored on start, so pending/firing state and source offsets survive a
  * restart of the process.
@@ -57,14 +62,15 @@ public final class AlertRuleService implements AutoCloseable {
   private final String bootstrapServers;
   private final String registryUrl;
   private final String topicPrefix;
-  private final Path ruleFile;
+  private final List<Path> ruleFiles;
   private final Path checkpointDir;
   private final AlertRuleSettings settings;
   private final PrometheusRegistry registry;
 
   private MiniCluster cluster;
   private JobID jobId;
-  private RuleSet rules;
+  private List<RuleFile> parsed = List.of();
+  private List<GroupSpec> fileGroups = List.of();
   private PrometheusStageMetrics metrics;
   private String metricsHook;
   private String restoredFrom;
@@ -74,21 +80,21 @@ public final class AlertRuleService implements AutoCloseable {
    * @param bootstrapServers Kafka bootstrap servers
    * @param registryUrl schema registry URL ({@code http://...}, or {@code mock://scope} in tests)
    * @param topicPrefix prefix of every topic name ("" for none); topics are {@link Topics#SAMPLES},
-   *     {@link Topics#ALERTS} and {@link Topics#DEADLETTER} after it
-   * @param ruleFile a Prometheus rule file (YAML)
+   *     {@link Topics#RULES}, {@link Topics#ALERTS} and {@link Topics#DEADLETTER} after it
+   * @param ruleFiles Prometheus rule files (YAML), possibly none (then only pushed groups run)
    * @param checkpointDir where checkpoints are written and restored from (created if absent)
    * @param settings validated settings, {@link AlertRuleSettings#defaults()} for the embedded runtime
    * @param registry where the stage's metrics are registered (unregistered on close)
    */
-  public AlertRuleService(String bootstrapServers, String registryUrl, String topicPrefix, Path ruleFile,
+  public AlertRuleService(String bootstrapServers, String registryUrl, String topicPrefix, List<Path> ruleFiles,
       Path checkpointDir, AlertRuleSettings settings, PrometheusRegistry registry) {
     this.bootstrapServers = require("bootstrapServers", bootstrapServers);
     this.registryUrl = require("registryUrl", registryUrl);
     this.topicPrefix = topicPrefix == null ? "" : topicPrefix;
-    if (ruleFile == null || checkpointDir == null || settings == null || registry == null) {
-      throw new IllegalArgumentException("ruleFile, checkpointDir, settings and registry are required");
+    if (ruleFiles == null || checkpointDir == null || settings == null || registry == null) {
+      throw new IllegalArgumentException("ruleFiles, checkpointDir, settings and registry are required");
     }
-    this.ruleFile = ruleFile;
+    this.ruleFiles = List.copyOf(ruleFiles);
     this.checkpointDir = checkpointDir.toAbsolutePath();
     this.settings = settings;
     this.registry = registry;
@@ -102,30 +108,40 @@ public final class AlertRuleService implements AutoCloseable {
   }
 
   /**
-   * Loads the rules, starts the MiniCluster and submits the job; returns once the job is submitted.
+   * Loads the rule files, starts the MiniCluster and submits the job; returns once the job is submitted.
    *
-   * @throws RuleFileLoader.RuleLoadException when the rule file is invalid or uses what the thin
-   *     evaluator cannot run (the message lists every problem with group, rule number and name)
+   * @throws io.strata.promql.rules.RuleFileException when a rule file is invalid (promtool's messages, every
+   *     problem with file, group and rule)
+   * @throws UncheckedIOException when a rule file cannot be read
    * @throws IllegalStateException when started twice or after close, or when the cluster fails to start
    */
   public synchronized void start() {
     if (closed || cluster != null) {
-      throw new IllegalStateException("alert rule service already " + (closed ? "closed" : "started"));
+      throw new IllegalStateException("rule service already " + (closed ? "closed" : "started"));
     }
-    rules = RuleFileLoader.load(ruleFile);
-    for (AlertRule r : rules.rules()) {
-      LOG.info("loaded {}", r);
-      for (String a : r.unsupportedTemplateActions()) {
-        LOG.warn("{}: template action kept verbatim (not supported yet): {}", r, a);
+    List<RuleFile> files = new ArrayList<>();
+    List<GroupSpec> groups = new ArrayList<>();
+    for (Path f : ruleFiles) {
+      String yaml;
+      try {
+        yaml = Files.readString(f);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read rule file " + f, e);
       }
+      RuleFile rf = RuleFiles.parse(yaml, f.toString());
+      files.add(rf);
+      groups.addAll(RuleGroups.fileSpecs(settings.fileTenant(), rf));
+      LOG.info("rule file {}: {} groups, {} rules", f, rf.groups().size(), rf.ruleCount());
     }
+    parsed = List.copyOf(files);
+    fileGroups = List.copyOf(groups);
     try {
       Files.createDirectories(checkpointDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create checkpoint directory " + checkpointDir, e);
     }
     metrics = new PrometheusStageMetrics(registry);
-    metrics.setRules(rules.size());
+    metrics.setFileGroups(fileGroups.size());
     metricsHook = "alert-rules-" + UUID.randomUUID();
     MetricsHooks.register(metricsHook, metrics);
     try {
@@ -140,9 +156,13 @@ public final class AlertRuleService implements AutoCloseable {
 
       StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
       env.setParallelism(settings.parallelism());
-      new AlertRuleJob(rules, settings, registryUrl, metricsHook,
-          KafkaConnectors.samplesSource(bootstrapServers, topicPrefix + Topics.SAMPLES, settings),
-          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl),
+      String samplesTopic = topicPrefix + Topics.SAMPLES;
+      String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
+      new RuleJob(fileGroups, settings, partitions(samplesTopic), metricsHook, SampleWatermarks.SYSTEM,
+          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, registryUrl, settings),
+          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
+          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),
+          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix),
           KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER))
           .build(env);
       StreamGraph graph = env.getStreamGraph();
@@ -157,11 +177,18 @@ public final class AlertRuleService implements AutoCloseable {
       JobGraph jobGraph = graph.getJobGraph(Thread.currentThread().getContextClassLoader(), new JobID());
       jobId = cluster.submitJob(jobGraph).get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS).getJobID();
       metrics.setRunning(true);
-      LOG.info("alert rule job {} submitted: {} rules from {}, reading {}{}", jobId, rules.size(), ruleFile,
-          topicPrefix, Topics.SAMPLES);
+      LOG.info("rule job {} submitted: {} groups from {}, reading {}{} and {}{}", jobId, fileGroups.size(), ruleFiles,
+          topicPrefix, Topics.SAMPLES, topicPrefix, Topics.RULES);
     } catch (Exception e) {
       stopQuietly();
       throw new IllegalStateException("cannot start the alert rule job on a local Flink MiniCluster: " + e, e);
+    }
+  }
+
+  /** Partitions of the samples topic: the rule output goes to each series' partition, as ingest writes it. */
+  private int partitions(String topic) throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
     }
   }
 
@@ -246,9 +273,14 @@ public final class AlertRuleService implements AutoCloseable {
     }
   }
 
-  /** Number of alerting rules loaded (0 before {@link #start()}). */
+  /** Number of rules in the rule files (0 before {@link #start()}). */
   public synchronized int ruleCount() {
-    return rules == null ? 0 : rules.size();
+    return parsed.stream().mapToInt(RuleFile::ruleCount).sum();
+  }
+
+  /** The rule files as parsed at {@link #start()}. */
+  public synchronized List<RuleFile> ruleFiles() {
+    return parsed;
   }
 
   /** The Flink job id, or null before {@link #start()}. */

@@ -17,8 +17,13 @@ class AlertRuleSettingsTest {
   void defaultsMatchTheDocumentedValues() {
     AlertRuleSettings d = AlertRuleSettings.defaults();
     assertEquals(1, d.parallelism());
-    assertEquals(Duration.ofSeconds(10), d.checkpointInterval());
-    assertEquals(Duration.ofSeconds(30), d.maxOutOfOrderness());
+    assertEquals(Duration.ofSeconds(5), d.checkpointInterval());
+    assertEquals(Duration.ofSeconds(10), d.maxOutOfOrderness());
+    assertEquals(Duration.ofSeconds(15), d.wallClockDelay());
+    assertEquals(Duration.ofMinutes(1), d.evaluationInterval());
+    assertEquals(Duration.ofMinutes(1), d.resendDelay());
+    assertEquals(Duration.ofMinutes(5), d.maxEvaluationAge());
+    assertEquals("default", d.fileTenant());
     assertEquals(Duration.ofMinutes(5), d.lookbackDelta());
     assertEquals(AlertRuleSettings.StartFrom.LATEST, d.startFrom());
   }
@@ -28,7 +33,11 @@ class AlertRuleSettingsTest {
     AlertRuleSettings s = AlertRuleSettings.fromMap(Map.of(
         AlertRuleSettings.PARALLELISM, "2",
         AlertRuleSettings.MAX_OUT_OF_ORDERNESS, "1m30s",
-        AlertRuleSettings.START_FROM, "earliest"));
+        AlertRuleSettings.START_FROM, "earliest",
+        AlertRuleSettings.EXTERNAL_LABELS, "region=eu,replica=a",
+        AlertRuleSettings.MAX_EVALUATION_AGE, "0s"));
+    assertEquals(Map.of("region", "eu", "replica", "a"), s.externalLabels());
+    assertEquals(Duration.ZERO, s.maxEvaluationAge());
     assertEquals(2, s.parallelism());
     assertEquals(Duration.ofSeconds(90), s.maxOutOfOrderness());
     assertEquals(AlertRuleSettings.StartFrom.EARLIEST, s.startFrom());

@@ -10,7 +10,12 @@ public final class CountingMetrics implements StageMetrics {
   public final AtomicLong records = new AtomicLong();
   public final AtomicLong samples = new AtomicLong();
   public final AtomicLong late = new AtomicLong();
-  public final AtomicLong evaluated = new AtomicLong();
+  public final AtomicLong routed = new AtomicLong();
+  public final AtomicLong missed = new AtomicLong();
+  public final AtomicLong evaluations = new AtomicLong();
+  public final AtomicLong written = new AtomicLong();
+  public final AtomicLong badRules = new AtomicLong();
+  public final Map<String, AtomicLong> dropped = new ConcurrentHashMap<>();
   public final Map<String, AtomicLong> deadLetters = new ConcurrentHashMap<>();
   public final Map<String, AtomicLong> alerts = new ConcurrentHashMap<>();
 
@@ -35,8 +40,33 @@ public final class CountingMetrics implements StageMetrics {
   }
 
   @Override
-  public void samplesEvaluated(long n) {
-    evaluated.addAndGet(n);
+  public void samplesRouted(long n) {
+    routed.addAndGet(n);
+  }
+
+  @Override
+  public void samplesDropped(String reason, long n) {
+    dropped.computeIfAbsent(reason, k -> new AtomicLong()).addAndGet(n);
+  }
+
+  @Override
+  public void groupEvaluated(long nanos, int failedRules) {
+    evaluations.incrementAndGet();
+  }
+
+  @Override
+  public void iterationsMissed(long n) {
+    missed.addAndGet(n);
+  }
+
+  @Override
+  public void ruleSamplesWritten(long n) {
+    written.addAndGet(n);
+  }
+
+  @Override
+  public void badRuleUpdate() {
+    badRules.incrementAndGet();
   }
 
   @Override

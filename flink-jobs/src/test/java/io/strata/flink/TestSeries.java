@@ -1,5 +1,6 @@
 package io.strata.flink;
 
+import io.strata.flink.model.DecodedBatch;
 import io.strata.flink.model.SeriesSamples;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,13 +13,11 @@ public final class TestSeries {
   public static final long SECOND = 1000;
   public static final long MINUTE = 60 * SECOND;
 
-  private final String tenant;
   private final String[] labels;
-  private final List<long[]> ts = new ArrayList<>();
+  private final List<Long> ts = new ArrayList<>();
   private final List<Double> values = new ArrayList<>();
 
-  private TestSeries(String tenant, String[] labels) {
-    this.tenant = tenant;
+  private TestSeries(String[] labels) {
     this.labels = labels;
   }
 
@@ -34,11 +33,11 @@ public final class TestSeries {
       p[i++] = e.getKey();
       p[i++] = e.getValue();
     }
-    return new TestSeries("default", p);
+    return new TestSeries(p);
   }
 
   public TestSeries at(long timestampMs, double value) {
-    ts.add(new long[] {timestampMs});
+    ts.add(timestampMs);
     values.add(value);
     return this;
   }
@@ -50,12 +49,27 @@ public final class TestSeries {
   public SeriesSamples build() {
     long[] t = new long[ts.size()];
     double[] v = new double[ts.size()];
-    long max = Long.MIN_VALUE;
     for (int i = 0; i < t.length; i++) {
-      t[i] = ts.get(i)[0];
+      t[i] = ts.get(i);
       v[i] = values.get(i);
-      max = Math.max(max, t[i]);
     }
-    return new SeriesSamples(tenant, labels, t, v, max);
+    return new SeriesSamples(labels, t, v);
+  }
+
+  /** A decoded batch of the given series for a tenant (source "scrape"). */
+  public static DecodedBatch batch(String tenant, TestSeries... series) {
+    DecodedBatch b = new DecodedBatch();
+    b.tenant = tenant;
+    b.source = "scrape";
+    b.series = new SeriesSamples[series.length];
+    long max = Long.MIN_VALUE;
+    for (int i = 0; i < series.length; i++) {
+      b.series[i] = series[i].build();
+      for (long t : b.series[i].timestamps) {
+        max = Math.max(max, t);
+      }
+    }
+    b.maxTimestampMs = max;
+    return b;
   }
 }

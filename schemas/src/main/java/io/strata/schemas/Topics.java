@@ -24,6 +24,25 @@ public final class Topics {
     return ROLLUP_PREFIX + resolution;
   }
 
+  /**
+   * Rule groups, latest per tenant/namespace/group. Tombstones (deleted groups) stay readable for 30 days, so
+   * a rule job restored from a checkpoint up to 30 days old still sees every delete it missed.
+   */
+  public static final Map<String, String> RULES_CONFIGS = Map.of("cleanup.policy", "compact",
+      "delete.retention.ms", Long.toString(Duration.ofDays(30).toMillis()));
+
+  /**
+   * Alert state, latest per tenant/fingerprint, read from the start by every new consumer: segments roll
+   * every 10 minutes (compaction never touches the active segment, Kafka's default rolls weekly), the
+   * cleaner runs once a tenth of the log is dirty and at the latest an hour after a write, and tombstones
+   * (retired alerts) stay readable for a day so a consumer up to a day behind still sees them.
+   */
+  public static final Map<String, String> ALERTS_CONFIGS = Map.of("cleanup.policy", "compact",
+      "segment.ms", Long.toString(Duration.ofMinutes(10).toMillis()),
+      "min.cleanable.dirty.ratio", "0.1",
+      "max.compaction.lag.ms", Long.toString(Duration.ofHours(1).toMillis()),
+      "delete.retention.ms", Long.toString(Duration.ofDays(1).toMillis()));
+
   /** A topic to create: name and its topic-level configs. */
   public record Spec(String name, Map<String, String> configs) {}
 
@@ -36,8 +55,8 @@ public final class Topics {
       specs.add(new Spec(prefix + rollup(r), Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7 * day))));
     }
     specs.add(new Spec(prefix + METADATA, Map.of("cleanup.policy", "compact")));
-    specs.add(new Spec(prefix + RULES, Map.of("cleanup.policy", "compact")));
-    specs.add(new Spec(prefix + ALERTS, Map.of("cleanup.policy", "compact")));
+    specs.add(new Spec(prefix + RULES, RULES_CONFIGS));
+    specs.add(new Spec(prefix + ALERTS, ALERTS_CONFIGS));
     specs.add(new Spec(prefix + DEADLETTER, Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7 * day))));
     return specs;
   }

@@ -22,10 +22,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code strata rules}: promtool's {@code check rules} and {@code test rules}, same output and exit codes. */
+/**
+ * {@code strata rules}: promtool's {@code check rules} and {@code test rules}, same output and exit codes; and
+ * {@code push}, {@code list}, {@code delete} of groups on the rules topic the Flink rule job runs.
+ */
 @Command(name = "rules", mixinStandardHelpOptions = true,
-    description = "Check rule files and run rule unit tests (promtool-compatible).",
-    subcommands = {RulesCommand.Check.class, RulesCommand.Test.class})
+    description = "Check rule files and run rule unit tests (promtool-compatible); push, list and delete the rule "
+        + "groups the Flink rule job runs.",
+    subcommands = {RulesCommand.Check.class, RulesCommand.Test.class, RulesPushCommand.class, RulesListCommand.class,
+        RulesDeleteCommand.class})
 public final class RulesCommand implements Runnable {
   @Override
   public void run() {

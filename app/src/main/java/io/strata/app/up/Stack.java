@@ -18,7 +18,6 @@ import java.time.Duration;
 import io.strata.ingest.server.IngestConfig;
 import io.strata.ingest.server.IngestServer;
 import io.strata.query.api.QueryConfig;
-import io.strata.promql.rules.RuleFiles;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
 import io.strata.sinks.alertmanager.AlertDelivery;
@@ -130,7 +129,7 @@ public final class Stack implements AutoCloseable {
       rollups.start();
       started.push(rollups);
 
-      Path ruleFile = startFlink(stageMetrics);
+      AlertRuleService rules = startFlink(stageMetrics);
 
       step("TSDB store and Kafka Connect sink");
       Store store = SharedStores.acquire(tsdb, d -> Stores.open(tsdbConfig, stageMetrics));
@@ -161,8 +160,8 @@ public final class Stack implements AutoCloseable {
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).start();
       started.push(query);
-      // /api/v1/rules lists the rule job's file (the job parsed the same file with the same parser above)
-      query.ruleFiles(List.of(RuleFiles.parse(read(ruleFile), ruleFile.toString())));
+      // /api/v1/rules lists the rule job's files (as the job parsed them)
+      query.ruleFiles(rules.ruleFiles());
       queryPort = query.port();
 
       startDelivery(stageMetrics);
@@ -198,15 +197,15 @@ public final class Stack implements AutoCloseable {
     started.push(delivery);
   }
 
-  /** Starts the rule job; returns the rule file it evaluates. */
-  private Path startFlink(PrometheusRegistry metrics) {
+  /** Starts the rule job over the rule files and the groups pushed to metrics.rules. */
+  private AlertRuleService startFlink(PrometheusRegistry metrics) {
     step("Flink rule job (MiniCluster)");
-    Path ruleFile = ruleFile();
+    List<Path> ruleFiles = ruleFiles();
     AlertRuleSettings settings = AlertRuleSettings.defaults()
         .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
         // a first start reads everything retained; later starts resume from the checkpoint
         .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
-    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), ruleFile, dir("flink").resolve("checkpoints"),
+    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), ruleFiles, dir("flink").resolve("checkpoints"),
         settings, metrics);
     flink.start();
     started.push(flink);
@@ -218,15 +217,7 @@ public final class Stack implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for the Flink rule job", e);
     }
-    return ruleFile;
-  }
-
-  private static String read(Path file) {
-    try {
-      return java.nio.file.Files.readString(file);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + file, e);
-    }
+    return flink;
   }
 
   /**
@@ -260,13 +251,10 @@ public final class Stack implements AutoCloseable {
     }
   }
 
-  /** The configured rule file, or the built-in one (alerts on the stack's own targets) copied into the data dir. */
-  private Path ruleFile() {
-    if (s.ruleFiles().size() > 1) {
-      throw new IllegalArgumentException("the Flink rule job takes one rule file for now; got " + s.ruleFiles());
-    }
-    if (s.ruleFiles().size() == 1) {
-      return s.ruleFiles().get(0);
+  /** The configured rule files, or the built-in one (alerts on the stack's own targets) copied into the data dir. */
+  private List<Path> ruleFiles() {
+    if (!s.ruleFiles().isEmpty()) {
+      return s.ruleFiles();
     }
     Path target = dir("rules").resolve("default-rules.yml");
     try (var in = Stack.class.getResourceAsStream("/default-rules.yml")) {
@@ -275,7 +263,7 @@ public final class Stack implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + target, e);
     }
-    return target;
+    return List.of(target);
   }
 
   /**

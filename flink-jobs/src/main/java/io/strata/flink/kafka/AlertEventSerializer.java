@@ -14,8 +14,9 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes an {@link AlertTransition} as an {@code AlertEvent} in Confluent wire format, keyed by the
- * fingerprint (UTF-8), so the compacted alerts topic keeps the latest state per alert.
+ * Writes an {@link AlertTransition} as an {@code AlertEvent} in Confluent wire format, keyed by
+ * {@code tenant + "/" + fingerprint} (UTF-8), so the compacted alerts topic keeps the latest state per alert
+ * and tenant; a tombstone transition becomes a record with a null value, which retires the key.
  */
 public class AlertEventSerializer implements KafkaRecordSerializationSchema<AlertTransition> {
   private static final long serialVersionUID = 1L;
@@ -38,8 +39,8 @@ public class AlertEventSerializer implements KafkaRecordSerializationSchema<Aler
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(AlertTransition t, KafkaSinkContext ctx, Long timestamp) {
-    byte[] key = t.fingerprint.getBytes(StandardCharsets.UTF_8);
-    return new ProducerRecord<>(topic, key, serde.serialize(topic, toAvro(t)));
+    byte[] key = t.key().getBytes(StandardCharsets.UTF_8);
+    return new ProducerRecord<>(topic, key, t.isTombstone() ? null : serde.serialize(topic, toAvro(t)));
   }
 
   public static AlertEvent toAvro(AlertTransition t) {
@@ -52,11 +53,13 @@ public class AlertEventSerializer implements KafkaRecordSerializationSchema<Aler
         .setLabels(toMap(t.labels))
         .setAnnotations(toMap(t.annotations))
         .setValue(t.value)
-        .setActiveAtMs(t.activeAtMs)
+        .setActiveAtMs(t.activeAtMs == AlertTransition.NONE ? 0 : t.activeAtMs)
         .setFiredAtMs(t.firedAtMs == AlertTransition.NONE ? null : t.firedAtMs)
         .setResolvedAtMs(t.resolvedAtMs == AlertTransition.NONE ? null : t.resolvedAtMs)
         .setEvaluatedAtMs(t.evaluatedAtMs)
         .setGeneratorUrl(t.generatorUrl == null ? "" : t.generatorUrl)
+        .setStartsAtMs(t.startsAtMs == AlertTransition.NONE ? null : t.startsAtMs)
+        .setEndsAtMs(t.endsAtMs == AlertTransition.NONE ? null : t.endsAtMs)
         .build();
   }
 

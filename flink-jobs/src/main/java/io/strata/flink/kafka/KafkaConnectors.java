@@ -3,33 +3,45 @@ package io.strata.flink.kafka;
 import io.strata.flink.AlertRuleSettings;
 import io.strata.flink.model.AlertTransition;
 import io.strata.flink.model.DeadLetter;
-import io.strata.flink.model.RawRecord;
+import io.strata.flink.model.DecodedBatch;
+import io.strata.flink.model.GroupSpec;
+import io.strata.flink.model.RuleSamples;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
-/** The Kafka source and sinks of the rule job, built from the service's settings. */
+/** The Kafka sources and sinks of the rule job, built from the service's settings. */
 public final class KafkaConnectors {
   private KafkaConnectors() {}
 
   /**
-   * Reads the samples topic. Offsets come from the checkpoint when the job restores one; otherwise from the
-   * group's committed offsets, and without those from {@code startFrom}. Offsets are committed to the group
-   * on each completed checkpoint (progress is visible with kafka-consumer-groups).
+   * Producer transactions must outlive a checkpoint interval plus a restart, and stay under the broker's
+   * {@code transaction.max.timeout.ms} (15 min by default): Flink's default of one hour is refused.
+   */
+  static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+  /**
+   * Reads the samples topic, decoding in the source. Offsets come from the checkpoint when the job restores
+   * one; otherwise from the group's committed offsets, and without those from {@code startFrom}. Offsets are
+   * committed to the group on each completed checkpoint. {@code read_committed}: the job's own rule output
+   * (transactional) is read once committed, never an aborted attempt.
    */
   @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
-  public static KafkaSource<RawRecord> samplesSource(String bootstrap, String topic, AlertRuleSettings s) {
+  public static KafkaSource<DecodedBatch> samplesSource(String bootstrap, String topic, String registryUrl,
+      AlertRuleSettings s) {
     OffsetResetStrategy reset = s.startFrom() == AlertRuleSettings.StartFrom.EARLIEST
         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
-    return KafkaSource.<RawRecord>builder()
+    return KafkaSource.<DecodedBatch>builder()
         .setBootstrapServers(bootstrap)
         .setTopics(topic)
         .setGroupId(s.consumerGroup())
         .setClientIdPrefix(s.consumerGroup())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-        .setDeserializer(new RawRecordDeserializer())
+        .setDeserializer(new SampleBatchDeserializer(registryUrl))
+        .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true")
         // new partitions of the samples topic are picked up within a minute
         .setProperty("partition.discovery.interval.ms", "60000")
@@ -37,22 +49,54 @@ public final class KafkaConnectors {
   }
 
   /**
-   * At-least-once: a restore replays from the last checkpoint, so an alert event can be written twice.
-   * The topic is compacted and keyed by fingerprint; a repeated event carries the same state, so readers
-   * of the latest state see no difference. (Exactly-once would need transactions, which DEPENDENCIES.md
-   * reports broken with some Kafka client versions, and would delay alerts to checkpoint completion.)
+   * Reads the compacted rules topic from its beginning on a fresh start (every current group, and the
+   * tombstones still retained), from the checkpoint after a restore.
    */
-  public static KafkaSink<AlertTransition> alertsSink(String bootstrap, String topic, String registryUrl) {
+  public static KafkaSource<GroupSpec> rulesSource(String bootstrap, String topic, String registryUrl,
+      AlertRuleSettings s) {
+    return KafkaSource.<GroupSpec>builder()
+        .setBootstrapServers(bootstrap)
+        .setTopics(topic)
+        .setGroupId(s.consumerGroup() + "-rules")
+        .setClientIdPrefix(s.consumerGroup() + "-rules")
+        .setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(new RuleGroupDeserializer(registryUrl))
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty("partition.discovery.interval.ms", "60000")
+        .build();
+  }
+
+  /**
+   * Exactly-once: alert events are written in a Kafka transaction per checkpoint; {@code read_committed}
+   * consumers see them once the checkpoint completes, and never the events of an attempt that failed.
+   */
+  public static KafkaSink<AlertTransition> alertsSink(String bootstrap, String topic, String registryUrl,
+      String transactionalIdPrefix) {
     return KafkaSink.<AlertTransition>builder()
         .setBootstrapServers(bootstrap)
         .setRecordSerializer(new AlertEventSerializer(topic, registryUrl))
-        .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-        .setProperty("acks", "all")
-        .setProperty("enable.idempotence", "true")
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + "-alerts")
+        .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
         .setProperty("linger.ms", "5")
         .build();
   }
 
+  /** Exactly-once, as {@link #alertsSink}: recording-rule samples, ALERTS and stale markers. */
+  public static KafkaSink<RuleSamples> samplesSink(String bootstrap, String topic, String registryUrl,
+      String transactionalIdPrefix) {
+    return KafkaSink.<RuleSamples>builder()
+        .setBootstrapServers(bootstrap)
+        .setRecordSerializer(new RuleSamplesSerializer(topic, registryUrl))
+        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+        .setTransactionalIdPrefix(transactionalIdPrefix + "-samples")
+        .setProperty("transaction.timeout.ms", Long.toString(TRANSACTION_TIMEOUT.toMillis()))
+        .setProperty("linger.ms", "5")
+        .build();
+  }
+
+  /** At-least-once: a dead letter written twice after a restore is harmless. */
   public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic) {
     return KafkaSink.<DeadLetter>builder()
         .setBootstrapServers(bootstrap)

@@ -7,40 +7,37 @@ package io.strata.flink.metrics;
  */
 public interface StageMetrics {
   /** Kafka records read from the samples topic (decoded or not). */
-  void recordsRead(long n);
+  default void recordsRead(long n) {}
 
-  /** Samples decoded from SampleBatches (all series, matched by a rule or not). */
-  void samplesDecoded(long n);
+  /** Samples decoded from SampleBatches (all series, selected by a group or not). */
+  default void samplesDecoded(long n) {}
 
   /** A record sent to the dead-letter topic, by reason. */
-  void deadLettered(String reason);
+  default void deadLettered(String reason) {}
 
-  /** Samples dropped because their timestamp was not after the watermark when they arrived. */
-  void lateSamples(long n);
+  /** Routed samples whose timestamp was not after the watermark when they reached their group. */
+  default void lateSamples(long n) {}
 
-  /** Samples evaluated against at least one rule. */
-  void samplesEvaluated(long n);
+  /** Routed samples a group kept (a sample routed to two groups counts twice). */
+  default void samplesRouted(long n) {}
 
-  /** An alert event emitted, by state (pending, firing, resolved). */
-  void alertEmitted(String state);
+  /** Routed samples not kept, by reason ({@code no_group}: the group's definition had not arrived). */
+  default void samplesDropped(String reason, long n) {}
 
-  StageMetrics NOOP = new StageMetrics() {
-    @Override
-    public void recordsRead(long n) {}
+  /** One group evaluation, how long it took and how many of its rules failed. */
+  default void groupEvaluated(long nanos, int failedRules) {}
 
-    @Override
-    public void samplesDecoded(long n) {}
+  /** Evaluation times a group skipped because the watermark had already passed the next one. */
+  default void iterationsMissed(long n) {}
 
-    @Override
-    public void deadLettered(String reason) {}
+  /** Samples the rules wrote back to the samples topic (recording rules, ALERTS, stale markers). */
+  default void ruleSamplesWritten(long n) {}
 
-    @Override
-    public void lateSamples(long n) {}
+  /** An alert event emitted, by state (pending, firing, resolved, tombstone). */
+  default void alertEmitted(String state) {}
 
-    @Override
-    public void samplesEvaluated(long n) {}
+  /** A rule group update from the rules topic that could not be used (it is ignored). */
+  default void badRuleUpdate() {}
 
-    @Override
-    public void alertEmitted(String state) {}
-  };
+  StageMetrics NOOP = new StageMetrics() {};
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SerializersTest {
 
   @Test
-  void alertEventIsKeyedByFingerprintInWireFormat() {
+  void alertEventIsKeyedByTenantAndFingerprintInWireFormat() {
     String scope = "ser-" + UUID.randomUUID();
     try {
       AlertEventSerializer s = new AlertEventSerializer("p." + Topics.ALERTS, "mock://" + scope);
@@ -41,7 +41,7 @@ class SerializersTest {
       t.evaluatedAtMs = T0;
       ProducerRecord<byte[], byte[]> r = s.serialize(t, null, null);
       assertEquals("p." + Topics.ALERTS, r.topic());
-      assertEquals("0123456789abcdef", new String(r.key(), StandardCharsets.UTF_8));
+      assertEquals("default/0123456789abcdef", new String(r.key(), StandardCharsets.UTF_8));
       AlertEvent e = new AvroWireSerde<>(SchemaRegistries.forUrl("mock://" + scope), AlertEvent.class).deserialize(r.value());
       assertEquals(AlertState.pending, e.getState());
       assertEquals(Map.of("alertname", "Down", "job", "api"), e.getLabels());
@@ -49,6 +49,45 @@ class SerializersTest {
       assertNull(e.getFiredAtMs());
       assertNull(e.getResolvedAtMs());
       assertEquals(T0, e.getActiveAtMs());
+      assertNull(e.getStartsAtMs());
+      assertNull(e.getEndsAtMs());
+
+      t.state = null; // gone: a tombstone retires the key
+      ProducerRecord<byte[], byte[]> gone = s.serialize(t, null, null);
+      assertEquals("default/0123456789abcdef", new String(gone.key(), StandardCharsets.UTF_8));
+      assertNull(gone.value());
+    } finally {
+      MockSchemaRegistry.dropScope(scope);
+    }
+  }
+
+  @Test
+  void twoTenantsAlertsWithTheSameLabelsHaveDifferentKeys() {
+    AlertTransition a = new AlertTransition();
+    a.fingerprint = io.strata.flink.rules.Fingerprint.of(new String[] {"alertname", "Down"});
+    a.tenant = "team-a";
+    AlertTransition b = new AlertTransition();
+    b.fingerprint = a.fingerprint;
+    b.tenant = "team-b";
+    org.junit.jupiter.api.Assertions.assertNotEquals(a.key(), b.key());
+  }
+
+  @Test
+  void ruleSamplesGoToTheirPartitionAsABatchFromSourceRule() {
+    String scope = "ser-" + UUID.randomUUID();
+    try {
+      RuleSamplesSerializer s = new RuleSamplesSerializer(Topics.SAMPLES, "mock://" + scope);
+      s.open(null, null);
+      var rs = new io.strata.flink.model.RuleSamples("t1", 3, new io.strata.flink.model.SeriesSamples[] {
+          new io.strata.flink.model.SeriesSamples(new String[] {"__name__", "job:x:sum", "job", "a"}, new long[] {T0}, new double[] {2})});
+      ProducerRecord<byte[], byte[]> r = s.serialize(rs, null, null);
+      assertEquals(3, r.partition());
+      assertNull(r.key());
+      io.strata.avro.SampleBatch b = new AvroWireSerde<>(SchemaRegistries.forUrl("mock://" + scope), io.strata.avro.SampleBatch.class)
+          .deserialize(r.value());
+      assertEquals("t1", b.getTenant());
+      assertEquals("rule", b.getSource());
+      assertEquals(2.0, b.getSeries().get(0).getSamples().get(0).getValue());
     } finally {
       MockSchemaRegistry.dropScope(scope);
     }

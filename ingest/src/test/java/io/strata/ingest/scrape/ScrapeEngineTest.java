@@ -234,8 +234,9 @@ class ScrapeEngineTest {
   @Test
   void bodySizeLimitFailsScrape() throws Exception {
     server.route("/metrics").body("m 1\n".repeat(1000));
-    ScrapeEngine e = engine(job("node", "body_size_limit: 1KB"));
-    RecordingSink.Scrape s = sink.next();
+    // a timeout that a loaded machine cannot hit first: the limit must be what fails the scrape
+    ScrapeEngine e = engine(job("node", "body_size_limit: 1KB\nscrape_interval: 1s\nscrape_timeout: 1s"));
+    RecordingSink.Scrape s = sink.next(x -> true, 10_000);
     assertEquals(0.0, s.value("up"));
     assertEquals("body size limit exceeded", e.targets().get(0).lastError());
   }

@@ -1,0 +1,134 @@
+package io.strata.app.rules;
+
+import io.strata.avro.RuleGroup;
+import io.strata.schemas.Topics;
+import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.schemas.serde.AvroWireSerde;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Option;
+
+/**
+ * The compacted {@code metrics.rules} topic as {@code strata rules push|list|delete} use it: key
+ * {@code tenant/namespace/group}, value a {@code RuleGroup} in Confluent wire format, a tombstone deletes.
+ * The connection options are a picocli mixin shared by the three verbs.
+ */
+public final class RulesTopic {
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the broker of `strata up`)")
+  String bootstrap;
+
+  @Option(names = "--registry", paramLabel = "URL", defaultValue = "http://localhost:8081",
+      description = "schema registry URL (default: ${DEFAULT-VALUE})")
+  String registry;
+
+  @Option(names = "--tenant", paramLabel = "ID", defaultValue = "default",
+      description = "tenant the groups belong to, as X-Scope-OrgID (default: ${DEFAULT-VALUE})")
+  String tenant;
+
+  @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "",
+      description = "prefix of the topic names (as kafka.topic_prefix of `strata up`)")
+  String topicPrefix;
+
+  String topic() {
+    return topicPrefix + Topics.RULES;
+  }
+
+  /** One group as stored: its key and value (null when the latest record of the key is a tombstone). */
+  record Stored(String key, RuleGroup group) {}
+
+  /** The latest record of every key of this tenant, by key, tombstoned keys left out. */
+  Map<String, RuleGroup> current() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    Map<String, RuleGroup> out = new TreeMap<>();
+    try (SchemaRegistry reg = SchemaRegistries.forUrl(registry);
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      AvroWireSerde<RuleGroup> serde = new AvroWireSerde<>(reg, RuleGroup.class);
+      var infos = c.partitionsFor(topic(), Duration.ofSeconds(30));
+      if (infos == null || infos.isEmpty()) {
+        throw new IllegalStateException("topic " + topic() + " does not exist on " + bootstrap);
+      }
+      List<TopicPartition> tps = new ArrayList<>();
+      infos.forEach(i -> tps.add(new TopicPartition(i.topic(), i.partition())));
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps, Duration.ofSeconds(30));
+      String mine = tenant + "/";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!done(c, end)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("reading " + topic() + " took longer than 60 s");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (r.key() == null) {
+            continue;
+          }
+          String key = new String(r.key(), StandardCharsets.UTF_8);
+          if (!key.startsWith(mine)) {
+            continue;
+          }
+          if (r.value() == null) {
+            out.remove(key);
+          } else {
+            out.put(key, serde.deserialize(r.value()));
+          }
+        }
+      }
+    } catch (Exception e) {
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static boolean done(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> end) {
+    for (var e : end.entrySet()) {
+      if (c.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes the records (a null group is a tombstone) and waits until all are acknowledged. */
+  void write(List<Stored> records) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("acks", "all");
+    p.put("enable.idempotence", "true");
+    try (SchemaRegistry reg = SchemaRegistries.forUrl(registry);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      AvroWireSerde<RuleGroup> serde = new AvroWireSerde<>(reg, RuleGroup.class);
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+      for (Stored s : records) {
+        byte[] value = s.group() == null ? null : serde.serialize(topic(), s.group());
+        acks.add(producer.send(new ProducerRecord<>(topic(), s.key().getBytes(StandardCharsets.UTF_8), value)));
+      }
+      for (var a : acks) {
+        a.get(60, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
