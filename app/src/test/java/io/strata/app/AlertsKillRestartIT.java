@@ -176,6 +176,12 @@ class AlertsKillRestartIT {
               }
             }
           }
+          // the check above means something only if Strata did send the firing alert after its restart
+          boolean resentAfterRestart = hook.posts().stream().filter(p -> p.receivedMs() >= restartedAt)
+              .anyMatch(p -> p.body().findValuesAsText("alertname").contains("ItFastBurn"));
+          if (!resentAfterRestart) {
+            problems.add("Strata did not send ItFastBurn (firing) to its targets after the restart: " + hook.posts().size() + " posts in all");
+          }
           System.out.println("webhook got " + hook.posts().size() + " posts");
           if (!problems.isEmpty()) {
             fail(problems.size() + " problems after kill -9 and restart:\n" + String.join("\n", problems));
