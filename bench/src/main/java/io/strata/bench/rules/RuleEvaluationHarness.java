@@ -153,7 +153,8 @@ public final class RuleEvaluationHarness {
       System.out.printf("history: %d steps of %d series in %.1f s%n", prefillSteps, seriesCount, (System.currentTimeMillis() - t0) / 1e3);
       long firstLive = t0 + INTERVAL_MS;
 
-      int warmRounds = warmupMinutes * 4;
+      // rounds whose time passed during the history are fed at once (catching up), then WARMUP minutes more
+      int warmRounds = (int) ((System.currentTimeMillis() - t0) / INTERVAL_MS) + warmupMinutes * 4;
       int rounds = minutes * 4;
       ThreadMXBean threads = ManagementFactory.getThreadMXBean();
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -183,7 +184,7 @@ public final class RuleEvaluationHarness {
         }
       }
       System.out.printf("load average during the measured rounds (1/5/15 min, once a minute): %s%n", String.join(" | ", loads));
-      report(snaps, showThreads, registry, withRules);
+      report(snaps, groups, showThreads, registry, withRules);
       System.out.printf("job status at the end: %s%n", service.status());
     } finally {
       for (int i = toClose.size() - 1; i >= 0; i--) {
@@ -208,7 +209,8 @@ public final class RuleEvaluationHarness {
    * aggregation recording rule, 4/5/7 {@code rate} alerts (summed by instance, or per series), 6 a
    * {@code rate} recording rule, 8 a {@code histogram_quantile} alert, 9 a {@code histogram_quantile}
    * recording rule. Parameters (label filters, ranges, thresholds) vary with the index so that no two
-   * rules are the same and some alerts fire.
+   * rules are the same and some alerts fire; every alert has its own name (suffix = rule index), so no two
+   * rules write the same {@code ALERTS} series.
    */
   static String ruleFile(int rules, int groups) {
     StringBuilder y = new StringBuilder("groups:\n");
@@ -220,18 +222,18 @@ public final class RuleEvaluationHarness {
       for (int j = 0; j < perGroup && idx < rules; j++, idx++) {
         String range = ranges[idx % 3];
         switch (idx % 10) {
-          case 0 -> alert(y, "TemperatureHigh", "node_hwmon_temp_celsius{sensor=\"temp" + (idx % 15) + "\"} > " + (45 + idx % 4), "1m");
-          case 1 -> alert(y, "MemoryLow", "node_memory_MemFree_bytes{numa=\"" + (idx % 15) + "\"} < " + (8_010_000_000L + (idx % 7) * 10_000_000L), "1m");
-          case 2 -> alert(y, "HottestSensor", "max by (instance) (node_hwmon_temp_celsius) > " + (46 + idx % 3), "1m");
+          case 0 -> alert(y, "TemperatureHigh" + idx, "node_hwmon_temp_celsius{sensor=\"temp" + (idx % 15) + "\"} > " + (45 + idx % 4), "1m");
+          case 1 -> alert(y, "MemoryLow" + idx, "node_memory_MemFree_bytes{numa=\"" + (idx % 15) + "\"} < " + (8_010_000_000L + (idx % 7) * 10_000_000L), "1m");
+          case 2 -> alert(y, "HottestSensor" + idx, "max by (instance) (node_hwmon_temp_celsius) > " + (46 + idx % 3), "1m");
           case 3 -> record(y, "g" + g + "_" + j + ":node_memory_MemFree_bytes:avg", "avg by (instance) (node_memory_MemFree_bytes)");
-          case 4 -> alert(y, "CpuBusy", "sum by (instance) (rate(node_cpu_seconds_total{mode=\"" + MODES[idx % 5] + "\"}[" + range + "])) > "
+          case 4 -> alert(y, "CpuBusy" + idx, "sum by (instance) (rate(node_cpu_seconds_total{mode=\"" + MODES[idx % 5] + "\"}[" + range + "])) > "
               + String.format(Locale.ROOT, "%.2f", 1.9 + (idx % 5) * 0.05), "1m");
-          case 5 -> alert(y, "NetworkReceive", "rate(node_network_receive_bytes_total{device=\"eth" + (idx % 20) + "\"}[" + range + "]) > "
+          case 5 -> alert(y, "NetworkReceive" + idx, "rate(node_network_receive_bytes_total{device=\"eth" + (idx % 20) + "\"}[" + range + "]) > "
               + (5_500 + (idx % 7) * 100), "2m");
           case 6 -> record(y, "g" + g + "_" + j + ":node_cpu_seconds:rate" + range, "sum by (instance, mode) (rate(node_cpu_seconds_total[" + range + "]))");
-          case 7 -> alert(y, "NetworkReceiveTotal", "sum by (instance) (rate(node_network_receive_bytes_total[" + range + "])) > "
+          case 7 -> alert(y, "NetworkReceiveTotal" + idx, "sum by (instance) (rate(node_network_receive_bytes_total[" + range + "])) > "
               + (105_000 + (idx % 5) * 1_000), "1m");
-          case 8 -> alert(y, "LatencyHigh", "histogram_quantile(" + new String[] {"0.5", "0.9", "0.99"}[idx % 3]
+          case 8 -> alert(y, "LatencyHigh" + idx, "histogram_quantile(" + new String[] {"0.5", "0.9", "0.99"}[idx % 3]
               + ", sum by (le, instance) (rate(http_request_duration_seconds_bucket{handler=\"/h" + (idx % 3) + "\"}[5m]))) > "
               + (1 + (idx % 4) * 0.5), "1m");
           default -> record(y, "g" + g + "_" + j + ":http_request_duration_seconds:p90",
@@ -379,8 +381,12 @@ public final class RuleEvaluationHarness {
 
     /** prometheus_rule_group_last_duration_seconds by group, seconds. */
     Map<String, Double> groupDurations() throws Exception {
+      return groupDurations(metrics());
+    }
+
+    static Map<String, Double> groupDurations(String metricsText) {
       Map<String, Double> out = new TreeMap<>();
-      Matcher m = GROUP_DURATION.matcher(metrics());
+      Matcher m = GROUP_DURATION.matcher(metricsText);
       while (m.find()) {
         out.put(m.group(1), Double.parseDouble(m.group(2)));
       }
@@ -415,7 +421,7 @@ public final class RuleEvaluationHarness {
 
   /** What one round boundary reads. */
   record Snapshot(long wallNanos, long processCpuNanos, Map<Long, long[]> threadCpu, Map<Long, String> threadNames, double promRulesCpu,
-      double promNoRulesCpu, Map<String, Double> promGroupDurations, double strataEvalSum, double strataEvalCount, long[] nativeCounts,
+      double promNoRulesCpu, Map<String, Double> promGroupDurations, double promExecuted, double strataEvalSum, double strataEvalCount, long[] nativeCounts,
       int nativeSchema, long gcMillis, Map<String, Double> counters) {
 
     static Snapshot take(ThreadMXBean threads, com.sun.management.OperatingSystemMXBean os, PrometheusRegistry registry, Prom withRules,
@@ -436,7 +442,9 @@ public final class RuleEvaluationHarness {
           names.put(ti.getThreadId(), ti.getThreadName());
         }
       }
-      Map<String, Double> groups = withRules.groupDurations();
+      String pm = withRules.metrics();
+      Map<String, Double> groups = Prom.groupDurations(pm);
+      double executed = sumMetric(pm, "prometheus_rule_group_iterations_total") - sumMetric(pm, "prometheus_rule_group_iterations_missed_total");
       double sum = 0;
       double count = 0;
       long[] nat = new long[0];
@@ -462,7 +470,7 @@ public final class RuleEvaluationHarness {
       for (var g : ManagementFactory.getGarbageCollectorMXBeans()) {
         gc += Math.max(0, g.getCollectionTime());
       }
-      return new Snapshot(wall, proc, cpu, names, pr, pn, groups, sum, count, nat, schema, gc, RuleEvaluationHarness.counters(registry));
+      return new Snapshot(wall, proc, cpu, names, pr, pn, groups, executed, sum, count, nat, schema, gc, RuleEvaluationHarness.counters(registry));
     }
   }
 
@@ -505,7 +513,7 @@ public final class RuleEvaluationHarness {
     return "other Java threads";
   }
 
-  static void report(List<Snapshot> s, int showThreads, PrometheusRegistry registry, Prom withRules) throws Exception {
+  static void report(List<Snapshot> s, int groups, int showThreads, PrometheusRegistry registry, Prom withRules) throws Exception {
     int rounds = s.size() - 1;
     Map<String, double[]> byRole = new TreeMap<>();
     Map<String, Double> byName = new HashMap<>();
@@ -581,6 +589,19 @@ public final class RuleEvaluationHarness {
     line("Prometheus: whole process, without rules (ingestion alone)", promNoRules, interval);
     System.out.printf("GC pauses of the JVM over the measured rounds: %.2f s%n", (s.get(rounds).gcMillis() - s.get(0).gcMillis()) / 1e3);
 
+    // a process that falls behind evaluates fewer groups than scheduled: CPU per evaluation it actually did
+    double strataDone = s.get(rounds).strataEvalCount() - s.get(0).strataEvalCount();
+    double promDone = s.get(rounds).promExecuted() - s.get(0).promExecuted();
+    System.out.printf("%nGroup evaluations done in the measured rounds (scheduled: %d rounds x %d groups = %d): Strata %.0f, Prometheus %.0f%n",
+        rounds, groups, rounds * groups, strataDone, promDone);
+    System.out.printf("CPU-s per full round (every group evaluated once) = CPU over the measured rounds / (evaluations done / groups);"
+        + " share of one core = that / 15 s%n");
+    perFullRound("Strata: evaluator task thread", total(byRole.getOrDefault(EVALUATOR, new double[rounds])), strataDone, groups, interval);
+    perFullRound("Strata: all Flink threads", total(flink), strataDone, groups, interval);
+    perFullRound("Strata: rule job process = JVM - broker - harness threads", total(jobProcess), strataDone, groups, interval);
+    perFullRound("Prometheus: rule evaluation = with rules - without rules", total(promRuleEval), promDone, groups, interval);
+    perFullRound("Prometheus: whole process, with rules", total(promRules), promDone, groups, interval);
+
     System.out.printf("%nEvaluation duration (wall), ms:%n");
     System.out.printf("%-70s %8s %8s %8s%n", "", "p50", "p99", "max");
     double[] sgroup = strataGroupQuantiles(s.get(0), s.get(rounds));
@@ -634,7 +655,7 @@ public final class RuleEvaluationHarness {
     return out;
   }
 
-  private static double sumMetric(String text, String name) {
+  static double sumMetric(String text, String name) {
     double sum = 0;
     for (String line : text.split("\n")) {
       if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
@@ -646,15 +667,22 @@ public final class RuleEvaluationHarness {
 
   /** p50 and p99 of the group evaluations between two snapshots, from the native buckets' deltas (upper bounds). */
   static double[] strataGroupQuantiles(Snapshot a, Snapshot b) {
-    if (b.nativeCounts().length == 0 || a.nativeSchema() != b.nativeSchema()) {
+    if (b.nativeCounts().length == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
+    // client_java lowers the schema (coarser buckets) when a histogram gets too many buckets: bring the first
+    // snapshot's buckets to the second's schema; bucket i covers (base^(i-1), base^i], halving merges 2i-1 and 2i into i
+    if (a.nativeCounts().length > 0 && a.nativeSchema() < b.nativeSchema()) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    int shift = a.nativeCounts().length == 0 ? 0 : a.nativeSchema() - b.nativeSchema();
     TreeMap<Long, Long> delta = new TreeMap<>();
     for (int i = 0; i < b.nativeCounts().length; i += 2) {
       delta.merge(b.nativeCounts()[i], b.nativeCounts()[i + 1], Long::sum);
     }
     for (int i = 0; i < a.nativeCounts().length; i += 2) {
-      delta.merge(a.nativeCounts()[i], -a.nativeCounts()[i + 1], Long::sum);
+      long idx = (a.nativeCounts()[i] + (1L << shift) - 1) >> shift;
+      delta.merge(idx, -a.nativeCounts()[i + 1], Long::sum);
     }
     long total = delta.values().stream().mapToLong(Long::longValue).sum();
     double base = Math.pow(2, Math.pow(2, -b.nativeSchema()));
@@ -672,6 +700,11 @@ public final class RuleEvaluationHarness {
       }
     }
     return out;
+  }
+
+  private static void perFullRound(String what, double cpu, double done, int groups, double interval) {
+    double perRound = done == 0 ? Double.NaN : cpu / (done / groups);
+    System.out.printf("%-70s %8.3f CPU-s %8.1f%%%n", what, perRound, perRound / interval * 100);
   }
 
   private static void line(String what, double[] perRound, double interval) {
