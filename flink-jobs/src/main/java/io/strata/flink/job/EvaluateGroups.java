@@ -15,6 +15,7 @@ import io.strata.flink.rules.RuleGroups;
 import io.strata.promql.engine.Engine;
 import io.strata.promql.engine.EngineOptions;
 import io.strata.promql.rules.RuleGroup;
+import io.strata.promql.rules.eval.EvaluationStorage;
 import io.strata.promql.rules.eval.AlertSnapshot;
 import io.strata.promql.rules.eval.AlertState;
 import io.strata.promql.rules.eval.EvaluatorSettings;
@@ -374,7 +375,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
   /** Evaluates the group at {@code at} and emits what it writes and sends. Package-private for tests. */
   private void evaluate(Prepared p, long at, Context ctx, Collector<AlertTransition> out) throws Exception {
     long start = System.nanoTime();
-    GroupStorage storage = new GroupStorage();
+    EvaluationStorage storage = new EvaluationStorage();
     for (SeriesSamples s : series.values()) {
       storage.load(Labels.of(s.labels), s.timestamps, s.values());
     }
@@ -399,10 +400,10 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     live.put(p.spec().key, new Live(p.spec(), ev, after));
 
     // what the rules wrote: to the samples topic, and back into this group's series when it selects them
-    List<GroupStorage.Written> written = storage.written();
+    List<EvaluationStorage.Written> written = storage.written();
     emitSamples(p.spec().tenant, written, ctx);
     long oldest = at + p.plan().intervalMs() - p.plan().retentionMs();
-    for (GroupStorage.Written w : written) {
+    for (EvaluationStorage.Written w : written) {
       if (p.plan().selects(w.labels())) {
         merge(seriesKey(SeriesSamples.pairs(w.labels())), SeriesSamples.pairs(w.labels()), new long[] {w.timestampMs()},
             new double[] {w.value()}, oldest);
@@ -413,13 +414,13 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     metrics.groupEvaluated(System.nanoTime() - start, result.errors().size());
   }
 
-  private void emitSamples(String tenant, List<GroupStorage.Written> written, Context ctx) {
+  private void emitSamples(String tenant, List<EvaluationStorage.Written> written, Context ctx) {
     if (written.isEmpty()) {
       return;
     }
     // one element per partition; the series of each keep the order the rules wrote them in
-    Map<Integer, Map<Labels, List<GroupStorage.Written>>> byPartition = new TreeMap<>();
-    for (GroupStorage.Written w : written) {
+    Map<Integer, Map<Labels, List<EvaluationStorage.Written>>> byPartition = new TreeMap<>();
+    for (EvaluationStorage.Written w : written) {
       int partition = SeriesPartitioner.partition(tenant, w.labels(), options.samplesPartitions());
       byPartition.computeIfAbsent(partition, k -> new LinkedHashMap<>())
           .computeIfAbsent(w.labels(), k -> new ArrayList<>()).add(w);
@@ -588,13 +589,13 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     long wm = ctx.timerService().currentWatermark();
     if (spec != null && st != null && last != null) {
       long at = Math.max(last + 1, wm);
-      List<GroupStorage.Written> stale = new ArrayList<>();
+      List<EvaluationStorage.Written> stale = new ArrayList<>();
       List<Map<String, String>> seriesWritten = new ArrayList<>(st.staleSeries());
       for (GroupState.RuleState r : st.rules()) {
         seriesWritten.addAll(r.previousSeries());
       }
       for (Map<String, String> l : seriesWritten) {
-        stale.add(new GroupStorage.Written(Labels.fromMap(l), at, StaleMarker.VALUE));
+        stale.add(new EvaluationStorage.Written(Labels.fromMap(l), at, StaleMarker.VALUE));
       }
       emitSamples(spec.tenant, stale, ctx);
       String name = groupName(spec);

@@ -10,6 +10,7 @@ import io.strata.promql.rules.RuleError;
 import io.strata.promql.rules.RuleFileException;
 import io.strata.promql.rules.RuleFiles;
 import io.strata.promql.rules.RuleGroup;
+import io.strata.promql.rules.eval.EvaluationStorage;
 import io.strata.promql.rules.eval.AlertSnapshot;
 import io.strata.promql.rules.eval.AlertState;
 import io.strata.promql.rules.eval.EvaluatorSettings;
@@ -221,7 +222,7 @@ public final class RuleTestRunner {
         maxt = Math.max(maxt, et.evalTimeMs());
       }
 
-      TestStorage storage = new TestStorage();
+      EvaluationStorage storage = new EvaluationStorage();
       List<String> errs = new ArrayList<>();
       for (long ts = 0; ts <= maxt; ts += evalInterval) {
         String appendError = appendTill(storage, pending, pendingValues, ts);
@@ -261,7 +262,7 @@ public final class RuleTestRunner {
       return errs;
     }
 
-    private String appendTill(TestStorage storage, Map<Labels, List<long[]>> ts, Map<Labels, List<Double>> vs, long till) {
+    private String appendTill(EvaluationStorage storage, Map<Labels, List<long[]>> ts, Map<Labels, List<Double>> vs, long till) {
       for (var e : ts.entrySet()) {
         List<long[]> t = e.getValue();
         List<Double> v = vs.get(e.getKey());
@@ -312,7 +313,7 @@ public final class RuleTestRunner {
           + "        got:" + GoText.indentLines(LabelsAndAnnotations.toString(got), "            ");
     }
 
-    private String checkExpr(ExprTest et, Engine engine, TestStorage storage) {
+    private String checkExpr(ExprTest et, Engine engine, EvaluationStorage storage) {
       String head = "    expr: " + io.strata.promql.ast.GoFormat.quote(et.expr()) + ", time: "
           + PromDuration.format(et.evalTimeMs());
       List<Sample> result;

@@ -1,6 +1,5 @@
-package io.strata.flink.job;
+package io.strata.promql.rules.eval;
 
-import io.strata.promql.rules.eval.SampleSink;
 import io.strata.promql.storage.InMemoryStorage;
 import io.strata.promql.storage.Queryable;
 import io.strata.promql.storage.SelectHints;
@@ -13,21 +12,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The storage one group evaluation reads and writes: the series kept in the group's keyed state, plus what
- * the evaluation's rules write (so later rules of the same evaluation read it). Writes are refused as
+ * The storage one group evaluation reads and writes: the series it is given (a rule unit test's input
+ * series, or the Flink rule job's keyed state), plus what the evaluation's rules write (so later rules of
+ * the same evaluation read it). Writes are refused as
  * Prometheus's head refuses them: a sample older than the series' newest ({@code out of order sample}), or
  * another value at its timestamp ({@code duplicate sample for timestamp}); the same value again is ignored.
  */
-final class GroupStorage implements Queryable, SampleSink {
+public final class EvaluationStorage implements Queryable, SampleSink {
   /** One sample a rule wrote. */
-  record Written(Labels labels, long timestampMs, double value) {}
+  public record Written(Labels labels, long timestampMs, double value) {}
 
   private final InMemoryStorage data = new InMemoryStorage();
   private final Map<Labels, long[]> last = new HashMap<>(); // {timestamp, value bits}
   private final List<Written> written = new ArrayList<>();
 
   /** Adds a kept series (timestamps ascending). */
-  void load(Labels labels, long[] ts, double[] vs) {
+  public void load(Labels labels, long[] ts, double[] vs) {
     for (int i = 0; i < ts.length; i++) {
       data.add(labels, ts[i], vs[i]);
     }
@@ -57,7 +57,7 @@ final class GroupStorage implements Queryable, SampleSink {
   }
 
   /** What the rules wrote, in order. */
-  List<Written> written() {
+  public List<Written> written() {
     return written;
   }
 
