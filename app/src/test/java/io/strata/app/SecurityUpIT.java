@@ -92,6 +92,22 @@ class SecurityUpIT {
     }
   }
 
+  @Test
+  void anInvalidWebConfigStopsStrataUpBeforeAnythingStarts() throws Exception {
+    Path web = Files.writeString(dir.resolve("web.yml"), "tls_server_config:\n  cert_file: cert.pem\n");
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--web.config.file", web.toString()))) {
+      assertEquals(2, p.runToExit());
+      String out = String.join("\n", p.output());
+      assertTrue(out.contains("strata up: --web.config.file " + web + ": missing key_file"), out);
+    }
+    Path config = Files.writeString(dir.resolve("strata.yml"), "auth:\n  tenants:\n    alice: [team-a]\n");
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--config", config.toString()))) {
+      assertEquals(2, p.runToExit());
+      String out = String.join("\n", p.output());
+      assertTrue(out.contains("strata up: auth.tenants binds users, who are defined by basic_auth_users in --web.config.file (none given)"), out);
+    }
+  }
+
   private List<String> names(String user, String password, String q) throws Exception {
     List<String> out = new ArrayList<>();
     json(user, password, q + "/api/v1/label/__name__/values").at("/data").forEach(n -> out.add(n.asText()));

@@ -47,7 +47,7 @@ public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--scrape-config", paramLabel = "FILE",
       description = "prometheus.yml with the scrape jobs, rule_files, global.evaluation_interval/external_labels and alerting "
-          + "(default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port or SIGHUP re-reads it")
+          + "(default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port (with --web.enable-lifecycle) or SIGHUP re-reads it")
   Path scrapeConfig;
 
   @Option(names = "--web.config.file", paramLabel = "FILE",

@@ -118,6 +118,34 @@ class WebSecurityTest {
   }
 
   @Test
+  void eachHandshakeReadsTheCertificateFilesAgain() throws Exception {
+    TestCerts certs = TestCerts.create(dir);
+    Path f = dir.resolve("web.yml");
+    Files.writeString(f, "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n");
+    int port = start(new WebSecurity.Options(f, Map.of(), false, false, null));
+    assertEquals("CN=localhost", peerSubject(port));
+    // rotate the key pair in place (here: to the client's, whose subject tells them apart)
+    Files.copy(certs.clientCert(), certs.serverCert(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(certs.clientKey(), certs.serverKey(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertEquals("CN=client", peerSubject(port));
+    Files.writeString(f, "tls_server_config:\n  cert_file: server.pem\n");
+    assertEquals("refused", WebProbe.send(trustAll(), "https://127.0.0.1:" + port + "/", null), "a broken file fails the handshake");
+  }
+
+  private static HttpClient trustAll() {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    TlsContexts.configure(b, "", "", "", "", true);
+    return b.build();
+  }
+
+  /** The subject of the certificate the server shows at a new handshake (a new client: no pooled connection). */
+  private static String peerSubject(int port) throws Exception {
+    HttpResponse<String> r = trustAll().send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return ((java.security.cert.X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+  }
+
+  @Test
   void usersAreBoundToTheirTenants() throws Exception {
     Path f = dir.resolve("web.yml");
     Files.writeString(f, "basic_auth_users:\n  alice: " + hash("a") + "\n  bob: " + hash("b") + "\n  carol: " + hash("c") + "\n");
