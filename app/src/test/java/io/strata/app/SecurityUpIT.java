@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code strata up --web.config.file web.yml --config strata.yml} with TLS, bcrypt users and {@code auth.tenants}:
  * no port answers without credentials, plain HTTP is refused, each write path refuses a foreign tenant, one tenant
  * sees nothing of another's series, label values, metadata, rules or alerts, lifecycle is off without its flag,
- * and the stack's own scrape still gets through (TLS and its per-start user).
+ * the stack's own scrape still gets through (TLS and its per-start user), and Kafka Connect's REST API answers
+ * only operators.
  */
 class SecurityUpIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +42,7 @@ class SecurityUpIT {
     TlsContexts.configure(b, dir.resolve("cert.pem").toString(), "", "", "", false);
     http = b.build();
     Path web = Files.writeString(dir.resolve("web.yml"), "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n"
-        + "basic_auth_users:\n  alice: " + hash("a") + "\n  bob: " + hash("b") + "\n  ops: " + hash("o") + "\n");
+        + "basic_auth_users:\n  alice: " + hash("a") + "\n  bob: " + hash("b") + "\n  ops: " + hash("o") + "\n  operator: " + hash("op") + "\n");
     Path config = Files.writeString(dir.resolve("strata.yml"), "auth:\n  tenants:\n    alice: [team-a]\n    bob: [team-b]\n    ops: [default]\n");
     Path rules = Files.writeString(dir.resolve("rules.yml"),
         "groups:\n  - name: ops\n    interval: 1s\n    rules:\n      - alert: OpsOnly\n        expr: vector(1)\n");
@@ -89,6 +90,16 @@ class SecurityUpIT {
       HttpResponse<String> reload = send("POST", in + "/-/reload", "ops", "o", null, "");
       assertEquals("403 Lifecycle API is not enabled.", reload.statusCode() + " " + reload.body());
       assertEquals(500, send("POST", q + "/api/v1/admin/tsdb/snapshot", "ops", "o", null, "").statusCode());
+
+      // Kafka Connect REST: operators of the web config only (users no tenant binding names)
+      String connect = "http://127.0.0.1:" + p.connectPort + "/connectors";
+      HttpResponse<String> anonymous = send("DELETE", connect + "/strata-tsdb-sink", null, null, null);
+      assertEquals(401, anonymous.statusCode(), anonymous.body());
+      assertEquals("Basic", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+      assertEquals(403, send("DELETE", connect + "/strata-tsdb-sink", "alice", "a", null).statusCode());
+      assertEquals(403, send("GET", q + "/api/v1/query?query=up", "operator", "op", null).statusCode(), "operators are bound to no tenant");
+      HttpResponse<String> listed = send("GET", connect, "operator", "op", null);
+      assertEquals("200 [\"strata-tsdb-sink\"]", listed.statusCode() + " " + listed.body());
     }
   }
 

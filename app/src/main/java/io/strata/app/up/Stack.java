@@ -149,8 +149,12 @@ public final class Stack implements AutoCloseable {
       started.push(() -> SharedStores.release(tsdb));
       // after a kill -9 the dead process's sink consumers hold their partitions until their session
       // expires: 10 s (the broker's minimum is 6 s) instead of the default 45 s bounds that stall
+      Map<String, String> connectOverrides = new HashMap<>(Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+      if (web.basicAuth()) { // Connect REST answers operators of the web config only
+        connectOverrides.putAll(ConnectRestAuth.workerConfig(web));
+      }
       ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(),
-          Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+          connectOverrides);
       started.push(connect);
       connect.putConnector(TSDB_CONNECTOR, tsdbSinkConfig(tsdb));
 

@@ -1,10 +1,16 @@
 package io.strata.schemas.http;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +61,14 @@ public final class WebSecurity {
    */
   public static final String SELF_SCRAPE_USER = "strata-self-scrape";
 
+  /** Identity of {@link #SELF_SCRAPE_USER} once authenticated (compared by reference). */
+  static final String SELF_SCRAPE = new String(SELF_SCRAPE_USER);
+  /** Compared against when the user is unknown, so a wrong user name costs as long as a wrong password. */
+  private static final String DUMMY_HASH = BCrypt.withDefaults().hashToString(10, "not a password".toCharArray());
+  /** bcrypt costs ~50-100 ms per check; results are kept per (user, hash, password) digest, as exporter-toolkit does. */
+  private static final int MAX_CACHED = 10_000;
+
+  private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
   private final Options options;
   private final String selfScrapePassword;
   private final Object lock = new Object();
@@ -67,7 +81,7 @@ public final class WebSecurity {
     this.options = options;
     byte[] random = new byte[32];
     new java.security.SecureRandom().nextBytes(random);
-    this.selfScrapePassword = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    this.selfScrapePassword = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
   }
 
   /** The password of {@link #SELF_SCRAPE_USER} for this process. */
@@ -127,6 +141,71 @@ public final class WebSecurity {
       }
     }
     server.setHandler(new WebSecurityHandler(this, server.getHandler()));
+  }
+
+  /**
+   * The user {@code authorization} (an HTTP {@code Authorization} header, may be null) logs in as under the web
+   * config as it is now; null when the config has no users or the credentials are wrong. For servers that are
+   * not Jetty handlers (the Kafka Connect REST extension): {@link #SELF_SCRAPE_USER} is never returned.
+   *
+   * @throws IllegalArgumentException when the web config file is invalid now
+   */
+  public String user(String authorization) {
+    WebConfig c = current();
+    if (c.users().isEmpty()) {
+      return null;
+    }
+    String u = authenticate(c.users(), authorization);
+    return u == SELF_SCRAPE ? null : u;
+  }
+
+  /** The user whose password matches, or null (no or malformed header, unknown user, wrong password). */
+  String authenticate(Map<String, String> users, String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+      return null;
+    }
+    String decoded;
+    try {
+      decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      return null;
+    }
+    String user = decoded.substring(0, colon);
+    String password = decoded.substring(colon + 1);
+    String hash = users.get(user);
+    if (hash == null && user.equals(WebSecurity.SELF_SCRAPE_USER)) {
+      return MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8), selfScrapePassword.getBytes(StandardCharsets.UTF_8))
+          ? SELF_SCRAPE : null;
+    }
+    boolean known = hash != null;
+    String h = known ? hash : DUMMY_HASH;
+    String key = digest(user, h, password);
+    Boolean ok = verified.get(key);
+    if (ok == null) {
+      ok = BCrypt.verifyer().verify(password.toCharArray(), h.toCharArray()).verified;
+      if (verified.size() >= MAX_CACHED) {
+        verified.clear();
+      }
+      verified.put(key, ok);
+    }
+    return ok && known ? user : null;
+  }
+
+  private static String digest(String user, String hash, String password) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      for (String s : new String[] {user, hash, password}) {
+        d.update(s.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(d.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("BUG: no SHA-256", e);
+    }
   }
 
   /** The web config as the file says now (EMPTY without a file), parsed again only when its bytes changed. */

@@ -1,16 +1,10 @@
 package io.strata.schemas.http;
 
-import at.favre.lib.crypto.bcrypt.BCrypt;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -31,18 +25,10 @@ import org.slf4j.LoggerFactory;
 final class WebSecurityHandler extends Handler.Wrapper {
   private static final Logger log = LoggerFactory.getLogger(WebSecurityHandler.class);
   static final String TENANT_HEADER = "X-Scope-OrgID";
-  /** Compared against when the user is unknown, so a wrong user name costs as long as a wrong password. */
-  private static final String DUMMY_HASH = BCrypt.withDefaults().hashToString(10, "not a password".toCharArray());
   private static final Set<String> ADMIN_PATHS = Set.of("/api/v1/admin/tsdb/snapshot", "/api/v1/admin/tsdb/delete_series",
       "/api/v1/admin/tsdb/clean_tombstones");
-  /** bcrypt costs ~50-100 ms per check; results are kept per (user, hash, password) digest, as exporter-toolkit does. */
-  private static final int MAX_CACHED = 10_000;
-
-  /** Identity of {@link WebSecurity#SELF_SCRAPE_USER} (compared by reference). */
-  private static final String SELF_SCRAPE = new String(WebSecurity.SELF_SCRAPE_USER);
 
   private final WebSecurity web;
-  private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
 
   WebSecurityHandler(WebSecurity web, Handler next) {
     super(next);
@@ -56,21 +42,21 @@ final class WebSecurityHandler extends Handler.Wrapper {
       cfg = web.current();
     } catch (IllegalArgumentException e) {
       log.error("--web.config.file {}: {}", web.options().webConfigFile(), e.getMessage());
-      return text(response, callback, 500, "Internal Server Error\n");
+      return text(request, response, callback, 500, "Internal Server Error\n");
     }
     cfg.http().headers().forEach((k, v) -> response.getHeaders().put(k, v));
     String user = null;
     if (!cfg.users().isEmpty()) {
-      user = authenticate(cfg.users(), request.getHeaders().get(HttpHeader.AUTHORIZATION));
+      user = web.authenticate(cfg.users(), request.getHeaders().get(HttpHeader.AUTHORIZATION));
       if (user == null) {
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic");
-        return text(response, callback, 401, "Unauthorized\n");
+        return text(request, response, callback, 401, "Unauthorized\n");
       }
-      if (user == SELF_SCRAPE) {
+      if (user == WebSecurity.SELF_SCRAPE) {
         if (Request.getPathInContext(request).equals("/metrics") && request.getMethod().equals("GET")) {
           return super.handle(request, response, callback);
         }
-        return text(response, callback, 403, WebSecurity.SELF_SCRAPE_USER + " may only GET /metrics\n");
+        return text(request, response, callback, 403, WebSecurity.SELF_SCRAPE_USER + " may only GET /metrics\n");
       }
     }
     Request req = request;
@@ -78,21 +64,21 @@ final class WebSecurityHandler extends Handler.Wrapper {
     if (!tenants.isEmpty()) {
       if (user == null) { // the file lost its users since start: nobody can be bound to a tenant
         response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic");
-        return text(response, callback, 401, "Unauthorized\n");
+        return text(request, response, callback, 401, "Unauthorized\n");
       }
       List<String> mine = tenants.get(user);
       String asked = request.getHeaders().get(TENANT_HEADER);
       asked = asked == null ? null : asked.trim();
       if (mine == null) {
-        return text(response, callback, 403, "user \"" + user + "\" is bound to no tenant (auth.tenants)\n");
+        return text(request, response, callback, 403, "user \"" + user + "\" is bound to no tenant (auth.tenants)\n");
       }
       if (asked == null || asked.isEmpty()) {
         if (mine.size() != 1) {
-          return text(response, callback, 403, TENANT_HEADER + " is required: user \"" + user + "\" may use tenants " + mine + "\n");
+          return text(request, response, callback, 403, TENANT_HEADER + " is required: user \"" + user + "\" may use tenants " + mine + "\n");
         }
         req = withTenant(request, mine.get(0));
       } else if (!mine.contains(asked)) {
-        return text(response, callback, 403, TENANT_HEADER + " \"" + asked + "\" is not a tenant of user \"" + user + "\"\n");
+        return text(request, response, callback, 403, TENANT_HEADER + " \"" + asked + "\" is not a tenant of user \"" + user + "\"\n");
       }
     }
     String path = Request.getPathInContext(request);
@@ -100,19 +86,20 @@ final class WebSecurityHandler extends Handler.Wrapper {
     boolean write = method.equals("POST") || method.equals("PUT");
     if (path.equals("/-/reload") || path.equals("/-/quit")) {
       if (!write) {
-        return text(response, callback, 405, "Only POST or PUT requests allowed");
+        return text(request, response, callback, 405, "Only POST or PUT requests allowed");
       }
       if (!web.options().lifecycle()) {
-        return text(response, callback, 403, "Lifecycle API is not enabled.");
+        return text(request, response, callback, 403, "Lifecycle API is not enabled.");
       }
       if (path.equals("/-/quit") && web.options().onQuit() != null) {
         Thread t = new Thread(web.options().onQuit(), "strata-quit");
-        text(response, callback, 200, "Requesting termination... Goodbye!");
+        text(request, response, callback, 200, "Requesting termination... Goodbye!");
         t.start();
         return true;
       }
     }
     if (ADMIN_PATHS.contains(path) && write && !web.options().adminApi()) {
+      closeIfBodyUnread(request, response);
       response.setStatus(500); // what Prometheus 2.42 answers (errorType unavailable, yet status 500)
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.write(true, ByteBuffer.wrap("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"admin APIs disabled\"}"
@@ -122,52 +109,14 @@ final class WebSecurityHandler extends Handler.Wrapper {
     return super.handle(req, response, callback);
   }
 
-  /** The user whose password matches, or null (no or malformed header, unknown user, wrong password). */
-  private String authenticate(Map<String, String> users, String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return null;
-    }
-    String decoded;
-    try {
-      decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    int colon = decoded.indexOf(':');
-    if (colon < 0) {
-      return null;
-    }
-    String user = decoded.substring(0, colon);
-    String password = decoded.substring(colon + 1);
-    String hash = users.get(user);
-    if (hash == null && user.equals(WebSecurity.SELF_SCRAPE_USER)) {
-      return MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8), web.selfScrapePassword().getBytes(StandardCharsets.UTF_8))
-          ? SELF_SCRAPE : null;
-    }
-    boolean known = hash != null;
-    String h = known ? hash : DUMMY_HASH;
-    String key = digest(user, h, password);
-    Boolean ok = verified.get(key);
-    if (ok == null) {
-      ok = BCrypt.verifyer().verify(password.toCharArray(), h.toCharArray()).verified;
-      if (verified.size() >= MAX_CACHED) {
-        verified.clear();
-      }
-      verified.put(key, ok);
-    }
-    return ok && known ? user : null;
-  }
-
-  private static String digest(String user, String hash, String password) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      for (String s : new String[] {user, hash, password}) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("BUG: no SHA-256", e);
+  /**
+   * A refused request's body is not read: the connection closes after the answer, and says so, so that a client
+   * does not send its next request on a connection the server is closing.
+   */
+  private static void closeIfBodyUnread(Request request, Response response) {
+    HttpFields h = request.getHeaders();
+    if (h.getLongField(HttpHeader.CONTENT_LENGTH) > 0 || h.contains(HttpHeader.TRANSFER_ENCODING)) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
 
@@ -181,7 +130,8 @@ final class WebSecurityHandler extends Handler.Wrapper {
     };
   }
 
-  private static boolean text(Response response, Callback callback, int status, String body) {
+  private static boolean text(Request request, Response response, Callback callback, int status, String body) {
+    closeIfBodyUnread(request, response);
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
     response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);

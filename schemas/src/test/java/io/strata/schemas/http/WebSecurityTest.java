@@ -158,6 +158,15 @@ class WebSecurityTest {
     assertEquals("200 team-c", get(port, "/api/v1/write", "bob", "b", "team-c"));
     assertEquals("403 user \"carol\" is bound to no tenant (auth.tenants)", get(port, "/metrics", "carol", "c", null));
     assertEquals("401 Unauthorized", get(port, "/api/v1/query", "alice", "b", "team-a"));
+    // refused with its body unread: the connection closes and says so, and the client's next request gets through
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/write"))
+          .header("Authorization", WebProbe.basic("bob", "b")).header("X-Scope-OrgID", "team-a")
+          .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, r.statusCode());
+      assertEquals("close", r.headers().firstValue("Connection").orElse(""));
+      assertEquals("200 team-c", get(port, "/api/v1/write", "bob", "b", "team-c"));
+    }
   }
 
   @Test
