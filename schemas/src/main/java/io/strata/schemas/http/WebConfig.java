@@ -141,12 +141,7 @@ public record WebConfig(Tls tls, Http http, Map<String, String> users) {
       if (blank(tls.keyFile())) {
         throw new IllegalArgumentException("missing key_file");
       }
-      if (!CLIENT_AUTH_TYPES.contains(tls.clientAuthType())) {
-        throw new IllegalArgumentException("Invalid ClientAuth: " + tls.clientAuthType());
-      }
-      if (!blank(tls.clientCaFile()) && (tls.clientAuthType().isEmpty() || tls.clientAuthType().equals("NoClientCert"))) {
-        throw new IllegalArgumentException("Client CA's have been configured without a Client Auth Policy");
-      }
+      // the key pair, client CA file and client_auth_type are checked by WebTls, in exporter-toolkit's order
     }
     users.forEach((user, hash) -> {
       if (hash == null || hash.length() < 59) {

@@ -46,12 +46,19 @@ final class WebTls {
       } catch (IOException | GeneralSecurityException e) {
         throw new IllegalArgumentException("failed to load X509KeyPair: " + e.getMessage());
       }
+      TrustManager[] cas = clientCas(cfg.clientCaFile());
       String auth = cfg.clientAuthType();
+      if (!WebConfig.CLIENT_AUTH_TYPES.contains(auth)) {
+        throw new IllegalArgumentException("Invalid ClientAuth: " + auth);
+      }
+      if (!WebConfig.blank(cfg.clientCaFile()) && (auth.isEmpty() || auth.equals("NoClientCert"))) {
+        throw new IllegalArgumentException("Client CA's have been configured without a Client Auth Policy");
+      }
       TrustManager[] tms = null;
       if (auth.equals("RequestClientCert") || auth.equals("RequireAnyClientCert")) {
         tms = new TrustManager[] {new TlsContexts.TrustAll()};
       } else if (auth.equals("VerifyClientCertIfGiven") || auth.equals("RequireAndVerifyClientCert")) {
-        tms = clientCas(cfg.clientCaFile());
+        tms = cas;
       }
       context = SSLContext.getInstance("TLS");
       context.init(kms, tms, null);

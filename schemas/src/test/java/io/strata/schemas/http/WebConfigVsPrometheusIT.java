@@ -77,6 +77,39 @@ class WebConfigVsPrometheusIT {
     }
   }
 
+  @Test
+  void invalidWebConfigsGetPromtoolsMessages() throws Exception {
+    assumeTrue(TestCerts.onPath("promtool"), "Debian's promtool is not installed (apt-get install prometheus)");
+    TestCerts.create(dir);
+    Files.writeString(dir.resolve("cert.pem"), "");
+    Path f = dir.resolve("web.yml");
+    for (String yaml : List.of("foo: 1", "tls_server_config: {cert_file: c.pem, key_file: k.pem, foo: 1}",
+        "http_server_config: {http2: false, foo: 1}", "tls_server_config: {cert_file: cert.pem}", "tls_server_config: {key_file: key.pem}",
+        "tls_server_config: {cert_file: nope.pem, key_file: key.pem}", "tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: Bogus}",
+        "tls_server_config: {cert_file: c.pem, key_file: k.pem, client_ca_file: ca.pem}",
+        "tls_server_config: {cert_file: c.pem, key_file: k.pem, min_version: TLS14}",
+        "tls_server_config: {cert_file: c.pem, key_file: k.pem, curve_preferences: [Foo]}",
+        "http_server_config: {headers: {Foo: bar}}", "http_server_config: {headers: {X-Content-Type-Options: bar}}",
+        "http_server_config: {headers: {X-Frame-Options: DENY}}", "basic_auth_users: {a: notahash}",
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, client_auth_type: Bogus}",
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, client_ca_file: ca.pem}",
+        "tls_server_config: {cert_file: server.pem, key_file: server.key, client_auth_type: RequireAndVerifyClientCert, client_ca_file: nope.pem}")) {
+      Files.writeString(f, yaml + "\n");
+      Process p = new ProcessBuilder("promtool", "check", "web-config", f.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(1, p.waitFor(), out);
+      String promtool = out.substring(out.indexOf("FAILED: ") + "FAILED: ".length());
+      String strata;
+      try {
+        WebSecurity.load(new WebSecurity.Options(f, Map.of(), false, false, null));
+        strata = "(accepted)";
+      } catch (IllegalArgumentException e) {
+        strata = e.getMessage().substring(("--web.config.file " + f + ": ").length());
+      }
+      assertEquals(promtool, strata, yaml);
+    }
+  }
+
   /** Status, body and X-Frame-Options of the lifecycle and admin endpoints without their flags, logged in. */
   private static Map<String, String> gates(TestCerts certs, int port) throws Exception {
     HttpClient http = WebProbe.client(certs, certs.clientCert(), certs.clientKey());

@@ -54,9 +54,9 @@ class WebSecurityTest {
     cases.put("tls_server_config: {client_auth_type: RequireAndVerifyClientCert}", "missing cert_file");
     cases.put("tls_server_config: {cert_file: nope.pem, key_file: key.pem}",
         "failed to load X509KeyPair: open " + dir.resolve("nope.pem") + ": no such file or directory");
-    cases.put("tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: Bogus}", "Invalid ClientAuth: Bogus");
-    cases.put("tls_server_config: {cert_file: c.pem, key_file: k.pem, client_ca_file: ca.pem}",
-        "Client CA's have been configured without a Client Auth Policy");
+    // as exporter-toolkit, the key pair is loaded before client_auth_type is looked at (WebConfigVsPrometheusIT has both)
+    cases.put("tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: Bogus}",
+        "failed to load X509KeyPair: open " + dir.resolve("c.pem") + ": no such file or directory");
     cases.put("tls_server_config: {cert_file: c.pem, key_file: k.pem, min_version: TLS14}", "unknown TLS version: TLS14");
     cases.put("tls_server_config: {cert_file: c.pem, key_file: k.pem, curve_preferences: [Foo]}", "unknown curve: Foo");
     cases.put("http_server_config: {headers: {Foo: bar}}", "HTTP header \"Foo\" can not be configured");
