@@ -69,7 +69,8 @@ class RuleFilesUpIT {
         rule_files: ['rules/*.yml']
         scrape_configs: []
         """);
-    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--scrape-config", yml.toString()))) {
+    // --web.enable-lifecycle: POST /-/reload answers only with it, as in Prometheus
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--scrape-config", yml.toString(), "--web.enable-lifecycle"))) {
       p.start();
       JsonNode groups = await(p, "/api/v1/rules", g -> g.size() == 3 && evaluated(g, 3));
       assertEquals(List.of(a + "|good", a + "|limited", b + "|other"), fileAndName(groups), "sorted by file and name");

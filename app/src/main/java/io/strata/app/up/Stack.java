@@ -21,6 +21,7 @@ import io.strata.ingest.server.IngestServer;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
+import io.strata.schemas.http.WebSecurity;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
 import io.strata.sinks.tsdb.TsdbSinkConfig;
@@ -67,9 +68,17 @@ public final class Stack implements AutoCloseable {
   private RuleSource.Loaded startedRules;
   private RulesTopic rulesTopic;
 
+  private final WebSecurity web;
+
   public Stack(Settings settings, PrintStream out) {
+    this(settings, out, WebSecurity.load(new WebSecurity.Options(null, Map.of(), false, false, null)));
+  }
+
+  /** With {@code web} on the query and ingest ports (web config, tenants, lifecycle and admin gates). */
+  public Stack(Settings settings, PrintStream out, WebSecurity web) {
     this.s = settings;
     this.out = out;
+    this.web = web;
   }
 
   private Path dir(String name) {
@@ -140,8 +149,12 @@ public final class Stack implements AutoCloseable {
       started.push(() -> SharedStores.release(tsdb));
       // after a kill -9 the dead process's sink consumers hold their partitions until their session
       // expires: 10 s (the broker's minimum is 6 s) instead of the default 45 s bounds that stall
+      Map<String, String> connectOverrides = new HashMap<>(Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+      if (web.basicAuth()) { // Connect REST answers operators of the web config only
+        connectOverrides.putAll(ConnectRestAuth.workerConfig(web));
+      }
       ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(),
-          Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+          connectOverrides);
       started.push(connect);
       connect.putConnector(TSDB_CONNECTOR, tsdbSinkConfig(tsdb));
 
@@ -153,7 +166,7 @@ public final class Stack implements AutoCloseable {
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
       IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics, scrape, scrapeFile)
-          .alsoOnReload(this::reloadRules).start();
+          .alsoOnReload(this::reloadRules).secure(web).start();
       started.push(ingest);
       ingestPort = ingest.port();
 
@@ -163,7 +176,7 @@ public final class Stack implements AutoCloseable {
       QueryConfig queryConfig = QueryConfig.defaults(s.host(), s.queryPort()).withReplicaLabels(s.replicaLabels())
           .withRollupResolutions(s.resolutions().stream().map(io.strata.tsdb.Resolution::parse).toList());
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
-          kafkaBootstrap, registryUrl, s.topicPrefix()).start();
+          kafkaBootstrap, registryUrl, s.topicPrefix()).secure(web).start();
       started.push(query);
       queryPort = query.port();
 
@@ -341,15 +354,31 @@ public final class Stack implements AutoCloseable {
     String yaml = "# written by `strata up` at every start: the stack scrapes its own /metrics.\n"
         + "# Give your own file with --scrape-config (or scrape_config in the config file).\n"
         + "global:\n  scrape_interval: 15s\nscrape_configs:\n"
-        + "  - job_name: strata\n    static_configs:\n"
+        + "  - job_name: strata\n" + selfScrapeSecurity() + "    static_configs:\n"
         + "      - targets: ['" + s.host() + ":" + s.queryPort() + "', '" + s.host() + ":" + s.ingestPort() + "']\n";
     try {
       java.nio.file.Files.createDirectories(file.getParent());
       java.nio.file.Files.writeString(file, yaml);
+      if (web.basicAuth()) { // it holds this start's self-scrape password
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+      }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot write " + file, e);
     }
     return file;
+  }
+
+  /** With a web config, the self-scrape speaks TLS to its own ports and logs in as {@link WebSecurity#SELF_SCRAPE_USER}. */
+  private String selfScrapeSecurity() {
+    StringBuilder b = new StringBuilder();
+    if (web.tls()) { // its own certificate, on loopback or its own address: the name may not match
+      b.append("    scheme: https\n    tls_config:\n      insecure_skip_verify: true\n");
+    }
+    if (web.basicAuth()) {
+      b.append("    basic_auth:\n      username: ").append(WebSecurity.SELF_SCRAPE_USER)
+          .append("\n      password: ").append(web.selfScrapePassword()).append('\n');
+    }
+    return b.toString();
   }
 
   private Map<String, String> tsdbSinkConfig(Path tsdb) {
@@ -381,17 +410,18 @@ public final class Stack implements AutoCloseable {
 
   private void printUrls(long millis) {
     String h = s.host();
+    String web = this.web.tls() ? "https://" : "http://";
     out.println();
     out.println("Strata is up (" + millis + " ms). Data in " + s.dataDir());
-    out.println("  query API          http://" + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL http://" + h + ":" + queryPort + ")");
-    out.println("  ingest             http://" + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
-    out.println("  Pushgateway API    http://" + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");
-    out.println("  OTLP/HTTP          http://" + h + ":" + ingestPort + "/v1/metrics");
-    out.println("  scrape targets     http://" + h + ":" + ingestPort + "/api/v1/targets   (POST /-/reload or SIGHUP re-reads the scrape config)");
+    out.println("  query API          " + web + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + web + h + ":" + queryPort + ")");
+    out.println("  ingest             " + web + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
+    out.println("  Pushgateway API    " + web + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");
+    out.println("  OTLP/HTTP          " + web + h + ":" + ingestPort + "/v1/metrics");
+    out.println("  scrape targets     " + web + h + ":" + ingestPort + "/api/v1/targets   (" + (this.web.options().lifecycle() ? "POST /-/reload or " : "") + "SIGHUP re-reads the scrape config)");
     out.println("  Kafka              " + kafkaBootstrap);
     out.println("  schema registry    " + registryUrl);
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");
-    out.println("  metrics            http://" + h + ":" + queryPort + "/metrics  http://" + h + ":" + ingestPort + "/metrics");
+    out.println("  metrics            " + web + h + ":" + queryPort + "/metrics  " + web + h + ":" + ingestPort + "/metrics");
     if (delivery != null) {
       out.println("  alert delivery     " + String.join(" ", delivery.config().targets().stream().map(t -> t.url().toString()).toList()));
     }

@@ -1,8 +1,10 @@
 package io.strata.app.up;
 
 import io.strata.embedded.Ports;
+import io.strata.schemas.http.WebSecurity;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,8 +47,19 @@ public final class UpCommand implements Callable<Integer> {
 
   @Option(names = "--scrape-config", paramLabel = "FILE",
       description = "prometheus.yml with the scrape jobs, rule_files, global.evaluation_interval/external_labels and alerting "
-          + "(default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port or SIGHUP re-reads it")
+          + "(default: one that scrapes Strata's own /metrics); POST /-/reload on the ingest port (with --web.enable-lifecycle) or SIGHUP re-reads it")
   Path scrapeConfig;
+
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Prometheus web-config.yml for the query and ingest ports: tls_server_config, basic_auth_users (bcrypt), "
+          + "http_server_config headers; re-read on every request and TLS handshake")
+  Path webConfigFile;
+
+  @Option(names = "--web.enable-lifecycle", description = "answer POST /-/reload and /-/quit (otherwise 403, as Prometheus)")
+  boolean enableLifecycle;
+
+  @Option(names = "--web.enable-admin-api", description = "answer /api/v1/admin/* (otherwise refused, as Prometheus)")
+  boolean enableAdminApi;
 
   @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")
   Path registryHome;
@@ -63,7 +76,11 @@ public final class UpCommand implements Callable<Integer> {
       settings.alerting().load(); // an invalid alerting config is an error before anything starts
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
-      stack = new Stack(settings, System.out);
+      Map<String, List<String>> tenants = file.auth() == null || file.auth().tenants() == null ? Map.of() : file.auth().tenants();
+      // POST /-/quit exits; the shutdown hook below stops the stack
+      WebSecurity web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(),
+          tenants, enableLifecycle, enableAdminApi, () -> System.exit(0)));
+      stack = new Stack(settings, System.out, web);
       stack.checkPorts();
     } catch (IllegalArgumentException | Ports.PortInUseException e) {
       System.err.println("strata up: " + e.getMessage());

@@ -7,6 +7,7 @@ import io.strata.ingest.kafka.SampleBatchProducer;
 import io.strata.ingest.pushgateway.PushgatewayStore;
 import io.strata.ingest.scrape.ScrapeEngine;
 import io.strata.ingest.scrape.config.ConfigException;
+import io.strata.schemas.http.WebSecurity;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,6 +93,15 @@ public final class IngestServer implements AutoCloseable {
       throw new IllegalStateException("cannot start ingest server on " + cfg.host() + ":" + cfg.port() + ": " + e.getMessage(), e);
     }
     log.info("ingest listening on http://{}:{}", cfg.host(), port());
+    return this;
+  }
+
+  /**
+   * Puts {@code --web.config.file} (TLS, basic auth, headers), {@code auth.tenants} and the lifecycle and admin
+   * gates on this server's port ({@link WebSecurity}); call before {@link #start()}.
+   */
+  public IngestServer secure(WebSecurity web) {
+    web.install(server);
     return this;
   }
 

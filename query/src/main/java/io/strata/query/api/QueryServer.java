@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.FormFields;
+import io.strata.schemas.http.WebSecurity;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -120,6 +121,15 @@ public final class QueryServer implements AutoCloseable {
       rulesReader.start();
     }
     log.info("query API listening on http://{}:{}", cfg.host(), port());
+    return this;
+  }
+
+  /**
+   * Puts {@code --web.config.file} (TLS, basic auth, headers), {@code auth.tenants} and the lifecycle and admin
+   * gates on this server's port ({@link WebSecurity}); call before {@link #start()}.
+   */
+  public QueryServer secure(WebSecurity web) {
+    web.install(server);
     return this;
   }
 

@@ -35,7 +35,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * Builds an HTTP client's SSLContext from Prometheus's {@code tls_config}: PEM CA bundle, PEM client
  * certificate and PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), SNI server name, and
  * {@code insecure_skip_verify}, which disables both chain and host name checks as in Prometheus. Shared by
- * every stage that makes outgoing HTTPS calls (scraping, alert delivery).
+ * every stage that makes outgoing HTTPS calls (scraping, alert delivery); its PEM readers also serve
+ * {@link WebTls}, the server side of web-config.yml.
  */
 public final class TlsContexts {
   private TlsContexts() {}
@@ -86,7 +87,7 @@ public final class TlsContexts {
     return tmf.getTrustManagers();
   }
 
-  private static KeyManager[] keyManagers(String certFile, String keyFile) throws IOException, GeneralSecurityException {
+  static KeyManager[] keyManagers(String certFile, String keyFile) throws IOException, GeneralSecurityException {
     Collection<? extends Certificate> chain = certificates(certFile);
     String pem = Files.readString(Path.of(keyFile), StandardCharsets.US_ASCII);
     Matcher m = PEM_KEY.matcher(pem);
@@ -115,13 +116,13 @@ public final class TlsContexts {
     return kmf.getKeyManagers();
   }
 
-  private static Collection<? extends Certificate> certificates(String file) throws IOException, GeneralSecurityException {
+  static Collection<? extends Certificate> certificates(String file) throws IOException, GeneralSecurityException {
     byte[] bytes = Files.readAllBytes(Path.of(file));
     return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes)));
   }
 
   /** insecure_skip_verify: accepts any chain and any host name (an extended trust manager skips both). */
-  private static final class TrustAll extends X509ExtendedTrustManager {
+  static final class TrustAll extends X509ExtendedTrustManager {
     @Override public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
     @Override public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
     @Override public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}

@@ -1,0 +1,175 @@
+package io.strata.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.schemas.http.TlsContexts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code strata up --web.config.file web.yml --config strata.yml} with TLS, bcrypt users and {@code auth.tenants}:
+ * no port answers without credentials, plain HTTP is refused, each write path refuses a foreign tenant, one tenant
+ * sees nothing of another's series, label values, metadata, rules or alerts, lifecycle is off without its flag,
+ * the stack's own scrape still gets through (TLS and its per-start user), and Kafka Connect's REST API answers
+ * only operators.
+ */
+class SecurityUpIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+  private HttpClient http;
+
+  @Test
+  void tenantsSeeOnlyTheirOwnData() throws Exception {
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
+        "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+    TlsContexts.configure(b, dir.resolve("cert.pem").toString(), "", "", "", false);
+    http = b.build();
+    Path web = Files.writeString(dir.resolve("web.yml"), "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n"
+        + "basic_auth_users:\n  alice: " + hash("a") + "\n  bob: " + hash("b") + "\n  ops: " + hash("o") + "\n  operator: " + hash("op") + "\n");
+    Path config = Files.writeString(dir.resolve("strata.yml"), "auth:\n  tenants:\n    alice: [team-a]\n    bob: [team-b]\n    ops: [default]\n");
+    Path rules = Files.writeString(dir.resolve("rules.yml"),
+        "groups:\n  - name: ops\n    interval: 1s\n    rules:\n      - alert: OpsOnly\n        expr: vector(1)\n");
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"),
+        List.of("--config", config.toString(), "--web.config.file", web.toString(), "--rule-file", rules.toString()))) {
+      p.start();
+      String q = "https://localhost:" + p.queryPort;
+      String in = "https://localhost:" + p.ingestPort;
+
+      assertEquals(401, send("GET", q + "/api/v1/query?query=up", null, null, null).statusCode());
+      assertEquals("Basic", send("GET", in + "/metrics", null, null, null).headers().firstValue("WWW-Authenticate").orElse(""));
+      assertEquals(401, send("GET", q + "/-/healthy", "alice", "wrong", null).statusCode());
+      HttpResponse<String> plain = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.queryPort + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, plain.statusCode(), "plain HTTP on a TLS port");
+
+      // writes: alice and bob push (alice needs no header: one tenant), nobody writes into another's tenant
+      assertEquals(200, send("PUT", in + "/metrics/job/a", "alice", "a", null, "# HELP secret_a team a only\n# TYPE secret_a gauge\nsecret_a 1\n").statusCode());
+      assertEquals(200, send("PUT", in + "/metrics/job/b", "bob", "b", "team-b", "# HELP secret_b team b only\n# TYPE secret_b gauge\nsecret_b 2\n").statusCode());
+      for (String path : List.of("/metrics/job/x", "/api/v1/write", "/v1/metrics")) {
+        assertEquals(403, send("POST", in + path, "bob", "b", "team-a", "x 1\n").statusCode(), path);
+      }
+      assertEquals(403, send("GET", q + "/api/v1/series?match[]=secret_a", "bob", "b", "team-a").statusCode());
+
+      // reads: each sees its own series, label values and metadata, nothing of the other's
+      await("alice sees secret_a", () -> names("alice", "a", q).contains("secret_a"));
+      await("bob sees secret_b", () -> names("bob", "b", q).contains("secret_b"));
+      assertEquals(List.of("secret_a"), names("alice", "a", q).stream().filter(n -> n.startsWith("secret")).toList());
+      assertEquals(List.of("secret_b"), names("bob", "b", q).stream().filter(n -> n.startsWith("secret")).toList());
+      assertEquals("[]", json("bob", "b", q + "/api/v1/series?match[]=secret_a").at("/data").toString());
+      await("alice's metadata", () -> json("alice", "a", q + "/api/v1/metadata").at("/data").has("secret_a"));
+      JsonNode bobMeta = json("bob", "b", q + "/api/v1/metadata").at("/data");
+      assertTrue(!bobMeta.has("secret_a"), bobMeta.toString());
+
+      // rules and alerts of the default tenant (the rule file's): ops sees them, alice nothing
+      await("ops sees the alert firing", () -> json("ops", "o", q + "/api/v1/alerts").at("/data/alerts").toString().contains("OpsOnly"));
+      assertEquals("[]", json("alice", "a", q + "/api/v1/alerts").at("/data/alerts").toString());
+      assertEquals("[]", json("alice", "a", q + "/api/v1/rules").at("/data/groups").toString());
+      assertTrue(json("ops", "o", q + "/api/v1/rules").at("/data/groups").size() == 1);
+
+      // the stack's own scrape reached both TLS ports with its per-start user
+      await("self-scrape up == 1", () -> json("ops", "o", q + "/api/v1/query?query=sum(up{job=\"strata\"})").at("/data/result/0/value/1").asText().equals("2"));
+
+      // lifecycle needs --web.enable-lifecycle, admin needs --web.enable-admin-api
+      HttpResponse<String> reload = send("POST", in + "/-/reload", "ops", "o", null, "");
+      assertEquals("403 Lifecycle API is not enabled.", reload.statusCode() + " " + reload.body());
+      assertEquals(500, send("POST", q + "/api/v1/admin/tsdb/snapshot", "ops", "o", null, "").statusCode());
+
+      // Kafka Connect REST: operators of the web config only (users no tenant binding names)
+      String connect = "http://127.0.0.1:" + p.connectPort + "/connectors";
+      HttpResponse<String> anonymous = send("DELETE", connect + "/strata-tsdb-sink", null, null, null);
+      assertEquals(401, anonymous.statusCode(), anonymous.body());
+      assertEquals("Basic", anonymous.headers().firstValue("WWW-Authenticate").orElse(""));
+      assertEquals(403, send("DELETE", connect + "/strata-tsdb-sink", "alice", "a", null).statusCode());
+      assertEquals(403, send("GET", q + "/api/v1/query?query=up", "operator", "op", null).statusCode(), "operators are bound to no tenant");
+      HttpResponse<String> listed = send("GET", connect, "operator", "op", null);
+      assertEquals("200 [\"strata-tsdb-sink\"]", listed.statusCode() + " " + listed.body());
+    }
+  }
+
+  @Test
+  void anInvalidWebConfigStopsStrataUpBeforeAnythingStarts() throws Exception {
+    Path web = Files.writeString(dir.resolve("web.yml"), "tls_server_config:\n  cert_file: cert.pem\n");
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--web.config.file", web.toString()))) {
+      assertEquals(2, p.runToExit());
+      String out = String.join("\n", p.output());
+      assertTrue(out.contains("strata up: --web.config.file " + web + ": missing key_file"), out);
+    }
+    Path config = Files.writeString(dir.resolve("strata.yml"), "auth:\n  tenants:\n    alice: [team-a]\n");
+    try (StrataProcess p = new StrataProcess(dir.resolve("data"), List.of("--config", config.toString()))) {
+      assertEquals(2, p.runToExit());
+      String out = String.join("\n", p.output());
+      assertTrue(out.contains("strata up: auth.tenants binds users, who are defined by basic_auth_users in --web.config.file (none given)"), out);
+    }
+  }
+
+  private List<String> names(String user, String password, String q) throws Exception {
+    List<String> out = new ArrayList<>();
+    json(user, password, q + "/api/v1/label/__name__/values").at("/data").forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  private JsonNode json(String user, String password, String url) throws Exception {
+    return JSON.readTree(send("GET", url, user, password, null).body());
+  }
+
+  private HttpResponse<String> send(String method, String url, String user, String password, String tenant) throws Exception {
+    return send(method, url, user, password, tenant, null);
+  }
+
+  private HttpResponse<String> send(String method, String url, String user, String password, String tenant, String body) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url.replace("[", "%5B").replace("]", "%5D").replace("{", "%7B")
+        .replace("}", "%7D").replace("\"", "%22")))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (user != null) {
+      r.header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+    if (tenant != null) {
+      r.header("X-Scope-OrgID", tenant);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  interface Check {
+    boolean ok() throws Exception;
+  }
+
+  private static void await(String what, Check c) throws Exception {
+    long deadline = System.currentTimeMillis() + 90_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (c.ok()) {
+        return;
+      }
+      Thread.sleep(300);
+    }
+    throw new AssertionError(what + ": not within 90 s");
+  }
+
+  private static String hash(String password) {
+    return BCrypt.withDefaults().hashToString(4, password.toCharArray());
+  }
+
+  private void run(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+  }
+}
