@@ -11,6 +11,7 @@ import io.strata.query.rules.RuleGroupCatalog;
 import io.strata.query.rules.RuleStatusTopicReader;
 import io.strata.query.metadata.MetadataCatalog;
 import io.strata.query.metadata.MetadataTopicReader;
+import io.strata.query.web.WebUi;
 import io.strata.schemas.Topics;
 import io.strata.tsdb.Store;
 import java.io.ByteArrayOutputStream;
@@ -60,6 +61,7 @@ public final class QueryServer implements AutoCloseable {
   private final RuleEndpoints rules;
   private final AlertsTopicReader alertsReader;
   private final RuleStatusTopicReader rulesReader;
+  private final WebUi webUi = new WebUi();
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -123,6 +125,11 @@ public final class QueryServer implements AutoCloseable {
     return this;
   }
 
+  /** The web UI at {@code /} (query/README.md); {@code webUi().ingestUrl(...)} lets it show the ingest's targets. */
+  public WebUi webUi() {
+    return webUi;
+  }
+
   public int port() {
     return connector.getLocalPort();
   }
@@ -179,7 +186,7 @@ public final class QueryServer implements AutoCloseable {
         default -> {
           if (path.startsWith("/api/v1/")) {
             api(path.substring("/api/v1/".length()), request, response, callback);
-          } else {
+          } else if (!webUi.handle(path, request, response, callback)) {
             text(response, callback, "other", 404, "404 page not found\n");
           }
         }
