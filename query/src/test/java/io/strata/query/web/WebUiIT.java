@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.embedded.browser.Browser;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.model.Labels;
@@ -40,7 +41,7 @@ class WebUiIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Browser.CHROMIUM), "Debian's chromium is not installed (" + Browser.CHROMIUM + "); ./test installs it");
+    Assumptions.assumeTrue(Browser.installed(), "Debian's chromium is not installed (" + Browser.CHROMIUM + "); ./test installs it");
     store = new SimpleStore(Files.createTempDirectory("strata-webui-it"));
     // three counters scraped every 15 s for an hour, growing by 1, 2 and 3 per scrape
     for (int i = 0; i <= 240; i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.embedded.browser.Browser;
 import io.strata.avro.AlertEvent;
 import io.strata.avro.AlertState;
 import io.strata.avro.RuleGroupStatus;
@@ -53,7 +54,7 @@ class WebUiRulesIT {
 
   @Test
   void rulesAndAlertsPagesShowWhatTheRuleJobPublished(TestCluster cluster, @TempDir Path work) throws Exception {
-    assumeTrue(Files.isExecutable(Browser.CHROMIUM), "Debian's chromium is not installed (" + Browser.CHROMIUM + "); ./test installs it");
+    assumeTrue(Browser.installed(), "Debian's chromium is not installed (" + Browser.CHROMIUM + "); ./test installs it");
     String prefix = cluster.uniquePrefix();
     String alerts = prefix + Topics.ALERTS;
     String status = prefix + Topics.RULES_STATUS;

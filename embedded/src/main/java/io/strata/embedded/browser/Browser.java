@@ -1,4 +1,4 @@
-package io.strata.query.web;
+package io.strata.embedded.browser;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,10 +31,11 @@ import java.util.regex.Pattern;
 /**
  * Debian's headless {@code chromium}, driven over the Chrome DevTools protocol (a WebSocket from the JDK):
  * navigate, evaluate script in the page, move the mouse, type, take screenshots. The page's uncaught
- * exceptions and console errors are collected so a test can assert there were none.
+ * exceptions and console errors are collected so a test can assert there were none. For browser tests
+ * ({@code query/} web UI); {@link #installed()} tells whether Debian's {@code chromium} is there.
  */
-final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+public final class Browser implements AutoCloseable {
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
 
@@ -45,7 +46,12 @@ final class Browser implements AutoCloseable {
   private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final List<String> pageErrors = Collections.synchronizedList(new ArrayList<>());
 
-  Browser(int width, int height) throws Exception {
+  /** True when Debian's chromium is installed (tests skip otherwise; {@code ./test} installs it). */
+  public static boolean installed() {
+    return Files.isExecutable(CHROMIUM);
+  }
+
+  public Browser(int width, int height) throws Exception {
     profile = Files.createTempDirectory("strata-chromium");
     process = new ProcessBuilder(CHROMIUM.toString(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--no-first-run", "--no-default-browser-check", "--disable-extensions", "--remote-debugging-port=0",
@@ -97,7 +103,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Sends a DevTools command and waits for its result. */
-  JsonNode send(String method, Map<String, ?> params) throws Exception {
+  public JsonNode send(String method, Map<String, ?> params) throws Exception {
     int id = ids.incrementAndGet();
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
@@ -112,7 +118,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Loads the URL and waits until the document has loaded. */
-  void open(String url) throws Exception {
+  public void open(String url) throws Exception {
     eval("window.__strataLeft = true");
     send("Page.navigate", Map.of("url", url));
     // the page rewrites its URL (history.replaceState), so the old document's mark tells the new one apart
@@ -120,7 +126,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Evaluates a script expression in the page (promises awaited) and returns its value as JSON. */
-  JsonNode eval(String expression) throws Exception {
+  public JsonNode eval(String expression) throws Exception {
     JsonNode r = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
     if (r.has("exceptionDetails")) {
       throw new IllegalStateException("script failed: " + expression + "\n" + r.get("exceptionDetails"));
@@ -129,7 +135,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Waits until the expression is truthy; fails naming it after the timeout. */
-  void waitFor(String expression, Duration timeout) throws Exception {
+  public void waitFor(String expression, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (eval("!!(" + expression + ")").asBoolean()) {
@@ -142,7 +148,7 @@ final class Browser implements AutoCloseable {
   }
 
   /** Focuses the element matched by the selector and types the text as keyboard input. */
-  void type(String selector, String text) throws Exception {
+  public void type(String selector, String text) throws Exception {
     eval("document.querySelector(" + JSON.writeValueAsString(selector) + ").focus()");
     for (char c : text.toCharArray()) {
       send("Input.dispatchKeyEvent", Map.of("type", "keyDown", "text", String.valueOf(c), "key", String.valueOf(c)));
@@ -151,16 +157,16 @@ final class Browser implements AutoCloseable {
   }
 
   /** Presses a named key (Enter, ArrowDown, Tab, Escape) in the focused element. */
-  void press(String key, int keyCode) throws Exception {
+  public void press(String key, int keyCode) throws Exception {
     send("Input.dispatchKeyEvent", Map.of("type", "rawKeyDown", "key", key, "code", key, "windowsVirtualKeyCode", keyCode));
     send("Input.dispatchKeyEvent", Map.of("type", "keyUp", "key", key, "code", key, "windowsVirtualKeyCode", keyCode));
   }
 
-  void mouseMove(double x, double y) throws Exception {
+  public void mouseMove(double x, double y) throws Exception {
     send("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
   }
 
-  void drag(double x0, double y0, double x1, double y1) throws Exception {
+  public void drag(double x0, double y0, double x1, double y1) throws Exception {
     mouseMove(x0, y0);
     send("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x0, "y", y0, "button", "left", "clickCount", 1));
     mouseMove((x0 + x1) / 2, (y0 + y1) / 2);
@@ -169,14 +175,14 @@ final class Browser implements AutoCloseable {
   }
 
   /** A PNG of the whole page to the file. */
-  void screenshot(Path file) throws Exception {
+  public void screenshot(Path file) throws Exception {
     JsonNode r = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
     Files.createDirectories(file.getParent());
     Files.write(file, Base64.getDecoder().decode(r.get("data").asText()));
   }
 
   /** Uncaught exceptions and console errors of the page so far. */
-  List<String> pageErrors() {
+  public List<String> pageErrors() {
     synchronized (pageErrors) {
       return List.copyOf(pageErrors);
     }
