@@ -187,6 +187,39 @@ class WebUiIT {
   }
 
   @Test
+  void severalPanelsFromTheUrlAndPrometheusParameterMeanings() throws Exception {
+    browser.open(graphUrl("http_requests_total", 1, "") + "&g1.expr=" + URLEncoder.encode("sum(http_requests_total)", StandardCharsets.UTF_8)
+        + "&g1.tab=0&g1.range_input=15m&g1.moment_input=" + URLEncoder.encode(END, StandardCharsets.UTF_8));
+    browser.waitFor("document.querySelectorAll('section.panel').length === 2 && document.querySelectorAll('section.panel')[0].querySelectorAll('table.result tr').length === 3"
+        + " && document.querySelectorAll('section.panel')[1].querySelectorAll('svg.chart path.series').length === 1", WAIT);
+    assertTrue(browser.eval("document.querySelectorAll('section.panel')[0].querySelector('.info').innerText").asText().contains("Read from: raw"));
+    // how the page reads Prometheus 2.42's parameters (tab 0 = graph, else table; end_input in UTC; step in seconds)
+    JsonNode panels = browser.eval("import('/static/graph.js').then(m => m.panelsFromUrl("
+        + "'?g0.expr=up&g0.tab=0&g0.range_input=1h30m&g0.end_input=2026-01-01%2012:00:00&g0.step_input=30&g0.stacked=1&g1.expr=x&g1.tab=2'))");
+    assertEquals("graph", panels.get(0).get("tab").asText());
+    assertEquals(5400, panels.get(0).get("range").asInt());
+    assertEquals(1767268800, panels.get(0).get("end").asLong());
+    assertEquals(30, panels.get(0).get("step").asInt());
+    assertTrue(panels.get(0).get("stacked").asBoolean());
+    assertEquals("table", panels.get(1).get("tab").asText());
+    assertTrue(panels.get(1).get("end").isNull(), "no end_input: now");
+    // what the editor completes where
+    JsonNode ctx = browser.eval("import('/static/promql.js').then(m => ["
+        + "'sum by (jo', 'up{job=\"a\", inst', 'up{job=~\"ap', 'rate(http_req', 'rate(x[5', 'x # com'].map(m.completionContext))");
+    assertEquals("labelName", ctx.get(0).get("kind").asText());
+    assertEquals("jo", ctx.get(0).get("prefix").asText());
+    assertEquals("labelName", ctx.get(1).get("kind").asText());
+    assertEquals("up", ctx.get(1).get("metric").asText());
+    assertEquals("labelValue", ctx.get(2).get("kind").asText());
+    assertEquals("job", ctx.get(2).get("label").asText());
+    assertEquals("ap", ctx.get(2).get("prefix").asText());
+    assertEquals("metric", ctx.get(3).get("kind").asText());
+    assertEquals("http_req", ctx.get(3).get("prefix").asText());
+    assertTrue(ctx.get(4).get("kind").isNull(), "no completion in a range");
+    assertTrue(ctx.get(5).get("kind").isNull(), "no completion in a comment");
+  }
+
+  @Test
   void invalidExpressionShowsTheParseError() throws Exception {
     browser.open(graphUrl("rate(http_requests_total)", 1, ""));
     browser.waitFor("document.querySelector('.messages .error')", WAIT);
