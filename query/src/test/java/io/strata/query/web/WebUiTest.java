@@ -56,6 +56,21 @@ class WebUiTest {
     assertEquals("text/css; charset=utf-8", send("GET", "/static/style.css").headers().firstValue("Content-Type").orElseThrow());
   }
 
+  /** Issue 14's budget: the page's own assets at most 200 KB compressed. */
+  @Test
+  void pageAndAssetsStayUnder200KilobytesGzipped() throws Exception {
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      for (String path : new String[] {"/", "/static/app.js", "/static/api.js", "/static/graph.js", "/static/editor.js",
+          "/static/promql.js", "/static/chart.js", "/static/status.js", "/static/style.css", "/static/favicon.svg"}) {
+        HttpResponse<String> r = send("GET", path);
+        assertEquals(200, r.statusCode(), path);
+        out.write(r.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    assertTrue(gz.size() <= 200 * 1024, gz.size() + " bytes gzipped");
+  }
+
   @Test
   void pathsOutsideTheAssetsAnswer404() throws Exception {
     for (String path : new String[] {"/static/missing.js", "/static/WebUi.class", "/static/", "/graph/x", "/nothing"}) {

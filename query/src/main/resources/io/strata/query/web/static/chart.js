@@ -43,9 +43,12 @@ function formatValue(v) {
   return String(Number(v.toPrecision(6)));
 }
 
-function formatTick(t, span) {
+/** A time tick's label: the date once ticks are days apart, seconds only while they are seconds apart. */
+function formatTick(t, step, span) {
   const d = new Date(t * 1000).toISOString();
-  return span > 2 * 86400 ? d.slice(5, 16).replace('T', ' ') : span > 120 ? d.slice(11, 16) : d.slice(11, 19);
+  if (step >= 86400) return d.slice(5, 10);
+  if (span > 2 * 86400) return d.slice(5, 16).replace('T', ' ');
+  return step < 60 ? d.slice(11, 19) : d.slice(11, 16);
 }
 
 /**
@@ -103,9 +106,10 @@ export function drawChart(container, {result, start, end, step, stacked, onZoom}
     grid.append(el('svg:line', {x1: MARGIN.left, x2: MARGIN.left + plotW, y1: y(v), y2: y(v)}),
       el('svg:text', {x: MARGIN.left - 6, y: y(v) + 4, 'text-anchor': 'end'}, formatValue(v)));
   }
-  for (const t of timeTicks(start, end, Math.max(2, Math.floor(plotW / 110)))) {
+  const xTicks = timeTicks(start, end, Math.max(2, Math.floor(plotW / 110)));
+  for (const t of xTicks) {
     grid.append(el('svg:line', {x1: x(t), x2: x(t), y1: MARGIN.top, y2: MARGIN.top + plotH}),
-      el('svg:text', {x: x(t), y: HEIGHT - 8, 'text-anchor': 'middle'}, formatTick(t, end - start)));
+      el('svg:text', {x: x(t), y: HEIGHT - 8, 'text-anchor': 'middle'}, formatTick(t, xTicks.length > 1 ? xTicks[1] - xTicks[0] : end - start, end - start)));
   }
   svg.append(grid);
 
