@@ -61,7 +61,7 @@ public final class QueryServer implements AutoCloseable {
   private final RuleEndpoints rules;
   private final AlertsTopicReader alertsReader;
   private final RuleStatusTopicReader rulesReader;
-  private final WebUi webUi = new WebUi();
+  private final WebUi webUi;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -99,6 +99,7 @@ public final class QueryServer implements AutoCloseable {
         ? new RuleStatusTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.RULES_STATUS, ruleGroups, metrics) : null;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
+    this.webUi = new WebUi(requests);
     QueuedThreadPool pool = new QueuedThreadPool(32, 2);
     pool.setName("query-http");
     pool.setDaemon(true);

@@ -1,5 +1,6 @@
 package io.strata.query.web;
 
+import io.prometheus.metrics.core.metrics.Counter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,12 +33,22 @@ public final class WebUi {
   private static final Pattern ASSET = Pattern.compile("[a-z][a-z0-9-]*\\.(js|css|svg)");
   /** The ingest paths the UI reads or deletes through the proxy, nothing else. */
   private static final Pattern INGEST_PATH = Pattern.compile("/api/v1/targets|/api/v1/metrics|/metrics/job/.+");
+  private static final String PROXY = "ingest_proxy";
   private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
       "svg", "image/svg+xml", "html", "text/html; charset=utf-8");
 
+  private final Counter requests;
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private volatile URI ingestUrl;
+
+  /**
+   * @param requests counted as {@code handler="web"} (page and assets) or {@code handler="ingest_proxy"}, by
+   *     status code: the query server's {@code strata_query_requests_total{handler,code}}
+   */
+  public WebUi(Counter requests) {
+    this.requests = requests;
+  }
 
   /** The ingest server the {@code /ingest/} proxy forwards to (e.g. {@code http://127.0.0.1:9091}); none by default. */
   public WebUi ingestUrl(URI url) {
@@ -48,16 +59,16 @@ public final class WebUi {
   /** Answers a UI path and returns true, or returns false (and answers nothing) for any other path. */
   public boolean handle(String path, Request request, Response response, Callback callback) {
     if (PAGES.contains(path)) {
-      send(response, callback, 200, TYPES.get("html"), asset("index.html"));
+      send(response, callback, "web", 200, TYPES.get("html"), asset("index.html"));
       return true;
     }
     if (path.startsWith("/static/")) {
       String name = path.substring("/static/".length());
       byte[] body = ASSET.matcher(name).matches() ? asset(name) : null;
       if (body == null) {
-        send(response, callback, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+        send(response, callback, "web", 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
       } else {
-        send(response, callback, 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), body);
+        send(response, callback, "web", 200, TYPES.get(name.substring(name.lastIndexOf('.') + 1)), body);
       }
       return true;
     }
@@ -82,7 +93,7 @@ public final class WebUi {
     URI base = ingestUrl;
     String method = request.getMethod();
     if (!INGEST_PATH.matcher(path).matches() || !(method.equals("GET") || method.equals("DELETE"))) {
-      send(response, callback, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
+      send(response, callback, PROXY, 404, "text/plain; charset=utf-8", "404 page not found\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
     if (base == null) {
@@ -99,7 +110,7 @@ public final class WebUi {
     }
     try {
       HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      send(response, callback, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
+      send(response, callback, PROXY, r.statusCode(), r.headers().firstValue("Content-Type").orElse("application/json"), r.body());
     } catch (IOException e) {
       sendError(response, callback, 502, "unavailable", "ingest server " + base + " did not answer: " + e);
     } catch (InterruptedException e) {
@@ -108,12 +119,13 @@ public final class WebUi {
     }
   }
 
-  private static void sendError(Response response, Callback callback, int status, String type, String message) {
+  private void sendError(Response response, Callback callback, int status, String type, String message) {
     String body = "{\"status\":\"error\",\"errorType\":\"" + type + "\",\"error\":\"" + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
-    send(response, callback, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
+    send(response, callback, PROXY, status, "application/json", body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void send(Response response, Callback callback, int status, String type, byte[] body) {
+  private void send(Response response, Callback callback, String handler, int status, String type, byte[] body) {
+    requests.labelValues(handler, Integer.toString(status)).inc();
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, type);
     // assets come from the jar they are served with: revalidate so an upgrade is seen at the next load

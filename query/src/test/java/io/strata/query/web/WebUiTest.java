@@ -54,6 +54,8 @@ class WebUiTest {
       assertEquals("no-cache", r.headers().firstValue("Cache-Control").orElseThrow(), asset);
     }
     assertEquals("text/css; charset=utf-8", send("GET", "/static/style.css").headers().firstValue("Content-Type").orElseThrow());
+    String metrics = send("GET", "/metrics").body();
+    assertTrue(metrics.contains("strata_query_requests_total{code=\"200\",handler=\"web\"} " + (WebUi.PAGES.size() + 8) + ".0"), metrics);
   }
 
   /** Issue 14's budget: the page's own assets at most 200 KB compressed. */
@@ -95,6 +97,7 @@ class WebUiTest {
     assertEquals(404, send("GET", "/ingest/api/v1/write").statusCode());
     assertEquals(404, send("POST", "/ingest/api/v1/targets").statusCode());
     assertEquals(404, send("PUT", "/ingest/metrics/job/x").statusCode());
+    assertTrue(send("GET", "/metrics").body().contains("strata_query_requests_total{code=\"503\",handler=\"ingest_proxy\"} 1.0"));
   }
 
   @Test
