@@ -106,19 +106,28 @@ class WebUiIngestIT {
     }
   }
 
+  /** Waits until the ingest reports the query target up and the broken one down; returns the broken one's error. */
   private String awaitDownError(String ingestUrl) throws Exception {
     long deadline = System.currentTimeMillis() + WAIT.toMillis();
+    JsonNode targets = null;
     while (System.currentTimeMillis() < deadline) {
-      for (JsonNode t : JSON.readTree(get(ingestUrl + "/api/v1/targets")).at("/data/activeTargets")) {
-        if (t.get("scrapePool").asText().equals("broken") && t.get("health").asText().equals("down")) {
-          String error = t.get("lastError").asText();
-          assertFalse(error.isEmpty(), "a down target has an error");
-          return error;
+      targets = JSON.readTree(get(ingestUrl + "/api/v1/targets")).at("/data/activeTargets");
+      String error = null;
+      boolean queryUp = false;
+      for (JsonNode t : targets) {
+        String health = t.get("health").asText();
+        if (t.get("scrapePool").asText().equals("broken") && health.equals("down")) {
+          error = t.get("lastError").asText();
         }
+        queryUp |= t.get("scrapePool").asText().equals("query") && health.equals("up");
+      }
+      if (error != null && queryUp) {
+        assertFalse(error.isEmpty(), "a down target has an error");
+        return error;
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("the broken target was not reported down within " + WAIT);
+    throw new AssertionError("within " + WAIT + " the targets were not one up, one down: " + targets);
   }
 
   private String get(String url) throws Exception {
