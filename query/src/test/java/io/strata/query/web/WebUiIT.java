@@ -248,5 +248,7 @@ class WebUiIT {
     assertTrue(browser.eval("document.querySelector('main .error').innerText").asText().contains("does not know the ingest server's URL"));
     browser.open(base + "/pipeline");
     browser.waitFor("document.querySelector('main .unavailable')", WAIT);
+    browser.open(base + "/status");
+    browser.waitFor("document.querySelector('main table') && document.querySelector('main table').innerText.includes('2.42.0')", WAIT);
   }
 }

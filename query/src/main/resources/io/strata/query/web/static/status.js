@@ -140,4 +140,5 @@ export const STATUS_PAGES = {
   '/pipeline': jsonPage('Pipeline status', '/api/v1/status/pipeline'),
   '/config': jsonPage('Configuration', '/api/v1/status/config', (d) => el('pre', {class: 'config'}, d.yaml)),
   '/flags': jsonPage('Command-line flags', '/api/v1/status/flags'),
+  '/status': jsonPage('Build information', '/api/v1/status/buildinfo'),
 };
