@@ -177,6 +177,9 @@ public final class Stack implements AutoCloseable {
           .withRollupResolutions(s.resolutions().stream().map(io.strata.tsdb.Resolution::parse).toList());
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
           kafkaBootstrap, registryUrl, s.topicPrefix()).secure(web).start();
+      // the web UI's targets and Pushgateway pages read the ingest server through the query port
+      query.webUi().ingestUrl(java.net.URI.create((web.tls() ? "https://" : "http://")
+          + (s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host()) + ":" + ingestPort));
       started.push(query);
       queryPort = query.port();
 
@@ -413,6 +416,7 @@ public final class Stack implements AutoCloseable {
     String web = this.web.tls() ? "https://" : "http://";
     out.println();
     out.println("Strata is up (" + millis + " ms). Data in " + s.dataDir());
+    out.println("  web UI             " + web + h + ":" + queryPort + "/   (graph, alerts, rules, targets, status)");
     out.println("  query API          " + web + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + web + h + ":" + queryPort + ")");
     out.println("  ingest             " + web + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
     out.println("  Pushgateway API    " + web + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");

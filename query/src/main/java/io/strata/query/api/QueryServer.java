@@ -11,6 +11,7 @@ import io.strata.query.rules.RuleGroupCatalog;
 import io.strata.query.rules.RuleStatusTopicReader;
 import io.strata.query.metadata.MetadataCatalog;
 import io.strata.query.metadata.MetadataTopicReader;
+import io.strata.query.web.WebUi;
 import io.strata.schemas.Topics;
 import io.strata.tsdb.Store;
 import java.io.ByteArrayOutputStream;
@@ -61,6 +62,7 @@ public final class QueryServer implements AutoCloseable {
   private final RuleEndpoints rules;
   private final AlertsTopicReader alertsReader;
   private final RuleStatusTopicReader rulesReader;
+  private final WebUi webUi;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -98,6 +100,7 @@ public final class QueryServer implements AutoCloseable {
         ? new RuleStatusTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.RULES_STATUS, ruleGroups, metrics) : null;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
+    this.webUi = new WebUi(requests);
     QueuedThreadPool pool = new QueuedThreadPool(32, 2);
     pool.setName("query-http");
     pool.setDaemon(true);
@@ -131,6 +134,11 @@ public final class QueryServer implements AutoCloseable {
   public QueryServer secure(WebSecurity web) {
     web.install(server);
     return this;
+  }
+
+  /** The web UI at {@code /} (query/README.md); {@code webUi().ingestUrl(...)} lets it show the ingest's targets. */
+  public WebUi webUi() {
+    return webUi;
   }
 
   public int port() {
@@ -189,7 +197,7 @@ public final class QueryServer implements AutoCloseable {
         default -> {
           if (path.startsWith("/api/v1/")) {
             api(path.substring("/api/v1/".length()), request, response, callback);
-          } else {
+          } else if (!webUi.handle(path, request, response, callback)) {
             text(response, callback, "other", 404, "404 page not found\n");
           }
         }
