@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.embedded.Ports;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
 import io.strata.ingest.kafka.SampleBatchProducer;
@@ -18,6 +19,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,6 +30,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Large valid writes are accepted whole (records split to fit Kafka's default message size), a refused
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @StrataTest
 class WriteLimitsIT {
+  private static final String PROMETHEUS = "/usr/bin/prometheus";
   private static final int PARTITIONS = 4;
 
   private String prefix;
@@ -173,18 +178,68 @@ class WriteLimitsIT {
     assertTrue(exposition.contains("strata_ingest_discarded_samples_total{reason=\"max_label_names_per_series\",tenant=\"default\"} 1.0"), exposition);
   }
 
+  /**
+   * The same out-of-window samples to Debian's Prometheus 2.42 (remote-write receiver, its head at now) and
+   * to ingest: both answer 400 "out of bounds" and store nothing of the request. Prometheus's side is
+   * skipped when it is not installed; ingest's is always checked.
+   */
   @Test
-  void samplesOutsideTheWindowAre400OutOfBounds() throws Exception {
+  void samplesOutsideTheWindowAre400OutOfBoundsLikePrometheus(@TempDir Path dir) throws Exception {
     long now = System.currentTimeMillis();
-    for (long t : new long[] {0, 1000, -1000, now - Duration.ofDays(30).toMillis(), Long.MAX_VALUE}) {
-      HttpResponse<String> r = remoteWrite(List.of(SeriesSamples.of(Labels.of("__name__", "up", "job", "node"), now, 1),
-          SeriesSamples.of(Labels.of("__name__", "up", "job", "late"), t, 1)));
-      assertEquals(400, r.statusCode(), t + ": " + r.body());
-      assertTrue(r.body().startsWith("out of bounds: received a sample whose timestamp is too far in the "), r.body());
+    Labels fresh = Labels.of("__name__", "up", "job", "node");
+    Labels late = Labels.of("__name__", "up", "job", "late");
+    long[] outside = {0, 1000, -1000, now - Duration.ofDays(30).toMillis(), now - Duration.ofHours(2).toMillis()};
+    boolean prom = ExternalProcess.installed(PROMETHEUS);
+    int promPort = Ports.free();
+    ExternalProcess p = null;
+    try {
+      if (prom) {
+        Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: 1m\n");
+        p = ExternalProcess.start(List.of(PROMETHEUS, "--config.file=" + dir.resolve("prometheus.yml"), "--storage.tsdb.path=" + dir.resolve("data"),
+            "--web.listen-address=127.0.0.1:" + promPort, "--web.enable-remote-write-receiver"), dir);
+        p.awaitReady("http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30));
+        // its head starts at the first sample it appends: now
+        assertEquals(204, post(promPort, RemoteWriteV1Encoder.encode(List.of(SeriesSamples.of(fresh, now, 1)))).statusCode());
+      }
+      for (int i = 0; i < outside.length; i++) {
+        long t = outside[i];
+        // a valid sample first (at a new timestamp: the same one with another value is Prometheus's "duplicate sample for timestamp")
+        byte[] body = RemoteWriteV1Encoder.encode(List.of(SeriesSamples.of(fresh, now + 1 + i, 2), SeriesSamples.of(late, t, 1)));
+        HttpResponse<String> ours = send("POST", "/api/v1/write", body, "Content-Type", "application/x-protobuf", "Content-Encoding", "snappy");
+        assertEquals(400, ours.statusCode(), t + ": " + ours.body());
+        assertTrue(ours.body().startsWith("out of bounds: received a sample whose timestamp is too far in the past, timestamp: " + t), ours.body());
+        if (prom) {
+          HttpResponse<String> theirs = post(promPort, body);
+          assertEquals(400, theirs.statusCode(), "Prometheus, " + t + ": " + theirs.body());
+          assertTrue(theirs.body().startsWith("out of bounds"), theirs.body());
+        }
+      }
+      // not sent to Prometheus 2.42: it answers 204 to int64 max, and its head's newest time is then int64 max,
+      // so it refuses every later sample as out of bounds (ingest refuses the future like Mimir, README "Limits")
+      HttpResponse<String> future = remoteWrite(List.of(SeriesSamples.of(late, Long.MAX_VALUE, 1)));
+      assertEquals(400, future.statusCode(), future.body());
+      assertTrue(future.body().startsWith("out of bounds: received a sample whose timestamp is too far in the future"), future.body());
+      assertNothingStored();
+      if (prom) {
+        // nothing of the refused requests was appended either: only the first sample of "fresh" is there
+        String q = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + promPort + "/api/v1/query?query=count_over_time(up%5B3h%5D)&time="
+            + (now / 1000 + 1))).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(q.contains("\"value\":[") && q.contains("\"1\"]"), q);
+        assertTrue(!q.contains("late"), q);
+      }
+    } finally {
+      if (p != null) {
+        p.close();
+      }
     }
-    assertNothingStored();
-    HttpResponse<String> ok = remoteWrite(List.of(SeriesSamples.of(Labels.of("__name__", "up", "job", "node"), now - 60_000, 1)));
+    HttpResponse<String> ok = remoteWrite(List.of(SeriesSamples.of(fresh, now - 60_000, 1)));
     assertEquals(204, ok.statusCode(), ok.body());
+  }
+
+  private HttpResponse<String> post(int port, byte[] body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/write")).header("Content-Type", "application/x-protobuf")
+        .header("Content-Encoding", "snappy").header("X-Prometheus-Remote-Write-Version", "0.1.0").POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
