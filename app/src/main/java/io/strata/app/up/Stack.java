@@ -12,7 +12,6 @@ import io.strata.embedded.RegistryProcess;
 import io.strata.embedded.TopicProvisioner;
 import io.strata.ingest.kafka.SampleBatchProducer;
 import io.strata.ingest.kafka.ScrapeToKafka;
-import io.strata.ingest.limits.Limits;
 import io.strata.ingest.scrape.ScrapeEngine;
 import io.strata.ingest.scrape.ScrapeEngineSettings;
 import io.strata.ingest.scrape.config.ConfigException;
@@ -153,9 +152,7 @@ public final class Stack implements AutoCloseable {
       started.push(scrape);
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
-      // the oldest sample ingest accepts depends on the store's out-of-order window (ingest README "Limits")
-      IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort())
-          .withLimits(Limits.defaults().withOutOfOrderWindow(s.outOfOrderWindow()), java.util.Map.of());
+      IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort()).withLimits(s.limits().defaults(), s.limits().overrides());
       IngestServer ingest = new IngestServer(ingestConfig, producer, ingestMetrics, scrape, scrapeFile)
           .alsoOnReload(this::reloadRules).start();
       started.push(ingest);
