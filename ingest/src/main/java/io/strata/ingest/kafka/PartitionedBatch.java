@@ -109,7 +109,12 @@ public final class PartitionedBatch implements AutoCloseable {
    */
   public void add(EncodedSeries encoded, long[] ts, double[] vs, int from, int n) {
     if (check != null) {
-      check.check(encoded.labels(), ts, from, n);
+      Object rules = check.labelRules();
+      if (!encoded.passed(rules)) {
+        check.checkLabels(encoded.labels(), n);
+        encoded.markPassed(rules);
+      }
+      check.checkSamples(encoded.labels(), ts, from, n);
     }
     if (encoders == null) {
       long[] t = new long[n];

@@ -49,10 +49,25 @@ public final class WriteLimits {
     Duration age = l.maxSampleAge();
     long minT = age == null ? Long.MIN_VALUE : now - age.toMillis();
     long maxT = l.creationGracePeriod().isZero() ? Long.MAX_VALUE : now + l.creationGracePeriod().toMillis();
-    return (labels, ts, from, n) -> check(tenant, l, minT, maxT, labels, ts, from, n);
+    return new SeriesCheck() {
+      @Override
+      public void checkLabels(Labels labels, int samples) {
+        WriteLimits.this.checkLabels(tenant, l, labels, samples);
+      }
+
+      @Override
+      public void checkSamples(Labels labels, long[] ts, int from, int n) {
+        WriteLimits.this.checkSamples(tenant, l, minT, maxT, labels, ts, from, n);
+      }
+
+      @Override
+      public Object labelRules() {
+        return l;
+      }
+    };
   }
 
-  private void check(String tenant, Limits l, long minT, long maxT, Labels labels, long[] ts, int from, int n) {
+  private void checkLabels(String tenant, Limits l, Labels labels, int n) {
     int size = labels.size();
     if (size > l.maxLabelNamesPerSeries()) {
       throw refuse(tenant, "max_label_names_per_series", n, "received a series whose number of labels exceeds the limit (actual: " + size
@@ -72,6 +87,9 @@ public final class WriteLimits {
             + l.maxLabelValueLength() + " bytes)");
       }
     }
+  }
+
+  private void checkSamples(String tenant, Limits l, long minT, long maxT, Labels labels, long[] ts, int from, int n) {
     for (int i = from; i < from + n; i++) {
       long t = ts[i];
       if (t < minT) {

@@ -191,4 +191,55 @@ public class PartitionedBatchTest {
     assertTrue(e.getMessage().contains("{__name__=\"big\"}") || e.getMessage().contains("big"), e.getMessage());
     assertTrue(e.getMessage().contains("largest Kafka record"), e.getMessage());
   }
+
+  @Test
+  void aKnownSeriesHasItsLabelsCheckedOnceAndItsSamplesEveryTime() {
+    int[] labelChecks = {0};
+    int[] sampleChecks = {0};
+    Object rules = new Object();
+    SeriesCheck check = new SeriesCheck() {
+      @Override
+      public void checkLabels(Labels labels, int samples) {
+        labelChecks[0]++;
+      }
+
+      @Override
+      public void checkSamples(Labels labels, long[] ts, int from, int n) {
+        sampleChecks[0]++;
+        if (ts[from] < 0) {
+          throw new IllegalArgumentException("negative");
+        }
+      }
+
+      @Override
+      public Object labelRules() {
+        return rules;
+      }
+    };
+    EncodedSeries up = EncodedSeries.of("default", Labels.of("__name__", "up"));
+    for (int request = 0; request < 3; request++) {
+      PartitionedBatch.encoding("default", "remote_write", 2).check(check).add(up, new long[] {T0}, new double[] {1}, 0, 1);
+    }
+    assertEquals(1, labelChecks[0]);
+    assertEquals(3, sampleChecks[0]);
+    assertThrows(IllegalArgumentException.class,
+        () -> PartitionedBatch.encoding("default", "remote_write", 2).check(check).add(up, new long[] {-1}, new double[] {1}, 0, 1));
+    // other rules (another tenant's limits, a changed config): checked again
+    SeriesCheck other = new SeriesCheck() {
+      @Override
+      public void checkLabels(Labels labels, int samples) {
+        labelChecks[0]++;
+      }
+
+      @Override
+      public void checkSamples(Labels labels, long[] ts, int from, int n) {}
+
+      @Override
+      public Object labelRules() {
+        return new Object();
+      }
+    };
+    PartitionedBatch.encoding("default", "remote_write", 2).check(other).add(up, new long[] {T0}, new double[] {1}, 0, 1);
+    assertEquals(2, labelChecks[0]);
+  }
 }
