@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes the series of one request or scrape onto {@code metrics.samples}: groups them by the partition
  * Kafka's default partitioner picks for each series key, and sends one {@link SampleBatch} per partition
- * (never one record per sample). The returned future completes only when Kafka acknowledged every batch
+ * (never one record per sample; more, in order, when a partition's series pass
+ * {@link PartitionedBatch#MAX_RECORD_BYTES}). The returned future completes only when Kafka acknowledged every batch
  * (acks=all, idempotent producer); it fails with {@link IngestRejectedException} when the producer's buffer
  * is full or the broker does not answer in time, so the caller answers 503 and the sender retries.
  *
