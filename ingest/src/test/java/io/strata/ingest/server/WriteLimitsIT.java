@@ -12,6 +12,7 @@ import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.ingest.limits.Limits;
 import io.strata.ingest.otlp.OtlpRequests;
 import io.strata.ingest.remotewrite.RemoteWriteV1Encoder;
+import io.strata.ingest.remotewrite.RemoteWriteV2Encoder;
 import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
 import java.net.URI;
@@ -117,6 +118,19 @@ class WriteLimitsIT {
     Set<Labels> distinct = new HashSet<>();
     points.forEach(p -> distinct.add(p.labels()));
     assertEquals(40_000, distinct.size());
+  }
+
+  @Test
+  void aRemoteWrite2OfEqualSizeIsAcceptedWholeToo() throws Exception {
+    long now = System.currentTimeMillis();
+    byte[] body = RemoteWriteV2Encoder.encode(nodeSeries(40_000, now), List.of());
+    HttpResponse<String> r = send("POST", "/api/v1/write", body, "Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+        "Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "2.0.0");
+    assertEquals(204, r.statusCode(), r.body());
+    assertEquals("40000", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(null));
+    var records = kafka.records(topic, PARTITIONS + 1);
+    assertTrue(records.size() > PARTITIONS, "split over more than one record per partition: " + records.size());
+    assertEquals(40_000, stored(records.size()).size());
   }
 
   @Test
