@@ -1,5 +1,6 @@
 package io.strata.app.up;
 
+import io.strata.ingest.limits.LimitsConfig;
 import io.strata.schemas.prom.PromDuration;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,8 @@ public record Settings(
     Duration outOfOrderWindow,
     List<String> replicaLabels,
     Path registryHome,
-    AlertingSource alerting) {
+    AlertingSource alerting,
+    LimitsConfig limits) {
 
   public static final int DEFAULT_QUERY_PORT = 9090;
   public static final int DEFAULT_INGEST_PORT = 9091;
@@ -93,7 +95,9 @@ public record Settings(
         first(null, query.replicaLabels(), List.of()),
         registryHome,
         new AlertingSource(file.alerting(), configDir.toAbsolutePath(),
-            scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig())));
+            scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig())),
+        // ingest's write limits (ingest README "Limits"); the oldest accepted sample depends on the store's window
+        LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m")))));
   }
 
   private static long duration(String key, String value) {

@@ -165,7 +165,8 @@ public final class Stack implements AutoCloseable {
       started.push(scrape);
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
-      IngestServer ingest = new IngestServer(IngestConfig.defaults(s.host(), s.ingestPort()), producer, ingestMetrics, scrape, scrapeFile)
+      IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort()).withLimits(s.limits().defaults(), s.limits().overrides());
+      IngestServer ingest = new IngestServer(ingestConfig, producer, ingestMetrics, scrape, scrapeFile)
           .alsoOnReload(this::reloadRules).secure(web).start();
       started.push(ingest);
       ingestPort = ingest.port();

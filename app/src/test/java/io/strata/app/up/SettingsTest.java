@@ -81,4 +81,27 @@ class SettingsTest {
     IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.EMPTY, null, 9091));
     assertTrue(same.getMessage().contains("ports must all differ"), same.getMessage());
   }
+
+  @Test
+  void limitsFromTheFileFollowTheStoresWindowAndNameBadKeys() throws Exception {
+    Path f = dir.resolve("limits.yml");
+    Files.writeString(f, """
+        sink:
+          out_of_order_window: 20m
+        limits:
+          max_label_names_per_series: 40
+          overrides:
+            team-a:
+              ingestion_rate: 1000
+        """);
+    Settings s = resolve(StrataConfig.load(f), null, null);
+    assertEquals(40, s.limits().defaults().maxLabelNamesPerSeries());
+    assertEquals(java.time.Duration.ofMinutes(20), s.limits().defaults().outOfOrderWindow());
+    assertEquals(1000, s.limits().overrides().get("team-a").ingestionRate());
+    assertEquals(40, s.limits().overrides().get("team-a").maxLabelNamesPerSeries());
+    assertEquals(30, resolve(StrataConfig.EMPTY, null, null).limits().defaults().maxLabelNamesPerSeries());
+    Files.writeString(f, "limits:\n  max_labels: 3\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertTrue(e.getMessage().startsWith("limits.max_labels is not a limit"), e.getMessage());
+  }
 }

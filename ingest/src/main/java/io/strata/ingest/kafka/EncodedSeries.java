@@ -13,7 +13,8 @@ import java.util.Arrays;
  * "source", e.g. the protobuf Label fields of a remote_write TimeSeries) and their hash, so a cache can
  * find it by those bytes. The Avro labels and the source share one array: a cache hit that compared the
  * source has the Avro bytes in neighbouring cache lines. Immutable (final fields), shared by concurrent
- * requests.
+ * requests; the one mutable field, {@link #labelsPassed}, only remembers the result of a pure function of
+ * the labels (a racing reader sees null or a published immutable object, and at worst checks again).
  */
 public final class EncodedSeries {
   private final Labels labels;
@@ -22,6 +23,7 @@ public final class EncodedSeries {
   private final int avroLength;
   private final int sourceHash;
   private final byte[] data; // Avro label array [0, avroLength), then the source bytes
+  private Object labelsPassed; // the label rules these labels last passed (SeriesCheck.labelRules())
 
   private EncodedSeries(Labels labels, String tenant, int keyHash, byte[] data, int avroLength, int sourceHash) {
     this.labels = labels;
@@ -52,6 +54,16 @@ public final class EncodedSeries {
   /** The labels this describes. */
   public Labels labels() {
     return labels;
+  }
+
+  /** True when the labels passed {@code rules} before ({@link #passed}): a known series is not checked again. */
+  boolean passed(Object rules) {
+    return labelsPassed == rules;
+  }
+
+  /** Remembers that the labels passed {@code rules} (an immutable object compared by identity). */
+  void markPassed(Object rules) {
+    labelsPassed = rules;
   }
 
   /** The hash given to {@link #decodedFrom}. */

@@ -19,26 +19,61 @@ import java.util.List;
  * encoders to the producer's per-thread pool; use try-with-resources.
  */
 public final class PartitionedBatch implements AutoCloseable {
+  /**
+   * Largest record written: Kafka's defaults take a record batch of up to 1,048,588 bytes (broker
+   * {@code message.max.bytes}, topic {@code max.message.bytes}) and a produce request of up to 1,048,576
+   * (producer {@code max.request.size}); 1,000,000 leaves room for the batch and record headers and for
+   * lz4's worst-case growth (~0.4 %), so the samples topic works with an unchanged broker. The series of a
+   * partition that pass it go into further records of the same partition, in order.
+   */
+  public static final int MAX_RECORD_BYTES = 1_000_000;
+
   private final String tenant;
   private final String source;
   private final SampleBatchEncoder[] encoders; // per partition; null when collecting
   private final List<SeriesSamples> collected; // null when streaming
   private final Runnable onClose;
   private PartitionHasher hasher;
+  private final int maxBody;
+  private SeriesCheck check;
   private long samples;
   private boolean closed;
 
   PartitionedBatch(String tenant, String source, SampleBatchEncoder[] encoders, Runnable onClose) {
+    this(tenant, source, encoders, onClose, MAX_RECORD_BYTES);
+  }
+
+  PartitionedBatch(String tenant, String source, SampleBatchEncoder[] encoders, Runnable onClose, int maxRecordBytes) {
     this.tenant = tenant;
     this.source = source;
     this.encoders = encoders;
     this.collected = encoders == null ? new ArrayList<>() : null;
     this.onClose = onClose;
+    // the header: magic and schema id (5), tenant and source (varint length + UTF-8), series count, closing 0
+    this.maxBody = maxRecordBytes - 5 - (10 + 4 * tenant.length()) - (10 + 4 * source.length()) - 10 - 1;
     if (encoders != null) {
       for (SampleBatchEncoder e : encoders) {
-        e.beginSeries();
+        e.beginSeries(maxBody);
       }
     }
+  }
+
+  /** A batch encoding into records of at most {@code maxRecordBytes} (tests of the split). */
+  static PartitionedBatch encoding(String tenant, String source, int partitions, int maxRecordBytes) {
+    SampleBatchEncoder[] encoders = new SampleBatchEncoder[partitions];
+    for (int p = 0; p < partitions; p++) {
+      encoders[p] = new SampleBatchEncoder(1024);
+    }
+    return new PartitionedBatch(tenant, source, encoders, null, maxRecordBytes);
+  }
+
+  /**
+   * Every series added from now on is first given to {@code check}, which throws to refuse the request
+   * (limits, sample timestamps); null checks nothing.
+   */
+  public PartitionedBatch check(SeriesCheck check) {
+    this.check = check;
+    return this;
   }
 
   /** A batch encoding into {@code partitions} records, with its own buffers (tests, tools; the server uses the producer's). */
@@ -73,6 +108,14 @@ public final class PartitionedBatch implements AutoCloseable {
    * are hashed again), with the samples {@code ts/vs[from, from+n)}. A series without samples writes nothing.
    */
   public void add(EncodedSeries encoded, long[] ts, double[] vs, int from, int n) {
+    if (check != null) {
+      Object rules = check.labelRules();
+      if (!encoded.passed(rules)) {
+        check.checkLabels(encoded.labels(), n);
+        encoded.markPassed(rules);
+      }
+      check.checkSamples(encoded.labels(), ts, from, n);
+    }
     if (encoders == null) {
       long[] t = new long[n];
       double[] v = new double[n];
@@ -95,6 +138,9 @@ public final class PartitionedBatch implements AutoCloseable {
 
   /** A decoded series (its {@link SeriesSamples#encoded()} is used when present). A series without samples writes nothing. */
   public void add(SeriesSamples s) {
+    if (check != null) {
+      check.check(s.labels(), s.timestamps(), 0, s.count());
+    }
     if (encoders == null) {
       collected.add(s);
       samples += s.count();
@@ -119,7 +165,7 @@ public final class PartitionedBatch implements AutoCloseable {
       collected.clear();
     } else {
       for (SampleBatchEncoder e : encoders) {
-        e.beginSeries();
+        e.beginSeries(maxBody);
       }
     }
   }
@@ -145,6 +191,23 @@ public final class PartitionedBatch implements AutoCloseable {
     }
     SampleBatchEncoder e = encoders[partition];
     return e.seriesCount() == 0 ? null : e.finish(schemaId, tenant, source);
+  }
+
+  /**
+   * The records of a partition, in order (none when no series went to it): one, unless its series pass
+   * {@link #MAX_RECORD_BYTES}, then as many as they need, each series whole in one of them.
+   */
+  public List<byte[]> records(int partition, int schemaId) {
+    if (encoders == null) {
+      throw new IllegalStateException("BUG: a collecting batch has no records");
+    }
+    SampleBatchEncoder e = encoders[partition];
+    int n = e.records();
+    List<byte[]> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(e.record(i, schemaId, tenant, source));
+    }
+    return out;
   }
 
   /** The series of a collecting batch. */

@@ -30,6 +30,14 @@ public final class SampleBatchEncoder {
   private int pos;
   private int seriesCount; // series written since begin/beginSeries
   private SampleBatchEncoder header; // scratch for finish(int, String, String)
+  // records of at most maxBody body bytes (beginSeries path only): the closed ones end at cutEnds[i] and hold
+  // cutCounts[i] series; the open one starts at segStart with the series from segFirst on
+  private int maxBody = Integer.MAX_VALUE;
+  private int[] cutEnds = new int[0];
+  private int[] cutCounts = new int[0];
+  private int cuts;
+  private int segStart;
+  private int segFirst;
 
   public SampleBatchEncoder() {
     this(64 * 1024);
@@ -46,8 +54,43 @@ public final class SampleBatchEncoder {
 
   /** Starts a record whose series count is known only at the end; see {@link #finish(int, String, String)}. */
   void beginSeries() {
+    beginSeries(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Starts records whose series counts are known only at the end, each with at most {@code maxBody} bytes of
+   * series (see {@link #records}): a series that would take the open record past it starts the next one.
+   */
+  void beginSeries(int maxBody) {
     pos = 0;
     seriesCount = 0;
+    this.maxBody = maxBody;
+    cuts = 0;
+    segStart = 0;
+    segFirst = 0;
+  }
+
+  /**
+   * After a series was written from {@code start}: when the open record passed {@code maxBody}, the series
+   * moves to a record of its own (if others were before it); a series alone larger than that is refused.
+   */
+  private void afterSeries(int start, Labels labels) {
+    if (pos - segStart <= maxBody) {
+      return;
+    }
+    if (seriesCount - 1 > segFirst) {
+      if (cuts == cutEnds.length) {
+        cutEnds = Arrays.copyOf(cutEnds, Math.max(4, cuts * 2));
+        cutCounts = Arrays.copyOf(cutCounts, cutEnds.length);
+      }
+      cutEnds[cuts] = start;
+      cutCounts[cuts++] = seriesCount - 1 - segFirst;
+      segStart = start;
+      segFirst = seriesCount - 1;
+    }
+    if (pos - segStart > maxBody) {
+      throw new SeriesTooLargeException(labels, pos - start, maxBody);
+    }
   }
 
   /** Series written since {@link #begin} or {@link #beginSeries()}. */
@@ -59,6 +102,10 @@ public final class SampleBatchEncoder {
   public void begin(int schemaId, String tenant, String source, int seriesCount) {
     pos = 0;
     this.seriesCount = 0;
+    maxBody = Integer.MAX_VALUE; // one record, whatever its size
+    cuts = 0;
+    segStart = 0;
+    segFirst = 0;
     ensure(5);
     buf[pos++] = 0;
     buf[pos++] = (byte) (schemaId >>> 24);
@@ -78,6 +125,7 @@ public final class SampleBatchEncoder {
    */
   void series(EncodedSeries encoded, long[] ts, double[] vs, int from, int n) {
     seriesCount++;
+    int start = pos;
     ensure(encoded.avroLength() + 11 + n * 18); // labels, count, <= 18 bytes per sample, closing 0
     pos = encoded.copyAvroLabels(buf, pos);
     if (n > 0) {
@@ -89,11 +137,13 @@ public final class SampleBatchEncoder {
       }
     }
     buf[pos++] = 0;
+    afterSeries(start, encoded.labels());
   }
 
   /** One series with its first {@code s.count()} samples. */
   public void series(SeriesSamples s) {
     seriesCount++;
+    int start = pos;
     EncodedSeries encoded = s.encoded();
     if (encoded != null) {
       ensure(encoded.avroLength()); // cached by the decoder: one copy instead of a loop per char
@@ -116,6 +166,7 @@ public final class SampleBatchEncoder {
       }
     }
     writeLong(0);
+    afterSeries(start, s.labels());
   }
 
   private void writeLabels(Labels labels) {
@@ -148,14 +199,35 @@ public final class SampleBatchEncoder {
    * written with their count, the series, the closing 0; in one array of the exact size (one copy).
    */
   byte[] finish(int schemaId, String tenant, String source) {
+    if (cuts != 0) {
+      throw new IllegalStateException("BUG: the series were split into " + records() + " records; use records()");
+    }
+    return record(schemaId, tenant, source, 0, pos, seriesCount);
+  }
+
+  /** Records the series written since {@link #beginSeries(int)} were split into (0 when there are none). */
+  int records() {
+    return cuts + (seriesCount > segFirst ? 1 : 0);
+  }
+
+  /** Record {@code i} of {@link #records()}: as {@link #finish(int, String, String)} writes it for its series. */
+  byte[] record(int i, int schemaId, String tenant, String source) {
+    int from = i == 0 ? 0 : cutEnds[i - 1];
+    if (i < cuts) {
+      return record(schemaId, tenant, source, from, cutEnds[i], cutCounts[i]);
+    }
+    return record(schemaId, tenant, source, segStart, pos, seriesCount - segFirst);
+  }
+
+  private byte[] record(int schemaId, String tenant, String source, int from, int to, int count) {
     if (header == null) {
       header = new SampleBatchEncoder(64);
     }
-    header.begin(schemaId, tenant, source, seriesCount);
+    header.begin(schemaId, tenant, source, count);
     int headerLength = header.pos;
-    byte[] out = new byte[headerLength + pos + 1];
+    byte[] out = new byte[headerLength + (to - from) + 1];
     System.arraycopy(header.buf, 0, out, 0, headerLength);
-    System.arraycopy(buf, 0, out, headerLength, pos);
+    System.arraycopy(buf, from, out, headerLength, to - from);
     out[out.length - 1] = 0; // closes the series array (zig-zag 0)
     return out;
   }

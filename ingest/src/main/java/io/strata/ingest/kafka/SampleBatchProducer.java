@@ -28,7 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes the series of one request or scrape onto {@code metrics.samples}: groups them by the partition
  * Kafka's default partitioner picks for each series key, and sends one {@link SampleBatch} per partition
- * (never one record per sample). The returned future completes only when Kafka acknowledged every batch
+ * (never one record per sample; more, in order, when a partition's series pass
+ * {@link PartitionedBatch#MAX_RECORD_BYTES}). The returned future completes only when Kafka acknowledged every batch
  * (acks=all, idempotent producer); it fails with {@link IngestRejectedException} when the producer's buffer
  * is full or the broker does not answer in time, so the caller answers 503 and the sender retries.
  *
@@ -44,6 +45,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class SampleBatchProducer implements AutoCloseable {
   public static final String ENCODER_KEY = "strata.ingest.encoder";
+  /**
+   * Largest keyed record {@link #sendRecord} writes: a Pushgateway group is one record of the group log (an
+   * 8,000-series group is ~1 MB), so that topic is created with a {@code max.message.bytes} that takes it and
+   * the producer's {@code max.request.size} is raised to match ({@link #MAX_REQUEST_BYTES}). Samples never
+   * need it: their records stay under {@link PartitionedBatch#MAX_RECORD_BYTES}.
+   */
+  public static final int MAX_KEYED_RECORD_BYTES = 16 << 20;
+  /** The producer's and the group log's size bound: the largest keyed record plus room for batch and record headers. */
+  public static final int MAX_REQUEST_BYTES = MAX_KEYED_RECORD_BYTES + (64 << 10);
 
   private final KafkaProducer<byte[], byte[]> producer;
   private final SchemaRegistry registry;
@@ -54,7 +64,6 @@ public final class SampleBatchProducer implements AutoCloseable {
   private final boolean streaming;
   private final Map<String, Object> clientConfig;
   private final MetadataPublisher metadata;
-  private final ThreadLocal<SampleBatchEncoder> encoders = ThreadLocal.withInitial(SampleBatchEncoder::new);
   private final ThreadLocal<PartitionHasher> hashers = ThreadLocal.withInitial(PartitionHasher::new);
   private final ThreadLocal<EncoderPool> batchEncoders = ThreadLocal.withInitial(EncoderPool::new);
   private final Counter batches;
@@ -87,6 +96,9 @@ public final class SampleBatchProducer implements AutoCloseable {
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
     p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
     p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+    // Pushgateway group records up to MAX_KEYED_RECORD_BYTES (sample records are split far below it); the
+    // buffer (buffer.memory, 32 MiB by default) must stay larger than one such record
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_REQUEST_BYTES));
     p.putAll(kafkaOverrides);
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     Map<String, Object> client = new HashMap<>(kafkaOverrides);
@@ -142,9 +154,22 @@ public final class SampleBatchProducer implements AutoCloseable {
     return id;
   }
 
-  /** Sends the series; completes when Kafka acknowledged them all. */
+  /**
+   * Sends the series; completes when Kafka acknowledged them all. Encoded as {@link #send(PartitionedBatch, List)}
+   * does (records split at {@link PartitionedBatch#MAX_RECORD_BYTES}); a single series larger than that throws
+   * {@link SeriesTooLargeException} before anything is sent.
+   */
   public CompletableFuture<Void> send(String tenant, String source, List<SeriesSamples> series) {
     int n = partitions();
+    if (direct) {
+      try (PartitionedBatch batch = encodingBatch(tenant, source, n)) {
+        for (SeriesSamples s : series) {
+          batch.add(s);
+        }
+        return sendPartitions(n, batch.samples(), partition -> batch.records(partition, schemaId()));
+      }
+    }
+    // avro-specific (kept only to measure the direct encoder against): one record per partition, not split
     // series indexes per partition, on primitive arrays: [partition][k] = index into series
     int[][] members = new int[n][];
     int[] counts = new int[n];
@@ -171,14 +196,13 @@ public final class SampleBatchProducer implements AutoCloseable {
       m[counts[partition]++] = i;
       total += s.count();
     }
-    return sendPartitions(n, total, partition -> counts[partition] == 0 ? null
-        : direct ? encodeDirect(tenant, source, series, members[partition], counts[partition])
-        : encodeSpecific(tenant, source, series, members[partition], counts[partition]));
+    return sendPartitions(n, total, partition -> counts[partition] == 0 ? List.of()
+        : List.of(encodeSpecific(tenant, source, series, members[partition], counts[partition])));
   }
 
-  /** The record of a partition, null when it has none. */
+  /** The records of a partition, in order; empty when it has none. */
   private interface PartitionRecords {
-    byte[] record(int partition);
+    List<byte[]> records(int partition);
   }
 
   /** Sends each partition's record; completes when Kafka acknowledged them all, then counts batches and samples. */
@@ -186,8 +210,7 @@ public final class SampleBatchProducer implements AutoCloseable {
     List<CompletableFuture<Void>> acks = new ArrayList<>();
     try {
       for (int partition = 0; partition < n; partition++) {
-        byte[] value = records.record(partition);
-        if (value != null) {
+        for (byte[] value : records.records(partition)) {
           acks.add(sendRecord(new ProducerRecord<>(topic, partition, null, value)));
         }
       }
@@ -243,6 +266,11 @@ public final class SampleBatchProducer implements AutoCloseable {
         return PartitionedBatch.collecting(tenant, source); // send() reports it, after the request was validated
       }
     }
+    return encodingBatch(tenant, source, n);
+  }
+
+  /** An encoding batch for {@code n} partitions, with this thread's pooled encoders when they are free. */
+  private PartitionedBatch encodingBatch(String tenant, String source, int n) {
     EncoderPool pool = batchEncoders.get();
     if (pool.inUse) { // a second batch open on this thread: its own buffers
       return PartitionedBatch.encoding(tenant, source, n);
@@ -284,7 +312,7 @@ public final class SampleBatchProducer implements AutoCloseable {
     if (batch.partitions() != n) {
       throw new IllegalStateException("BUG: batch for " + batch.partitions() + " partitions, topic has " + n);
     }
-    CompletableFuture<Void> data = sendPartitions(n, batch.samples(), partition -> batch.record(partition, schemaId()));
+    CompletableFuture<Void> data = sendPartitions(n, batch.samples(), partition -> batch.records(partition, schemaId()));
     return withMetadata(data, batch.tenant(), families);
   }
 
@@ -304,15 +332,6 @@ public final class SampleBatchProducer implements AutoCloseable {
       meta = CompletableFuture.failedFuture(e);
     }
     return CompletableFuture.allOf(data, meta);
-  }
-
-  private byte[] encodeDirect(String tenant, String source, List<SeriesSamples> series, int[] idx, int count) {
-    SampleBatchEncoder enc = encoders.get();
-    enc.begin(schemaId(), tenant, source, count);
-    for (int k = 0; k < count; k++) {
-      enc.series(series.get(idx[k]));
-    }
-    return enc.finish();
   }
 
   private byte[] encodeSpecific(String tenant, String source, List<SeriesSamples> series, int[] idx, int count) {

@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import io.strata.ingest.kafka.SampleBatchProducer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -42,15 +46,22 @@ final class GroupLog {
     return p;
   }
 
-  /** One partition (the group count is small; one partition keeps a single ordered log), compacted, broker default replication. */
+  /**
+   * One partition (the group count is small; one partition keeps a single ordered log), compacted, broker
+   * default replication, {@code max.message.bytes} large enough for a group record of
+   * {@link SampleBatchProducer#MAX_KEYED_RECORD_BYTES} (raised on a log created before it was set).
+   */
   static void ensureTopic(Map<String, Object> client, String topic) {
+    String maxBytes = Integer.toString(SampleBatchProducer.MAX_REQUEST_BYTES);
     try (Admin a = Admin.create(admin(client))) {
       Set<String> names = a.listTopics().names().get();
       if (names.contains(topic)) {
+        raiseMaxMessageBytes(a, topic, maxBytes);
         return;
       }
       try {
-        a.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))))
+        a.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+                .configs(Map.of("cleanup.policy", "compact", "max.message.bytes", maxBytes))))
             .all().get();
         log.info("created the Pushgateway group log {}", topic);
       } catch (ExecutionException e) {
@@ -63,6 +74,23 @@ final class GroupLog {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating " + topic, e);
+    }
+  }
+
+  private static void raiseMaxMessageBytes(Admin a, String topic, String maxBytes) throws InterruptedException {
+    ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    try {
+      var current = a.describeConfigs(List.of(r)).all().get().get(r).get("max.message.bytes");
+      if (current != null && Long.parseLong(current.value()) >= Long.parseLong(maxBytes)) {
+        return;
+      }
+      a.incrementalAlterConfigs(Map.of(r, List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", maxBytes), AlterConfigOp.OpType.SET))))
+          .all().get();
+      log.info("raised max.message.bytes of the Pushgateway group log {} to {}", topic, maxBytes);
+    } catch (ExecutionException e) {
+      // not fatal: groups that fit the topic's current limit still work; larger ones answer 503 until it is raised
+      log.warn("cannot raise max.message.bytes of {} to {} (groups larger than its current limit will fail): {}", topic, maxBytes,
+          e.getCause().getMessage());
     }
   }
 

@@ -227,8 +227,13 @@ public final class PushgatewayStore implements AutoCloseable {
 
   /** Writes the group record (and metadata) and applies it once acknowledged; null on success, else a 503 outcome. */
   private Outcome write(Map<GroupingKey, PushGroup> tenantGroups, PushGroup g, List<FamilyMetadata> metadata) {
+    byte[] record = GroupCodec.encode(g);
+    if (record.length > SampleBatchProducer.MAX_KEYED_RECORD_BYTES) {
+      return new Outcome(413, "group " + g.key() + " encodes to " + record.length + " bytes, more than the largest group ingest stores ("
+          + SampleBatchProducer.MAX_KEYED_RECORD_BYTES + " bytes); split its metrics over several groups");
+    }
     try {
-      CompletableFuture<Void> ack = producer.sendRecord(topic, g.key().recordKey(g.tenant()), GroupCodec.encode(g));
+      CompletableFuture<Void> ack = producer.sendRecord(topic, g.key().recordKey(g.tenant()), record);
       if (!metadata.isEmpty()) {
         ack = CompletableFuture.allOf(ack, producer.metadata().publish(g.tenant(), metadata));
       }

@@ -1,6 +1,8 @@
 package io.strata.ingest.server;
 
+import io.strata.ingest.limits.Limits;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Settings of the ingest HTTP server (README "Push receivers" lists them as config keys).
@@ -18,6 +20,8 @@ import java.time.Duration;
  *     that interval ({@code ingest.pushgateway.interval})
  * @param pushgatewayEnabled serve the Pushgateway API and emit its groups ({@code ingest.pushgateway.enabled});
  *     exactly one ingest instance per topic prefix should have it on (it owns the group log)
+ * @param limits the write limits of every tenant without an override ({@code limits.*})
+ * @param tenantLimits per-tenant overrides ({@code limits.overrides.<tenant>.*}), whole {@link Limits} per tenant
  */
 public record IngestConfig(
     String host,
@@ -29,7 +33,9 @@ public record IngestConfig(
     int maxSeriesPerRequest,
     long maxInflightBytes,
     Duration pushgatewayInterval,
-    boolean pushgatewayEnabled) {
+    boolean pushgatewayEnabled,
+    Limits limits,
+    Map<String, Limits> tenantLimits) {
   public static final int DEFAULT_PORT = 9091;
 
   public IngestConfig {
@@ -57,6 +63,15 @@ public record IngestConfig(
     if (pushgatewayInterval == null || pushgatewayInterval.toMillis() < 100) {
       throw new IllegalArgumentException("ingest.pushgateway.interval must be >= 100ms, got " + pushgatewayInterval);
     }
+    if (limits == null) {
+      throw new IllegalArgumentException("limits must be set (Limits.defaults())");
+    }
+    tenantLimits = Map.copyOf(tenantLimits);
+    for (String t : tenantLimits.keySet()) {
+      if (!Tenants.isValid(t)) {
+        throw new IllegalArgumentException("limits.overrides: \"" + t + "\" is not a valid tenant id");
+      }
+    }
   }
 
   /**
@@ -67,31 +82,37 @@ public record IngestConfig(
    */
   public static IngestConfig defaults(String host, int port) {
     return new IngestConfig(host, port, 10 << 20, 64 << 20, "default", Duration.ofSeconds(30), 100_000, 256L << 20,
-        Duration.ofSeconds(15), true);
+        Duration.ofSeconds(15), true, Limits.defaults(), Map.of());
+  }
+
+  /** The write limits: {@code defaults} for every tenant, {@code perTenant} overriding them whole for some. */
+  public IngestConfig withLimits(Limits defaults, Map<String, Limits> perTenant) {
+    return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, maxSeriesPerRequest, maxInflightBytes,
+        pushgatewayInterval, pushgatewayEnabled, defaults, perTenant);
   }
 
   public IngestConfig withMaxBodyBytes(int bytes, int decompressed) {
     return new IngestConfig(host, port, bytes, decompressed, defaultTenant, ackTimeout, maxSeriesPerRequest,
-        Math.max(maxInflightBytes, bytes), pushgatewayInterval, pushgatewayEnabled);
+        Math.max(maxInflightBytes, bytes), pushgatewayInterval, pushgatewayEnabled, limits, tenantLimits);
   }
 
   public IngestConfig withMaxSeriesPerRequest(int n) {
     return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, n, maxInflightBytes,
-        pushgatewayInterval, pushgatewayEnabled);
+        pushgatewayInterval, pushgatewayEnabled, limits, tenantLimits);
   }
 
   public IngestConfig withMaxInflightBytes(long bytes) {
     return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, maxSeriesPerRequest, bytes,
-        pushgatewayInterval, pushgatewayEnabled);
+        pushgatewayInterval, pushgatewayEnabled, limits, tenantLimits);
   }
 
   public IngestConfig withAckTimeout(Duration timeout) {
     return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, timeout, maxSeriesPerRequest, maxInflightBytes,
-        pushgatewayInterval, pushgatewayEnabled);
+        pushgatewayInterval, pushgatewayEnabled, limits, tenantLimits);
   }
 
   public IngestConfig withPushgateway(boolean enabled, Duration interval) {
     return new IngestConfig(host, port, maxBodyBytes, maxDecompressedBytes, defaultTenant, ackTimeout, maxSeriesPerRequest, maxInflightBytes,
-        interval, enabled);
+        interval, enabled, limits, tenantLimits);
   }
 }

@@ -5,8 +5,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.ingest.exposition.FamilyMetadata;
 import io.strata.ingest.kafka.IngestRejectedException;
 import io.strata.ingest.kafka.SampleBatchProducer;
+import io.strata.ingest.kafka.SeriesCheck;
+import io.strata.ingest.limits.RateLimitedException;
+import io.strata.ingest.limits.WriteLimits;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.ingest.remotewrite.BadRequestException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +36,7 @@ final class PushPipeline {
 
   final IngestConfig cfg;
   final SampleBatchProducer producer;
+  final WriteLimits limits;
   private final InflightLimiter inflight;
   private final Counter rejected;
   private final Counter skipped;
@@ -40,6 +45,7 @@ final class PushPipeline {
     this.cfg = cfg;
     this.producer = producer;
     this.inflight = new InflightLimiter(cfg.maxInflightBytes());
+    this.limits = new WriteLimits(cfg.limits(), cfg.tenantLimits(), Clock.systemUTC(), metrics);
     this.rejected = Counter.builder().name("strata_ingest_rejected_requests_total").help("Push requests rejected, by reason")
         .labelNames("handler", "reason").register(metrics);
     this.skipped = Counter.builder().name("strata_ingest_skipped_total")
@@ -48,11 +54,21 @@ final class PushPipeline {
   }
 
   void reject(Exchange ex, String reason, int status, String message) {
+    reject(ex, reason, status, message, RETRY_AFTER_SECONDS);
+  }
+
+  private void reject(Exchange ex, String reason, int status, String message, String retryAfterSeconds) {
     rejected.labelValues(ex.handler, reason).inc();
     if (status == 503 || status == 429) {
-      ex.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+      ex.setHeader("Retry-After", retryAfterSeconds);
     }
     ex.replyError(status, message.endsWith("\n") ? message : message + "\n");
+  }
+
+  /** A refused request: its status (400, 413, 429 with the rate limit's Retry-After) and message. */
+  void reject(Exchange ex, BadRequestException e) {
+    String retryAfter = e instanceof RateLimitedException r ? Long.toString(r.retryAfterSeconds()) : RETRY_AFTER_SECONDS;
+    reject(ex, e.reason(), e.status(), e.getMessage(), retryAfter);
   }
 
   void countSkipped(String handler, String kind, long n) {
@@ -110,7 +126,7 @@ final class PushPipeline {
       try {
         consumer.accept(tenant, body);
       } catch (BadRequestException e) {
-        reject(ex, e.reason(), e.status(), e.getMessage());
+        reject(ex, e);
       } catch (IngestRejectedException e) {
         reject(ex, "kafka_unavailable", 503, e.getMessage() + "; retry");
       } catch (RuntimeException e) {
@@ -120,8 +136,20 @@ final class PushPipeline {
     });
   }
 
-  /** Writes series and metadata; runs {@code onAck} (which replies 2xx) only when Kafka acknowledged all of it. */
+  /**
+   * Checks the tenant's limits on every series and the metadata, takes the samples from its ingestion rate
+   * (throws {@link BadRequestException}, so nothing is written), then writes series and metadata; runs
+   * {@code onAck} (which replies 2xx) only when Kafka acknowledged all of it.
+   */
   void write(Exchange ex, String tenant, List<SeriesSamples> series, List<FamilyMetadata> metadata, Runnable onAck) {
+    SeriesCheck check = limits.forRequest(tenant);
+    long samples = 0;
+    for (SeriesSamples s : series) {
+      check.check(s.labels(), s.timestamps(), 0, s.count());
+      samples += s.count();
+    }
+    limits.checkMetadata(tenant, metadata);
+    limits.admit(tenant, samples);
     CompletableFuture<Void> ack;
     try {
       ack = producer.send(tenant, ex.handler, series, metadata);

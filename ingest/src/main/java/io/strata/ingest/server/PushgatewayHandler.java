@@ -2,15 +2,21 @@ package io.strata.ingest.server;
 
 import io.strata.schemas.prom.PromDuration;
 
+import io.strata.ingest.kafka.SeriesCheck;
+import io.strata.ingest.pushgateway.GroupConsistency;
+import io.strata.ingest.pushgateway.GroupSeries;
 import io.strata.ingest.pushgateway.GroupingKey;
 import io.strata.ingest.pushgateway.GroupsJson;
 import io.strata.ingest.pushgateway.ProtobufPushParser;
+import io.strata.ingest.pushgateway.PushGroup;
 import io.strata.ingest.pushgateway.PushedFamily;
 import io.strata.ingest.pushgateway.PushgatewayStore;
 import io.strata.ingest.pushgateway.TextPushParser;
 import io.strata.ingest.remotewrite.BadRequestException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -43,7 +49,7 @@ final class PushgatewayHandler {
     try {
       tenant = pipeline.tenant(ex);
     } catch (BadRequestException e) {
-      pipeline.reject(ex, e.reason(), e.status(), e.getMessage());
+      pipeline.reject(ex, e);
       return;
     }
     ex.reply(200, "application/json", GroupsJson.render(store.groups(tenant)));
@@ -63,7 +69,7 @@ final class PushgatewayHandler {
       key = GroupingKey.parse(rawPath);
       ttl = ttl(ex);
     } catch (BadRequestException e) {
-      pipeline.reject(ex, e.reason(), e.status(), e.getMessage());
+      pipeline.reject(ex, e);
       return;
     }
     if (method.equals("DELETE")) {
@@ -71,7 +77,7 @@ final class PushgatewayHandler {
       try {
         tenant = pipeline.tenant(ex);
       } catch (BadRequestException e) {
-        pipeline.reject(ex, e.reason(), e.status(), e.getMessage());
+        pipeline.reject(ex, e);
         return;
       }
       store.delete(tenant, key).thenAccept(o -> answer(ex, o));
@@ -91,13 +97,32 @@ final class PushgatewayHandler {
         throw new BadRequestException("too_many_series", "push has " + metrics + " metrics, more than the limit of "
             + pipeline.cfg.maxSeriesPerRequest() + " (ingest.max_series_per_request)");
       }
+      checkLimits(tenant, key, parsed);
       store.push(tenant, key, replace, parsed, ttl).thenAccept(o -> answer(ex, o));
     });
   }
 
+  /**
+   * The tenant's label limits on every series the pushed metrics will be emitted as (grouping labels,
+   * {@code le}/{@code quantile} and suffixes included); throws {@link BadRequestException}. Pushes carry no
+   * timestamps (they are refused) and are not rate limited: the emission, not the push, writes samples.
+   */
+  private void checkLimits(String tenant, GroupingKey key, TextPushParser.Result parsed) {
+    SeriesCheck check = pipeline.limits.forRequest(tenant);
+    Map<String, PushedFamily> families = new TreeMap<>();
+    for (PushedFamily f : GroupConsistency.sanitize(parsed.families(), key)) {
+      families.put(f.name(), f);
+    }
+    PushGroup pushed = new PushGroup(tenant, key, families, Map.of(), 0, 0, true, 0);
+    GroupSeries.forEach(pushed, (labels, value) -> check.check(labels, NO_TIMESTAMPS, 0, 0));
+  }
+
+  private static final long[] NO_TIMESTAMPS = new long[0];
+
   private void answer(Exchange ex, PushgatewayStore.Outcome o) {
     if (o.status() >= 400) {
-      pipeline.reject(ex, o.status() == 400 ? "inconsistent" : o.status() == 503 ? "kafka_unavailable" : "internal", o.status(), o.message());
+      pipeline.reject(ex, o.status() == 400 ? "inconsistent" : o.status() == 413 ? BadRequestException.TOO_LARGE
+          : o.status() == 503 ? "kafka_unavailable" : "internal", o.status(), o.message());
     } else {
       ex.replyText(o.status(), o.message());
     }

@@ -64,8 +64,10 @@ final class RemoteWriteHandler {
       }
       // 1.0: the series are encoded into their partitions' records while the request is decoded; a bad
       // request throws (400) before anything is sent, and the batch is dropped
-      try (PartitionedBatch batch = pipeline.producer.batch(tenant, ex.handler)) {
+      try (PartitionedBatch batch = pipeline.producer.batch(tenant, ex.handler).check(pipeline.limits.forRequest(tenant))) {
         WriteRequestData data = v1.decodeRequest(tenant, body, batch);
+        pipeline.limits.checkMetadata(tenant, data.metadata());
+        pipeline.limits.admit(tenant, batch.samples());
         countSkipped(ex, data);
         // an IngestRejectedException from send is answered 503 by readBody, as PushPipeline.write does
         pipeline.awaitAck(ex, pipeline.producer.send(batch, data.metadata()), () -> ex.reply(204, null, null));

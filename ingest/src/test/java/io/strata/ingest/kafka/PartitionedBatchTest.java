@@ -3,6 +3,8 @@ package io.strata.ingest.kafka;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.avro.SampleBatch;
 import io.strata.schemas.model.Labels;
@@ -121,5 +123,123 @@ public class PartitionedBatchTest {
     assertArrayEquals(new long[] {2, 3}, s.timestamps());
     assertArrayEquals(new double[] {5, 6}, s.values());
     assertEquals(2, batch.samples());
+  }
+
+  @Test
+  void seriesPastTheRecordSizeGoIntoFurtherRecordsOfTheirPartitionInOrder() {
+    int schemaId = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.schema());
+    int max = 4_000;
+    Random r = new Random(5);
+    List<SeriesSamples> series = new ArrayList<>();
+    PartitionedBatch batch = PartitionedBatch.encoding("default", "remote_write", 3, max);
+    for (int i = 0; i < 500; i++) {
+      int n = 1 + r.nextInt(20);
+      long[] ts = new long[n];
+      double[] vs = new double[n];
+      for (int k = 0; k < n; k++) {
+        ts[k] = T0 + k * 15_000L;
+        vs[k] = r.nextDouble();
+      }
+      SeriesSamples s = new SeriesSamples(Labels.of("__name__", "node_cpu_seconds_total", "cpu", Integer.toString(i), "mode", "idle"), ts, vs, n);
+      series.add(s);
+      if (i % 2 == 0) {
+        batch.add(s);
+      } else {
+        batch.add(EncodedSeries.of("default", s.labels()), ts, vs, 0, n);
+      }
+    }
+    int records = 0;
+    for (int p = 0; p < 3; p++) {
+      List<SeriesSamples> expected = new ArrayList<>();
+      for (SeriesSamples s : series) {
+        if (SeriesPartitioner.partition("default", s.labels(), 3) == p) {
+          expected.add(s);
+        }
+      }
+      List<io.strata.avro.Series> got = new ArrayList<>();
+      for (byte[] record : batch.records(p, schemaId)) {
+        records++;
+        assertTrue(record.length <= max, "record of " + record.length + " bytes, limit " + max);
+        SampleBatch b = serde.deserialize(record);
+        assertEquals("default", b.getTenant());
+        assertEquals("remote_write", b.getSource());
+        got.addAll(b.getSeries());
+      }
+      assertEquals(expected.size(), got.size(), "partition " + p);
+      for (int k = 0; k < expected.size(); k++) {
+        assertEquals(expected.get(k).labels(), Labels.fromAvro(got.get(k).getLabels()));
+        assertEquals(expected.get(k).count(), got.get(k).getSamples().size());
+        assertEquals(expected.get(k).values()[0], got.get(k).getSamples().get(0).getValue());
+      }
+    }
+    assertTrue(records > 20, "the series were split over many records: " + records);
+  }
+
+  @Test
+  void aSingleSeriesLargerThanARecordIsRefusedWith413() {
+    PartitionedBatch batch = PartitionedBatch.encoding("default", "remote_write", 2, 4_000);
+    int n = 1_000; // ~10 bytes per sample: 10 KB
+    long[] ts = new long[n];
+    double[] vs = new double[n];
+    for (int k = 0; k < n; k++) {
+      ts[k] = T0 + k;
+    }
+    batch.add(SeriesSamples.of(Labels.of("__name__", "up"), T0, 1));
+    SeriesTooLargeException e = assertThrows(SeriesTooLargeException.class,
+        () -> batch.add(EncodedSeries.of("default", Labels.of("__name__", "big")), ts, vs, 0, n));
+    assertEquals(413, e.status());
+    assertTrue(e.getMessage().contains("{__name__=\"big\"}") || e.getMessage().contains("big"), e.getMessage());
+    assertTrue(e.getMessage().contains("largest Kafka record"), e.getMessage());
+  }
+
+  @Test
+  void aKnownSeriesHasItsLabelsCheckedOnceAndItsSamplesEveryTime() {
+    int[] labelChecks = {0};
+    int[] sampleChecks = {0};
+    Object rules = new Object();
+    SeriesCheck check = new SeriesCheck() {
+      @Override
+      public void checkLabels(Labels labels, int samples) {
+        labelChecks[0]++;
+      }
+
+      @Override
+      public void checkSamples(Labels labels, long[] ts, int from, int n) {
+        sampleChecks[0]++;
+        if (ts[from] < 0) {
+          throw new IllegalArgumentException("negative");
+        }
+      }
+
+      @Override
+      public Object labelRules() {
+        return rules;
+      }
+    };
+    EncodedSeries up = EncodedSeries.of("default", Labels.of("__name__", "up"));
+    for (int request = 0; request < 3; request++) {
+      PartitionedBatch.encoding("default", "remote_write", 2).check(check).add(up, new long[] {T0}, new double[] {1}, 0, 1);
+    }
+    assertEquals(1, labelChecks[0]);
+    assertEquals(3, sampleChecks[0]);
+    assertThrows(IllegalArgumentException.class,
+        () -> PartitionedBatch.encoding("default", "remote_write", 2).check(check).add(up, new long[] {-1}, new double[] {1}, 0, 1));
+    // other rules (another tenant's limits, a changed config): checked again
+    SeriesCheck other = new SeriesCheck() {
+      @Override
+      public void checkLabels(Labels labels, int samples) {
+        labelChecks[0]++;
+      }
+
+      @Override
+      public void checkSamples(Labels labels, long[] ts, int from, int n) {}
+
+      @Override
+      public Object labelRules() {
+        return new Object();
+      }
+    };
+    PartitionedBatch.encoding("default", "remote_write", 2).check(other).add(up, new long[] {T0}, new double[] {1}, 0, 1);
+    assertEquals(2, labelChecks[0]);
   }
 }

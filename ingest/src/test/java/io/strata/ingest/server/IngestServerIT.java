@@ -10,6 +10,7 @@ import io.strata.avro.SampleBatch;
 import io.strata.avro.Series;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
+import io.strata.ingest.limits.Limits;
 import io.strata.ingest.exposition.FamilyMetadata;
 import io.strata.ingest.exposition.MetricType;
 import io.strata.ingest.kafka.SampleBatchProducer;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.Test;
 /** remote_write 1.0 and 2.0 into a real broker: acknowledged pushes land partition-aligned, bad pushes write nothing. */
 @StrataTest
 class IngestServerIT {
+  /** The fixed timestamps of this test are months old: no sample window. */
+  private static final Limits HISTORIC = Limits.defaults().withoutSampleWindow();
   private static final long T0 = 1767225600000L;
   private static final int PARTITIONS = 4;
   private static final String V2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
@@ -61,7 +64,7 @@ class IngestServerIT {
     cluster.createTopic(prefix + Topics.SAMPLES, PARTITIONS);
     cluster.createTopic(prefix + Topics.METADATA, 1);
     producer = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), prefix, Map.of(), new PrometheusRegistry());
-    server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withMaxBodyBytes(64 * 1024, 256 * 1024).withMaxSeriesPerRequest(100)
+    server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withLimits(HISTORIC, Map.of()).withMaxBodyBytes(64 * 1024, 256 * 1024).withMaxSeriesPerRequest(100)
         .withPushgateway(false, java.time.Duration.ofSeconds(15)), producer, new PrometheusRegistry()).start();
   }
 
@@ -219,7 +222,7 @@ class IngestServerIT {
     // the samples topic of this prefix does not exist: the producer cannot get its partitions within max.block.ms
     String missing = cluster.uniquePrefix();
     try (var p = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), missing, Map.of("max.block.ms", "300"), new PrometheusRegistry());
-         var s = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withPushgateway(false, java.time.Duration.ofSeconds(15)), p,
+         var s = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withLimits(HISTORIC, Map.of()).withPushgateway(false, java.time.Duration.ofSeconds(15)), p,
              new PrometheusRegistry()).start()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/api/v1/write"))
           .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(RemoteWriteV1Encoder.encode(nodeSeries(2))))
@@ -233,7 +236,7 @@ class IngestServerIT {
   void metricsEndpointCountsAcknowledgedSamples() throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
     try (var p2 = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), prefix, Map.of(), registry);
-         var s2 = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withPushgateway(false, java.time.Duration.ofSeconds(15)), p2, registry).start()) {
+         var s2 = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withLimits(HISTORIC, Map.of()).withPushgateway(false, java.time.Duration.ofSeconds(15)), p2, registry).start()) {
       http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s2.port() + "/api/v1/write"))
           .header("Content-Type", "application/x-protobuf").POST(HttpRequest.BodyPublishers.ofByteArray(RemoteWriteV1Encoder.encode(nodeSeries(3))))
           .build(), HttpResponse.BodyHandlers.ofString());

@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.MetricMetadata;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
+import io.strata.ingest.limits.Limits;
 import io.strata.ingest.kafka.SampleBatchProducer;
 import io.strata.ingest.otlp.OtlpRequests;
 import io.strata.schemas.Topics;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 /** OTLP/HTTP metrics into a real broker: protobuf and JSON, partial success for delta temporality, bad bodies write nothing. */
 @StrataTest
 class OtlpIT {
+  /** The fixed timestamps of this test are months old: no sample window. */
+  private static final Limits HISTORIC = Limits.defaults().withoutSampleWindow();
   private static final long T0_NANOS = 1767225600000L * 1_000_000L;
 
   private String prefix;
@@ -43,7 +46,7 @@ class OtlpIT {
     cluster.createTopic(prefix + Topics.SAMPLES, 2);
     cluster.createTopic(prefix + Topics.METADATA, 1);
     producer = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), prefix, Map.of(), new PrometheusRegistry());
-    server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withPushgateway(false, Duration.ofSeconds(15)), producer,
+    server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withLimits(HISTORIC, Map.of()).withPushgateway(false, Duration.ofSeconds(15)), producer,
         new PrometheusRegistry()).start();
   }
 

@@ -6,6 +6,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
+import io.strata.ingest.limits.Limits;
 import io.strata.ingest.kafka.SampleBatchProducer;
 import io.strata.ingest.kafka.SeriesSamples;
 import io.strata.ingest.remotewrite.RemoteWriteV1Encoder;
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.Test;
  */
 @StrataTest
 class RemoteWriteCpuBenchIT {
+  /** The fixed timestamps of this test are months old: no sample window. */
+  private static final Limits HISTORIC = Limits.defaults().withoutSampleWindow();
   private static final int SERIES = 10_000;
   private static final int PER_REQUEST = 2_000;
   private static final int SENDERS = 4;
@@ -129,7 +132,7 @@ class RemoteWriteCpuBenchIT {
     }
     try (var producer = new SampleBatchProducer(cluster.bootstrapServers(), cluster.registryUrl(), prefix,
         overrides, new PrometheusRegistry());
-         var server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withPushgateway(false, Duration.ofSeconds(15)), producer,
+         var server = new IngestServer(IngestConfig.defaults("127.0.0.1", 0).withLimits(HISTORIC, Map.of()).withPushgateway(false, Duration.ofSeconds(15)), producer,
              new PrometheusRegistry()).start()) {
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/api/v1/write");
       send(http, uri, bodies, requests / 2); // warm-up: JIT, connections, producer metadata
