@@ -136,7 +136,7 @@ public final class SampleBatchProducer implements AutoCloseable {
   private int schemaId() {
     int id = schemaId;
     if (id < 0) {
-      id = registry.register(AvroWireSerde.valueSubject(topic), serde.schema());
+      id = registry.register(AvroWireSerde.valueSubject(topic), serde.registeredSchema());
       schemaId = id;
     }
     return id;
