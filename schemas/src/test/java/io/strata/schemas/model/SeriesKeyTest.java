@@ -51,6 +51,16 @@ class SeriesKeyTest {
   }
 
   @Test
+  void theReadmesTestVectorHolds() {
+    // schemas/README "Partition rule": murmur2 0xe65de06f, positive 0x665de06f = 1717428335
+    byte[] key = SeriesKey.encode("t", Labels.of("__name__", "up", "job", "a"));
+    assertEquals(0xe65de06f, org.apache.kafka.common.utils.Utils.murmur2(key));
+    assertEquals(1717428335, org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)));
+    assertEquals(3, SeriesPartitioner.partition(key, 4));
+    assertEquals(11, SeriesPartitioner.partition(key, 12));
+  }
+
+  @Test
   void partitionerRejectsZeroPartitions() {
     assertThrows(IllegalArgumentException.class, () -> SeriesPartitioner.partition(new byte[] {1}, 0));
   }
