@@ -37,6 +37,9 @@ public final class SampleBatchCheck {
     WRONG_PARTITION
   }
 
+  /** The series key is encoded into a reused buffer (no allocation per series): one hasher per thread. */
+  private static final ThreadLocal<SeriesHasher> HASHERS = ThreadLocal.withInitial(SeriesHasher::new);
+
   /** A refused batch: the reason code and a message naming the series index and what is wrong. */
   public record Rejection(Reason reason, String message) {}
 
@@ -54,15 +57,26 @@ public final class SampleBatchCheck {
         return r;
       }
       if (partitions > 0 && partition >= 0) {
-        Labels labels = Labels.fromAvro(series.get(i).getLabels());
-        int expected = SeriesPartitioner.partition(batch.getTenant(), labels, partitions);
+        List<Label> avro = series.get(i).getLabels();
+        int expected = sorted(avro) ? HASHERS.get().partitionOfSorted(batch.getTenant(), avro, partitions)
+            : SeriesPartitioner.partition(batch.getTenant(), Labels.fromAvro(avro), partitions);
         if (expected != partition) {
+          Labels labels = Labels.fromAvro(avro);
           return new Rejection(Reason.WRONG_PARTITION, "series " + i + " " + labels + " of tenant \"" + batch.getTenant()
               + "\" belongs on partition " + expected + " of " + partitions + ", read from partition " + partition);
         }
       }
     }
     return null;
+  }
+
+  private static boolean sorted(List<Label> labels) {
+    for (int k = 1; k < labels.size(); k++) {
+      if (labels.get(k).getName().compareTo(labels.get(k - 1).getName()) <= 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static Rejection checkLabels(List<Label> labels, int index) {
