@@ -158,8 +158,9 @@ public final class AlertRuleService implements AutoCloseable {
       env.setParallelism(settings.parallelism());
       String samplesTopic = topicPrefix + Topics.SAMPLES;
       String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
-      new RuleJob(fileGroups, settings, partitions(samplesTopic), metricsHook, SampleWatermarks.SYSTEM,
-          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, registryUrl, settings),
+      int samplesPartitions = partitions(samplesTopic);
+      new RuleJob(fileGroups, settings, samplesPartitions, metricsHook, SampleWatermarks.SYSTEM,
+          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings),
           KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
           KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),
           KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix),

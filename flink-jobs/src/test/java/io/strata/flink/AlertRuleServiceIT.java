@@ -105,11 +105,16 @@ class AlertRuleServiceIT {
 
       byte[] garbage = "definitely not a SampleBatch".getBytes(StandardCharsets.UTF_8);
       producer.send(new ProducerRecord<>(samples, 0, "junk".getBytes(StandardCharsets.UTF_8), garbage)).get();
-      // 10 requests/s until start + 50 s, then none (the counter stays flat)
+      // 10 requests/s until start + 50 s, then none (the counter stays flat), on the series' partition
+      int own = io.strata.schemas.model.SeriesPartitioner.partition("default",
+          Labels.fromAvro(requests("w1", 0, 0).getLabels()), 2);
       for (long s = 0; s <= 110; s += 10) {
         SampleBatch b = new SampleBatch("default", "test", List.of(requests("w1", start + s * SECOND, Math.min(s, 50) * 10)));
-        producer.send(new ProducerRecord<>(samples, 0, null, serde.serialize(samples, b))).get();
+        producer.send(new ProducerRecord<>(samples, own, null, serde.serialize(samples, b))).get();
       }
+      // the same series on the other partition, with a value that would have fired the alert for good: refused
+      SampleBatch stray = new SampleBatch("default", "test", List.of(requests("w1", start + 115 * SECOND, 1e9)));
+      producer.send(new ProducerRecord<>(samples, 1 - own, null, serde.serialize(samples, stray))).get();
 
       List<AlertEvent> events = new ArrayList<>();
       for (var r : consume(cluster, alerts, 3, r -> r.value() != null)) {
@@ -166,10 +171,16 @@ class AlertRuleServiceIT {
           && alertSerde.deserialize(r.value()).getAlertName().equals("NoHeartbeat")).get(0).value());
       assertEquals(AlertState.firing, heartbeat.getState());
 
-      ConsumerRecord<byte[], byte[]> dead = consume(cluster, dlq, 1, r -> true).get(0);
+      List<ConsumerRecord<byte[], byte[]>> deadLetters = consume(cluster, dlq, 2, r -> true);
+      ConsumerRecord<byte[], byte[]> dead = deadLetters.stream().filter(r -> r.key() != null).findFirst().orElseThrow();
       assertArrayEquals(garbage, dead.value());
       assertEquals("BAD_MAGIC_BYTE", header(dead, Topics.DLQ_REASON_HEADER));
       assertEquals("flink", header(dead, Topics.DLQ_STAGE_HEADER));
+      assertEquals("0", header(dead, Topics.DLQ_PARTITION_HEADER));
+      ConsumerRecord<byte[], byte[]> wrong = deadLetters.stream().filter(r -> r.key() == null).findFirst().orElseThrow();
+      assertEquals("WRONG_PARTITION", header(wrong, Topics.DLQ_REASON_HEADER));
+      assertEquals(Integer.toString(1 - own), header(wrong, Topics.DLQ_PARTITION_HEADER));
+      assertEquals(1.0, counter(registry, "strata_flink_deadletter", "reason", "WRONG_PARTITION"));
       assertEquals("RUNNING", service.status(), "a bad record does not stop the job");
 
       assertEquals(1.0, counter(registry, "strata_flink_deadletter", "reason", "BAD_MAGIC_BYTE"));

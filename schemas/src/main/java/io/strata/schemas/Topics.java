@@ -16,10 +16,18 @@ public final class Topics {
   public static final String RULES_STATUS = "metrics.rules.status";
   public static final String DEADLETTER = "metrics.deadletter";
 
-  /** Header names on dead-lettered records. */
+  /**
+   * Header names on dead-lettered records (values UTF-8 text), written by {@link io.strata.schemas.deadletter.DeadLetters}
+   * for every stage: reason code, message, stage, and where the record was read (topic, partition, offset, its
+   * timestamp in ms).
+   */
   public static final String DLQ_REASON_HEADER = "strata.error.reason";
   public static final String DLQ_MESSAGE_HEADER = "strata.error.message";
   public static final String DLQ_STAGE_HEADER = "strata.error.stage";
+  public static final String DLQ_TOPIC_HEADER = "strata.error.topic";
+  public static final String DLQ_PARTITION_HEADER = "strata.error.partition";
+  public static final String DLQ_OFFSET_HEADER = "strata.error.offset";
+  public static final String DLQ_TIMESTAMP_HEADER = "strata.error.timestamp";
 
   public static String rollup(String resolution) {
     return ROLLUP_PREFIX + resolution;

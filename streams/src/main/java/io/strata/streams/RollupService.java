@@ -1,6 +1,7 @@
 package io.strata.streams;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.schemas.kafka.PartitionCounts;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.streams.config.RollupConfig;
@@ -8,6 +9,9 @@ import io.strata.streams.metrics.RollupMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -35,6 +39,8 @@ public final class RollupService implements AutoCloseable {
   private final SchemaRegistry schemaRegistry;
   private final RollupMetrics metrics;
   private final KafkaStreams streams;
+  /** Reads the samples topic's partition count for the partition rule check. */
+  private final Admin admin;
   private boolean closed;
 
   /**
@@ -59,11 +65,13 @@ public final class RollupService implements AutoCloseable {
     this.cfg = cfg;
     this.schemaRegistry = SchemaRegistries.forUrl(cfg.registryUrl());
     this.metrics = new RollupMetrics(prometheus);
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()));
     try {
-      this.streams = new KafkaStreams(RollupTopology.buildTopology(cfg, schemaRegistry, metrics),
+      this.streams = new KafkaStreams(RollupTopology.buildTopology(cfg, schemaRegistry, PartitionCounts.cached(admin), metrics),
           RollupTopology.streamsConfig(cfg));
     } catch (RuntimeException e) {
       metrics.close();
+      admin.close();
       schemaRegistry.close();
       throw e;
     }
@@ -111,6 +119,7 @@ public final class RollupService implements AutoCloseable {
     if (!stopped) {
       LOG.warn("rollup stream threads did not stop within {}", CLOSE_TIMEOUT);
     }
+    admin.close(Duration.ofSeconds(5));
     schemaRegistry.close();
     metrics.close();
   }

@@ -3,6 +3,7 @@ package io.strata.streams;
 import io.strata.avro.RollupBatch;
 import io.strata.avro.SampleBatch;
 import io.strata.schemas.Topics;
+import io.strata.schemas.kafka.PartitionCounts;
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.schemas.serde.AvroWireSerde;
 import io.strata.streams.config.Resolution;
@@ -73,7 +74,12 @@ public final class RollupTopology {
     return List.of(SERIES_STORE);
   }
 
-  public static Topology buildTopology(RollupConfig cfg, SchemaRegistry registry, RollupMetrics metrics) {
+  /**
+   * @param partitionCounts partition counts of the samples topic, for the partition rule check (a record
+   *     whose series belong on another partition is dead-lettered, never rolled up)
+   */
+  public static Topology buildTopology(RollupConfig cfg, SchemaRegistry registry, PartitionCounts partitionCounts,
+      RollupMetrics metrics) {
     List<String> sinks = new ArrayList<>();
     for (Resolution r : cfg.resolutions()) {
       sinks.add(sinkName(r));
@@ -84,7 +90,7 @@ public final class RollupTopology {
     t.addSource(AutoOffsetReset.earliest(), SOURCE, new ArrivalTimestampExtractor(), Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer(), samplesTopic(cfg));
     // One serde per processor instance (per task): no Avro reader or writer is shared between stream threads.
-    t.addProcessor(DECODE, () -> new DecodeProcessor(new AvroWireSerde<>(registry, SampleBatch.class), metrics, ROLLUP,
+    t.addProcessor(DECODE, () -> new DecodeProcessor(new AvroWireSerde<>(registry, SampleBatch.class), partitionCounts, metrics, ROLLUP,
         DEADLETTER_SINK), SOURCE);
     t.addProcessor(ROLLUP, () -> new RollupProcessor(cfg, SERIES_STORE, sinks,
         new AvroWireSerde<>(registry, RollupBatch.class), metrics), DECODE);

@@ -46,6 +46,11 @@ final class RollupHarness implements AutoCloseable {
   private final AvroWireSerde<RollupBatch> rollupSerde;
   private final RollupMetrics metrics;
   private final TestInputTopic<byte[], byte[]> samples;
+  /**
+   * The samples topic's partition count the partition check uses; the driver reads every record from
+   * partition 0, so a series whose partition of this many is not 0 arrives "on the wrong partition".
+   */
+  volatile int partitions = 1;
 
   /** Default settings (1m, 5m, 1h; out-of-order window 10m) with a private mock registry and the given state dir. */
   static RollupConfig testConfig(Path stateDir) {
@@ -59,7 +64,7 @@ final class RollupHarness implements AutoCloseable {
     this.sampleSerde = new AvroWireSerde<>(registry, SampleBatch.class);
     this.rollupSerde = new AvroWireSerde<>(registry, RollupBatch.class);
     this.metrics = new RollupMetrics(prometheus);
-    this.driver = new TopologyTestDriver(RollupTopology.buildTopology(cfg, registry, metrics),
+    this.driver = new TopologyTestDriver(RollupTopology.buildTopology(cfg, registry, topic -> partitions, metrics),
         RollupTopology.streamsConfig(cfg), Samples.T0);
     this.samples = driver.createInputTopic(RollupTopology.samplesTopic(cfg), new ByteArraySerializer(), new ByteArraySerializer());
   }

@@ -14,6 +14,7 @@ import io.strata.avro.Series;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
 import io.strata.schemas.Topics;
+import io.strata.schemas.deadletter.DeadLetters;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import io.strata.schemas.model.SeriesPartitioner;
@@ -88,12 +89,19 @@ class RollupServiceIT {
       long acceptedInPhase1 = oracle.accepted;
       producer.send(new ProducerRecord<>(samples, 0, T0.toEpochMilli(), "bad".getBytes(StandardCharsets.UTF_8),
           "garbage".getBytes(StandardCharsets.UTF_8))).get();
+      // A valid batch on the wrong partition (the partition count comes from the real topic): dead-lettered.
+      Labels stray = Labels.of("__name__", "stray_series", "job", "it");
+      int strayPartition = (SeriesPartitioner.partition(Samples.TENANT, stray, PARTITIONS) + 1) % PARTITIONS;
+      SampleBatch strayBatch = new SampleBatch(Samples.TENANT, "test", List.of(new io.strata.avro.Series(stray.toAvro(),
+          List.of(new io.strata.avro.Sample(T0.toEpochMilli(), 1.0)))));
+      producer.send(new ProducerRecord<>(samples, strayPartition, T0.toEpochMilli(), null, sampleSerde.serialize(samples, strayBatch))).get();
       PrometheusRegistry prom1 = new PrometheusRegistry();
       try (RollupService svc = service(cluster, appId, dir.resolve("run1"), prefix, prom1)) {
         svc.start();
-        got.pollUntil(consumer, () -> got.count() >= oracle.finalWindows().size() && got.deadletters.size() == 1);
+        got.pollUntil(consumer, () -> got.count() >= oracle.finalWindows().size() && got.deadletters.size() == 2);
         // read while the service runs: close() unregisters its metrics
         assertEquals(1.0, counter(prom1, "strata_streams_deadletter", "BAD_MAGIC_BYTE"));
+        assertEquals(1.0, counter(prom1, "strata_streams_deadletter", "WRONG_PARTITION"));
         assertEquals(acceptedInPhase1, counter(prom1, "strata_streams_samples", null));
       }
       assertTrue(prom1.scrape().stream().noneMatch(m -> m.getMetadata().getName().startsWith("strata_streams_")),
@@ -156,10 +164,15 @@ class RollupServiceIT {
         }
       }
 
-      ConsumerRecord<byte[], byte[]> dead = got.deadletters.get(0);
+      assertEquals(2, got.deadletters.size());
+      ConsumerRecord<byte[], byte[]> dead = got.deadletters.stream().filter(r -> r.key() != null).findFirst().orElseThrow();
       assertEquals("garbage", new String(dead.value(), StandardCharsets.UTF_8));
       assertEquals("bad", new String(dead.key(), StandardCharsets.UTF_8));
-      assertEquals("BAD_MAGIC_BYTE", new String(dead.headers().lastHeader(Topics.DLQ_REASON_HEADER).value(), StandardCharsets.UTF_8));
+      assertEquals("BAD_MAGIC_BYTE", DeadLetters.text(dead.headers(), Topics.DLQ_REASON_HEADER));
+      ConsumerRecord<byte[], byte[]> wrong = got.deadletters.stream().filter(r -> r.key() == null).findFirst().orElseThrow();
+      assertEquals("WRONG_PARTITION", DeadLetters.text(wrong.headers(), Topics.DLQ_REASON_HEADER));
+      assertEquals(Integer.toString(strayPartition), DeadLetters.text(wrong.headers(), Topics.DLQ_PARTITION_HEADER));
+      assertEquals(samples, DeadLetters.text(wrong.headers(), Topics.DLQ_TOPIC_HEADER));
     }
   }
 

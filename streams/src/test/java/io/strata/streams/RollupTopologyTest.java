@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.avro.Label;
 import io.strata.avro.RollupBatch;
 import io.strata.avro.RollupSeries;
 import io.strata.avro.RollupWindow;
+import io.strata.avro.Sample;
+import io.strata.avro.SampleBatch;
+import io.strata.avro.Series;
 import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.streams.config.Resolution;
 import io.strata.streams.rollup.SeriesState;
 import java.nio.charset.StandardCharsets;
@@ -260,6 +265,103 @@ class RollupTopologyTest {
     assertEquals(2.0, h.counter("strata_streams_deadletter", "reason", "BAD_MAGIC_BYTE"));
     assertEquals(1.0, h.counter("strata_streams_deadletter", "reason", "BAD_AVRO"));
     assertEquals(1.0, h.counter("strata_streams_deadletter", "reason", "EMPTY"));
+  }
+
+  /** A series with labels exactly as given (order, duplicates, empty values kept) and one sample at t(10). */
+  static Series rawSeries(String... pairs) {
+    List<Label> labels = new ArrayList<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      labels.add(new Label(pairs[i], pairs[i + 1]));
+    }
+    return new Series(labels, new ArrayList<>(List.of(new Sample(t(10).toEpochMilli(), 1.0))));
+  }
+
+  /**
+   * Sends a batch holding a good series and the bad one, then closes the first minute: the whole record is
+   * dead-lettered with the reason and counted, nothing of it (not even the good series) is rolled up.
+   */
+  private void assertRefusedWhole(Series bad, String reason) {
+    var good = gauge("good_one");
+    SampleBatch b = batch(good.at(t(10), 1));
+    b.getSeries().add(bad);
+    byte[] value = h.encode(b);
+    h.sendRaw("key".getBytes(StandardCharsets.UTF_8), value);
+    h.send(batch(gauge("good_one").at(t(CLOSES_FIRST_MINUTE), 2)));
+    List<RollupBatch> minute = h.rollups("1m");
+    assertTrue(minute.stream().noneMatch(x -> countWindows(x, good.labelSet()) > 0), "nothing of the refused record is rolled up");
+    List<TestRecord<byte[], byte[]>> dlq = h.deadletters();
+    assertEquals(1, dlq.size());
+    assertArrayEquals(value, dlq.get(0).value(), "original bytes kept");
+    assertEquals(reason, header(dlq.get(0), Topics.DLQ_REASON_HEADER));
+    assertEquals("streams", header(dlq.get(0), Topics.DLQ_STAGE_HEADER));
+    assertEquals(RollupTopology.samplesTopic(h.cfg), header(dlq.get(0), Topics.DLQ_TOPIC_HEADER));
+    assertEquals("0", header(dlq.get(0), Topics.DLQ_PARTITION_HEADER));
+    assertEquals("0", header(dlq.get(0), Topics.DLQ_OFFSET_HEADER));
+    assertEquals(Long.toString(T0.toEpochMilli()), header(dlq.get(0), Topics.DLQ_TIMESTAMP_HEADER));
+    assertEquals(1.0, h.counter("strata_streams_deadletter", "reason", reason));
+  }
+
+  @Test
+  void labelNameWithADashIsDeadLettered() {
+    assertRefusedWhole(rawSeries("__name__", "up", "bad-name", "x"), "INVALID_LABEL_NAME");
+  }
+
+  @Test
+  void labelNameStartingWithADigitIsDeadLettered() {
+    assertRefusedWhole(rawSeries("0digit", "x", "__name__", "up"), "INVALID_LABEL_NAME");
+  }
+
+  @Test
+  void dottedMetricNameIsDeadLettered() {
+    assertRefusedWhole(rawSeries("__name__", "http.requests.total"), "INVALID_METRIC_NAME");
+  }
+
+  @Test
+  void duplicatedLabelIsDeadLettered() {
+    assertRefusedWhole(rawSeries("__name__", "up", "job", "a", "job", "b"), "DUPLICATE_LABEL");
+  }
+
+  @Test
+  void emptyLabelValueIsDeadLettered() {
+    assertRefusedWhole(rawSeries("__name__", "up", "job", ""), "EMPTY_LABEL_VALUE");
+  }
+
+  @Test
+  void seriesWithoutMetricNameIsDeadLettered() {
+    assertRefusedWhole(rawSeries("job", "a"), "MISSING_METRIC_NAME");
+  }
+
+  @Test
+  void seriesOnTheWrongPartitionIsDeadLetteredAndItsRightfulSamplesStayExact() {
+    h.partitions = 4;
+    // a series of partition 0 (where the driver reads) and one of another partition, same metric
+    var here = seriesOn(0, true);
+    var elsewhere = seriesOn(0, false);
+    h.send(batch(copy(here).at(t(10), 1).at(t(20), 2).at(t(30), 3)));
+    // samples 4..6 of a series that belongs elsewhere, arriving here: refused whole
+    h.send(batch(copy(elsewhere).at(t(40), 4).at(t(45), 5).at(t(50), 6)));
+    h.send(batch(copy(here).at(t(CLOSES_FIRST_MINUTE), 7)));
+    RollupWindow w = window(h.rollups("1m"), here.labelSet(), T0);
+    assertEquals(3, w.getCount(), "samples 1..3 only");
+    List<TestRecord<byte[], byte[]>> dlq = h.deadletters();
+    assertEquals(1, dlq.size());
+    assertEquals("WRONG_PARTITION", header(dlq.get(0), Topics.DLQ_REASON_HEADER));
+    assertTrue(header(dlq.get(0), Topics.DLQ_MESSAGE_HEADER).contains("of 4, read from partition 0"), header(dlq.get(0), Topics.DLQ_MESSAGE_HEADER));
+    assertEquals(1.0, h.counter("strata_streams_deadletter", "reason", "WRONG_PARTITION"));
+  }
+
+  /** A series {@code wrong_partition_probe{i="..."}} whose partition of 4 is (or is not) {@code partition}. */
+  private static Samples.SeriesBuilder seriesOn(int partition, boolean on) {
+    for (int i = 0; ; i++) {
+      var s = gauge("wrong_partition_probe").labels("i", Integer.toString(i));
+      if ((SeriesPartitioner.partition(Samples.TENANT, s.labelSet(), 4) == partition) == on) {
+        return s;
+      }
+    }
+  }
+
+  private static Samples.SeriesBuilder copy(Samples.SeriesBuilder s) {
+    return gauge("wrong_partition_probe").labels("i", s.labelSet().get("i"));
   }
 
   @Test

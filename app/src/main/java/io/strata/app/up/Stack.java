@@ -22,6 +22,9 @@ import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
 import io.strata.schemas.http.WebSecurity;
+import io.strata.schemas.registry.SchemaRegistries;
+import io.strata.schemas.registry.SchemaRegistry;
+import io.strata.schemas.registry.SubjectSchemas;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
 import io.strata.sinks.tsdb.TsdbSinkConfig;
@@ -120,6 +123,10 @@ public final class Stack implements AutoCloseable {
       List<String> created = TopicProvisioner.ensure(kafkaBootstrap, Topics.all(s.topicPrefix(), s.resolutions()), s.partitions(), (short) 1);
       if (!created.isEmpty()) {
         log.info("created topics {}", created);
+      }
+      // every subject exists (with its compatibility set) before `ready`, so producers in any language find it
+      try (SchemaRegistry subjects = SchemaRegistries.forUrl(registryUrl)) {
+        log.info("registered subjects {}", SubjectSchemas.registerAll(subjects, s.topicPrefix(), s.resolutions()));
       }
 
       // each stage reports on its own registry; the query port's /metrics shows all but ingest's
@@ -399,10 +406,10 @@ public final class Stack implements AutoCloseable {
     cfg.put(TsdbSinkConfig.REGISTRY_URL, registryUrl);
     // the store is opened once with the same window (SharedStores); stated here too so the two never differ
     cfg.put(TsdbConfig.OUT_OF_ORDER_WINDOW, s.outOfOrderWindow().toMillis() + "ms");
-    cfg.put("errors.tolerance", "all");
-    cfg.put("errors.deadletterqueue.topic.name", s.topicPrefix() + Topics.DEADLETTER);
-    cfg.put("errors.deadletterqueue.topic.replication.factor", "1");
-    cfg.put("errors.deadletterqueue.context.headers.enable", "true");
+    // the task writes its own dead letters (the strata.error.* headers of every stage), original headers as bytes
+    cfg.put(TsdbSinkConfig.KAFKA_BOOTSTRAP, kafkaBootstrap);
+    cfg.put(TsdbSinkConfig.DEADLETTER_TOPIC, s.topicPrefix() + Topics.DEADLETTER);
+    cfg.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     cfg.put("consumer.override.isolation.level", "read_committed");
     return cfg;
   }

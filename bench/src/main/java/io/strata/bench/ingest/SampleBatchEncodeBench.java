@@ -56,7 +56,7 @@ public class SampleBatchEncodeBench {
     }
     SchemaRegistry registry = SchemaRegistries.forUrl("mock://" + UUID.randomUUID());
     serde = new AvroWireSerde<>(registry, SampleBatch.class);
-    schemaId = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.schema());
+    schemaId = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.registeredSchema());
   }
 
   @Benchmark

@@ -101,6 +101,7 @@ public final class SinkThroughputHarness {
         cfg.put("tasks.max", Integer.toString(partitions));
         cfg.put("tsdb.data.dir", storeDir.toString());
         cfg.put("schema.registry.url", registry);
+        cfg.put("kafka.bootstrap.servers", bootstrap);
         if (warmupPerSeries > 0) {
           // warm-up: the same series' earlier samples through the same code (JIT, series index, heads), not measured
           long w0 = System.nanoTime();

@@ -1,16 +1,18 @@
 package io.strata.flink.kafka;
 
 import io.strata.flink.model.DeadLetter;
-import io.strata.schemas.Topics;
-import java.nio.charset.StandardCharsets;
+import io.strata.schemas.deadletter.DeadLetters;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * Writes a record that failed to decode to the dead-letter topic: the original key and bytes, plus the
- * headers every stage uses ({@link Topics#DLQ_REASON_HEADER}, {@link Topics#DLQ_MESSAGE_HEADER},
- * {@link Topics#DLQ_STAGE_HEADER} = {@value #STAGE}). The message names the source topic, partition and
- * offset.
+ * Writes a record that failed to decode, or was refused by the series check, to the dead-letter topic: the
+ * original key, bytes and headers plus the error headers every stage writes ({@link DeadLetters}, stage
+ * {@value #STAGE}).
  */
 public class DeadLetterSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
   private static final long serialVersionUID = 1L;
@@ -24,11 +26,14 @@ public class DeadLetterSerializer implements KafkaRecordSerializationSchema<Dead
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(DeadLetter d, KafkaSinkContext ctx, Long timestamp) {
-    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, d.key, d.value);
-    String message = d.message + " (" + d.sourceTopic + " partition " + d.sourcePartition + " offset " + d.sourceOffset + ")";
-    r.headers().add(Topics.DLQ_REASON_HEADER, d.reason.getBytes(StandardCharsets.UTF_8));
-    r.headers().add(Topics.DLQ_MESSAGE_HEADER, message.getBytes(StandardCharsets.UTF_8));
-    r.headers().add(Topics.DLQ_STAGE_HEADER, STAGE.getBytes(StandardCharsets.UTF_8));
-    return r;
+    List<Header> original = new ArrayList<>();
+    if (d.headerKeys != null) {
+      for (int i = 0; i < d.headerKeys.length; i++) {
+        original.add(new RecordHeader(d.headerKeys[i], d.headerValues[i]));
+      }
+    }
+    // no timestamp: stamped when written, so the dead-letter topic's retention counts from the refusal
+    return new ProducerRecord<>(topic, null, null, d.key, d.value, DeadLetters.headers(original, STAGE, d.reason, d.message,
+        new DeadLetters.Source(d.sourceTopic, d.sourcePartition, d.sourceOffset, d.sourceTimestamp)));
   }
 }

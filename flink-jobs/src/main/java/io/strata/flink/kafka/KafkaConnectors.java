@@ -28,10 +28,11 @@ public final class KafkaConnectors {
    * Reads the samples topic, decoding in the source. Offsets come from the checkpoint when the job restores
    * one; otherwise from the group's committed offsets, and without those from {@code startFrom}. Offsets are
    * committed to the group on each completed checkpoint. {@code read_committed}: the job's own rule output
-   * (transactional) is read once committed, never an aborted attempt.
+   * (transactional) is read once committed, never an aborted attempt. {@code partitions}: the topic's partition
+   * count for the partition rule check.
    */
   @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
-  public static KafkaSource<DecodedBatch> samplesSource(String bootstrap, String topic, String registryUrl,
+  public static KafkaSource<DecodedBatch> samplesSource(String bootstrap, String topic, int partitions, String registryUrl,
       AlertRuleSettings s) {
     OffsetResetStrategy reset = s.startFrom() == AlertRuleSettings.StartFrom.EARLIEST
         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
@@ -41,7 +42,7 @@ public final class KafkaConnectors {
         .setGroupId(s.consumerGroup())
         .setClientIdPrefix(s.consumerGroup())
         .setStartingOffsets(OffsetsInitializer.committedOffsets(reset))
-        .setDeserializer(new SampleBatchDeserializer(registryUrl))
+        .setDeserializer(new SampleBatchDeserializer(registryUrl, partitions))
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true")
         // new partitions of the samples topic are picked up within a minute

@@ -8,6 +8,7 @@ import io.strata.flink.model.DecodedBatch;
 import io.strata.flink.model.RawRecord;
 import io.strata.flink.model.SeriesSamples;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SampleBatchCheck;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.schemas.serde.AvroWireSerde;
@@ -18,22 +19,30 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * Decodes {@code SampleBatch} records (Confluent wire format) inside the Kafka source, so each partition's
- * watermark follows the sample timestamps it carries. A record that does not decode becomes a
- * {@link DecodedBatch#dead dead letter} with its original key and bytes; a registry that cannot be reached
+ * watermark follows the sample timestamps it carries. A record that does not decode, or that
+ * {@link SampleBatchCheck} refuses, becomes a {@link DecodedBatch#dead dead letter} with its original key, bytes
+ * and headers; a registry that cannot be reached
  * is not the record's fault: that exception fails the job, which restarts from its last checkpoint.
  */
 public class SampleBatchDeserializer implements KafkaRecordDeserializationSchema<DecodedBatch> {
   private static final long serialVersionUID = 1L;
 
   private final String registryUrl;
+  private final int partitions;
   private transient SchemaRegistry registry;
   private transient AvroWireSerde<SampleBatch> serde;
 
-  public SampleBatchDeserializer(String registryUrl) {
+  /**
+   * @param partitions the samples topic's partition count (read at job start, as the rule output's partitioning
+   *     uses it): a batch whose series belong on another partition than the one it was read from is refused
+   */
+  public SampleBatchDeserializer(String registryUrl, int partitions) {
     this.registryUrl = registryUrl;
+    this.partitions = partitions;
   }
 
   @Override
@@ -44,19 +53,30 @@ public class SampleBatchDeserializer implements KafkaRecordDeserializationSchema
 
   @Override
   public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<DecodedBatch> out) {
-    out.collect(decode(r.key(), r.value(), r.topic(), r.partition(), r.offset()));
+    Header[] headers = r.headers().toArray();
+    String[] keys = new String[headers.length];
+    byte[][] values = new byte[headers.length][];
+    for (int i = 0; i < headers.length; i++) {
+      keys[i] = headers[i].key();
+      values[i] = headers[i].value();
+    }
+    out.collect(decode(new RawRecord(r.key(), r.value(), r.topic(), r.partition(), r.offset(), r.timestamp(), keys, values)));
   }
 
-  DecodedBatch decode(byte[] key, byte[] value, String topic, int partition, long offset) {
-    RawRecord raw = new RawRecord(key, value, topic, partition, offset);
-    if (value == null || value.length == 0) {
-      return DecodedBatch.dead(new DeadLetter(raw, WireFormatException.Reason.EMPTY.name(), "empty record value"));
-    }
+  /**
+   * The decoded batch, or a dead letter when the value is not a wire-format SampleBatch or {@link SampleBatchCheck}
+   * refuses it (nothing of a refused record is evaluated).
+   */
+  DecodedBatch decode(RawRecord raw) {
     SampleBatch batch;
     try {
-      batch = serde.deserialize(value);
+      batch = serde.deserialize(raw.value);
     } catch (WireFormatException e) {
       return DecodedBatch.dead(new DeadLetter(raw, e.reason().name(), e.getMessage()));
+    }
+    SampleBatchCheck.Rejection refused = SampleBatchCheck.check(batch, raw.partition, partitions);
+    if (refused != null) {
+      return DecodedBatch.dead(new DeadLetter(raw, refused.reason().name(), refused.message()));
     }
     return toDecoded(batch);
   }

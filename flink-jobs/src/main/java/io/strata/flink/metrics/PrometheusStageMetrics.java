@@ -5,6 +5,7 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.schemas.deadletter.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,11 @@ public final class PrometheusStageMetrics implements StageMetrics, AutoCloseable
     samples = add(Counter.builder().name("strata_flink_samples_total")
         .help("Samples decoded from the samples topic by the rule job").register(registry));
     deadletter = add(Counter.builder().name("strata_flink_deadletter_total")
-        .help("Records the rule job sent to the dead-letter topic, by reason").labelNames("reason").register(registry));
+        .help("Records the rule job sent to the dead-letter topic (undecodable, or refused by the series check), by reason")
+        .labelNames("reason").register(registry));
+    for (String r : DeadLetters.sampleReasons()) {
+      deadletter.labelValues(r).inc(0); // every reason shows from the start, at 0
+    }
     late = add(Counter.builder().name("strata_flink_late_samples_total")
         .help("Routed samples whose timestamp was not after the watermark when they reached their group").register(registry));
     routed = add(Counter.builder().name("strata_flink_samples_routed_total")

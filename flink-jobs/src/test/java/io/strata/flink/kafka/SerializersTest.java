@@ -94,16 +94,23 @@ class SerializersTest {
   }
 
   @Test
-  void deadLetterKeepsKeyAndBytesAndCarriesTheErrorHeaders() {
+  void deadLetterKeepsKeyBytesAndHeadersAndCarriesTheErrorHeaders() {
     byte[] value = {1, 2, 3};
-    DeadLetter d = new DeadLetter(new RawRecord("key".getBytes(), value, "metrics.samples", 3, 17), "BAD_MAGIC_BYTE", "first byte is 1");
+    RawRecord raw = new RawRecord("key".getBytes(), value, "metrics.samples", 3, 17, T0, new String[] {"traceparent"},
+        new byte[][] {"00-1-01".getBytes(StandardCharsets.UTF_8)});
+    DeadLetter d = new DeadLetter(raw, "BAD_MAGIC_BYTE", "first byte is 1");
     ProducerRecord<byte[], byte[]> r = new DeadLetterSerializer(Topics.DEADLETTER).serialize(d, null, null);
     assertEquals(Topics.DEADLETTER, r.topic());
     assertArrayEquals("key".getBytes(), r.key());
     assertArrayEquals(value, r.value());
+    assertEquals("00-1-01", header(r, "traceparent"));
     assertEquals("BAD_MAGIC_BYTE", header(r, Topics.DLQ_REASON_HEADER));
     assertEquals("flink", header(r, Topics.DLQ_STAGE_HEADER));
-    assertEquals("first byte is 1 (metrics.samples partition 3 offset 17)", header(r, Topics.DLQ_MESSAGE_HEADER));
+    assertEquals("first byte is 1", header(r, Topics.DLQ_MESSAGE_HEADER));
+    assertEquals("metrics.samples", header(r, Topics.DLQ_TOPIC_HEADER));
+    assertEquals("3", header(r, Topics.DLQ_PARTITION_HEADER));
+    assertEquals("17", header(r, Topics.DLQ_OFFSET_HEADER));
+    assertEquals(Long.toString(T0), header(r, Topics.DLQ_TIMESTAMP_HEADER));
   }
 
   static String header(ProducerRecord<byte[], byte[]> r, String name) {

@@ -1,5 +1,6 @@
 package io.strata.ingest.kafka;
 
+import io.strata.schemas.model.SeriesHasher;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.SeriesKey;
 import java.util.Arrays;
@@ -48,7 +49,7 @@ public final class EncodedSeries {
     byte[] avro = SampleBatchEncoder.labelArray(labels);
     byte[] data = Arrays.copyOf(avro, avro.length + len);
     System.arraycopy(source, off, data, avro.length, len);
-    return new EncodedSeries(labels, tenant, PartitionHasher.murmur2(key, key.length), data, avro.length, sourceHash);
+    return new EncodedSeries(labels, tenant, SeriesHasher.murmur2(key, key.length), data, avro.length, sourceHash);
   }
 
   /** The labels this describes. */

@@ -1,5 +1,6 @@
 package io.strata.ingest.kafka;
 
+import io.strata.schemas.model.SeriesHasher;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +34,7 @@ public final class PartitionedBatch implements AutoCloseable {
   private final SampleBatchEncoder[] encoders; // per partition; null when collecting
   private final List<SeriesSamples> collected; // null when streaming
   private final Runnable onClose;
-  private PartitionHasher hasher;
+  private SeriesHasher hasher;
   private final int maxBody;
   private SeriesCheck check;
   private long samples;
@@ -215,9 +216,9 @@ public final class PartitionedBatch implements AutoCloseable {
     return collected;
   }
 
-  private PartitionHasher hasher() {
+  private SeriesHasher hasher() {
     if (hasher == null) {
-      hasher = new PartitionHasher();
+      hasher = new SeriesHasher();
     }
     return hasher;
   }

@@ -1,5 +1,6 @@
 package io.strata.ingest.kafka;
 
+import io.strata.schemas.model.SeriesHasher;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.avro.MetricMetadata;
@@ -64,7 +65,7 @@ public final class SampleBatchProducer implements AutoCloseable {
   private final boolean streaming;
   private final Map<String, Object> clientConfig;
   private final MetadataPublisher metadata;
-  private final ThreadLocal<PartitionHasher> hashers = ThreadLocal.withInitial(PartitionHasher::new);
+  private final ThreadLocal<SeriesHasher> hashers = ThreadLocal.withInitial(SeriesHasher::new);
   private final ThreadLocal<EncoderPool> batchEncoders = ThreadLocal.withInitial(EncoderPool::new);
   private final Counter batches;
   private final Counter samples;
@@ -148,7 +149,7 @@ public final class SampleBatchProducer implements AutoCloseable {
   private int schemaId() {
     int id = schemaId;
     if (id < 0) {
-      id = registry.register(AvroWireSerde.valueSubject(topic), serde.schema());
+      id = registry.register(AvroWireSerde.valueSubject(topic), serde.registeredSchema());
       schemaId = id;
     }
     return id;
@@ -173,7 +174,7 @@ public final class SampleBatchProducer implements AutoCloseable {
     // series indexes per partition, on primitive arrays: [partition][k] = index into series
     int[][] members = new int[n][];
     int[] counts = new int[n];
-    PartitionHasher hasher = hashers.get();
+    SeriesHasher hasher = hashers.get();
     long total = 0;
     for (int i = 0; i < series.size(); i++) {
       SeriesSamples s = series.get(i);

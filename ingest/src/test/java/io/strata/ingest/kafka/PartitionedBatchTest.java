@@ -53,7 +53,7 @@ public class PartitionedBatchTest {
 
   @Test
   void recordsEqualTheListEncodingForRandomSeries() {
-    int schemaId = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.schema());
+    int schemaId = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.registeredSchema());
     Random r = new Random(11);
     for (int round = 0; round < 200; round++) {
       int partitions = 1 + r.nextInt(8);
@@ -106,7 +106,7 @@ public class PartitionedBatchTest {
     }
     batch.add(EncodedSeries.of("default", up), new long[] {T0, T0 + 15_000}, new double[] {1, 0}, 1, 1);
     int p = SeriesPartitioner.partition("default", up, 3);
-    SampleBatch decoded = serde.deserialize(batch.record(p, registry.register(AvroWireSerde.valueSubject(TOPIC), serde.schema())));
+    SampleBatch decoded = serde.deserialize(batch.record(p, registry.register(AvroWireSerde.valueSubject(TOPIC), serde.registeredSchema())));
     assertEquals("default", decoded.getTenant());
     assertEquals(1, decoded.getSeries().size());
     assertEquals(T0 + 15_000, decoded.getSeries().get(0).getSamples().get(0).getTimestampMs());

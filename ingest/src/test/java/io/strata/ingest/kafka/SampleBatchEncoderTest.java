@@ -41,7 +41,7 @@ class SampleBatchEncoderTest {
   }
 
   private byte[] direct(String tenant, String source, List<SeriesSamples> series) {
-    int id = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.schema());
+    int id = registry.register(AvroWireSerde.valueSubject(TOPIC), serde.registeredSchema());
     SampleBatchEncoder enc = new SampleBatchEncoder();
     enc.begin(id, tenant, source, series.size());
     series.forEach(enc::series);
@@ -86,22 +86,6 @@ class SampleBatchEncoderTest {
         series.add(new SeriesSamples(Labels.of("__name__", "m" + r.nextInt(1000), "l", Integer.toString(r.nextInt())), ts, vs, count));
       }
       assertArrayEquals(viaAvro("default", "bench", series), direct("default", "bench", series), "round " + round);
-    }
-  }
-
-  @Test
-  void partitionHasherAgreesWithSeriesPartitioner() {
-    PartitionHasher h = new PartitionHasher();
-    Random r = new Random(7);
-    for (int i = 0; i < 2000; i++) {
-      Labels l = Labels.of("__name__", "metric_" + r.nextInt(100), "instance", "host-" + r.nextInt(), "zone", i % 7 == 0 ? "größe" : "eu");
-      String tenant = i % 3 == 0 ? "default" : "team-" + i;
-      int partitions = 1 + r.nextInt(64);
-      assertEquals(SeriesPartitioner.partition(tenant, l, partitions), h.partition(tenant, l, partitions), l.toString());
-    }
-    byte[] key = SeriesKey.encode("default", Labels.of("__name__", "up"));
-    for (int len = 0; len <= key.length; len++) {
-      assertEquals(Utils.murmur2(java.util.Arrays.copyOf(key, len)), PartitionHasher.murmur2(key, len), "length " + len);
     }
   }
 

@@ -77,6 +77,15 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     }
   }
 
+  @Override
+  public void setCompatibility(String subject, String level) {
+    try {
+      call("PUT", "/config/" + enc(subject), JSON.writeValueAsString(Map.of("compatibility", level)));
+    } catch (IOException e) {
+      throw new IllegalStateException("BUG: cannot write a JSON string", e);
+    }
+  }
+
   private static String body(Schema schema) {
     try {
       return JSON.writeValueAsString(Map.of("schema", schema.toString(), "schemaType", "AVRO"));

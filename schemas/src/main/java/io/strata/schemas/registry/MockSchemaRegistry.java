@@ -17,6 +17,7 @@ public final class MockSchemaRegistry implements SchemaRegistry {
 
   private final Map<Integer, Schema> byId = new HashMap<>();
   private final Map<String, List<Integer>> subjects = new HashMap<>();
+  private final Map<String, String> compatibility = new HashMap<>();
 
   public static MockSchemaRegistry scope(String scope) {
     return SCOPES.computeIfAbsent(scope, s -> new MockSchemaRegistry());
@@ -61,5 +62,15 @@ public final class MockSchemaRegistry implements SchemaRegistry {
     Schema latest = byId.get(versions.get(versions.size() - 1));
     return SchemaCompatibility.checkReaderWriterCompatibility(schema, latest).getType()
         == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE;
+  }
+
+  @Override
+  public synchronized void setCompatibility(String subject, String level) {
+    compatibility.put(subject, level);
+  }
+
+  /** The level set for the subject, or null. */
+  public synchronized String compatibility(String subject) {
+    return compatibility.get(subject);
   }
 }

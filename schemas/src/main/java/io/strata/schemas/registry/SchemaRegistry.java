@@ -17,6 +17,12 @@ public interface SchemaRegistry extends AutoCloseable {
   /** Whether the schema may be registered under the subject as the registry's compatibility rule says. */
   boolean isCompatible(String subject, Schema schema);
 
+  /**
+   * Sets the subject's compatibility level ({@code BACKWARD}, {@code NONE}, ...), so {@code GET /config/<subject>}
+   * reports what the registry enforces for it.
+   */
+  void setCompatibility(String subject, String level);
+
   @Override
   default void close() {}
 }

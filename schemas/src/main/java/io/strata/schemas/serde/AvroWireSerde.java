@@ -2,6 +2,7 @@ package io.strata.schemas.serde;
 
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.schemas.registry.SchemaRegistryException;
+import io.strata.schemas.registry.SubjectSchemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,6 +31,8 @@ public final class AvroWireSerde<T extends SpecificRecord> {
   private final SchemaRegistry registry;
   private final Class<T> type;
   private final Schema schema;
+  /** What is registered: the class's schema without Java-only properties (see {@link SubjectSchemas}). */
+  private final Schema registered;
   private final SpecificDatumWriter<T> writer;
   private final Map<String, Integer> idByTopic = new ConcurrentHashMap<>();
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
@@ -38,6 +41,7 @@ public final class AvroWireSerde<T extends SpecificRecord> {
     this.registry = registry;
     this.type = type;
     this.schema = SpecificData.get().getSchema(type);
+    this.registered = SubjectSchemas.withoutJavaProperties(schema);
     this.writer = new SpecificDatumWriter<>(schema);
   }
 
@@ -49,8 +53,13 @@ public final class AvroWireSerde<T extends SpecificRecord> {
     return schema;
   }
 
+  /** The schema this serde registers for its subject: {@link #schema()} without Java-only properties. */
+  public Schema registeredSchema() {
+    return registered;
+  }
+
   public byte[] serialize(String topic, T value) {
-    int id = idByTopic.computeIfAbsent(topic, t -> registry.register(valueSubject(t), schema));
+    int id = idByTopic.computeIfAbsent(topic, t -> registry.register(valueSubject(t), registered));
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC);
     out.write(id >>> 24);

@@ -51,6 +51,33 @@ class SeriesKeyTest {
   }
 
   @Test
+  void theReadmesTestVectorHolds() {
+    // schemas/README "Partition rule": murmur2 0xe65de06f, positive 0x665de06f = 1717428335
+    byte[] key = SeriesKey.encode("t", Labels.of("__name__", "up", "job", "a"));
+    assertEquals(0xe65de06f, org.apache.kafka.common.utils.Utils.murmur2(key));
+    assertEquals(1717428335, org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)));
+    assertEquals(3, SeriesPartitioner.partition(key, 4));
+    assertEquals(11, SeriesPartitioner.partition(key, 12));
+  }
+
+  @Test
+  void hasherAgreesWithSeriesPartitioner() {
+    SeriesHasher h = new SeriesHasher();
+    java.util.Random r = new java.util.Random(7);
+    for (int i = 0; i < 2000; i++) {
+      Labels l = Labels.of("__name__", "metric_" + r.nextInt(100), "instance", "host-" + r.nextInt(), "zone", i % 7 == 0 ? "größe" : "eu");
+      String tenant = i % 3 == 0 ? "default" : "team-" + i;
+      int partitions = 1 + r.nextInt(64);
+      assertEquals(SeriesPartitioner.partition(tenant, l, partitions), h.partition(tenant, l, partitions), l.toString());
+      assertEquals(SeriesPartitioner.partition(tenant, l, partitions), h.partitionOfSorted(tenant, l.toAvro(), partitions), l.toString());
+    }
+    byte[] key = SeriesKey.encode("default", Labels.of("__name__", "up"));
+    for (int len = 0; len <= key.length; len++) {
+      assertEquals(org.apache.kafka.common.utils.Utils.murmur2(java.util.Arrays.copyOf(key, len)), SeriesHasher.murmur2(key, len), "length " + len);
+    }
+  }
+
+  @Test
   void partitionerRejectsZeroPartitions() {
     assertThrows(IllegalArgumentException.class, () -> SeriesPartitioner.partition(new byte[] {1}, 0));
   }

@@ -50,7 +50,7 @@ class AvroWireSerdeTest {
   @Test
   void writesConfluentHeaderWithTheRegisteredId() {
     byte[] bytes = serde.serialize("metrics.samples", batch(1.0));
-    int id = registry.register("metrics.samples-value", SampleBatch.getClassSchema());
+    int id = registry.register("metrics.samples-value", serde.registeredSchema());
     assertEquals(0, bytes[0]);
     assertEquals(id, ByteBuffer.wrap(bytes, 1, 4).getInt());
   }

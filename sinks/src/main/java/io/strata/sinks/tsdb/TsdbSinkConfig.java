@@ -12,6 +12,8 @@ import org.apache.kafka.common.config.ConfigException;
 public final class TsdbSinkConfig extends AbstractConfig {
   public static final String DATA_DIR = "tsdb.data.dir";
   public static final String REGISTRY_URL = "schema.registry.url";
+  public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  public static final String DEADLETTER_TOPIC = "deadletter.topic";
 
   public static final ConfigDef DEF = new ConfigDef()
       .define(DATA_DIR, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
@@ -22,6 +24,12 @@ public final class TsdbSinkConfig extends AbstractConfig {
           throw new ConfigException(name, value, "must be an http(s):// URL of a Confluent-compatible registry (or mock:// in tests)");
         }
       }, ConfigDef.Importance.HIGH, "Schema registry URL used to resolve the writer schema id of each record.")
+      .define(KAFKA_BOOTSTRAP, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
+          "Bootstrap servers of the cluster the input topics live on: the task reads the samples topic's partition count "
+              + "there (the partition rule check) and writes its dead letters there.")
+      .define(DEADLETTER_TOPIC, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+          "Topic for records that cannot be decoded or are refused (metrics.deadletter, with the strata.error.* headers); "
+              + "empty: such a record fails the task.")
       .define(TsdbConfig.OUT_OF_ORDER_WINDOW, ConfigDef.Type.STRING, "10m", ConfigDef.Importance.MEDIUM,
           "How far behind a series' newest sample a sample may be and still be stored; older ones are rejected as too_old.")
       .define(TsdbConfig.RETENTION_PREFIX + "raw", ConfigDef.Type.STRING, "15d", ConfigDef.Importance.MEDIUM, "Retention of raw samples.")
@@ -33,6 +41,9 @@ public final class TsdbSinkConfig extends AbstractConfig {
 
   public final Path dataDir;
   public final String registryUrl;
+  public final String kafkaBootstrap;
+  /** Empty when none. */
+  public final String deadletterTopic;
   /** The engine's settings: every {@code tsdb.*} key given (see tsdb/README.md), the rest at their defaults. */
   public final TsdbConfig tsdb;
 
@@ -40,6 +51,8 @@ public final class TsdbSinkConfig extends AbstractConfig {
     super(DEF, props);
     this.dataDir = Path.of(getString(DATA_DIR));
     this.registryUrl = getString(REGISTRY_URL);
+    this.kafkaBootstrap = getString(KAFKA_BOOTSTRAP);
+    this.deadletterTopic = getString(DEADLETTER_TOPIC);
     Map<String, String> engine = new HashMap<>();
     props.forEach((k, v) -> {
       if (k.startsWith("tsdb.") && v != null) {

@@ -9,6 +9,9 @@ import io.strata.avro.Sample;
 import io.strata.avro.SampleBatch;
 import io.strata.avro.Series;
 import io.strata.schemas.Topics;
+import io.strata.schemas.deadletter.DeadLetters;
+import io.strata.schemas.kafka.PartitionCounts;
+import io.strata.schemas.model.SampleBatchCheck;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistry;
@@ -20,13 +23,25 @@ import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
 import io.strata.tsdb.Stores;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -44,13 +59,25 @@ public final class TsdbSinkTask extends SinkTask {
   private static final Counter APPENDS = Counter.builder().name("strata_sink_appends_total")
       .help("Samples and rollup windows handed to the store, by resolution and result").labelNames("resolution", "result").register(METRICS);
   private static final Counter DEADLETTER = Counter.builder().name("strata_sink_deadletter_total")
-      .help("Records the sink could not decode, sent to the dead-letter topic, by reason").labelNames("reason").register(METRICS);
+      .help("Records the sink could not decode or refused (series check), sent to the dead-letter topic, by reason").labelNames("reason").register(METRICS);
+
+  static {
+    for (String r : DeadLetters.sampleReasons()) {
+      DEADLETTER.labelValues(r).inc(0); // every reason shows from the start, at 0
+    }
+  }
+  public static final String STAGE = "sink";
 
   private TsdbSinkConfig cfg;
   private Store store;
   private AvroWireSerde<SampleBatch> samples;
   private AvroWireSerde<RollupBatch> rollups;
-  private ErrantRecordReporter reporter;
+  private Admin admin;
+  private PartitionCounts partitionCounts;
+  /** Writes dead letters; null when no dead-letter topic is configured. */
+  private KafkaProducer<byte[], byte[]> deadletters;
+  /** The first failed dead-letter write: the task fails at the next put or commit, before its offsets move. */
+  private final AtomicReference<Exception> deadletterFailure = new AtomicReference<>();
 
   @Override
   public String version() {
@@ -65,10 +92,14 @@ public final class TsdbSinkTask extends SinkTask {
     SchemaRegistry registry = SchemaRegistries.forUrl(cfg.registryUrl);
     samples = new AvroWireSerde<>(registry, SampleBatch.class);
     rollups = new AvroWireSerde<>(registry, RollupBatch.class);
-    try {
-      reporter = context.errantRecordReporter();
-    } catch (NoSuchMethodError | NoClassDefFoundError e) {
-      reporter = null; // a Connect runtime older than 2.6
+    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrap));
+    partitionCounts = PartitionCounts.cached(admin);
+    if (!cfg.deadletterTopic.isEmpty()) {
+      Map<String, Object> p = new HashMap<>();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrap);
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      deadletters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
   }
 
@@ -94,6 +125,7 @@ public final class TsdbSinkTask extends SinkTask {
 
   @Override
   public void put(Collection<SinkRecord> records) {
+    failIfDeadLetterWriteFailed();
     for (SinkRecord r : records) {
       byte[] value = (byte[]) r.value();
       if (value == null) {
@@ -103,16 +135,57 @@ public final class TsdbSinkTask extends SinkTask {
         if (r.topic().contains(Topics.ROLLUP_PREFIX)) {
           appendRollups(rollups.deserialize(value));
         } else {
-          appendSamples(samples.deserialize(value));
+          SampleBatch batch = samples.deserialize(value);
+          SampleBatchCheck.Rejection refused = SampleBatchCheck.check(batch, r.kafkaPartition(), partitionCounts.of(r.topic()));
+          if (refused != null) {
+            deadletter(r, refused.reason().name(), refused.message());
+            continue; // nothing of a refused batch is stored
+          }
+          appendSamples(batch);
         }
       } catch (WireFormatException e) {
-        DEADLETTER.labelValues(e.reason().name()).inc();
-        if (reporter == null) {
-          throw new ConnectException("undecodable record at " + r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset()
-              + " and no dead-letter topic configured: " + e.getMessage(), e);
-        }
-        reporter.report(r, e);
+        deadletter(r, e.reason().name(), e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Sends the record as it was read (key, value, headers) with the {@link DeadLetters} headers. Written before
+   * the offsets that pass it are committed ({@link #preCommit} flushes first): at least once.
+   */
+  private void deadletter(SinkRecord r, String reason, String message) {
+    DEADLETTER.labelValues(reason).inc();
+    if (deadletters == null) {
+      throw new ConnectException(reason + " at " + r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset()
+          + " and no " + TsdbSinkConfig.DEADLETTER_TOPIC + " configured: " + message);
+    }
+    List<Header> original = new ArrayList<>();
+    for (org.apache.kafka.connect.header.Header h : r.headers()) {
+      original.add(new RecordHeader(h.key(), headerBytes(h.value())));
+    }
+    DeadLetters.Source source = new DeadLetters.Source(r.topic(), r.kafkaPartition(), r.kafkaOffset(),
+        r.timestamp() == null ? -1 : r.timestamp());
+    byte[] key = r.key() instanceof byte[] k ? k : null;
+    deadletters.send(new ProducerRecord<>(cfg.deadletterTopic, null, null, key, (byte[]) r.value(),
+        DeadLetters.headers(original, STAGE, reason, message, source)), (md, e) -> {
+          if (e != null) {
+            deadletterFailure.compareAndSet(null, e);
+          }
+        });
+  }
+
+  /** A header's bytes: as read with {@code header.converter=ByteArrayConverter}, or its text otherwise. */
+  private static byte[] headerBytes(Object v) {
+    if (v == null || v instanceof byte[]) {
+      return (byte[]) v;
+    }
+    return String.valueOf(v).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void failIfDeadLetterWriteFailed() {
+    Exception e = deadletterFailure.get();
+    if (e != null) {
+      throw new ConnectException("cannot write to the dead-letter topic " + cfg.deadletterTopic + ": " + e, e);
     }
   }
 
@@ -151,12 +224,24 @@ public final class TsdbSinkTask extends SinkTask {
   public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
     Map<String, Long> offsets = new HashMap<>();
     currentOffsets.forEach((tp, om) -> offsets.put(key(tp), om.offset()));
+    if (deadletters != null) {
+      deadletters.flush(); // the dead letters of these offsets are written before the offsets are committed
+      failIfDeadLetterWriteFailed();
+    }
     store.commit(offsets); // data first, then offsets: only what is durable is committed to Kafka
     return currentOffsets;
   }
 
   @Override
   public void stop() {
+    if (deadletters != null) {
+      deadletters.close(Duration.ofSeconds(5));
+      deadletters = null;
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+      admin = null;
+    }
     if (store != null) {
       SharedStores.release(cfg.dataDir);
       store = null;

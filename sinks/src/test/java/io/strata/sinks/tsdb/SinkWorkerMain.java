@@ -23,7 +23,8 @@ public final class SinkWorkerMain {
         "tasks.max", "2",
         "topics", args[5],
         TsdbSinkConfig.DATA_DIR, args[2],
-        TsdbSinkConfig.REGISTRY_URL, args[1]));
+        TsdbSinkConfig.REGISTRY_URL, args[1],
+        TsdbSinkConfig.KAFKA_BOOTSTRAP, args[0]));
     System.out.println("sink running");
     stopped.await();
   }

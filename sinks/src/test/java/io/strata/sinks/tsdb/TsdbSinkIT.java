@@ -1,5 +1,6 @@
 package io.strata.sinks.tsdb;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,8 +15,10 @@ import io.strata.embedded.Ports;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
 import io.strata.schemas.Topics;
+import io.strata.schemas.deadletter.DeadLetters;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.serde.AvroWireSerde;
 import io.strata.tsdb.Resolution;
@@ -112,13 +115,29 @@ class TsdbSinkIT {
     var rollupSerde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), RollupBatch.class);
     Properties p = new Properties();
     p.put("bootstrap.servers", cluster.bootstrapServers());
+    int onPartition0 = 0;
     try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < 10; i++) {
-        Series s = new Series(Labels.of("__name__", "temperature", "room", "r" + i).toAvro(),
-            List.of(new Sample(T0, (double) i), new Sample(T0 + 15_000, i + 0.5)));
-        producer.send(new ProducerRecord<>(samplesTopic, i % 2, null, sampleSerde.serialize(samplesTopic, new SampleBatch("default", "test", List.of(s))))).get();
+        Labels l = Labels.of("__name__", "temperature", "room", "r" + i);
+        onPartition0 += SeriesPartitioner.partition("default", l, 2) == 0 ? 1 : 0;
+        Series s = new Series(l.toAvro(), List.of(new Sample(T0, (double) i), new Sample(T0 + 15_000, i + 0.5)));
+        producer.send(new ProducerRecord<>(samplesTopic, SeriesPartitioner.partition("default", l, 2), null,
+            sampleSerde.serialize(samplesTopic, new SampleBatch("default", "test", List.of(s))))).get();
       }
-      producer.send(new ProducerRecord<>(samplesTopic, 0, null, "not avro at all".getBytes(StandardCharsets.UTF_8))).get();
+      ProducerRecord<byte[], byte[]> garbage = new ProducerRecord<>(samplesTopic, 0, "k".getBytes(StandardCharsets.UTF_8),
+          "not avro at all".getBytes(StandardCharsets.UTF_8));
+      garbage.headers().add("traceparent", new byte[] {0, 1, 2});
+      producer.send(garbage).get();
+      // a batch with a series ingest would refuse (label name "bad-name") besides a good one: refused whole
+      Labels good = Labels.of("__name__", "temperature", "room", "refused");
+      int goodPartition = SeriesPartitioner.partition("default", good, 2);
+      Series bad = new Series(List.of(new io.strata.avro.Label("__name__", "temperature"), new io.strata.avro.Label("bad-name", "x")),
+          List.of(new Sample(T0, 1.0)));
+      producer.send(new ProducerRecord<>(samplesTopic, goodPartition, null, sampleSerde.serialize(samplesTopic,
+          new SampleBatch("default", "test", List.of(new Series(good.toAvro(), List.of(new Sample(T0, 1.0))), bad))))).get();
+      // a valid series on the other partition than its own
+      producer.send(new ProducerRecord<>(samplesTopic, 1 - goodPartition, null, sampleSerde.serialize(samplesTopic,
+          new SampleBatch("default", "test", List.of(new Series(good.toAvro(), List.of(new Sample(T0 + 1000, 2.0)))))))).get();
       // a legacy window (the old stage's fields only: the builder's defaults give exact false) and an exact one
       RollupSeries rs = new RollupSeries(Labels.of("__name__", "temperature", "room", "r0").toAvro(),
           List.of(RollupWindow.newBuilder().setWindowStartMs(T0).setCount(4L).setSum(10.0).setMin(1.0).setMax(4.0)
@@ -132,10 +151,9 @@ class TsdbSinkIT {
     cfg.put("topics", samplesTopic + "," + rollupTopic);
     cfg.put(TsdbSinkConfig.DATA_DIR, storeDir.toString());
     cfg.put(TsdbSinkConfig.REGISTRY_URL, cluster.registryUrl());
-    cfg.put("errors.tolerance", "all");
-    cfg.put("errors.deadletterqueue.topic.name", dlq);
-    cfg.put("errors.deadletterqueue.topic.replication.factor", "1");
-    cfg.put("errors.deadletterqueue.context.headers.enable", "true");
+    cfg.put(TsdbSinkConfig.KAFKA_BOOTSTRAP, cluster.bootstrapServers());
+    cfg.put(TsdbSinkConfig.DEADLETTER_TOPIC, dlq);
+    cfg.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
 
     Store view = SharedStores.acquire(storeDir, d -> Stores.open(TsdbConfig.defaults(d)));
     try (ConnectWorker worker = ConnectWorker.start(cluster.bootstrapServers(), "127.0.0.1", Ports.free(), dir.resolve("connect"), 500, Map.of())) {
@@ -145,7 +163,7 @@ class TsdbSinkIT {
       assertWindowsRoundTrip(view);
       await("offsets committed with the data", () -> {
         Map<String, Long> o = view.committedOffsets();
-        return o.getOrDefault(samplesTopic + "/0", 0L) + o.getOrDefault(samplesTopic + "/1", 0L) == 11;
+        return o.getOrDefault(samplesTopic + "/0", 0L) + o.getOrDefault(samplesTopic + "/1", 0L) == 13;
       });
       assertEquals("RUNNING", worker.status("tsdb").connector().state(), "garbage did not stop the connector");
     } finally {
@@ -160,18 +178,44 @@ class TsdbSinkIT {
     try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(dlq));
       long deadline = System.currentTimeMillis() + 15_000;
-      while (dead.isEmpty() && System.currentTimeMillis() < deadline) {
+      while (dead.size() < 3 && System.currentTimeMillis() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(dead::add);
       }
     }
-    assertEquals(1, dead.size());
-    assertEquals("not avro at all", new String(dead.get(0).value(), StandardCharsets.UTF_8));
-    String reason = new String(dead.get(0).headers().lastHeader("__connect.errors.exception.message").value(), StandardCharsets.UTF_8);
-    assertTrue(reason.contains("magic byte"), reason);
+    assertEquals(3, dead.size());
+    ConsumerRecord<byte[], byte[]> g = dead.stream().filter(r -> r.key() != null).findFirst().orElseThrow();
+    assertEquals("not avro at all", new String(g.value(), StandardCharsets.UTF_8));
+    assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), g.key());
+    assertArrayEquals(new byte[] {0, 1, 2}, g.headers().lastHeader("traceparent").value(), "original headers kept as bytes");
+    assertEquals("BAD_MAGIC_BYTE", DeadLetters.text(g.headers(), Topics.DLQ_REASON_HEADER));
+    assertEquals("sink", DeadLetters.text(g.headers(), Topics.DLQ_STAGE_HEADER));
+    assertEquals(samplesTopic, DeadLetters.text(g.headers(), Topics.DLQ_TOPIC_HEADER));
+    assertEquals("0", DeadLetters.text(g.headers(), Topics.DLQ_PARTITION_HEADER));
+    assertEquals(Integer.toString(onPartition0), DeadLetters.text(g.headers(), Topics.DLQ_OFFSET_HEADER), "after the good records of partition 0");
+    assertTrue(DeadLetters.text(g.headers(), Topics.DLQ_MESSAGE_HEADER).contains("magic byte"));
+    List<String> refused = dead.stream().filter(r -> r.key() == null).map(r -> DeadLetters.text(r.headers(), Topics.DLQ_REASON_HEADER)).sorted().toList();
+    assertEquals(List.of("INVALID_LABEL_NAME", "WRONG_PARTITION"), refused);
+    assertEquals(1.0, sinkDeadletters("INVALID_LABEL_NAME"));
+    assertEquals(1.0, sinkDeadletters("WRONG_PARTITION"));
 
+    // nothing of the refused batches was stored: 20 samples of the 10 good series
     // reopening the directory gives the same data: it was durable before the offsets were committed
     try (Store reopened = Stores.open(TsdbConfig.defaults(storeDir))) {
       assertEquals(20, count(reopened, "default", Resolution.RAW));
     }
+  }
+
+  /** The sink's dead-letter counter for a reason (the worker runs in this JVM, on the default registry). */
+  static double sinkDeadletters(String reason) {
+    for (var m : io.prometheus.metrics.model.registry.PrometheusRegistry.defaultRegistry.scrape()) {
+      if (m.getMetadata().getName().equals("strata_sink_deadletter")) {
+        for (var dp : m.getDataPoints()) {
+          if (reason.equals(dp.getLabels().get("reason"))) {
+            return ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) dp).getValue();
+          }
+        }
+      }
+    }
+    return Double.NaN;
   }
 }

@@ -12,6 +12,7 @@ import io.strata.embedded.junit.TestCluster;
 import io.strata.schemas.Topics;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.serde.AvroWireSerde;
 import io.strata.tsdb.Resolution;
@@ -102,7 +103,10 @@ class TsdbSinkKillRestartIT {
         for (int b = 0; b < BATCHES; b++) {
           for (int part = 0; part < 2; part++) {
             List<Series> series = new ArrayList<>();
-            for (int s = part; s < SERIES; s += 2) {
+            for (int s = 0; s < SERIES; s++) {
+              if (SeriesPartitioner.partition("default", Labels.of("__name__", "kill_test", "series", Integer.toString(s)), 2) != part) {
+                continue; // each series on its own partition (the partition rule)
+              }
               List<Sample> samples = new ArrayList<>();
               for (int k = 0; k < SAMPLES; k++) {
                 samples.add(new Sample(T0 + (long) (b * SAMPLES + k) * 1000, value(b, k, s)));

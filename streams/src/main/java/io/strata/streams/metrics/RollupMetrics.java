@@ -2,7 +2,7 @@ package io.strata.streams.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.strata.schemas.serde.WireFormatException;
+import io.strata.schemas.deadletter.DeadLetters;
 
 /**
  * The rollup stage's own metrics, registered on the registry the caller gives (the one its
@@ -40,13 +40,13 @@ public final class RollupMetrics implements AutoCloseable {
     droppedSamples = Counter.builder().name("strata_streams_dropped_samples_total")
         .help("Samples and stale markers dropped by the TSDB's acceptance rule, by reason").labelNames("reason").register(registry);
     deadletter = Counter.builder().name("strata_streams_deadletter_total")
-        .help("Input records sent to the dead-letter topic, by reason").labelNames("reason").register(registry);
+        .help("Input records sent to the dead-letter topic (undecodable, or refused by the series check), by reason").labelNames("reason").register(registry);
     windowsEmitted = Counter.builder().name("strata_streams_windows_emitted_total")
         .help("Closed series windows written to a rollup topic, by resolution").labelNames("resolution").register(registry);
     batchesEmitted = Counter.builder().name("strata_streams_batches_emitted_total")
         .help("RollupBatch records written to a rollup topic, by resolution").labelNames("resolution").register(registry);
-    for (WireFormatException.Reason r : WireFormatException.Reason.values()) {
-      deadletter.labelValues(r.name()).inc(0); // every reason shows from the start, at 0
+    for (String r : DeadLetters.sampleReasons()) {
+      deadletter.labelValues(r).inc(0); // every reason shows from the start, at 0
     }
     for (DropReason r : DropReason.values()) {
       droppedSamples.labelValues(r.name()).inc(0);
@@ -71,8 +71,9 @@ public final class RollupMetrics implements AutoCloseable {
     }
   }
 
-  public void deadlettered(WireFormatException.Reason reason) {
-    deadletter.labelValues(reason.name()).inc();
+  /** A record sent to the dead-letter topic, by reason code ({@link DeadLetters#sampleReasons()}). */
+  public void deadlettered(String reason) {
+    deadletter.labelValues(reason).inc();
   }
 
   /** Windows and RollupBatch records written for one resolution. */

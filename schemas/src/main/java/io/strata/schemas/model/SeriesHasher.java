@@ -1,23 +1,35 @@
-package io.strata.ingest.kafka;
+package io.strata.schemas.model;
 
-import io.strata.schemas.model.Labels;
-import io.strata.schemas.model.SeriesKey;
+import io.strata.avro.Label;
+import java.util.List;
 
 /**
- * The partition of a series as {@link io.strata.schemas.model.SeriesPartitioner} computes it (Kafka's
- * murmur2 over the {@link SeriesKey} bytes, made positive, modulo the partition count), but encoding the
- * key into a reused buffer instead of allocating it per series. Not thread-safe.
+ * The partition of a series as {@link SeriesPartitioner} computes it (Kafka's murmur2 over the
+ * {@link SeriesKey} bytes, made positive, modulo the partition count), but encoding the key into a reused
+ * buffer instead of allocating it per series: for the per-series paths (ingest's producer, the series check of
+ * every stage reading {@code metrics.samples}). Not thread-safe.
  */
-final class PartitionHasher {
+public final class SeriesHasher {
   private byte[] buf = new byte[256];
   private int len;
 
-  int partition(String tenant, Labels labels, int numPartitions) {
+  public int partition(String tenant, Labels labels, int numPartitions) {
     len = 0;
     writeString(tenant);
     for (int i = 0; i < labels.size(); i++) {
       writeString(labels.name(i));
       writeString(labels.value(i));
+    }
+    return (murmur2(buf, len) & 0x7fffffff) % numPartitions;
+  }
+
+  /** The same for Avro labels that are already sorted by name (the caller checks). */
+  public int partitionOfSorted(String tenant, List<Label> sortedLabels, int numPartitions) {
+    len = 0;
+    writeString(tenant);
+    for (int i = 0; i < sortedLabels.size(); i++) {
+      writeString(sortedLabels.get(i).getName());
+      writeString(sortedLabels.get(i).getValue());
     }
     return (murmur2(buf, len) & 0x7fffffff) % numPartitions;
   }
@@ -63,7 +75,7 @@ final class PartitionHasher {
   }
 
   /** Kafka's murmur2 (seed 0x9747b28c) over data[0, length), equal to {@code Utils.murmur2} on a copy. */
-  static int murmur2(byte[] data, int length) {
+  public static int murmur2(byte[] data, int length) {
     final int m = 0x5bd1e995;
     final int r = 24;
     int h = 0x9747b28c ^ length;
