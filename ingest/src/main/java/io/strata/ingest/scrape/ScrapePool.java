@@ -1,10 +1,13 @@
 package io.strata.ingest.scrape;
 
 import io.strata.ingest.relabel.Relabeler;
+import io.strata.ingest.scrape.config.DnsSdConfig;
 import io.strata.ingest.scrape.config.FileSdConfig;
 import io.strata.ingest.scrape.config.HttpSdConfig;
 import io.strata.ingest.scrape.config.ScrapeConfig;
 import io.strata.ingest.scrape.discovery.Discoverer;
+import io.strata.ingest.scrape.discovery.DiscoveryErrors;
+import io.strata.ingest.scrape.discovery.DnsSdDiscoverer;
 import io.strata.ingest.scrape.discovery.FileSdDiscoverer;
 import io.strata.ingest.scrape.discovery.HttpSdDiscoverer;
 import io.strata.ingest.scrape.discovery.StaticDiscoverer;
@@ -34,6 +37,20 @@ final class ScrapePool {
   private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
   private final Map<ScrapeLoop, ScrapeConfig> loopConfig = new HashMap<>();
   private boolean stopped;
+  /** Last discovery error by mechanism, cleared by that mechanism's next good refresh. */
+  private final Map<String, String> discoveryErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final DiscoveryErrors errors = new DiscoveryErrors() {
+    @Override
+    public void failed(String mechanism, String message) {
+      discoveryErrors.put(mechanism, message);
+      engine.discoveryFailed(mechanism, "job " + cfg.jobName() + ": " + message);
+    }
+
+    @Override
+    public void succeeded(String mechanism) {
+      discoveryErrors.remove(mechanism);
+    }
+  };
 
   ScrapePool(ScrapeEngine engine, ScrapeConfig cfg) {
     this.engine = engine;
@@ -55,10 +72,13 @@ final class ScrapePool {
       ds.add(new StaticDiscoverer(cfg.staticConfigs()));
     }
     for (FileSdConfig f : cfg.fileSdConfigs()) {
-      ds.add(new FileSdDiscoverer(f, msg -> engine.discoveryFailed("file", msg)));
+      ds.add(new FileSdDiscoverer(f, msg -> errors.failed("file", msg)));
     }
     for (HttpSdConfig h : cfg.httpSdConfigs()) {
-      ds.add(new HttpSdDiscoverer(h, http.client(), engine.scheduler(), engine.workers(), msg -> engine.discoveryFailed("http", msg)));
+      ds.add(new HttpSdDiscoverer(h, http.client(), engine.scheduler(), engine.workers(), errors));
+    }
+    for (DnsSdConfig d : cfg.dnsSdConfigs()) {
+      ds.add(new DnsSdDiscoverer(d, engine.dnsResolver(), engine.scheduler(), engine.workers(), errors));
     }
     for (int i = 0; i < ds.size(); i++) {
       int id = i;
@@ -79,8 +99,7 @@ final class ScrapePool {
 
   /** Applies a changed config: new HTTP client, loops restarted, discovery restarted if it changed. */
   synchronized void reload(ScrapeConfig newCfg) {
-    boolean sdChanged = !newCfg.staticConfigs().equals(cfg.staticConfigs())
-        || !newCfg.fileSdConfigs().equals(cfg.fileSdConfigs()) || !newCfg.httpSdConfigs().equals(cfg.httpSdConfigs());
+    boolean sdChanged = !newCfg.sameDiscovery(cfg);
     cfg = newCfg;
     http = new ScrapeHttp(newCfg, engine.workers());
     if (sdChanged) {
@@ -89,6 +108,7 @@ final class ScrapePool {
       }
       discoverers.clear();
       groups.clear();
+      discoveryErrors.clear();
       sync(); // targets of the old discovery go away now (stale markers); new ones arrive with the first update
       startDiscoverers();
     } else {
@@ -154,6 +174,11 @@ final class ScrapePool {
     }
     loops.clear();
     loopConfig.clear();
+  }
+
+  /** The last error of each discovery mechanism of this job that is failing now, by mechanism. */
+  Map<String, String> discoveryErrors() {
+    return new java.util.TreeMap<>(discoveryErrors);
   }
 
   synchronized List<ScrapeLoop> loops() {

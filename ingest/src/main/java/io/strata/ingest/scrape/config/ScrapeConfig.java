@@ -36,6 +36,7 @@ public record ScrapeConfig(
     List<StaticConfig> staticConfigs,
     List<FileSdConfig> fileSdConfigs,
     List<HttpSdConfig> httpSdConfigs,
+    List<DnsSdConfig> dnsSdConfigs,
     List<RelabelConfig> relabelConfigs,
     List<RelabelConfig> metricRelabelConfigs) {
 
@@ -62,6 +63,7 @@ public record ScrapeConfig(
     staticConfigs = staticConfigs == null ? List.of() : List.copyOf(staticConfigs);
     fileSdConfigs = fileSdConfigs == null ? List.of() : List.copyOf(fileSdConfigs);
     httpSdConfigs = httpSdConfigs == null ? List.of() : List.copyOf(httpSdConfigs);
+    dnsSdConfigs = dnsSdConfigs == null ? List.of() : List.copyOf(dnsSdConfigs);
     relabelConfigs = relabelConfigs == null ? List.of() : List.copyOf(relabelConfigs);
     metricRelabelConfigs = metricRelabelConfigs == null ? List.of() : List.copyOf(metricRelabelConfigs);
   }
@@ -89,6 +91,7 @@ public record ScrapeConfig(
       @JsonProperty("static_configs") List<StaticConfig> staticConfigs,
       @JsonProperty("file_sd_configs") List<FileSdConfig> fileSdConfigs,
       @JsonProperty("http_sd_configs") List<HttpSdConfig> httpSdConfigs,
+      @JsonProperty("dns_sd_configs") List<DnsSdConfig> dnsSdConfigs,
       @JsonProperty("relabel_configs") List<RelabelConfig> relabelConfigs,
       @JsonProperty("metric_relabel_configs") List<RelabelConfig> metricRelabelConfigs) {
     String bt = bearerToken == null ? "" : bearerToken;
@@ -113,11 +116,17 @@ public record ScrapeConfig(
         basicAuth, authorization, tlsConfig,
         nonNull(sampleLimit), nonNull(labelLimit), nonNull(labelNameLengthLimit), nonNull(labelValueLengthLimit),
         ByteSizes.parse(bodySizeLimit),
-        staticConfigs, fileSdConfigs, httpSdConfigs, relabelConfigs, metricRelabelConfigs);
+        staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 
   private static long nonNull(Long v) {
     return v == null ? 0 : v;
+  }
+
+  /** True when the two configs discover targets the same way (a reload then keeps discovery running). */
+  public boolean sameDiscovery(ScrapeConfig o) {
+    return staticConfigs.equals(o.staticConfigs) && fileSdConfigs.equals(o.fileSdConfigs)
+        && httpSdConfigs.equals(o.httpSdConfigs) && dnsSdConfigs.equals(o.dnsSdConfigs);
   }
 
   /** Applies the global interval/timeout defaults as Prometheus does and checks timeout <= interval. */
@@ -132,6 +141,6 @@ public record ScrapeConfig(
     }
     return new ScrapeConfig(jobName, interval, timeout, metricsPath, scheme, params, honorLabels, honorTimestamps,
         basicAuth, authorization, tlsConfig, sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit,
-        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, relabelConfigs, metricRelabelConfigs);
+        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 }

@@ -69,6 +69,9 @@ class PrometheusConfigLoaderTest {
                 refresh_interval: 30s
             http_sd_configs:
               - url: http://sd.local:8080/targets
+            dns_sd_configs:
+              - names: [_api._tcp.example.org]
+              - {names: [web.example.org], type: aaaa, port: 9100, refresh_interval: 10s}
             relabel_configs:
               - source_labels: [__address__]
                 target_label: __param_target
@@ -93,6 +96,10 @@ class PrometheusConfigLoaderTest {
     assertEquals(URI.create("http://sd.local:8080/targets"), api.httpSdConfigs().get(0).url());
     assertEquals(Duration.ofSeconds(60), api.httpSdConfigs().get(0).refreshInterval());
     assertEquals(RelabelAction.DROP, api.metricRelabelConfigs().get(0).action());
+    assertEquals("SRV", api.dnsSdConfigs().get(0).recordType());
+    assertEquals(Duration.ofSeconds(30), api.dnsSdConfigs().get(0).refreshInterval());
+    assertEquals("AAAA", api.dnsSdConfigs().get(1).recordType());
+    assertEquals(9100, api.dnsSdConfigs().get(1).port());
     ScrapeConfig legacy = c.job("legacy");
     assertEquals(Duration.ofSeconds(15), legacy.scrapeInterval());
     assertEquals(Duration.ofSeconds(10), legacy.scrapeTimeout());
@@ -114,6 +121,10 @@ class PrometheusConfigLoaderTest {
     "scrape_configs: [{job_name: a, static_configs: [{targets: ['http://x:1/metrics']}]}]|\"http://x:1/metrics\" is not a valid hostname",
     "scrape_configs: [{job_name: a, file_sd_configs: [{files: [targets.txt]}]}]|path name \"targets.txt\" is not valid for file discovery",
     "scrape_configs: [{job_name: a, http_sd_configs: [{url: 'ftp://x/y'}]}]|URL scheme must be 'http' or 'https'",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: []}]}]|DNS-SD config must contain at least one SRV record name",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: A}]}]|a port is required in DNS-SD configs for all record types except SRV",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: TXT}]}]|invalid DNS-SD records type TXT",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], nameserver: y}]}]|field nameserver not found in type dns_sd_config",
     "scrape_configs: [{job_name: a, basic_auth: {username: u, password: p, password_file: f}}]|at most one of basic_auth password & password_file must be configured",
     "scrape_configs: [{job_name: a, bearer_token: t, bearer_token_file: f}]|at most one of bearer_token & bearer_token_file must be configured",
     "scrape_configs: [{job_name: a, authorization: {type: Basic, credentials: x}}]|authorization type cannot be set to \"basic\", use \"basic_auth\" instead",
