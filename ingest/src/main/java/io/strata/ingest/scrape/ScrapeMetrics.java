@@ -30,7 +30,7 @@ final class ScrapeMetrics {
     reloads = Counter.builder().name("strata_scrape_config_reloads_total")
         .help("Configuration reloads by result (success, failure).").labelNames("result").register(registry);
     sdFailures = Counter.builder().name("strata_scrape_discovery_failures_total")
-        .help("Failed service discovery refreshes by mechanism (file, http, dns).").labelNames("mechanism").register(registry);
+        .help("Failed service discovery refreshes by mechanism (file, http, dns, consul, kubernetes).").labelNames("mechanism").register(registry);
     targetErrors = Counter.builder().name("strata_scrape_target_errors_total")
         .help("Discovered targets that could not be built (no address, bad interval...).").labelNames("job").register(registry);
     GaugeWithCallback.builder().name("strata_scrape_targets")

@@ -1,10 +1,12 @@
 package io.strata.ingest.scrape;
 
 import io.strata.ingest.relabel.Relabeler;
+import io.strata.ingest.scrape.config.ConsulSdConfig;
 import io.strata.ingest.scrape.config.DnsSdConfig;
 import io.strata.ingest.scrape.config.FileSdConfig;
 import io.strata.ingest.scrape.config.HttpSdConfig;
 import io.strata.ingest.scrape.config.ScrapeConfig;
+import io.strata.ingest.scrape.discovery.ConsulSdDiscoverer;
 import io.strata.ingest.scrape.discovery.Discoverer;
 import io.strata.ingest.scrape.discovery.DiscoveryErrors;
 import io.strata.ingest.scrape.discovery.DnsSdDiscoverer;
@@ -79,6 +81,9 @@ final class ScrapePool {
     }
     for (DnsSdConfig d : cfg.dnsSdConfigs()) {
       ds.add(new DnsSdDiscoverer(d, engine.dnsResolver(), engine.scheduler(), engine.workers(), errors));
+    }
+    for (ConsulSdConfig c : cfg.consulSdConfigs()) {
+      ds.add(new ConsulSdDiscoverer(c, engine.scheduler(), engine.workers(), errors));
     }
     for (int i = 0; i < ds.size(); i++) {
       int id = i;

@@ -37,6 +37,7 @@ public final class PrometheusConfigLoader {
       Map.entry(FileSdConfig.class, "file_sd_config"),
       Map.entry(HttpSdConfig.class, "http_sd_config"),
       Map.entry(DnsSdConfig.class, "dns_sd_config"),
+      Map.entry(ConsulSdConfig.class, "consul_sd_config"),
       Map.entry(RelabelConfig.class, "relabel_config"),
       Map.entry(BasicAuth.class, "basic_auth"),
       Map.entry(Authorization.class, "authorization"),

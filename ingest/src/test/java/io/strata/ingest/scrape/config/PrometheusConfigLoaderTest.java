@@ -72,6 +72,10 @@ class PrometheusConfigLoaderTest {
             dns_sd_configs:
               - names: [_api._tcp.example.org]
               - {names: [web.example.org], type: aaaa, port: 9100, refresh_interval: 10s}
+            consul_sd_configs:
+              - {}
+              - {server: 'consul:8501', scheme: https, username: u, password: p, allow_stale: false, services: [a],
+                 tags: [t], node_meta: {rack: r1}, tls_config: {insecure_skip_verify: true}}
             relabel_configs:
               - source_labels: [__address__]
                 target_label: __param_target
@@ -100,6 +104,16 @@ class PrometheusConfigLoaderTest {
     assertEquals(Duration.ofSeconds(30), api.dnsSdConfigs().get(0).refreshInterval());
     assertEquals("AAAA", api.dnsSdConfigs().get(1).recordType());
     assertEquals(9100, api.dnsSdConfigs().get(1).port());
+    ConsulSdConfig consulDefaults = api.consulSdConfigs().get(0);
+    assertEquals("localhost:8500", consulDefaults.server());
+    assertEquals(",", consulDefaults.tagSeparator());
+    assertTrue(consulDefaults.allowStale());
+    assertEquals(Duration.ofSeconds(30), consulDefaults.refreshInterval());
+    ConsulSdConfig consul = api.consulSdConfigs().get(1);
+    assertEquals("u", consul.http().basicAuth().username());
+    assertFalse(consul.allowStale());
+    assertEquals(Map.of("rack", "r1"), consul.nodeMeta());
+    assertTrue(consul.http().tlsConfig().insecureSkipVerify());
     ScrapeConfig legacy = c.job("legacy");
     assertEquals(Duration.ofSeconds(15), legacy.scrapeInterval());
     assertEquals(Duration.ofSeconds(10), legacy.scrapeTimeout());
@@ -121,6 +135,11 @@ class PrometheusConfigLoaderTest {
     "scrape_configs: [{job_name: a, static_configs: [{targets: ['http://x:1/metrics']}]}]|\"http://x:1/metrics\" is not a valid hostname",
     "scrape_configs: [{job_name: a, file_sd_configs: [{files: [targets.txt]}]}]|path name \"targets.txt\" is not valid for file discovery",
     "scrape_configs: [{job_name: a, http_sd_configs: [{url: 'ftp://x/y'}]}]|URL scheme must be 'http' or 'https'",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{server: ' '}]}]|consul SD configuration requires a server address",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{username: u, basic_auth: {username: v}}]}]|at most one of consul SD configuration username and password and basic auth can be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{token: t, authorization: {credentials: c}}]}]|at most one of consul SD token, authorization, or oauth2 can be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{bearer_token: t, bearer_token_file: f}]}]|at most one of bearer_token & bearer_token_file must be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{oauth2: {}}]}]|field oauth2 of type consul_sd_config is a Prometheus setting that Strata does not support",
     "scrape_configs: [{job_name: a, dns_sd_configs: [{names: []}]}]|DNS-SD config must contain at least one SRV record name",
     "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: A}]}]|a port is required in DNS-SD configs for all record types except SRV",
     "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: TXT}]}]|invalid DNS-SD records type TXT",
