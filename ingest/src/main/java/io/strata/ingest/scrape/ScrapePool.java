@@ -3,6 +3,7 @@ package io.strata.ingest.scrape;
 import io.strata.ingest.relabel.Relabeler;
 import io.strata.ingest.scrape.config.ConsulSdConfig;
 import io.strata.ingest.scrape.config.DnsSdConfig;
+import io.strata.ingest.scrape.config.KubernetesSdConfig;
 import io.strata.ingest.scrape.config.FileSdConfig;
 import io.strata.ingest.scrape.config.HttpSdConfig;
 import io.strata.ingest.scrape.config.ScrapeConfig;
@@ -10,6 +11,7 @@ import io.strata.ingest.scrape.discovery.ConsulSdDiscoverer;
 import io.strata.ingest.scrape.discovery.Discoverer;
 import io.strata.ingest.scrape.discovery.DiscoveryErrors;
 import io.strata.ingest.scrape.discovery.DnsSdDiscoverer;
+import io.strata.ingest.scrape.discovery.KubernetesSdDiscoverer;
 import io.strata.ingest.scrape.discovery.FileSdDiscoverer;
 import io.strata.ingest.scrape.discovery.HttpSdDiscoverer;
 import io.strata.ingest.scrape.discovery.StaticDiscoverer;
@@ -85,6 +87,9 @@ final class ScrapePool {
     for (ConsulSdConfig c : cfg.consulSdConfigs()) {
       ds.add(new ConsulSdDiscoverer(c, engine.scheduler(), engine.workers(), errors));
     }
+    for (KubernetesSdConfig k : cfg.kubernetesSdConfigs()) {
+      ds.add(new KubernetesSdDiscoverer(k, errors));
+    }
     for (int i = 0; i < ds.size(); i++) {
       int id = i;
       discoverers.add(ds.get(i));
@@ -153,6 +158,7 @@ final class ScrapePool {
     for (var e : want.entrySet()) {
       ScrapeLoop old = loops.get(e.getKey());
       if (old != null && loopConfig.get(old) == cfg) {
+        old.discoveredLabels(e.getValue().discoveredLabels());
         continue;
       }
       ScrapeLoop loop = engine.newLoop(e.getValue(), cfg, http);

@@ -114,8 +114,10 @@ class ConsulSdIT {
 
         List<String> reqs = List.copyOf(consul.requests);
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/v1/agent/self") && r.endsWith(" token=s3cret")), reqs.toString());
-        assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/v1/catalog/services?") && r.contains("stale=")
-            && r.contains("wait=120000ms") && r.contains("node-meta=rack%3Ar1") && r.contains("index=")), reqs.toString());
+        // the second catalog call blocks on the index of the first
+        await(() -> List.copyOf(consul.requests).stream().anyMatch(r -> r.startsWith("/v1/catalog/services?")
+            && r.contains("stale=") && r.contains("wait=120000ms") && r.contains("node-meta=rack%3Ar1") && r.contains("index=")),
+            5000, () -> "a blocking catalog query, have " + consul.requests);
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/v1/health/service/web?tag=prod&")), reqs.toString());
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/v1/health/service/cache?dc=dc9&wait=")), reqs.toString());
         assertTrue(reqs.stream().noneMatch(r -> r.contains("/v1/catalog/services?dc=dc9")), "fixed services skip the catalog");

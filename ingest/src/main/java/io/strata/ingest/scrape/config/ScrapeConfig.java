@@ -38,6 +38,7 @@ public record ScrapeConfig(
     List<HttpSdConfig> httpSdConfigs,
     List<DnsSdConfig> dnsSdConfigs,
     List<ConsulSdConfig> consulSdConfigs,
+    List<KubernetesSdConfig> kubernetesSdConfigs,
     List<RelabelConfig> relabelConfigs,
     List<RelabelConfig> metricRelabelConfigs) {
 
@@ -66,6 +67,7 @@ public record ScrapeConfig(
     httpSdConfigs = httpSdConfigs == null ? List.of() : List.copyOf(httpSdConfigs);
     dnsSdConfigs = dnsSdConfigs == null ? List.of() : List.copyOf(dnsSdConfigs);
     consulSdConfigs = consulSdConfigs == null ? List.of() : List.copyOf(consulSdConfigs);
+    kubernetesSdConfigs = kubernetesSdConfigs == null ? List.of() : List.copyOf(kubernetesSdConfigs);
     relabelConfigs = relabelConfigs == null ? List.of() : List.copyOf(relabelConfigs);
     metricRelabelConfigs = metricRelabelConfigs == null ? List.of() : List.copyOf(metricRelabelConfigs);
   }
@@ -95,6 +97,7 @@ public record ScrapeConfig(
       @JsonProperty("http_sd_configs") List<HttpSdConfig> httpSdConfigs,
       @JsonProperty("dns_sd_configs") List<DnsSdConfig> dnsSdConfigs,
       @JsonProperty("consul_sd_configs") List<ConsulSdConfig> consulSdConfigs,
+      @JsonProperty("kubernetes_sd_configs") List<KubernetesSdConfig> kubernetesSdConfigs,
       @JsonProperty("relabel_configs") List<RelabelConfig> relabelConfigs,
       @JsonProperty("metric_relabel_configs") List<RelabelConfig> metricRelabelConfigs) {
     HttpClientConfig http = HttpClientConfig.of(basicAuth, authorization, bearerToken, bearerTokenFile, tlsConfig);
@@ -106,7 +109,7 @@ public record ScrapeConfig(
         http.basicAuth(), http.authorization(), http.tlsConfig(),
         nonNull(sampleLimit), nonNull(labelLimit), nonNull(labelNameLengthLimit), nonNull(labelValueLengthLimit),
         ByteSizes.parse(bodySizeLimit),
-        staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, relabelConfigs, metricRelabelConfigs);
+        staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, kubernetesSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 
   private static long nonNull(Long v) {
@@ -122,7 +125,7 @@ public record ScrapeConfig(
   public boolean sameDiscovery(ScrapeConfig o) {
     return staticConfigs.equals(o.staticConfigs) && fileSdConfigs.equals(o.fileSdConfigs)
         && httpSdConfigs.equals(o.httpSdConfigs) && dnsSdConfigs.equals(o.dnsSdConfigs)
-        && consulSdConfigs.equals(o.consulSdConfigs);
+        && consulSdConfigs.equals(o.consulSdConfigs) && kubernetesSdConfigs.equals(o.kubernetesSdConfigs);
   }
 
   /** Applies the global interval/timeout defaults as Prometheus does and checks timeout <= interval. */
@@ -137,6 +140,6 @@ public record ScrapeConfig(
     }
     return new ScrapeConfig(jobName, interval, timeout, metricsPath, scheme, params, honorLabels, honorTimestamps,
         basicAuth, authorization, tlsConfig, sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit,
-        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, relabelConfigs, metricRelabelConfigs);
+        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, kubernetesSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 }

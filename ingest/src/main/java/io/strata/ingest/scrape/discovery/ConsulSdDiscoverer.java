@@ -234,7 +234,7 @@ public final class ConsulSdDiscoverer implements Discoverer {
       String serviceAddress = svc.path("Address").asText("");
       int port = svc.path("Port").asInt(0);
       Map<String, String> t = new LinkedHashMap<>();
-      t.put("__address__", DnsSdDiscoverer.joinHostPort(serviceAddress.isEmpty() ? nodeAddress : serviceAddress, port));
+      t.put("__address__", MetaLabels.joinHostPort(serviceAddress.isEmpty() ? nodeAddress : serviceAddress, port));
       t.put("__meta_consul_address", nodeAddress);
       t.put("__meta_consul_node", node.path("Node").asText(""));
       t.put("__meta_consul_namespace", svc.path("Namespace").asText(""));
@@ -261,19 +261,8 @@ public final class ConsulSdDiscoverer implements Discoverer {
   private static void putAll(Map<String, String> t, String prefix, JsonNode map) {
     for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
       var e = it.next();
-      t.put(prefix + sanitize(e.getKey()), e.getValue().asText(""));
+      t.put(prefix + MetaLabels.sanitize(e.getKey()), e.getValue().asText(""));
     }
-  }
-
-  /** Prometheus's {@code strutil.SanitizeLabelName}: every character outside [a-zA-Z0-9_] becomes {@code _}. */
-  static String sanitize(String name) {
-    StringBuilder sb = new StringBuilder(name.length());
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-      sb.append(ok ? c : '_');
-    }
-    return sb.toString();
   }
 
   /**

@@ -83,21 +83,21 @@ public final class DnsSdDiscoverer extends RefreshDiscoverer {
       Map<String, String> t = new LinkedHashMap<>();
       if (r instanceof SRVRecord srv) {
         String target = srv.getTarget().toString();
-        t.put("__address__", joinHostPort(trimDot(target), srv.getPort()));
+        t.put("__address__", MetaLabels.joinHostPort(trimDot(target), srv.getPort()));
         t.put(SRV_TARGET, target);
         t.put(SRV_PORT, Integer.toString(srv.getPort()));
       } else if (r instanceof MXRecord mx) {
         String target = mx.getTarget().toString();
-        t.put("__address__", joinHostPort(trimDot(target), port));
+        t.put("__address__", MetaLabels.joinHostPort(trimDot(target), port));
         t.put(MX_TARGET, target);
       } else if (r instanceof NSRecord ns) {
         String target = ns.getTarget().toString();
-        t.put("__address__", joinHostPort(trimDot(target), port));
+        t.put("__address__", MetaLabels.joinHostPort(trimDot(target), port));
         t.put(NS_TARGET, target);
       } else if (r instanceof ARecord a) {
-        t.put("__address__", joinHostPort(ipString(a.getAddress()), port));
+        t.put("__address__", MetaLabels.joinHostPort(ipString(a.getAddress()), port));
       } else if (r instanceof AAAARecord a) {
-        t.put("__address__", joinHostPort(ipString(a.getAddress()), port));
+        t.put("__address__", MetaLabels.joinHostPort(ipString(a.getAddress()), port));
       } else if (r instanceof CNAMERecord) {
         continue; // CNAMEs come with A/AAAA answers
       } else {
@@ -116,11 +116,6 @@ public final class DnsSdDiscoverer extends RefreshDiscoverer {
       end--;
     }
     return s.substring(0, end);
-  }
-
-  /** Go's {@code net.JoinHostPort}: brackets around a host holding a colon. */
-  static String joinHostPort(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   /**

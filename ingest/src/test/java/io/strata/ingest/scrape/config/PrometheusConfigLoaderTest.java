@@ -124,7 +124,15 @@ class PrometheusConfigLoaderTest {
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
     "scrape_configs: [{job_name: a, scrape_intervall: 1m}]|line 1: field scrape_intervall not found in type scrape_config",
-    "scrape_configs: [{job_name: a, kubernetes_sd_configs: []}]|field kubernetes_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, ec2_sd_configs: []}]|field ec2_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{api_server: 'http://k:6443'}]}]|role missing (one of: pod, service, endpoints, endpointslice, node, ingress)",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pods}]}]|unknown Kubernetes SD role \"pods\"",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: ingress}]}]|Kubernetes SD role \"ingress\" is a Prometheus setting that Strata does not support yet",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, bearer_token: t}]}]|to use custom HTTP client configuration please provide the 'api_server' URL explicitly",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, api_server: 'http://k', namespaces: {own_namespace: true}}]}]|cannot use 'api_server' and 'namespaces.own_namespace' simultaneously",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, selectors: [{role: node}]}]}]|pod role supports only pod selectors",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: endpoints, selectors: [{role: pod}, {role: pod}]}]}]|duplicated selector role: pod",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, namespaces: {name: [x]}}]}]|field name not found in type namespace_discovery",
     "globl: {}|line 1: field globl not found in type config",
     "scrape_configs: [{job_name: a, scrape_interval: 5s, scrape_timeout: 10s}]|scrape timeout greater than scrape interval for scrape config with job name \"a\"",
     "global: {scrape_interval: 5s, scrape_timeout: 6s}|global scrape timeout greater than scrape interval",

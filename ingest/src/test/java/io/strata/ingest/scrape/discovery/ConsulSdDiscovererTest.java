@@ -25,6 +25,6 @@ class ConsulSdDiscovererTest {
   @ParameterizedTest
   @CsvSource({"os-version, os_version", "a.b/c, a_b_c", "ok_1, ok_1", "rück, r_ck"})
   void metaKeysBecomeLabelNames(String key, String expected) {
-    assertEquals(expected, ConsulSdDiscoverer.sanitize(key));
+    assertEquals(expected, MetaLabels.sanitize(key));
   }
 }
