@@ -254,4 +254,56 @@ class KubernetesSdIT {
       }
     }
   }
+
+  /**
+   * Debian's vmagent and Strata read the same prometheus.yml against the same API server: identical
+   * targets and labels after relabeling (every meta label mapped), also after objects change.
+   */
+  @Test
+  void sameTargetsAsVmagent() throws Exception {
+    Vmagent.assumeInstalled();
+    try (FakeKubernetes k8s = new FakeKubernetes(); ExpositionServer sink = new ExpositionServer()) {
+      sink.route("/api/v1/write").body("");
+      k8s.apply("pods", pod("web-1", "127.0.0.31", Map.of("app", "web", "app.kubernetes.io/name", "web")));
+      k8s.apply("services", service("web"));
+      k8s.apply("endpoints", endpoints("web", "127.0.0.31", "web-1", "127.0.0.32"));
+      k8s.apply("nodes", node("node-1", "127.0.0.2"));
+      // vmagent 1.79 differs from Prometheus 2.42 (whose source Strata follows) in a few labels, dropped here:
+      // it lacks pod_container_image, pod_container_id and service_port_number; on endpoints it adds the
+      // service's cluster_ip and type and leaves the group's endpoints_* labels off the extra container-port targets.
+      String map = "{action: labelmap, regex: '__meta_kubernetes_(.+)', replacement: 'k8s_$1'}";
+      String yaml = """
+          global: {scrape_interval: 1m}
+          scrape_configs:
+            - job_name: pods
+              kubernetes_sd_configs: [{api_server: '%1$s', role: pod}]
+              relabel_configs:
+                # containers without ports: Prometheus 2.x and vmagent add port 80 to the bare pod IP, Strata
+                # (like Prometheus 3) adds no default port; compare the targets that have a port
+                - {source_labels: [__meta_kubernetes_pod_container_port_number], regex: '', action: drop}
+                - %2$s
+                - {action: labeldrop, regex: 'k8s_pod_container_(image|id)'}
+            - job_name: services
+              kubernetes_sd_configs: [{api_server: '%1$s', role: service}]
+              relabel_configs: [%2$s, {action: labeldrop, regex: k8s_service_port_number}]
+            - job_name: endpoints
+              kubernetes_sd_configs: [{api_server: '%1$s', role: endpoints, namespaces: {names: [default]}}]
+              relabel_configs:
+                - %2$s
+                - {action: labeldrop, regex: 'k8s_(pod_container_image|service_cluster_ip|service_type|endpoints_.*)'}
+            - job_name: nodes
+              kubernetes_sd_configs: [{api_server: '%1$s', role: node}]
+              relabel_configs: [%2$s]
+          """.formatted(k8s.url(), map);
+      try (Vmagent vm = Vmagent.start(dir, yaml, sink.address(), "-promscrape.kubernetesSDCheckInterval=1s");
+          ScrapeEngine engine = new ScrapeEngine(ScrapeEngineSettings.defaults(), new RecordingSink(), new PrometheusRegistry())) {
+        engine.apply(PrometheusConfigLoader.parse(yaml));
+        Vmagent.assertSameTargets(vm, engine, 7);
+        k8s.apply("pods", pod("web-2", "127.0.0.33", Map.of("app", "web")));
+        k8s.delete("services", "default", "web");
+        k8s.apply("endpoints", endpoints("web", "127.0.0.33", "web-2", "127.0.0.35"));
+        Vmagent.assertSameTargets(vm, engine, 8);
+      }
+    }
+  }
 }

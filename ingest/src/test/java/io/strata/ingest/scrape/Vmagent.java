@@ -114,7 +114,12 @@ final class Vmagent implements AutoCloseable {
       ours = targets(engine);
     }
     System.out.println("compared " + ours.size() + " targets with vmagent after " + (System.nanoTime() - started) / 1_000_000 + " ms:\n" + String.join("\n", ours));
-    assertEquals(theirs, ours, () -> "vmagent log:\n" + vm.logText());
+    Set<String> onlyOurs = new TreeSet<>(ours);
+    onlyOurs.removeAll(theirs);
+    Set<String> onlyTheirs = new TreeSet<>(theirs);
+    onlyTheirs.removeAll(ours);
+    assertEquals(Set.of(), onlyOurs, () -> "targets only Strata has; vmagent has instead: " + onlyTheirs);
+    assertEquals(Set.of(), onlyTheirs, "targets only vmagent has");
     assertEquals(count, ours.size(), "targets");
   }
 
