@@ -45,7 +45,8 @@ public final class ScrapeEngine implements AutoCloseable {
   public ScrapeEngine(ScrapeEngineSettings settings, ScrapeSink sink, PrometheusRegistry registry) {
     this.settings = settings;
     this.sink = sink;
-    this.metrics = new ScrapeMetrics(registry == null ? new PrometheusRegistry() : registry, this::targetCounts);
+    this.metrics = new ScrapeMetrics(registry == null ? new PrometheusRegistry() : registry, this::targetCounts,
+        this::discoveredCounts);
     ScheduledThreadPoolExecutor sched = new ScheduledThreadPoolExecutor(1, daemon("strata-scrape-scheduler"));
     sched.setRemoveOnCancelPolicy(true);
     this.scheduler = sched;
@@ -157,6 +158,18 @@ public final class ScrapeEngine implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private Map<String, Integer> discoveredCounts() {
+    Map<String, Integer> m = new TreeMap<>();
+    List<ScrapePool> ps;
+    synchronized (this) {
+      ps = new ArrayList<>(pools.values());
+    }
+    for (ScrapePool p : ps) {
+      m.put(p.config().jobName(), p.discoveredTargets());
+    }
+    return m;
   }
 
   private Map<String, Integer> targetCounts() {

@@ -187,6 +187,17 @@ final class ScrapePool {
     loopConfig.clear();
   }
 
+  /** Targets the job's discoverers give now, before relabeling. */
+  synchronized int discoveredTargets() {
+    int n = 0;
+    for (List<TargetGroup> gs : groups.values()) {
+      for (TargetGroup g : gs) {
+        n += g.targets().size();
+      }
+    }
+    return n;
+  }
+
   /** The last error of each discovery mechanism of this job that is failing now, by mechanism. */
   Map<String, String> discoveryErrors() {
     return new java.util.TreeMap<>(discoveryErrors);

@@ -57,6 +57,19 @@ class ConsulSdIT {
     throw new AssertionError("no target " + instance);
   }
 
+  private static double gauge(PrometheusRegistry registry, String name, String job) {
+    for (var snap : registry.scrape()) {
+      if (snap.getMetadata().getName().equals(name)) {
+        for (var dp : snap.getDataPoints()) {
+          if (job.equals(dp.getLabels().get("job"))) {
+            return ((io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot) dp).getValue();
+          }
+        }
+      }
+    }
+    return Double.NaN;
+  }
+
   @Test
   void catalogChangesAreFollowedWithMetaLabelsAsPrometheus() throws Exception {
     try (FakeConsul consul = new FakeConsul("dc1")) {
@@ -106,6 +119,7 @@ class ConsulSdIT {
             Map.entry("__scrape_timeout__", "10s"),
             Map.entry("job", "tagged"))), discovered(engine, "127.0.0.21:9100"));
         assertEquals("critical", discovered(engine, "127.0.0.11:5432").get("__meta_consul_health"));
+        assertEquals(3.0, gauge(registry, "strata_scrape_discovered_targets", "tagged"));
         assertEquals(Set.of("127.0.0.13:6379"), instances(engine, "fixed"));
         Map<String, String> cache = discovered(engine, "127.0.0.13:6379");
         assertEquals("dc9", cache.get("__meta_consul_dc"));
