@@ -99,11 +99,14 @@ final class FakeKubernetes implements AutoCloseable {
         reply(ex, 500, status(500, "InternalError", "etcdserver: request timed out"));
         return;
       }
-      String[] parts = path.split("/");
-      // /api/v1/<res> or /api/v1/namespaces/<ns>/<res>
-      String namespace = parts.length == 6 && parts[3].equals("namespaces") ? parts[4] : null;
-      String resource = parts[parts.length - 1];
-      if (!path.startsWith("/api/v1/") || !(parts.length == 4 || namespace != null)) {
+      // /api/v1/<res>, /api/v1/namespaces/<ns>/<res>, /apis/<group>/<version>/[namespaces/<ns>/]<res>
+      String rest = path.startsWith("/api/v1/") ? path.substring("/api/v1/".length())
+          : path.startsWith("/apis/") && path.split("/").length >= 5
+              ? path.substring(path.indexOf('/', path.indexOf('/', "/apis/".length()) + 1) + 1) : null;
+      String[] parts = rest == null ? new String[0] : rest.split("/");
+      String namespace = parts.length == 3 && parts[0].equals("namespaces") ? parts[1] : null;
+      String resource = parts.length == 0 ? "" : parts[parts.length - 1];
+      if (!(parts.length == 1 || namespace != null)) {
         reply(ex, 404, status(404, "NotFound", "the server could not find the requested resource"));
         return;
       }

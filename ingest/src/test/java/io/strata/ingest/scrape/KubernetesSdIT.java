@@ -76,6 +76,40 @@ class KubernetesSdIT {
     return e;
   }
 
+  static ObjectNode endpointSlice(String name, String service, String ip, String pod) {
+    ObjectNode e = FakeKubernetes.JSON.createObjectNode();
+    e.put("kind", "EndpointSlice").put("apiVersion", "discovery.k8s.io/v1").put("addressType", "IPv4");
+    ObjectNode md = e.putObject("metadata");
+    md.put("name", name).put("namespace", "default");
+    md.putObject("labels").put("kubernetes.io/service-name", service);
+    ObjectNode ep = e.putArray("endpoints").addObject();
+    ep.putArray("addresses").add(ip);
+    ep.putObject("conditions").put("ready", true).put("serving", true).put("terminating", false);
+    ep.put("nodeName", "node-1");
+    ep.putObject("targetRef").put("kind", "Pod").put("name", pod).put("namespace", "default");
+    ep.putObject("deprecatedTopology").put("kubernetes.io/hostname", "node-1");
+    e.putArray("ports").addObject().put("name", "metrics").put("port", 9100).put("protocol", "TCP");
+    return e;
+  }
+
+  static ObjectNode ingress(String name) {
+    ObjectNode i = FakeKubernetes.JSON.createObjectNode();
+    i.put("kind", "Ingress").put("apiVersion", "networking.k8s.io/v1");
+    ObjectNode md = i.putObject("metadata");
+    md.put("name", name).put("namespace", "default");
+    md.putObject("labels").put("app", name);
+    ObjectNode spec = i.putObject("spec");
+    spec.put("ingressClassName", "nginx");
+    spec.putArray("tls").addObject().putArray("hosts").add("*.example.test");
+    var rules = spec.putArray("rules");
+    ObjectNode r1 = rules.addObject().put("host", "web.example.test");
+    var paths = r1.putObject("http").putArray("paths");
+    paths.addObject().put("path", "/metrics").put("pathType", "Prefix");
+    paths.addObject().put("path", "").put("pathType", "ImplementationSpecific");
+    rules.addObject().put("host", "plain.other.test");
+    return i;
+  }
+
   static ObjectNode node(String name, String ip) {
     ObjectNode n = FakeKubernetes.JSON.createObjectNode();
     n.put("kind", "Node").put("apiVersion", "v1");
@@ -130,6 +164,8 @@ class KubernetesSdIT {
       k8s.apply("services", service("web"));
       k8s.apply("endpoints", endpoints("web", "127.0.0.31", "web-1", "127.0.0.32"));
       k8s.apply("nodes", node("node-1", "127.0.0.2"));
+      k8s.apply("endpointslices", endpointSlice("web-x1", "web", "127.0.0.31", "web-1"));
+      k8s.apply("ingresses", ingress("web"));
       Path token = dir.resolve("token");
       Files.writeString(token, "tok-1\n");
       try (ScrapeEngine engine = new ScrapeEngine(ScrapeEngineSettings.defaults(), new RecordingSink(), new PrometheusRegistry())) {
@@ -148,9 +184,17 @@ class KubernetesSdIT {
                 kubernetes_sd_configs: [{api_server: '%1$s', role: endpoints, namespaces: {names: [default]}}]
               - job_name: nodes
                 kubernetes_sd_configs: [{api_server: '%1$s', role: node}]
+              - job_name: slices
+                kubernetes_sd_configs: [{api_server: '%1$s', role: endpointslice, namespaces: {names: [default]}}]
+              - job_name: ingresses
+                kubernetes_sd_configs: [{api_server: '%1$s', role: ingress}]
+                relabel_configs:
+                  - {source_labels: [__meta_kubernetes_ingress_path], target_label: path}
             """.formatted(k8s.url(), token)));
         await(() -> targets(engine, "pods").size() == 4 && targets(engine, "endpoints").size() == 3
-            && targets(engine, "services").size() == 1 && targets(engine, "nodes").size() == 1, 5000,
+            && targets(engine, "services").size() == 1 && targets(engine, "nodes").size() == 1
+            && targets(engine, "slices").size() == 2 && engine.targets().stream().filter(t -> t.job().equals("ingresses")).count() == 3,
+            5000,
             () -> "targets, have " + engine.targets().size());
         assertEquals(Set.of("127.0.0.31 init", "127.0.0.31 sidecar", "127.0.0.31:8080 app", "127.0.0.31:9100 app"),
             targets(engine, "pods"));
@@ -215,12 +259,48 @@ class KubernetesSdIT {
         assertEquals("node-1", node.get("__meta_kubernetes_node_address_Hostname"));
         assertEquals("linux", node.get("__meta_kubernetes_node_label_kubernetes_io_os"));
 
+        Map<String, String> slice = discovered(engine, "slices", "127.0.0.31:9100");
+        assertEquals(new TreeMap<>(Map.ofEntries(
+            Map.entry("__address__", "127.0.0.31:9100"),
+            Map.entry("__meta_kubernetes_endpointslice_address_target_kind", "Pod"),
+            Map.entry("__meta_kubernetes_endpointslice_address_target_name", "web-1"),
+            Map.entry("__meta_kubernetes_endpointslice_address_type", "IPv4"),
+            Map.entry("__meta_kubernetes_endpointslice_endpoint_conditions_ready", "true"),
+            Map.entry("__meta_kubernetes_endpointslice_endpoint_conditions_serving", "true"),
+            Map.entry("__meta_kubernetes_endpointslice_endpoint_conditions_terminating", "false"),
+            Map.entry("__meta_kubernetes_endpointslice_endpoint_topology_kubernetes_io_hostname", "node-1"),
+            Map.entry("__meta_kubernetes_endpointslice_endpoint_topology_present_kubernetes_io_hostname", "true"),
+            Map.entry("__meta_kubernetes_endpointslice_name", "web-x1"),
+            Map.entry("__meta_kubernetes_endpointslice_port", "9100"),
+            Map.entry("__meta_kubernetes_endpointslice_port_name", "metrics"),
+            Map.entry("__meta_kubernetes_endpointslice_port_protocol", "TCP"),
+            Map.entry("__meta_kubernetes_namespace", "default"),
+            Map.entry("__meta_kubernetes_service_label_app", "web"),
+            Map.entry("__meta_kubernetes_service_labelpresent_app", "true"),
+            Map.entry("__meta_kubernetes_service_name", "web"))),
+            slice.entrySet().stream().filter(e -> !e.getKey().startsWith("__meta_kubernetes_pod_") && !e.getKey().startsWith("__s")
+                && !e.getKey().equals("job") && !e.getKey().equals("__metrics_path__"))
+                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new)));
+        assertEquals("app", slice.get("__meta_kubernetes_pod_container_name"));
+        assertEquals(Set.of("127.0.0.31:9100", "127.0.0.31:8080"), targets(engine, "slices"));
+        Set<String> ingressTargets = new TreeSet<>();
+        for (TargetStatus t : engine.targets()) {
+          if (t.job().equals("ingresses")) {
+            ingressTargets.add(t.discoveredLabels().get("__meta_kubernetes_ingress_scheme") + "://" + t.labels().get("instance")
+                + t.labels().get("path") + " " + t.discoveredLabels().get("__meta_kubernetes_ingress_class_name"));
+          }
+        }
+        assertEquals(Set.of("https://web.example.test/metrics nginx", "https://web.example.test/ nginx",
+            "http://plain.other.test/ nginx"), ingressTargets);
+
         List<String> reqs = List.copyOf(k8s.requests);
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/api/v1/namespaces/default/pods?labelSelector=app%3Dweb")
             && r.endsWith(" auth=Bearer tok-1")), reqs.toString());
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/api/v1/namespaces/default/pods?watch=true")
             && r.contains("resourceVersion=")), reqs.toString());
         assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/api/v1/services?")), reqs.toString());
+        assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?")), reqs.toString());
+        assertTrue(reqs.stream().anyMatch(r -> r.startsWith("/apis/networking.k8s.io/v1/ingresses?")), reqs.toString());
 
         // watch events: a new pod appears, a deleted one goes, the selector filters
         k8s.apply("pods", pod("web-2", "127.0.0.33", Map.of("app", "web")));

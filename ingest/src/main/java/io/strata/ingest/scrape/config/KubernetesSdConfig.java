@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code kubernetes_sd_configs}: {@code role} (node, service, pod, endpoints; endpointslice and ingress are
- * refused as not yet implemented), {@code api_server} (empty = in-cluster configuration), {@code namespaces},
+ * {@code kubernetes_sd_configs}: {@code role} (node, service, pod, endpoints, endpointslice, ingress),
+ * {@code api_server} (empty = in-cluster configuration), {@code namespaces},
  * {@code selectors}, and Prometheus's HTTP client settings inline. Validation as Prometheus 2.42.
  */
 public record KubernetesSdConfig(
@@ -23,7 +23,6 @@ public record KubernetesSdConfig(
     HttpClientConfig http) {
 
   public static final Set<String> ROLES = Set.of("node", "pod", "service", "endpoints", "endpointslice", "ingress");
-  public static final Set<String> IMPLEMENTED = Set.of("node", "pod", "service", "endpoints");
   private static final Map<String, List<String>> ALLOWED_SELECTORS = Map.of(
       "pod", List.of("pod"),
       "service", List.of("service"),
@@ -68,9 +67,6 @@ public record KubernetesSdConfig(
     }
     if (!ROLES.contains(role)) {
       throw new IllegalArgumentException("unknown Kubernetes SD role \"" + role + "\"");
-    }
-    if (!IMPLEMENTED.contains(role)) {
-      throw new IllegalArgumentException("Kubernetes SD role \"" + role + "\" is a Prometheus setting that Strata does not support yet");
     }
     if (apiServer == null && !http.equals(HttpClientConfig.NONE)) {
       throw new IllegalArgumentException("to use custom HTTP client configuration please provide the 'api_server' URL explicitly");

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * {@code kubernetes_sd_configs} for the roles node, pod, service and endpoints: list+watch of the
- * resources the role needs (endpoints also watch pods and services, to label targets with them) in each
+ * {@code kubernetes_sd_configs} for every role of Prometheus 2.42 (node, pod, service, endpoints,
+ * endpointslice, ingress): list+watch of the resources the role needs (endpoints and endpointslice also
+ * watch pods and services, to label targets with them) in each
  * configured namespace (all when none), with the role's selectors. Groups are rebuilt from the watched
  * objects on every change, once every watch has listed. Without {@code api_server} the in-cluster
  * configuration is used ({@code KUBERNETES_SERVICE_HOST}/{@code _PORT}, the service account's token and CA).
@@ -83,6 +84,7 @@ public final class KubernetesSdDiscoverer implements Discoverer, KubernetesWatch
     HttpClient client = http.newClient(null, Duration.ofSeconds(10), base.getScheme().equals("https"));
     List<String> kinds = switch (config.role()) {
       case "endpoints" -> List.of("endpoints", "pod", "service");
+      case "endpointslice" -> List.of("endpointslice", "pod", "service");
       case "node" -> List.of("node");
       default -> List.of(config.role());
     };
@@ -106,13 +108,20 @@ public final class KubernetesSdDiscoverer implements Discoverer, KubernetesWatch
   }
 
   private static String path(String kind, String ns) {
+    String api = switch (kind) {
+      case "endpointslice" -> "/apis/discovery.k8s.io/v1";
+      case "ingress" -> "/apis/networking.k8s.io/v1";
+      default -> "/api/v1";
+    };
     String resource = switch (kind) {
       case "pod" -> "pods";
       case "service" -> "services";
       case "node" -> "nodes";
+      case "endpointslice" -> "endpointslices";
+      case "ingress" -> "ingresses";
       default -> kind;
     };
-    return ns.isEmpty() ? "/api/v1/" + resource : "/api/v1/namespaces/" + ns + "/" + resource;
+    return ns.isEmpty() ? api + "/" + resource : api + "/namespaces/" + ns + "/" + resource;
   }
 
   private Map<String, JsonNode> objects(String kind) {
@@ -140,14 +149,19 @@ public final class KubernetesSdDiscoverer implements Discoverer, KubernetesWatch
       case "pod" -> KubernetesTargets::pod;
       case "service" -> KubernetesTargets::service;
       case "node" -> KubernetesTargets::node;
+      case "ingress" -> KubernetesTargets::ingress;
+      case "endpointslice" -> {
+        Map<String, JsonNode> pods = objects("pod");
+        Map<String, JsonNode> services = objects("service");
+        yield eps -> KubernetesTargets.endpointSlice(eps, pods, services);
+      }
       default -> {
         Map<String, JsonNode> pods = objects("pod");
         Map<String, JsonNode> services = objects("service");
         yield eps -> KubernetesTargets.endpoints(eps, pods, services);
       }
     };
-    String primary = config.role().equals("endpoints") ? "endpoints" : config.role();
-    Map<String, JsonNode> objs = new java.util.TreeMap<>(objects(primary));
+    Map<String, JsonNode> objs = new java.util.TreeMap<>(objects(config.role()));
     for (JsonNode o : objs.values()) {
       groups.add(build.apply(o));
     }

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Kubernetes objects (API JSON) to target groups with Prometheus 2.42's {@code __meta_kubernetes_*} labels,
- * one group per object, for the roles node, pod, service and endpoints.
+ * one group per object, for the roles node, pod, service, endpoints, endpointslice and ingress.
  */
 final class KubernetesTargets {
   private KubernetesTargets() {}
@@ -245,6 +245,13 @@ final class KubernetesTargets {
         }
       }
     }
+    addUncoveredPorts(targets, seenPods, seenPorts);
+    return group("endpoints/" + ns + "/" + name, targets, labels);
+  }
+
+  /** Targets for the container ports of seen pods that no endpoint port covered. */
+  private static void addUncoveredPorts(List<Map<String, String>> targets, Map<String, JsonNode> seenPods,
+      Map<String, List<Long>> seenPorts) {
     for (var e : seenPods.entrySet()) {
       JsonNode pod = e.getValue();
       List<Long> covered = seenPorts.getOrDefault(e.getKey(), List.of());
@@ -266,7 +273,6 @@ final class KubernetesTargets {
         }
       }
     }
-    return group("endpoints/" + ns + "/" + name, targets, labels);
   }
 
   private static Map<String, String> endpointTarget(JsonNode addr, JsonNode port, String ready, Map<String, JsonNode> pods,
@@ -308,5 +314,153 @@ final class KubernetesTargets {
     }
     seenPorts.computeIfAbsent(podKey, k -> new ArrayList<>()).add(number);
     return t;
+  }
+
+  // ---- endpointslice ----
+
+  /**
+   * Prometheus's {@code buildEndpointSlice} (discovery.k8s.io/v1): one target per endpoint address and
+   * port, optional fields only when set, the service (from the {@code kubernetes.io/service-name} label) on
+   * the group, pod labels for pod targets, then the pod's uncovered container ports.
+   */
+  static TargetGroup endpointSlice(JsonNode eps, Map<String, JsonNode> pods, Map<String, JsonNode> services) {
+    JsonNode md = eps.path("metadata");
+    String ns = text(md, "namespace");
+    String name = text(md, "name");
+    Map<String, String> labels = new LinkedHashMap<>();
+    put(labels, P + "namespace", ns);
+    put(labels, P + "endpointslice_name", name);
+    put(labels, P + "endpointslice_address_type", text(eps, "addressType"));
+    JsonNode svcName = md.path("labels").path("kubernetes.io/service-name");
+    if (svcName.isTextual() && services.containsKey(ns + "/" + svcName.asText())) {
+      labels.putAll(serviceLabels(services.get(ns + "/" + svcName.asText())));
+    }
+    List<Map<String, String>> targets = new ArrayList<>();
+    Map<String, JsonNode> seenPods = new LinkedHashMap<>();
+    Map<String, List<Long>> seenPorts = new HashMap<>();
+    for (JsonNode ep : eps.path("endpoints")) {
+      for (JsonNode port : eps.path("ports")) {
+        for (JsonNode addr : ep.path("addresses")) {
+          boolean hasPort = port.path("port").isNumber();
+          long number = port.path("port").asLong();
+          Map<String, String> t = new LinkedHashMap<>();
+          put(t, "__address__", hasPort ? MetaLabels.joinHostPort(addr.asText(), number) : addr.asText());
+          optional(t, "endpointslice_port_name", port.path("name"));
+          optional(t, "endpointslice_port_protocol", port.path("protocol"));
+          optional(t, "endpointslice_port", port.path("port"));
+          optional(t, "endpointslice_port_app_protocol", port.path("appProtocol"));
+          JsonNode cond = ep.path("conditions");
+          optional(t, "endpointslice_endpoint_conditions_ready", cond.path("ready"));
+          optional(t, "endpointslice_endpoint_conditions_serving", cond.path("serving"));
+          optional(t, "endpointslice_endpoint_conditions_terminating", cond.path("terminating"));
+          optional(t, "endpointslice_endpoint_hostname", ep.path("hostname"));
+          JsonNode ref = ep.path("targetRef");
+          if (ref.isObject()) {
+            put(t, P + "endpointslice_address_target_kind", text(ref, "kind"));
+            put(t, P + "endpointslice_address_target_name", text(ref, "name"));
+          }
+          for (Iterator<Map.Entry<String, JsonNode>> it = ep.path("deprecatedTopology").fields(); it.hasNext(); ) {
+            var e = it.next();
+            String ln = MetaLabels.sanitize(e.getKey());
+            put(t, P + "endpointslice_endpoint_topology_" + ln, e.getValue().asText(""));
+            put(t, P + "endpointslice_endpoint_topology_present_" + ln, "true");
+          }
+          JsonNode pod = text(ref, "kind").equals("Pod") ? pods.get(text(ref, "namespace") + "/" + text(ref, "name")) : null;
+          if (pod != null) {
+            String podKey = text(ref, "namespace") + "/" + text(ref, "name");
+            seenPods.putIfAbsent(podKey, pod);
+            t.putAll(podLabels(pod));
+            for (JsonNode c : pod.path("spec").path("containers")) {
+              for (JsonNode cport : c.path("ports")) {
+                if (hasPort && cport.path("containerPort").asLong() == number) {
+                  put(t, P + "pod_container_name", text(c, "name"));
+                  put(t, P + "pod_container_image", text(c, "image"));
+                  put(t, P + "pod_container_port_name", text(cport, "name"));
+                  put(t, P + "pod_container_port_number", Long.toString(number));
+                  put(t, P + "pod_container_port_protocol", text(cport, "protocol"));
+                  break;
+                }
+              }
+            }
+            if (hasPort) {
+              seenPorts.computeIfAbsent(podKey, k -> new ArrayList<>()).add(number);
+            }
+          }
+          targets.add(t);
+        }
+      }
+    }
+    addUncoveredPorts(targets, seenPods, seenPorts);
+    return group("endpointslice/" + ns + "/" + name, targets, labels);
+  }
+
+  private static void optional(Map<String, String> t, String name, JsonNode v) {
+    if (!v.isMissingNode() && !v.isNull()) {
+      put(t, P + name, v.asText());
+    }
+  }
+
+  // ---- ingress ----
+
+  /** Prometheus's {@code buildIngress} (networking.k8s.io/v1): one target per rule host and path. */
+  static TargetGroup ingress(JsonNode ing) {
+    JsonNode md = ing.path("metadata");
+    JsonNode spec = ing.path("spec");
+    Map<String, String> labels = new LinkedHashMap<>();
+    put(labels, P + "ingress_name", text(md, "name"));
+    put(labels, P + "namespace", text(md, "namespace"));
+    if (spec.path("ingressClassName").isTextual()) {
+      put(labels, P + "ingress_class_name", spec.path("ingressClassName").asText());
+    }
+    labelsAndAnnotations(labels, "ingress", md);
+    List<String> tlsHosts = new ArrayList<>();
+    for (JsonNode tls : spec.path("tls")) {
+      tls.path("hosts").forEach(h -> tlsHosts.add(h.asText()));
+    }
+    List<Map<String, String>> targets = new ArrayList<>();
+    for (JsonNode rule : spec.path("rules")) {
+      String host = text(rule, "host");
+      String scheme = "http";
+      for (String pattern : tlsHosts) {
+        if (matchesHostnamePattern(pattern, host)) {
+          scheme = "https";
+          break;
+        }
+      }
+      List<String> paths = new ArrayList<>();
+      JsonNode httpPaths = rule.path("http").path("paths");
+      if (rule.path("http").isObject() && httpPaths.isArray()) {
+        httpPaths.forEach(p -> paths.add(text(p, "path").isEmpty() ? "/" : text(p, "path")));
+      } else {
+        paths.add("/");
+      }
+      for (String path : paths) {
+        Map<String, String> t = new LinkedHashMap<>();
+        put(t, "__address__", host);
+        put(t, P + "ingress_scheme", scheme);
+        put(t, P + "ingress_host", host);
+        put(t, P + "ingress_path", path);
+        targets.add(t);
+      }
+    }
+    return group("ingress/" + text(md, "namespace") + "/" + text(md, "name"), targets, labels);
+  }
+
+  /** A wildcard DNS pattern ({@code *.example.com}, one label) or an equal host. */
+  static boolean matchesHostnamePattern(String pattern, String host) {
+    if (pattern.equals(host)) {
+      return true;
+    }
+    String[] pp = pattern.split("\\.", -1);
+    String[] hp = host.split("\\.", -1);
+    if (pp.length == 0 || !pp[0].equals("*") || pp.length != hp.length) {
+      return false;
+    }
+    for (int i = 1; i < pp.length; i++) {
+      if (!pp[i].equals(hp[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 }

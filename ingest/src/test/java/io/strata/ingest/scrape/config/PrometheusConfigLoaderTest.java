@@ -127,7 +127,7 @@ class PrometheusConfigLoaderTest {
     "scrape_configs: [{job_name: a, ec2_sd_configs: []}]|field ec2_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{api_server: 'http://k:6443'}]}]|role missing (one of: pod, service, endpoints, endpointslice, node, ingress)",
     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pods}]}]|unknown Kubernetes SD role \"pods\"",
-    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: ingress}]}]|Kubernetes SD role \"ingress\" is a Prometheus setting that Strata does not support yet",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: ingress, kubeconfig_file: k}]}]|kubeconfig_file is a Prometheus setting that Strata does not support",
     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, bearer_token: t}]}]|to use custom HTTP client configuration please provide the 'api_server' URL explicitly",
     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, api_server: 'http://k', namespaces: {own_namespace: true}}]}]|cannot use 'api_server' and 'namespaces.own_namespace' simultaneously",
     "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, selectors: [{role: node}]}]}]|pod role supports only pod selectors",
