@@ -172,6 +172,11 @@ class DnsSdIT {
     assumeTrue("root".equals(System.getProperty("user.name")), "needs root: dnsmasq on port 53 and a mount namespace for Prometheus");
     assumeTrue(new ProcessBuilder("unshare", "--mount", "true").start().waitFor() == 0, "unshare --mount does not work here");
     String addr = "127.0.0.154";
+    try (java.net.DatagramSocket probe = new java.net.DatagramSocket(new java.net.InetSocketAddress(addr, 53))) {
+      // port 53 on this loopback address is free
+    } catch (java.net.SocketException e) {
+      assumeTrue(false, "port 53 on " + addr + " is taken: " + e.getMessage());
+    }
     int promPort = freePort();
     try (ExpositionServer web = new ExpositionServer(); Dnsmasq dns = new Dnsmasq(dir, addr, 53)) {
       web.route("/metrics").body("m 1\n");

@@ -413,11 +413,12 @@ public final class ConsulSdDiscoverer implements Discoverer {
     }
   }
 
+  /**
+   * Not synchronized: the pool calls this holding its own lock, while an update holds this object's lock
+   * and waits for the pool's. Watches see {@code closed} and stop; a blocking call in flight ends by itself.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
-    for (ServiceWatch w : watches.values()) {
-      w.cancelled = true;
-    }
   }
 }

@@ -35,7 +35,7 @@ public final class KubernetesSdDiscoverer implements Discoverer, KubernetesWatch
   private final KubernetesSdConfig config;
   private final DiscoveryErrors errors;
   private final Map<String, String> env;
-  private final List<KubernetesWatch> watches = new ArrayList<>();
+  private final List<KubernetesWatch> watches = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<KubernetesWatch> failing = new HashSet<>();
   private Consumer<List<TargetGroup>> onUpdate;
   private List<TargetGroup> lastSent;
@@ -184,8 +184,9 @@ public final class KubernetesSdDiscoverer implements Discoverer, KubernetesWatch
     }
   }
 
+  /** Not synchronized: the pool calls this holding its lock while an update may hold ours waiting for the pool's. */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
     for (KubernetesWatch w : watches) {
       w.close();
