@@ -5,6 +5,7 @@ import io.strata.ingest.scrape.config.ConfigException;
 import io.strata.ingest.scrape.config.PrometheusConfig;
 import io.strata.ingest.scrape.config.PrometheusConfigLoader;
 import io.strata.ingest.scrape.config.ScrapeConfig;
+import io.strata.ingest.scrape.discovery.DnsResolver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class ScrapeEngine implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final ExecutorService workers;
   private final Map<String, ScrapePool> pools = new LinkedHashMap<>();
+  private final DnsResolver dnsResolver;
   private PrometheusConfig config;
   private long offsetSeed;
   private boolean closed;
@@ -43,11 +45,13 @@ public final class ScrapeEngine implements AutoCloseable {
   public ScrapeEngine(ScrapeEngineSettings settings, ScrapeSink sink, PrometheusRegistry registry) {
     this.settings = settings;
     this.sink = sink;
-    this.metrics = new ScrapeMetrics(registry == null ? new PrometheusRegistry() : registry, this::targetCounts);
+    this.metrics = new ScrapeMetrics(registry == null ? new PrometheusRegistry() : registry, this::targetCounts,
+        this::discoveredCounts);
     ScheduledThreadPoolExecutor sched = new ScheduledThreadPoolExecutor(1, daemon("strata-scrape-scheduler"));
     sched.setRemoveOnCancelPolicy(true);
     this.scheduler = sched;
     this.workers = Executors.newFixedThreadPool(settings.workerThreads(), daemon("strata-scrape-worker"));
+    this.dnsResolver = new DnsResolver(settings.dnsServers());
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -137,6 +141,37 @@ public final class ScrapeEngine implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Jobs whose service discovery is failing now: job → mechanism → last error. Their targets are the last
+   * ones discovered before the failure.
+   */
+  public Map<String, Map<String, String>> discoveryErrors() {
+    List<ScrapePool> ps;
+    synchronized (this) {
+      ps = new ArrayList<>(pools.values());
+    }
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (ScrapePool p : ps) {
+      Map<String, String> e = p.discoveryErrors();
+      if (!e.isEmpty()) {
+        out.put(p.config().jobName(), e);
+      }
+    }
+    return out;
+  }
+
+  private Map<String, Integer> discoveredCounts() {
+    Map<String, Integer> m = new TreeMap<>();
+    List<ScrapePool> ps;
+    synchronized (this) {
+      ps = new ArrayList<>(pools.values());
+    }
+    for (ScrapePool p : ps) {
+      m.put(p.config().jobName(), p.discoveredTargets());
+    }
+    return m;
+  }
+
   private Map<String, Integer> targetCounts() {
     Map<String, Integer> m = new TreeMap<>();
     List<ScrapePool> ps;
@@ -186,6 +221,10 @@ public final class ScrapeEngine implements AutoCloseable {
 
   ExecutorService workers() {
     return workers;
+  }
+
+  DnsResolver dnsResolver() {
+    return dnsResolver;
   }
 
   ScheduledExecutorService scheduler() {

@@ -1,20 +1,12 @@
 package io.strata.ingest.scrape;
 
 import io.strata.ingest.exposition.Format;
-import io.strata.ingest.scrape.config.Authorization;
-import io.strata.ingest.scrape.config.BasicAuth;
 import io.strata.ingest.scrape.config.ScrapeConfig;
-import io.strata.ingest.scrape.config.TlsConfig;
-import io.strata.schemas.http.TlsContexts;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -27,15 +19,7 @@ final class ScrapeHttp {
 
   ScrapeHttp(ScrapeConfig cfg, Executor executor) {
     this.cfg = cfg;
-    HttpClient.Builder b = HttpClient.newBuilder()
-        .executor(executor)
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .connectTimeout(cfg.scrapeTimeout());
-    if (cfg.scheme().equals("https") || !cfg.tlsConfig().equals(TlsConfig.DEFAULT)) {
-      TlsConfig tls = cfg.tlsConfig();
-      TlsContexts.configure(b, tls.caFile(), tls.certFile(), tls.keyFile(), tls.serverName(), tls.insecureSkipVerify());
-    }
-    this.client = b.build();
+    this.client = cfg.httpClientConfig().newClient(executor, cfg.scrapeTimeout(), cfg.scheme().equals("https"));
   }
 
   HttpClient client() {
@@ -61,24 +45,6 @@ final class ScrapeHttp {
 
   /** Secrets in files are read at every scrape (rotated files take effect without a reload). */
   private String authorizationHeader() throws IOException {
-    BasicAuth ba = cfg.basicAuth();
-    if (ba != null) {
-      String pw = ba.passwordFile().isEmpty() ? ba.password() : readSecret(ba.passwordFile());
-      return "Basic " + Base64.getEncoder().encodeToString((ba.username() + ":" + pw).getBytes(StandardCharsets.UTF_8));
-    }
-    Authorization a = cfg.authorization();
-    if (a != null) {
-      String cred = a.credentialsFile().isEmpty() ? a.credentials() : readSecret(a.credentialsFile());
-      return a.type() + " " + cred;
-    }
-    return null;
-  }
-
-  private static String readSecret(String file) throws IOException {
-    try {
-      return Files.readString(Path.of(file)).trim();
-    } catch (IOException e) {
-      throw new IOException("unable to read secret file " + file + ": " + e.getMessage(), e);
-    }
+    return cfg.httpClientConfig().authorizationHeader();
   }
 }

@@ -45,6 +45,7 @@ final class ScrapeLoop implements SampleVisitor {
   static final String SERIES_ADDED = "scrape_series_added";
 
   final Target target;
+  private volatile Labels discovered;
   private final ScrapeConfig cfg;
   private final ScrapeHttp http;
   private final ScrapeSink sink;
@@ -89,6 +90,7 @@ final class ScrapeLoop implements SampleVisitor {
   ScrapeLoop(Target target, ScrapeConfig cfg, ScrapeHttp http, ScrapeSink sink, String tenant,
       ScheduledExecutorService scheduler, ExecutorService workers, ScrapeMetrics metrics, Clock clock, long offsetSeed) {
     this.target = target;
+    this.discovered = target.discoveredLabels();
     this.cfg = cfg;
     this.http = http;
     this.sink = sink;
@@ -399,8 +401,16 @@ final class ScrapeLoop implements SampleVisitor {
     }
   }
 
+  /**
+   * Discovery gave the same target with other labels before relabeling (e.g. a changed meta label that
+   * relabeling drops): the loop goes on, the status shows the newest labels, as Prometheus does.
+   */
+  void discoveredLabels(Labels discovered) {
+    this.discovered = discovered;
+  }
+
   TargetStatus status() {
-    return new TargetStatus(target.job(), target.url().toString(), target.labels(), target.discoveredLabels(), health,
+    return new TargetStatus(target.job(), target.url().toString(), target.labels(), discovered, health,
         lastError, lastScrapeMs, lastDuration, intervalMs, target.timeout().toMillis());
   }
 }

@@ -16,7 +16,8 @@ final class ScrapeMetrics {
   final Counter sdFailures;
   final Counter targetErrors;
 
-  ScrapeMetrics(PrometheusRegistry registry, Supplier<Map<String, Integer>> targetsPerJob) {
+  ScrapeMetrics(PrometheusRegistry registry, Supplier<Map<String, Integer>> targetsPerJob,
+      Supplier<Map<String, Integer>> discoveredPerJob) {
     scrapes = Counter.builder().name("strata_scrapes_total")
         .help("Scrapes by job and result (success, failure).").labelNames("job", "result").register(registry);
     samples = Counter.builder().name("strata_scrape_samples_total")
@@ -30,9 +31,17 @@ final class ScrapeMetrics {
     reloads = Counter.builder().name("strata_scrape_config_reloads_total")
         .help("Configuration reloads by result (success, failure).").labelNames("result").register(registry);
     sdFailures = Counter.builder().name("strata_scrape_discovery_failures_total")
-        .help("Failed service discovery refreshes by mechanism (file, http).").labelNames("mechanism").register(registry);
+        .help("Failed service discovery refreshes by mechanism (file, http, dns, consul, kubernetes).").labelNames("mechanism").register(registry);
     targetErrors = Counter.builder().name("strata_scrape_target_errors_total")
         .help("Discovered targets that could not be built (no address, bad interval...).").labelNames("job").register(registry);
+    GaugeWithCallback.builder().name("strata_scrape_discovered_targets")
+        .help("Targets service discovery currently gives by job, before relabeling (as prometheus_sd_discovered_targets).")
+        .labelNames("job")
+        .callback(cb -> {
+          for (var e : discoveredPerJob.get().entrySet()) {
+            cb.call(e.getValue(), e.getKey());
+          }
+        }).register(registry);
     GaugeWithCallback.builder().name("strata_scrape_targets")
         .help("Active scrape targets by job (on this shard).").labelNames("job")
         .callback(cb -> {

@@ -1,10 +1,17 @@
 package io.strata.ingest.scrape;
 
 import io.strata.ingest.relabel.Relabeler;
+import io.strata.ingest.scrape.config.ConsulSdConfig;
+import io.strata.ingest.scrape.config.DnsSdConfig;
+import io.strata.ingest.scrape.config.KubernetesSdConfig;
 import io.strata.ingest.scrape.config.FileSdConfig;
 import io.strata.ingest.scrape.config.HttpSdConfig;
 import io.strata.ingest.scrape.config.ScrapeConfig;
+import io.strata.ingest.scrape.discovery.ConsulSdDiscoverer;
 import io.strata.ingest.scrape.discovery.Discoverer;
+import io.strata.ingest.scrape.discovery.DiscoveryErrors;
+import io.strata.ingest.scrape.discovery.DnsSdDiscoverer;
+import io.strata.ingest.scrape.discovery.KubernetesSdDiscoverer;
 import io.strata.ingest.scrape.discovery.FileSdDiscoverer;
 import io.strata.ingest.scrape.discovery.HttpSdDiscoverer;
 import io.strata.ingest.scrape.discovery.StaticDiscoverer;
@@ -34,6 +41,20 @@ final class ScrapePool {
   private final Map<Labels, ScrapeLoop> loops = new LinkedHashMap<>();
   private final Map<ScrapeLoop, ScrapeConfig> loopConfig = new HashMap<>();
   private boolean stopped;
+  /** Last discovery error by mechanism, cleared by that mechanism's next good refresh. */
+  private final Map<String, String> discoveryErrors = new java.util.concurrent.ConcurrentHashMap<>();
+  private final DiscoveryErrors errors = new DiscoveryErrors() {
+    @Override
+    public void failed(String mechanism, String message) {
+      discoveryErrors.put(mechanism, message);
+      engine.discoveryFailed(mechanism, "job " + cfg.jobName() + ": " + message);
+    }
+
+    @Override
+    public void succeeded(String mechanism) {
+      discoveryErrors.remove(mechanism);
+    }
+  };
 
   ScrapePool(ScrapeEngine engine, ScrapeConfig cfg) {
     this.engine = engine;
@@ -55,10 +76,19 @@ final class ScrapePool {
       ds.add(new StaticDiscoverer(cfg.staticConfigs()));
     }
     for (FileSdConfig f : cfg.fileSdConfigs()) {
-      ds.add(new FileSdDiscoverer(f, msg -> engine.discoveryFailed("file", msg)));
+      ds.add(new FileSdDiscoverer(f, msg -> errors.failed("file", msg)));
     }
     for (HttpSdConfig h : cfg.httpSdConfigs()) {
-      ds.add(new HttpSdDiscoverer(h, http.client(), engine.scheduler(), engine.workers(), msg -> engine.discoveryFailed("http", msg)));
+      ds.add(new HttpSdDiscoverer(h, http.client(), engine.scheduler(), engine.workers(), errors));
+    }
+    for (DnsSdConfig d : cfg.dnsSdConfigs()) {
+      ds.add(new DnsSdDiscoverer(d, engine.dnsResolver(), engine.scheduler(), engine.workers(), errors));
+    }
+    for (ConsulSdConfig c : cfg.consulSdConfigs()) {
+      ds.add(new ConsulSdDiscoverer(c, engine.scheduler(), engine.workers(), errors));
+    }
+    for (KubernetesSdConfig k : cfg.kubernetesSdConfigs()) {
+      ds.add(new KubernetesSdDiscoverer(k, errors));
     }
     for (int i = 0; i < ds.size(); i++) {
       int id = i;
@@ -79,8 +109,7 @@ final class ScrapePool {
 
   /** Applies a changed config: new HTTP client, loops restarted, discovery restarted if it changed. */
   synchronized void reload(ScrapeConfig newCfg) {
-    boolean sdChanged = !newCfg.staticConfigs().equals(cfg.staticConfigs())
-        || !newCfg.fileSdConfigs().equals(cfg.fileSdConfigs()) || !newCfg.httpSdConfigs().equals(cfg.httpSdConfigs());
+    boolean sdChanged = !newCfg.sameDiscovery(cfg);
     cfg = newCfg;
     http = new ScrapeHttp(newCfg, engine.workers());
     if (sdChanged) {
@@ -89,6 +118,7 @@ final class ScrapePool {
       }
       discoverers.clear();
       groups.clear();
+      discoveryErrors.clear();
       sync(); // targets of the old discovery go away now (stale markers); new ones arrive with the first update
       startDiscoverers();
     } else {
@@ -128,6 +158,7 @@ final class ScrapePool {
     for (var e : want.entrySet()) {
       ScrapeLoop old = loops.get(e.getKey());
       if (old != null && loopConfig.get(old) == cfg) {
+        old.discoveredLabels(e.getValue().discoveredLabels());
         continue;
       }
       ScrapeLoop loop = engine.newLoop(e.getValue(), cfg, http);
@@ -154,6 +185,22 @@ final class ScrapePool {
     }
     loops.clear();
     loopConfig.clear();
+  }
+
+  /** Targets the job's discoverers give now, before relabeling. */
+  synchronized int discoveredTargets() {
+    int n = 0;
+    for (List<TargetGroup> gs : groups.values()) {
+      for (TargetGroup g : gs) {
+        n += g.targets().size();
+      }
+    }
+    return n;
+  }
+
+  /** The last error of each discovery mechanism of this job that is failing now, by mechanism. */
+  Map<String, String> discoveryErrors() {
+    return new java.util.TreeMap<>(discoveryErrors);
   }
 
   synchronized List<ScrapeLoop> loops() {

@@ -29,17 +29,23 @@ public final class PrometheusConfigLoader {
       .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  private static final Map<Class<?>, String> TYPE_NAMES = Map.of(
-      PrometheusConfig.class, "config",
-      GlobalConfig.class, "global",
-      ScrapeConfig.class, "scrape_config",
-      StaticConfig.class, "static_config",
-      FileSdConfig.class, "file_sd_config",
-      HttpSdConfig.class, "http_sd_config",
-      RelabelConfig.class, "relabel_config",
-      BasicAuth.class, "basic_auth",
-      Authorization.class, "authorization",
-      TlsConfig.class, "tls_config");
+  private static final Map<Class<?>, String> TYPE_NAMES = Map.ofEntries(
+      Map.entry(PrometheusConfig.class, "config"),
+      Map.entry(GlobalConfig.class, "global"),
+      Map.entry(ScrapeConfig.class, "scrape_config"),
+      Map.entry(StaticConfig.class, "static_config"),
+      Map.entry(FileSdConfig.class, "file_sd_config"),
+      Map.entry(HttpSdConfig.class, "http_sd_config"),
+      Map.entry(DnsSdConfig.class, "dns_sd_config"),
+      Map.entry(ConsulSdConfig.class, "consul_sd_config"),
+      Map.entry(KubernetesSdConfig.class, "kubernetes_sd_config"),
+      Map.entry(KubernetesSdConfig.Selector.class, "selector_config"),
+      Map.entry(KubernetesSdConfig.Namespaces.class, "namespace_discovery"),
+      Map.entry(KubernetesSdConfig.AttachMetadata.class, "attach_metadata_config"),
+      Map.entry(RelabelConfig.class, "relabel_config"),
+      Map.entry(BasicAuth.class, "basic_auth"),
+      Map.entry(Authorization.class, "authorization"),
+      Map.entry(TlsConfig.class, "tls_config"));
 
   /** Prometheus settings we know but do not implement: named as such instead of "not found". */
   private static final Set<String> PROMETHEUS_ONLY = Set.of(

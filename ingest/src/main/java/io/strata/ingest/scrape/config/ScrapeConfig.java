@@ -36,6 +36,9 @@ public record ScrapeConfig(
     List<StaticConfig> staticConfigs,
     List<FileSdConfig> fileSdConfigs,
     List<HttpSdConfig> httpSdConfigs,
+    List<DnsSdConfig> dnsSdConfigs,
+    List<ConsulSdConfig> consulSdConfigs,
+    List<KubernetesSdConfig> kubernetesSdConfigs,
     List<RelabelConfig> relabelConfigs,
     List<RelabelConfig> metricRelabelConfigs) {
 
@@ -62,6 +65,9 @@ public record ScrapeConfig(
     staticConfigs = staticConfigs == null ? List.of() : List.copyOf(staticConfigs);
     fileSdConfigs = fileSdConfigs == null ? List.of() : List.copyOf(fileSdConfigs);
     httpSdConfigs = httpSdConfigs == null ? List.of() : List.copyOf(httpSdConfigs);
+    dnsSdConfigs = dnsSdConfigs == null ? List.of() : List.copyOf(dnsSdConfigs);
+    consulSdConfigs = consulSdConfigs == null ? List.of() : List.copyOf(consulSdConfigs);
+    kubernetesSdConfigs = kubernetesSdConfigs == null ? List.of() : List.copyOf(kubernetesSdConfigs);
     relabelConfigs = relabelConfigs == null ? List.of() : List.copyOf(relabelConfigs);
     metricRelabelConfigs = metricRelabelConfigs == null ? List.of() : List.copyOf(metricRelabelConfigs);
   }
@@ -89,35 +95,37 @@ public record ScrapeConfig(
       @JsonProperty("static_configs") List<StaticConfig> staticConfigs,
       @JsonProperty("file_sd_configs") List<FileSdConfig> fileSdConfigs,
       @JsonProperty("http_sd_configs") List<HttpSdConfig> httpSdConfigs,
+      @JsonProperty("dns_sd_configs") List<DnsSdConfig> dnsSdConfigs,
+      @JsonProperty("consul_sd_configs") List<ConsulSdConfig> consulSdConfigs,
+      @JsonProperty("kubernetes_sd_configs") List<KubernetesSdConfig> kubernetesSdConfigs,
       @JsonProperty("relabel_configs") List<RelabelConfig> relabelConfigs,
       @JsonProperty("metric_relabel_configs") List<RelabelConfig> metricRelabelConfigs) {
-    String bt = bearerToken == null ? "" : bearerToken;
-    String btf = bearerTokenFile == null ? "" : bearerTokenFile;
-    if (!bt.isEmpty() && !btf.isEmpty()) {
-      throw new IllegalArgumentException("at most one of bearer_token & bearer_token_file must be configured");
-    }
-    if (authorization != null && (!bt.isEmpty() || !btf.isEmpty())) {
-      throw new IllegalArgumentException("authorization is not compatible with bearer_token & bearer_token_file");
-    }
-    if (basicAuth != null && (authorization != null || !bt.isEmpty() || !btf.isEmpty())) {
-      throw new IllegalArgumentException("at most one of basic_auth, oauth2, bearer_token & bearer_token_file must be configured");
-    }
-    if (authorization == null && (!bt.isEmpty() || !btf.isEmpty())) {
-      authorization = new Authorization("Bearer", bt, btf);
-    }
+    HttpClientConfig http = HttpClientConfig.of(basicAuth, authorization, bearerToken, bearerTokenFile, tlsConfig);
     return new ScrapeConfig(jobName,
         scrapeInterval == null ? null : PromDuration.parse(scrapeInterval),
         scrapeTimeout == null ? null : PromDuration.parse(scrapeTimeout),
         metricsPath, scheme, params,
         honorLabels != null && honorLabels, honorTimestamps == null || honorTimestamps,
-        basicAuth, authorization, tlsConfig,
+        http.basicAuth(), http.authorization(), http.tlsConfig(),
         nonNull(sampleLimit), nonNull(labelLimit), nonNull(labelNameLengthLimit), nonNull(labelValueLengthLimit),
         ByteSizes.parse(bodySizeLimit),
-        staticConfigs, fileSdConfigs, httpSdConfigs, relabelConfigs, metricRelabelConfigs);
+        staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, kubernetesSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 
   private static long nonNull(Long v) {
     return v == null ? 0 : v;
+  }
+
+  /** The job's HTTP client settings. */
+  public HttpClientConfig httpClientConfig() {
+    return new HttpClientConfig(basicAuth, authorization, tlsConfig);
+  }
+
+  /** True when the two configs discover targets the same way (a reload then keeps discovery running). */
+  public boolean sameDiscovery(ScrapeConfig o) {
+    return staticConfigs.equals(o.staticConfigs) && fileSdConfigs.equals(o.fileSdConfigs)
+        && httpSdConfigs.equals(o.httpSdConfigs) && dnsSdConfigs.equals(o.dnsSdConfigs)
+        && consulSdConfigs.equals(o.consulSdConfigs) && kubernetesSdConfigs.equals(o.kubernetesSdConfigs);
   }
 
   /** Applies the global interval/timeout defaults as Prometheus does and checks timeout <= interval. */
@@ -132,6 +140,6 @@ public record ScrapeConfig(
     }
     return new ScrapeConfig(jobName, interval, timeout, metricsPath, scheme, params, honorLabels, honorTimestamps,
         basicAuth, authorization, tlsConfig, sampleLimit, labelLimit, labelNameLengthLimit, labelValueLengthLimit,
-        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, relabelConfigs, metricRelabelConfigs);
+        bodySizeLimit, staticConfigs, fileSdConfigs, httpSdConfigs, dnsSdConfigs, consulSdConfigs, kubernetesSdConfigs, relabelConfigs, metricRelabelConfigs);
   }
 }

@@ -69,6 +69,13 @@ class PrometheusConfigLoaderTest {
                 refresh_interval: 30s
             http_sd_configs:
               - url: http://sd.local:8080/targets
+            dns_sd_configs:
+              - names: [_api._tcp.example.org]
+              - {names: [web.example.org], type: aaaa, port: 9100, refresh_interval: 10s}
+            consul_sd_configs:
+              - {}
+              - {server: 'consul:8501', scheme: https, username: u, password: p, allow_stale: false, services: [a],
+                 tags: [t], node_meta: {rack: r1}, tls_config: {insecure_skip_verify: true}}
             relabel_configs:
               - source_labels: [__address__]
                 target_label: __param_target
@@ -93,6 +100,20 @@ class PrometheusConfigLoaderTest {
     assertEquals(URI.create("http://sd.local:8080/targets"), api.httpSdConfigs().get(0).url());
     assertEquals(Duration.ofSeconds(60), api.httpSdConfigs().get(0).refreshInterval());
     assertEquals(RelabelAction.DROP, api.metricRelabelConfigs().get(0).action());
+    assertEquals("SRV", api.dnsSdConfigs().get(0).recordType());
+    assertEquals(Duration.ofSeconds(30), api.dnsSdConfigs().get(0).refreshInterval());
+    assertEquals("AAAA", api.dnsSdConfigs().get(1).recordType());
+    assertEquals(9100, api.dnsSdConfigs().get(1).port());
+    ConsulSdConfig consulDefaults = api.consulSdConfigs().get(0);
+    assertEquals("localhost:8500", consulDefaults.server());
+    assertEquals(",", consulDefaults.tagSeparator());
+    assertTrue(consulDefaults.allowStale());
+    assertEquals(Duration.ofSeconds(30), consulDefaults.refreshInterval());
+    ConsulSdConfig consul = api.consulSdConfigs().get(1);
+    assertEquals("u", consul.http().basicAuth().username());
+    assertFalse(consul.allowStale());
+    assertEquals(Map.of("rack", "r1"), consul.nodeMeta());
+    assertTrue(consul.http().tlsConfig().insecureSkipVerify());
     ScrapeConfig legacy = c.job("legacy");
     assertEquals(Duration.ofSeconds(15), legacy.scrapeInterval());
     assertEquals(Duration.ofSeconds(10), legacy.scrapeTimeout());
@@ -103,7 +124,15 @@ class PrometheusConfigLoaderTest {
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
     "scrape_configs: [{job_name: a, scrape_intervall: 1m}]|line 1: field scrape_intervall not found in type scrape_config",
-    "scrape_configs: [{job_name: a, kubernetes_sd_configs: []}]|field kubernetes_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, ec2_sd_configs: []}]|field ec2_sd_configs of type scrape_config is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{api_server: 'http://k:6443'}]}]|role missing (one of: pod, service, endpoints, endpointslice, node, ingress)",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pods}]}]|unknown Kubernetes SD role \"pods\"",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: ingress, kubeconfig_file: k}]}]|kubeconfig_file is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, bearer_token: t}]}]|to use custom HTTP client configuration please provide the 'api_server' URL explicitly",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, api_server: 'http://k', namespaces: {own_namespace: true}}]}]|cannot use 'api_server' and 'namespaces.own_namespace' simultaneously",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, selectors: [{role: node}]}]}]|pod role supports only pod selectors",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: endpoints, selectors: [{role: pod}, {role: pod}]}]}]|duplicated selector role: pod",
+    "scrape_configs: [{job_name: a, kubernetes_sd_configs: [{role: pod, namespaces: {name: [x]}}]}]|field name not found in type namespace_discovery",
     "globl: {}|line 1: field globl not found in type config",
     "scrape_configs: [{job_name: a, scrape_interval: 5s, scrape_timeout: 10s}]|scrape timeout greater than scrape interval for scrape config with job name \"a\"",
     "global: {scrape_interval: 5s, scrape_timeout: 6s}|global scrape timeout greater than scrape interval",
@@ -114,6 +143,15 @@ class PrometheusConfigLoaderTest {
     "scrape_configs: [{job_name: a, static_configs: [{targets: ['http://x:1/metrics']}]}]|\"http://x:1/metrics\" is not a valid hostname",
     "scrape_configs: [{job_name: a, file_sd_configs: [{files: [targets.txt]}]}]|path name \"targets.txt\" is not valid for file discovery",
     "scrape_configs: [{job_name: a, http_sd_configs: [{url: 'ftp://x/y'}]}]|URL scheme must be 'http' or 'https'",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{server: ' '}]}]|consul SD configuration requires a server address",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{username: u, basic_auth: {username: v}}]}]|at most one of consul SD configuration username and password and basic auth can be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{token: t, authorization: {credentials: c}}]}]|at most one of consul SD token, authorization, or oauth2 can be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{bearer_token: t, bearer_token_file: f}]}]|at most one of bearer_token & bearer_token_file must be configured",
+    "scrape_configs: [{job_name: a, consul_sd_configs: [{oauth2: {}}]}]|field oauth2 of type consul_sd_config is a Prometheus setting that Strata does not support",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: []}]}]|DNS-SD config must contain at least one SRV record name",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: A}]}]|a port is required in DNS-SD configs for all record types except SRV",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], type: TXT}]}]|invalid DNS-SD records type TXT",
+    "scrape_configs: [{job_name: a, dns_sd_configs: [{names: [x.test], nameserver: y}]}]|field nameserver not found in type dns_sd_config",
     "scrape_configs: [{job_name: a, basic_auth: {username: u, password: p, password_file: f}}]|at most one of basic_auth password & password_file must be configured",
     "scrape_configs: [{job_name: a, bearer_token: t, bearer_token_file: f}]|at most one of bearer_token & bearer_token_file must be configured",
     "scrape_configs: [{job_name: a, authorization: {type: Basic, credentials: x}}]|authorization type cannot be set to \"basic\", use \"basic_auth\" instead",
