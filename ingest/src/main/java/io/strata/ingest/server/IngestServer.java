@@ -186,7 +186,7 @@ public final class IngestServer implements AutoCloseable {
       ex.replyText(404, "no scrape engine runs in this ingest\n");
       return;
     }
-    ex.reply(200, "application/json", TargetsJson.render(scrapeEngine.targets()));
+    ex.reply(200, "application/json", TargetsJson.render(scrapeEngine.targets(), scrapeEngine.discoveryErrors()));
   }
 
   private void reload(Exchange ex) {

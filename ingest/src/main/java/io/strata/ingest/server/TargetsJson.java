@@ -8,14 +8,23 @@ import io.strata.schemas.model.Labels;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** {@code GET /api/v1/targets} in Prometheus's shape: {@code {"status":"success","data":{"activeTargets":[...],"droppedTargets":[]}}}. */
+/**
+ * {@code GET /api/v1/targets} in Prometheus's shape: {@code {"status":"success","data":{"activeTargets":[...],"droppedTargets":[]}}},
+ * plus Strata's {@code data.discoveryErrors}: scrape pool to discovery mechanism to its last error, for pools whose
+ * service discovery is failing (their last known targets stay in {@code activeTargets}).
+ */
 final class TargetsJson {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private TargetsJson() {}
 
   static byte[] render(List<TargetStatus> targets) {
+    return render(targets, Map.of());
+  }
+
+  static byte[] render(List<TargetStatus> targets, Map<String, Map<String, String>> discoveryErrors) {
     ObjectNode root = JSON.createObjectNode();
     root.put("status", "success");
     ObjectNode data = root.putObject("data");
@@ -35,6 +44,11 @@ final class TargetsJson {
       o.put("scrapeTimeout", t.scrapeTimeoutMs() / 1000 + "s");
     }
     data.putArray("droppedTargets");
+    ObjectNode errors = data.putObject("discoveryErrors");
+    discoveryErrors.forEach((pool, byMechanism) -> {
+      ObjectNode p = errors.putObject(pool);
+      byMechanism.forEach(p::put);
+    });
     try {
       return JSON.writeValueAsBytes(root);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
