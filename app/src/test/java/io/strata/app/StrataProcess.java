@@ -107,6 +107,11 @@ final class StrataProcess implements AutoCloseable {
     }
   }
 
+  /** The process id of the running `strata up`. */
+  long pid() {
+    return process.pid();
+  }
+
   String query() {
     return "http://127.0.0.1:" + queryPort;
   }
