@@ -15,30 +15,30 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * One `strata up` (child process, free ports, --host 127.0.0.1) whose stages are broken from outside as an
+ * The shared `strata up` ({@link SharedStrata}: child process, free ports, default --host 127.0.0.1) whose stages are broken from outside as an
  * unlucky operator would: the registry child killed with SIGKILL, the sink connector deleted through Connect's
  * REST API, the rule job cancelled through Flink's REST API. Each time `/-/ready` and
  * `/api/v1/status/pipeline` say which stage, the supervisor repairs it, `strata_stage_restarts_total` counts it,
  * and samples written afterwards are queryable. Also: every socket the process and the registry child
- * listen on is bound to --host.
+ * listen on is bound to --host. Every stage is repaired by the end, so the classes sharing the process after
+ * this one find it whole; counts are read from this process's start ({@code restarts} go up by one each).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStrata.class)
 class SupervisionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -46,18 +46,10 @@ class SupervisionIT {
   private RemoteWriter writer;
 
   @BeforeAll
-  void start(@TempDir Path tmp) throws Exception {
-    strata = new StrataProcess(tmp.resolve("data"), List.of("--host", "127.0.0.1"));
-    strata.start();
+  void start(StrataProcess shared) throws Exception {
+    strata = shared;
     writer = new RemoteWriter(List.of(strata.ingest() + "/api/v1/write"));
     await("every stage ready after start", Duration.ofSeconds(60), () -> status("/-/ready") == 200);
-  }
-
-  @AfterAll
-  void stop() throws Exception {
-    if (strata != null) {
-      strata.close();
-    }
   }
 
   @Test
@@ -80,6 +72,7 @@ class SupervisionIT {
   @Order(2)
   void killedRegistryChildIsRestartedAndIngestRecovers() throws Exception {
     long before = registryPid();
+    int restarts = stage("registry").get("restarts").asInt();
     new ProcessBuilder("kill", "-9", Long.toString(before)).inheritIO().start().waitFor();
     await("/-/ready 503 naming the registry", Duration.ofSeconds(15),
         () -> status("/-/ready") == 503 && body("/-/ready").contains("registry"));
@@ -89,18 +82,19 @@ class SupervisionIT {
     JsonNode registry = stage("registry");
     assertEquals("running", registry.get("state").asText());
     assertTrue(registry.get("lastError").asText().contains("exited"), registry.toString());
-    assertEquals(1, registry.get("restarts").asInt(), registry.toString());
-    assertTrue(metrics().contains("strata_stage_restarts_total{stage=\"registry\"} 1.0"), "restart counted on /metrics");
+    assertEquals(restarts + 1, registry.get("restarts").asInt(), registry.toString());
+    assertTrue(metrics().contains("strata_stage_restarts_total{stage=\"registry\"} " + (restarts + 1) + ".0"), "restart counted on /metrics");
     assertQueryableAfterPush("after_registry_restart");
   }
 
   @Test
   @Order(3)
   void deletedSinkConnectorIsCreatedAgain() throws Exception {
+    int restarts = stage("sink").get("restarts").asInt();
     HttpResponse<String> del = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strata.connectPort
         + "/connectors/strata-tsdb-sink")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(204, del.statusCode(), del.body());
-    await("the sink connector created again", Duration.ofSeconds(30), () -> stage("sink").get("restarts").asInt() == 1
+    await("the sink connector created again", Duration.ofSeconds(30), () -> stage("sink").get("restarts").asInt() == restarts + 1
         && stage("sink").get("ready").asBoolean());
     assertTrue(stage("sink").get("lastError").asText().contains("does not exist"), stage("sink").toString());
     assertEquals(200, status("/-/ready"));
@@ -111,6 +105,7 @@ class SupervisionIT {
   @Test
   @Order(4)
   void cancelledRuleJobIsSubmittedAgainFromItsCheckpoint() throws Exception {
+    int restarts = stage("rules").get("restarts").asInt();
     String flink = flinkRest();
     JsonNode jobs = JSON.readTree(get(flink + "/jobs"));
     String job = jobs.at("/jobs/0/id").asText();
@@ -118,7 +113,7 @@ class SupervisionIT {
         .method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(202, cancel.statusCode(), cancel.body());
     await("the rule job submitted again and running", Duration.ofSeconds(60),
-        () -> stage("rules").get("restarts").asInt() == 1 && stage("rules").get("ready").asBoolean());
+        () -> stage("rules").get("restarts").asInt() == restarts + 1 && stage("rules").get("ready").asBoolean());
     assertTrue(stage("rules").get("lastError").asText().contains("CANCELED"), stage("rules").toString());
     String log = Files.readString(strata.dataDir.resolve("logs/strata.log"));
     assertTrue(log.contains("restoring alert rule job from file:"), "resubmitted from the cancelled job's checkpoint");
