@@ -256,7 +256,7 @@ public final class Stack implements AutoCloseable {
   private RuleJobStage startFlink(PrometheusRegistry metrics) {
     step("Flink rule job (MiniCluster)");
     RuleSource.Loaded rules = ruleSource().load(this::builtInRules);
-    AlertRuleSettings settings = AlertRuleSettings.defaults()
+    AlertRuleSettings settings = s.ruleJobSettings()
         .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
         // a first start reads everything retained; later starts resume from the checkpoint
         .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);

@@ -25,7 +25,8 @@ public record StrataConfig(
     @JsonProperty("rollups") RollupsConfig rollups,
     @JsonProperty("sink") SinkConfig sink,
     @JsonProperty("query") QuerySection query,
-    @JsonProperty("alerting") Map<String, Object> alerting) {
+    @JsonProperty("alerting") Map<String, Object> alerting,
+    @JsonProperty("rule_job") Map<String, String> ruleJob) {
 
   public record PortsConfig(
       @JsonProperty("query") Integer query,
@@ -44,7 +45,7 @@ public record StrataConfig(
 
   public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels) {}
 
-  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null);
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null, null);
 
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
