@@ -16,7 +16,7 @@ import org.apache.kafka.common.TopicPartition;
  * committed offset (committed transactions only, as the stages read {@code read_committed}). A record is
  * one batch (a request's series of one partition), not one sample.
  */
-public final class ConsumerLag implements AutoCloseable {
+public final class ConsumerLag implements Supervisor.LagSource, AutoCloseable {
   private final Admin admin;
 
   public ConsumerLag(String bootstrapServers) {
@@ -25,6 +25,7 @@ public final class ConsumerLag implements AutoCloseable {
   }
 
   /** Lag per group; a group that has committed nothing yet is left out (its stage reads from its start position). */
+  @Override
   public Map<String, Long> lag(List<String> groups) {
     Map<String, Long> out = new HashMap<>();
     try {

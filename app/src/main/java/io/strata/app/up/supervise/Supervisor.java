@@ -38,7 +38,7 @@ public final class Supervisor implements PipelineStatus, AutoCloseable {
   private final List<Entry> entries = new ArrayList<>();
   private final Counter restarts;
   private final PrometheusRegistry readMetrics;
-  private final ConsumerLag lag;
+  private final LagSource lag;
   private final long maxLag;
   private final Duration interval;
   private ScheduledExecutorService threads;
@@ -50,13 +50,19 @@ public final class Supervisor implements PipelineStatus, AutoCloseable {
    * @param maxLag records behind beyond which a stage is not ready
    * @param interval how often each stage is checked
    */
-  public Supervisor(PrometheusRegistry metrics, PrometheusRegistry readMetrics, ConsumerLag lag, long maxLag, Duration interval) {
+  public Supervisor(PrometheusRegistry metrics, PrometheusRegistry readMetrics, LagSource lag, long maxLag, Duration interval) {
     this.readMetrics = readMetrics;
     this.lag = lag;
     this.maxLag = maxLag;
     this.interval = interval;
     this.restarts = Counter.builder().name("strata_stage_restarts_total")
         .help("Restarts (or re-creations) of a stage by the supervisor of strata up, by stage").labelNames("stage").register(metrics);
+  }
+
+  /** Consumer-group lag in records, by group ({@link ConsumerLag}); groups it knows nothing of are left out. */
+  @FunctionalInterface
+  public interface LagSource {
+    Map<String, Long> lag(List<String> groups);
   }
 
   /** Adds a stage; before {@link #start()} only. */
@@ -111,6 +117,13 @@ public final class Supervisor implements PipelineStatus, AutoCloseable {
       down = notReady();
     }
     return down;
+  }
+
+  /** Checks every stage once now, remedies included (what the background threads do every interval). */
+  void checkNow() {
+    for (Entry e : entries) {
+      e.check();
+    }
   }
 
   private void refreshLag() {
