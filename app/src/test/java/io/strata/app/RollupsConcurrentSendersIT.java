@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -42,14 +42,16 @@ import org.junit.jupiter.api.TestMethodOrder;
  * give, raw holds every sample exactly once, and {@code query_range} over raw equals the same query with
  * {@code max_source_resolution} 1m, 5m, 1h and auto (relative 1e-9, same series and timestamps) for the
  * functions the query side answers from rollups, at aligned and unaligned starts, steps 60/300/420/3600 s
- * and ranges 5m/1h/90m. The two share one process (and its start-up time); the crash test runs second.
+ * and ranges 5m/1h/90m. The two share one process (and its start-up time) with other classes ({@link SharedStrata}:
+ * the second test's restart leaves it running for them); the crash test runs second. The first test's series are
+ * the default tenant's {@code job="node"}, so what other classes write does not count.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedStrata.class)
 class RollupsConcurrentSendersIT {
   /** The TSDB's out-of-order window: a window is final once its series' newest sample is this far past its end. */
   static final long OUT_OF_ORDER_MS = 600_000;
-  /** `strata up` starts in about a minute on 2 busy cores; a restart after kill -9 has been seen to take 3. */
-  static final int READY_SECONDS = 300;
+  static final int READY_SECONDS = SharedStrata.READY_SECONDS;
   static final int SLICE_SCRAPES = 10; // 200 series × 10 scrapes = 2,000 samples per request
   static final List<String> FUNCTIONS = List.of(
       "rate(node_network_receive_bytes_total[RANGE])",
@@ -72,16 +74,8 @@ class RollupsConcurrentSendersIT {
   static NodeFleet concurrentFleet;
 
   @BeforeAll
-  static void start() throws Exception {
-    p = new StrataProcess(Files.createTempDirectory("strata-rollups-it"), List.of());
-    System.out.println("strata up ready in " + p.start(READY_SECONDS) + " ms");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (p != null) {
-      p.close();
-    }
+  static void start(StrataProcess shared) {
+    p = shared;
   }
 
   @Test

@@ -107,6 +107,16 @@ final class StrataProcess implements AutoCloseable {
     }
   }
 
+  /** True while the `strata up` started last runs. */
+  boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  /** The process id of the running `strata up`. */
+  long pid() {
+    return process.pid();
+  }
+
   String query() {
     return "http://127.0.0.1:" + queryPort;
   }

@@ -70,8 +70,41 @@ public final class ConnectWorker implements AutoCloseable {
     }
   }
 
+  /** The connector's and its tasks' states; null when no connector of that name exists. */
   public ConnectorStateInfo status(String name) {
-    return connect.herder().connectorStatus(name);
+    if (!connect.herder().connectors().contains(name)) {
+      return null;
+    }
+    try {
+      return connect.herder().connectorStatus(name);
+    } catch (org.apache.kafka.connect.errors.NotFoundException e) {
+      return null; // deleted between the two calls
+    }
+  }
+
+  /** Restarts the connector instance (not its tasks) and waits for the worker to do it. */
+  public void restartConnector(String name) {
+    FutureCallback<Void> cb = new FutureCallback<>();
+    connect.herder().restartConnector(name, cb);
+    await(cb, "restart connector " + name);
+  }
+
+  /** Restarts one task of the connector and waits for the worker to do it. */
+  public void restartTask(String name, int task) {
+    FutureCallback<Void> cb = new FutureCallback<>();
+    connect.herder().restartTask(new org.apache.kafka.connect.util.ConnectorTaskId(name, task), cb);
+    await(cb, "restart task " + name + "-" + task);
+  }
+
+  private static void await(FutureCallback<?> cb, String what) {
+    try {
+      cb.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + what, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Connect could not " + what + ": " + (e.getCause() != null ? e.getCause().getMessage() : e), e);
+    }
   }
 
   @Override

@@ -154,6 +154,16 @@ public final class RegistryProcess implements AutoCloseable {
     throw new IllegalStateException("schema registry did not answer within " + READY_TIMEOUT.toSeconds() + " s; see " + logFile);
   }
 
+  /** False once the child process has exited (crashed, killed, or stopped by {@link #close()}). */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The child's exit code, or null while it runs. */
+  public Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
   /** The Confluent-compatible base URL, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}. */
   public String url() {
     return url;

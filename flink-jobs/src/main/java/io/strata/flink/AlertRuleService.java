@@ -28,6 +28,7 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -200,6 +201,10 @@ public final class AlertRuleService implements AutoCloseable {
     // REST endpoint of the MiniCluster: loopback only, free port (withRandomPorts); no web UI on the classpath
     c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
     c.set(RestOptions.ADDRESS, "127.0.0.1");
+    // the BLOB server (and any JobManager/TaskManager listener) binds these; Flink's default is every
+    // interface. The MiniCluster runs inside this process, so nothing outside it needs to reach them
+    c.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+    c.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
     c.set(TaskManagerOptions.NUM_TASK_SLOTS, settings.parallelism());
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(settings.networkMemoryMb()));
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(settings.networkMemoryMb()));

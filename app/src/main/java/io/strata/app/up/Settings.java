@@ -5,6 +5,8 @@ import io.strata.schemas.prom.PromDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import io.strata.flink.AlertRuleSettings;
 
 /**
  * The resolved settings of {@code strata up}: defaults, then the config file, then command-line flags.
@@ -29,7 +31,8 @@ public record Settings(
     List<String> replicaLabels,
     Path registryHome,
     AlertingSource alerting,
-    LimitsConfig limits) {
+    LimitsConfig limits,
+    Map<String, String> ruleJob) {
 
   public static final int DEFAULT_QUERY_PORT = 9090;
   public static final int DEFAULT_INGEST_PORT = 9091;
@@ -62,6 +65,26 @@ public record Settings(
     if (sinkCommitInterval.toMillis() < 100) {
       throw new IllegalArgumentException("sink.commit_interval must be >= 100ms, got " + sinkCommitInterval);
     }
+    ruleJob = Map.copyOf(ruleJob);
+    try {
+      ruleJobSettings(ruleJob); // validated once, here
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("rule_job: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The rule job's settings from the config key {@code rule_job}: flink-jobs/README.md's keys without their
+   * {@code flink.} prefix (e.g. {@code watermark.max-out-of-orderness: 2s}), defaults for the others.
+   */
+  public AlertRuleSettings ruleJobSettings() {
+    return ruleJobSettings(ruleJob);
+  }
+
+  private static AlertRuleSettings ruleJobSettings(Map<String, String> keys) {
+    Map<String, String> m = new java.util.HashMap<>();
+    keys.forEach((k, v) -> m.put("flink." + k, v));
+    return AlertRuleSettings.fromMap(m);
   }
 
   /** Merges defaults, the config file and flags (a null flag means "not given"). */
@@ -97,7 +120,8 @@ public record Settings(
         new AlertingSource(file.alerting(), configDir.toAbsolutePath(),
             scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig())),
         // ingest's write limits (ingest README "Limits"); the oldest accepted sample depends on the store's window
-        LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m")))));
+        LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m")))),
+        file.ruleJob() == null ? Map.of() : file.ruleJob());
   }
 
   private static long duration(String key, String value) {

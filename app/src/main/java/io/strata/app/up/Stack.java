@@ -3,6 +3,13 @@ package io.strata.app.up;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.rules.RulesTopic;
+import io.strata.app.up.supervise.ConsumerLag;
+import io.strata.app.up.supervise.KafkaStage;
+import io.strata.app.up.supervise.RegistryStage;
+import io.strata.app.up.supervise.RollupStage;
+import io.strata.app.up.supervise.RuleJobStage;
+import io.strata.app.up.supervise.SinkStage;
+import io.strata.app.up.supervise.Supervisor;
 import io.strata.embedded.ConnectWorker;
 import io.strata.flink.AlertRuleService;
 import io.strata.flink.AlertRuleSettings;
@@ -57,6 +64,15 @@ public final class Stack implements AutoCloseable {
   static final long EMBEDDED_CHUNK_CACHE_BYTES = 64L << 20;
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
   public static final String TSDB_CONNECTOR = "strata-tsdb-sink";
+  /** v2: exact windows from a new application id; the v1 stage's state is not readable (streams/README.md, Upgrade). */
+  static final String ROLLUP_APPLICATION_ID = "strata-rollup-v2";
+  /**
+   * A stage this many records behind its input is not ready. A record is a batch (one request's series of one
+   * partition), so 10,000 is minutes of a busy sender's traffic: a backlog, not a stage that is merely busy.
+   */
+  static final long MAX_CONSUMER_LAG_RECORDS = 10_000;
+  /** How often the supervisor checks each stage: how soon a stopped stage is noticed and restarted. */
+  static final Duration SUPERVISION_INTERVAL = Duration.ofSeconds(2);
 
   private final Settings s;
   private final PrintStream out;
@@ -115,7 +131,7 @@ public final class Stack implements AutoCloseable {
       kafkaBootstrap = broker.bootstrapServers();
 
       step("schema registry (Apicurio)");
-      RegistryProcess registry = RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort());
+      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort()));
       started.push(registry);
       registryUrl = registry.url();
 
@@ -143,13 +159,15 @@ public final class Stack implements AutoCloseable {
 
       step("Kafka Streams rollups " + s.resolutions());
       // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
-      // v2: exact windows from a new application id; the v1 stage's state is not readable (streams/README.md, Upgrade)
-      RollupService rollups = new RollupService(kafkaBootstrap, registryUrl, "strata-rollup-v2", dir("streams"), s.topicPrefix(),
-          s.resolutions(), tsdbConfig.outOfOrderWindow(), stageMetrics);
-      rollups.start();
+      RollupStage rollups = new RollupStage(() -> {
+        RollupService r = new RollupService(kafkaBootstrap, registryUrl, ROLLUP_APPLICATION_ID, dir("streams"), s.topicPrefix(),
+            s.resolutions(), tsdbConfig.outOfOrderWindow(), stageMetrics);
+        r.start();
+        return r;
+      }, ROLLUP_APPLICATION_ID);
       started.push(rollups);
 
-      AlertRuleService rules = startFlink(stageMetrics);
+      RuleJobStage rules = startFlink(stageMetrics);
 
       step("TSDB store and Kafka Connect sink");
       Store store = SharedStores.acquire(tsdb, d -> Stores.open(tsdbConfig, stageMetrics));
@@ -163,7 +181,8 @@ public final class Stack implements AutoCloseable {
       ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(),
           connectOverrides);
       started.push(connect);
-      connect.putConnector(TSDB_CONNECTOR, tsdbSinkConfig(tsdb));
+      Map<String, String> sinkConfig = tsdbSinkConfig(tsdb);
+      connect.putConnector(TSDB_CONNECTOR, sinkConfig);
 
       step("ingest");
       SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, s.topicPrefix(), Map.of(), ingestMetrics);
@@ -193,6 +212,17 @@ public final class Stack implements AutoCloseable {
 
       startDelivery(stageMetrics);
 
+      // restarts what stops (registry child, sink connector and tasks, rule job, rollups); /-/ready and
+      // /api/v1/status/pipeline say which stage cannot work
+      ConsumerLag lag = new ConsumerLag(kafkaBootstrap);
+      started.push(lag);
+      Supervisor supervisor = new Supervisor(stageMetrics, queryMetrics, lag, MAX_CONSUMER_LAG_RECORDS, SUPERVISION_INTERVAL)
+          .add(new KafkaStage(lag)).add(registry).add(rollups).add(rules).add(new SinkStage(connect, TSDB_CONNECTOR, sinkConfig));
+      supervisor.start();
+      started.push(supervisor);
+      query.withPipelineStatus(supervisor);
+      List<String> notReady = awaitStages(supervisor);
+
       step("scraping (" + scrapeFile + ")");
       try {
         scrape.reload(scrapeFile);
@@ -202,11 +232,24 @@ public final class Stack implements AutoCloseable {
       reloadOnHangup(scrape, scrapeFile, delivery, s.alerting(), this::reloadRules);
 
       ready.set(true);
+      if (!notReady.isEmpty()) {
+        out.println("  warning: not ready yet: " + String.join(", ", notReady) + " (see /api/v1/status/pipeline)");
+      }
       printUrls((System.nanoTime() - t0) / 1_000_000);
       return this;
     } catch (RuntimeException | Error e) {
       close(); // nothing half-started stays running, the registry child process included
       throw e;
+    }
+  }
+
+  /** Waits a little for stages that are still starting (sink tasks being assigned); returns those that are not ready. */
+  private static List<String> awaitStages(Supervisor supervisor) {
+    try {
+      return supervisor.awaitReady(Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for the stages", e);
     }
   }
 
@@ -234,10 +277,10 @@ public final class Stack implements AutoCloseable {
    * their absolute path as namespace), so the job runs them as pushed groups and a reload reaches it without a
    * restart; {@code global.evaluation_interval} and {@code global.external_labels} set the job's defaults.
    */
-  private AlertRuleService startFlink(PrometheusRegistry metrics) {
+  private RuleJobStage startFlink(PrometheusRegistry metrics) {
     step("Flink rule job (MiniCluster)");
     RuleSource.Loaded rules = ruleSource().load(this::builtInRules);
-    AlertRuleSettings settings = AlertRuleSettings.defaults()
+    AlertRuleSettings settings = s.ruleJobSettings()
         .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
         // a first start reads everything retained; later starts resume from the checkpoint
         .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
@@ -257,18 +300,15 @@ public final class Stack implements AutoCloseable {
       throw new IllegalStateException("cannot publish the rule files' groups to " + s.topicPrefix() + Topics.RULES + ": " + e.getMessage(), e);
     }
     startedRules = rules;
-    AlertRuleService flink = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
-        settings, metrics);
-    flink.start();
+    AlertRuleSettings jobSettings = settings;
+    // the supervisor submits the job again (restored from its latest checkpoint) when it ends
+    RuleJobStage flink = new RuleJobStage(() -> {
+      AlertRuleService job = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
+          jobSettings, metrics);
+      job.start();
+      return job;
+    }, settings.consumerGroup());
     started.push(flink);
-    try {
-      if (!flink.awaitRunning(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("the Flink rule job did not reach RUNNING within 60 s (status " + flink.status() + ")");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted waiting for the Flink rule job", e);
-    }
     return flink;
   }
 

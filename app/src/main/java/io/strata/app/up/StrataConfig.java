@@ -27,7 +27,8 @@ public record StrataConfig(
     @JsonProperty("query") QuerySection query,
     @JsonProperty("alerting") Map<String, Object> alerting,
     @JsonProperty("auth") AuthSection auth,
-    @JsonProperty("limits") Map<String, Object> limits) {
+    @JsonProperty("limits") Map<String, Object> limits,
+    @JsonProperty("rule_job") Map<String, String> ruleJob) {
 
   public record PortsConfig(
       @JsonProperty("query") Integer query,
@@ -49,7 +50,7 @@ public record StrataConfig(
   /** {@code auth.tenants}: user (of {@code basic_auth_users} in {@code --web.config.file}) to the tenants they may use. */
   public record AuthSection(@JsonProperty("tenants") Map<String, List<String>> tenants) {}
 
-  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+  public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

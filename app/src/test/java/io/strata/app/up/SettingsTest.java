@@ -104,4 +104,22 @@ class SettingsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
     assertTrue(e.getMessage().startsWith("limits.max_labels is not a limit"), e.getMessage());
   }
+
+  @Test
+  void ruleJobKeysReachTheRuleJobAndAnUnknownOneIsAnErrorNamingIt() throws Exception {
+    Path f = dir.resolve("rule-job.yml");
+    Files.writeString(f, """
+        rule_job:
+          watermark.max-out-of-orderness: 2s
+          checkpoint.interval: 1s
+        """);
+    Settings s = resolve(StrataConfig.load(f), null, null);
+    assertEquals(java.time.Duration.ofSeconds(2), s.ruleJobSettings().maxOutOfOrderness());
+    assertEquals(java.time.Duration.ofSeconds(1), s.ruleJobSettings().checkpointInterval());
+    assertEquals(java.time.Duration.ofSeconds(15), s.ruleJobSettings().wallClockDelay(), "keys not given keep their default");
+
+    Files.writeString(f, "rule_job:\n  watermark.max-out-of-ordernes: 2s\n");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertTrue(e.getMessage().startsWith("rule_job: unknown setting flink.watermark.max-out-of-ordernes"), e.getMessage());
+  }
 }

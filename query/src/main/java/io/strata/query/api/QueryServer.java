@@ -63,6 +63,7 @@ public final class QueryServer implements AutoCloseable {
   private final AlertsTopicReader alertsReader;
   private final RuleStatusTopicReader rulesReader;
   private final WebUi webUi;
+  private volatile PipelineStatus pipeline;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -110,6 +111,15 @@ public final class QueryServer implements AutoCloseable {
     connector.setPort(cfg.port());
     server.addConnector(connector);
     server.setHandler(new Routes());
+  }
+
+  /**
+   * Makes {@code /-/ready} answer 503 naming the stages that cannot work and serves their state at
+   * {@code GET /api/v1/status/pipeline} (404 without one, as for any unknown API path).
+   */
+  public QueryServer withPipelineStatus(PipelineStatus status) {
+    this.pipeline = status;
+    return this;
   }
 
   public QueryServer start() {
@@ -181,10 +191,14 @@ public final class QueryServer implements AutoCloseable {
       switch (path) {
         case "/-/healthy" -> text(response, callback, "health", 200, "Strata is Healthy.\n");
         case "/-/ready" -> {
-          if (ready.getAsBoolean()) {
-            text(response, callback, "health", 200, "Strata is Ready.\n");
-          } else {
+          PipelineStatus p = pipeline;
+          List<String> down = p == null ? List.of() : p.notReady();
+          if (!ready.getAsBoolean()) {
             text(response, callback, "health", 503, "Service Unavailable\n");
+          } else if (!down.isEmpty()) {
+            text(response, callback, "health", 503, "Service Unavailable: not ready: " + String.join(", ", down) + "\n");
+          } else {
+            text(response, callback, "health", 200, "Strata is Ready.\n");
           }
         }
         case "/metrics" -> {
@@ -225,6 +239,7 @@ public final class QueryServer implements AutoCloseable {
         case "rules" -> rules.rules(t, params);
         case "alerts" -> rules.alerts(t);
         case "status/buildinfo" -> QueryServer::buildinfo;
+        case "status/pipeline" -> pipeline == null ? null : pipeline::write;
         default -> {
           if (endpoint.startsWith("label/") && endpoint.endsWith("/values")) {
             yield series.labelValues(t, endpoint.substring("label/".length(), endpoint.length() - "/values".length()), params);

@@ -260,6 +260,36 @@ class QueryServerTest {
   }
 
   @Test
+  void readyNamesTheStagesThePipelineStatusReportsAndItsEndpointWritesIt() throws Exception {
+    ready.set(true);
+    assertEquals(404, get("/api/v1/status/pipeline").statusCode(), "no pipeline status given: unknown path");
+    java.util.List<String> down = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.List.of("registry", "sink"));
+    server.withPipelineStatus(new PipelineStatus() {
+      @Override
+      public java.util.List<String> notReady() {
+        return down;
+      }
+
+      @Override
+      public void write(com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        g.writeStartObject();
+        g.writeBooleanField("ready", down.isEmpty());
+        g.writeEndObject();
+      }
+    });
+    HttpResponse<String> r = get("/-/ready");
+    assertEquals(503, r.statusCode());
+    assertEquals("Service Unavailable: not ready: registry, sink\n", r.body());
+    assertEquals(200, get("/-/healthy").statusCode(), "liveness does not depend on the stages");
+    JsonNode body = json(get("/api/v1/status/pipeline"));
+    assertEquals("success", body.get("status").asText());
+    assertEquals(false, body.at("/data/ready").asBoolean());
+    down.clear();
+    assertEquals(200, get("/-/ready").statusCode());
+    assertEquals(true, json(get("/api/v1/status/pipeline")).at("/data/ready").asBoolean());
+  }
+
+  @Test
   void maxSourceResolutionPicksARollupAndSaysWhichOne() throws Exception {
     Labels q = Labels.of("__name__", "queue", "job", "batch");
     // raw samples every 15 s for an hour, and the 5m windows the rollup stage emits once they are final
