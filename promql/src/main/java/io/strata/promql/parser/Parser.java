@@ -21,6 +21,7 @@ import io.strata.promql.ast.VectorMatching;
 import io.strata.promql.ast.VectorSelector;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoRegex;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -362,11 +363,8 @@ public final class Parser {
       }
       try {
         out.add(LabelMatcher.of(type, t.text(), Lexer.unquote(v.text())));
-      } catch (IllegalArgumentException e) {
-        String msg = e.getCause() instanceof java.util.regex.PatternSyntaxException pse
-            ? "error parsing regexp: " + pse.getDescription() + ": `" + Lexer.unquote(v.text()) + "`"
-            : e.getMessage();
-        throw error(t.pos(), msg);
+      } catch (GoRegex.SyntaxException e) {
+        throw error(t.pos(), e.getMessage());
       }
       Token sep = next();
       if (sep.type() == TokenType.RIGHT_BRACE) {
