@@ -36,12 +36,22 @@ public final class GoRegex {
     try {
       p = Pattern.compile(expr);
     } catch (PatternSyntaxException e) {
-      if (e.getDescription().equals("invalid named capture") && hasAngleGroup(expr)) {
+      if (e.getDescription().equals("invalid named capture") && scan(expr, null)) {
         throw angleGroup(e);
+      }
+      if (e.getDescription().equals("duplicate capture group name")) {
+        // Go accepts a name twice (its Expand uses the leftmost group): later ones get names no template uses
+        StringBuilder renamed = new StringBuilder();
+        scan(expr, renamed);
+        return compilePattern(renamed.toString());
+      }
+      if (e.getMessage().contains("stack underflow")) {
+        // re2j's internal error for a ')' without its '(' where Go says this
+        throw new SyntaxException("error parsing regexp: unexpected ): `" + expr + "`", e);
       }
       throw new SyntaxException(e.getMessage(), e);
     }
-    if (!p.namedGroups().isEmpty() && hasAngleGroup(expr)) {
+    if (!p.namedGroups().isEmpty() && scan(expr, null)) {
       throw angleGroup(null);
     }
     return p;
@@ -52,9 +62,16 @@ public final class GoRegex {
     return new SyntaxException("error parsing regexp: invalid or unsupported Perl syntax: `(?<`", cause);
   }
 
-  /** Whether {@code (?<} opens a group somewhere (not escaped, not inside a character class or {@code \Q...\E}). */
-  private static boolean hasAngleGroup(String re) {
+  /**
+   * Walks the group openers of {@code re} (not escaped, not inside a character class or {@code \\Q...\\E}):
+   * returns whether a {@code (?<} opens a group; when {@code renamed} is given, appends {@code re} to it with
+   * every repeated {@code (?P<name>} renamed {@code name_dupN}.
+   */
+  private static boolean scan(String re, StringBuilder renamed) {
+    boolean angle = false;
     boolean inClass = false;
+    java.util.Set<String> names = new java.util.HashSet<>();
+    int copied = 0;
     for (int i = 0; i < re.length(); i++) {
       char c = re.charAt(i);
       if (c == '\\') {
@@ -80,10 +97,20 @@ public final class GoRegex {
           i++; // a ] first in a class is a literal
         }
       } else if (c == '(' && re.startsWith("?<", i + 1)) {
-        return true;
+        angle = true;
+      } else if (c == '(' && re.startsWith("?P<", i + 1) && renamed != null) {
+        int close = re.indexOf('>', i + 4);
+        if (close > 0 && !names.add(re.substring(i + 4, close))) {
+          renamed.append(re, copied, close).append("_dup").append(names.size());
+          names.add(re.substring(i + 4, close) + "_dup" + names.size());
+          copied = close;
+        }
       }
     }
-    return false;
+    if (renamed != null) {
+      renamed.append(re, copied, re.length());
+    }
+    return angle;
   }
 
   /** The expression as the user wrote it (without the anchors {@link #anchored} adds). */

@@ -35,6 +35,7 @@ class GoRegexTest {
       "a++        | error parsing regexp: invalid nested repetition operator: `++`",
       "(?<n>x)    | error parsing regexp: invalid or unsupported Perl syntax: `(?<`",
       "(          | error parsing regexp: missing closing ): `^(?:()$`",
+      ")          | error parsing regexp: unexpected ): `^(?:))$`",
       "[z-a]      | error parsing regexp: invalid character class range: `z-a`",
       "x{1001}    | error parsing regexp: invalid repeat count: `{1001}`",
       "\\Z        | error parsing regexp: invalid escape sequence: `\\Z`",
@@ -63,5 +64,13 @@ class GoRegexTest {
     GoRegex r = GoRegex.anchored("(?P<host>[^:]+):(\\d+)");
     assertEquals("web:80/web", GoExpand.expand("$host:${2}/$1", r.match("web:80")));
     assertNull(r.match("web"));
+  }
+
+  @Test
+  void aGroupNameUsedTwiceIsAcceptedAndExpandsToTheLeftmostAsInGo() {
+    GoRegex r = GoRegex.anchored("(?P<n>a)(?P<n>b)|(?P<n>c)");
+    assertEquals("a", GoExpand.expand("$n", r.match("ab")));
+    assertEquals("", GoExpand.expand("$n", r.match("c")));
+    assertTrue(GoRegex.anchored("[(?P<n>](?P<n>x)").matches("nx"));
   }
 }
