@@ -136,6 +136,13 @@ class QueryLimitsTest {
     String spaces = " ".repeat(1_000_000);
     assertEquals(1, scalarValue(query("up" + spaces)));
     assertError(query("up" + " ".repeat(QueryServer.MAX_FORM_BYTES)), 413, "bad_data", "request body too large");
+    // the same without a Content-Length (chunked): Jetty stops reading at the limit
+    byte[] body = form("query", "up" + " ".repeat(QueryServer.MAX_FORM_BYTES), "time", AT).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/query"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertError(chunked, 413, "bad_data", "request body too large");
   }
 
   @Test
