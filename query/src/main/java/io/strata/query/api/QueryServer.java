@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -259,6 +260,11 @@ public final class QueryServer implements AutoCloseable {
       // the parser refuses what the threads' stack cannot take (Parser.MAX_DEPTH); this is the safety net
       log.warn("API {}: stack overflow", endpoint);
       error(response, callback, handler, ApiException.Type.EXECUTION, "query too deeply nested: evaluation ran out of stack");
+    } catch (HttpException.RuntimeException e) {
+      // Jetty refusing the request while reading its parameters (a malformed %-escape: 400 "Bad query")
+      boolean client = e.getCode() >= 400 && e.getCode() < 500;
+      error(response, callback, handler, client ? ApiException.Type.BAD_DATA : ApiException.Type.INTERNAL,
+          "cannot read the request: " + e.getReason());
     } catch (RuntimeException e) {
       log.warn("API {} failed", endpoint, e);
       error(response, callback, handler, ApiException.Type.INTERNAL, String.valueOf(e.getMessage()));

@@ -157,6 +157,19 @@ class QueryLimitsTest {
   }
 
   @Test
+  void malformedPercentEncodingIsBadDataJson() throws Exception {
+    // java.net.http refuses to send this URI, so a raw request
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket.getOutputStream().write("GET /api/v1/query?query=%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+      assertTrue(answer.contains("application/json"), answer);
+      assertTrue(answer.contains("\"errorType\":\"bad_data\""), answer);
+    }
+  }
+
+  @Test
   void timeoutParameterStopsTheQueryAndFreesTheThread() throws Exception {
     String heavy = "max_over_time(max_over_time(up[1d:1s])[1d:1s])"; // minutes of CPU without a timeout
     long t = System.nanoTime();
