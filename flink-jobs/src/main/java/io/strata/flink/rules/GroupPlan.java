@@ -1,5 +1,7 @@
 package io.strata.flink.rules;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 import io.strata.promql.PromQL;
 import io.strata.promql.ast.AggregateExpr;
 import io.strata.promql.ast.BinaryExpr;
@@ -14,11 +16,10 @@ import io.strata.promql.rules.Rule;
 import io.strata.promql.rules.RuleGroup;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoRegex;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What the job needs to know about a group beyond its rules: the selectors that decide which series are
@@ -36,7 +37,9 @@ import java.util.regex.Pattern;
  * and file so that groups do not all evaluate at the same instant.
  */
 public final class GroupPlan {
-  private static final Pattern TEMPLATE_QUERY = Pattern.compile("query\\s+\"((?:[^\"\\\\]|\\\\.)*)\"|query\\s+`([^`]*)`");
+  // RE2: java.util.regex recurses per character in (?:a|b)* and overflows the stack on a long template
+  private static final Pattern TEMPLATE_QUERY =
+      GoRegex.unanchored("query\\s+\"((?:[^\"\\\\]|\\\\.)*)\"|query\\s+`([^`]*)`").pattern();
 
   private final RuleGroup group;
   private final List<List<LabelMatcher>> selectors;

@@ -3,8 +3,8 @@ package io.strata.ingest.relabel;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoRegex;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * One entry of {@code relabel_configs} / {@code metric_relabel_configs}, with Prometheus's defaults
@@ -24,7 +24,8 @@ public record RelabelConfig(
   public static final String DEFAULT_REPLACEMENT = "$1";
 
   // Prometheus's relabelTarget: a label name that may contain $1 / ${name} references.
-  private static final Pattern RELABEL_TARGET = Pattern.compile("^(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+$");
+  // RE2 like Prometheus's relabelTarget: its nested repetition would backtrack exponentially in java.util.regex
+  private static final GoRegex RELABEL_TARGET = GoRegex.anchored("(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\\w*)+");
 
   public RelabelConfig {
     sourceLabels = sourceLabels == null ? List.of() : List.copyOf(sourceLabels);
@@ -79,7 +80,7 @@ public record RelabelConfig(
       case REPLACE, LOWERCASE, UPPERCASE, KEEPEQUAL, DROPEQUAL -> true;
       default -> false;
     };
-    if (templatedTarget && !RELABEL_TARGET.matcher(targetLabel).matches()) {
+    if (templatedTarget && !RELABEL_TARGET.matches(targetLabel)) {
       throw new IllegalArgumentException("\"" + targetLabel + "\" is invalid 'target_label' for " + action + " action");
     }
     boolean noReplacement = switch (action) {
@@ -89,7 +90,7 @@ public record RelabelConfig(
     if (noReplacement && !defaultReplacement) {
       throw new IllegalArgumentException("'replacement' can not be set for " + action + " action");
     }
-    if (action == RelabelAction.LABELMAP && !RELABEL_TARGET.matcher(replacement).matches()) {
+    if (action == RelabelAction.LABELMAP && !RELABEL_TARGET.matches(replacement)) {
       throw new IllegalArgumentException("\"" + replacement + "\" is invalid 'replacement' for " + action + " action");
     }
     if (action == RelabelAction.HASHMOD && !Labels.isValidName(targetLabel)) {

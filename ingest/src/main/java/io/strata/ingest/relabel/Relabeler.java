@@ -1,12 +1,12 @@
 package io.strata.ingest.relabel;
 
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoExpand;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
 
 /** Applies relabel configs in order, with the semantics of Prometheus's {@code relabel.Process}. */
 public final class Relabeler {
@@ -56,7 +56,7 @@ public final class Relabeler {
         }
       }
       case REPLACE -> {
-        Matcher m = re.match(val);
+        GoExpand.Match m = re.match(val);
         if (m == null) {
           break; // no match, no replacement
         }
@@ -76,7 +76,7 @@ public final class Relabeler {
       case HASHMOD -> lb.set(cfg.targetLabel(), Long.toUnsignedString(hashmod(val, cfg.modulus())));
       case LABELMAP -> {
         for (String name : lb.names()) {
-          Matcher m = re.match(name);
+          GoExpand.Match m = re.match(name);
           if (m != null) {
             lb.set(re.expand(cfg.replacement(), m), lb.get(name));
           }

@@ -59,7 +59,7 @@ class RelabelerTest {
         Arguments.of("replace $$ is a literal dollar",
             abc, "- {source_labels: [a], target_label: d, replacement: '$$1'}", labels("a", "foo", "b", "bar", "c", "baz", "d", "$1")),
         Arguments.of("replace with named group, Go syntax",
-            abc, "- {source_labels: [a], regex: '(?P<first>.)(?<rest>.*)', target_label: d, replacement: '$rest-${first}'}",
+            abc, "- {source_labels: [a], regex: '(?P<first>.)(?P<rest>.*)', target_label: d, replacement: '$rest-${first}'}",
             labels("a", "foo", "b", "bar", "c", "baz", "d", "oo-f")),
         Arguments.of("replace from an absent label matches the empty string",
             abc, "- {source_labels: [missing], target_label: d, replacement: set}", labels("a", "foo", "b", "bar", "c", "baz", "d", "set")),
@@ -129,7 +129,11 @@ class RelabelerTest {
         Arguments.of("- {action: labelkeep, target_label: y}", "labelkeep action requires only 'regex', and no other fields"),
         Arguments.of("- {action: explode}", "unknown relabel action \"explode\""),
         Arguments.of("- {source_labels: ['a-b'], target_label: x}", "\"a-b\" is not a valid label name"),
-        Arguments.of("- {source_labels: [a], target_label: x, regex: '(unclosed'}", "invalid regex \"(unclosed\""));
+        Arguments.of("- {source_labels: [a], target_label: x, regex: '(unclosed'}", "error parsing regexp: missing closing ): `^(?:(unclosed)$`"),
+        Arguments.of("- {source_labels: [a], target_label: x, regex: '(a)\\1'}", "error parsing regexp: invalid escape sequence: `\\1`"),
+        Arguments.of("- {source_labels: [a], target_label: x, regex: 'a(?=b)'}", "error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+        // promtool 2.42 check config: (?<name>) is Go 1.22 syntax
+        Arguments.of("- {source_labels: [a], target_label: x, regex: '(?<rest>.*)'}", "error parsing regexp: invalid or unsupported Perl syntax: `(?<`"));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -15,7 +15,8 @@ public record BinaryExpr(BinaryOp op, Expr lhs, Expr rhs, VectorMatching matchin
 
   @Override
   public ValueType type() {
-    return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+    // the right side first: a chain a+b+c nests to the left, so this is O(1) unless every term is a scalar
+    return rhs.type() == ValueType.SCALAR && lhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
   }
 
   @Override

@@ -2,19 +2,16 @@ package io.strata.promql.engine;
 
 import io.strata.promql.ast.Expr;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoExpand;
+import io.strata.schemas.prom.GoRegex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
-/** label_replace and label_join, with Go's regexp replacement syntax ({@code $1}, {@code ${name}}). */
+/** label_replace (an RE2 regex, {@link GoRegex}, with Go's replacement syntax: {@code $1}, {@code ${name}}) and label_join. */
 final class LabelFunctions {
   private LabelFunctions() {}
-
-  private static final Pattern GROUP_NAME = Pattern.compile("\\(\\?P?<([a-zA-Z][a-zA-Z0-9]*)>");
 
   static InstantVector labelReplace(Evaluator ev, List<Expr> args, long t) {
     InstantVector in = ev.evalVector(args.get(0), t);
@@ -22,20 +19,14 @@ final class LabelFunctions {
     String repl = (String) ev.eval(args.get(2), t);
     String src = (String) ev.eval(args.get(3), t);
     String regex = (String) ev.eval(args.get(4), t);
-    Pattern p;
+    GoRegex re;
     try {
-      // Go's (?P<name>...) is Java's (?<name>...)
-      p = Pattern.compile("(?:" + regex.replace("(?P<", "(?<") + ")");
-    } catch (PatternSyntaxException e) {
+      re = GoRegex.anchored(regex);
+    } catch (GoRegex.SyntaxException e) {
       throw new QueryExecutionException("invalid regular expression in label_replace(): " + regex);
     }
     if (!Labels.isValidName(dst)) {
       throw new QueryExecutionException("invalid destination label name in label_replace(): " + dst);
-    }
-    List<String> groupNames = new ArrayList<>();
-    Matcher gm = GROUP_NAME.matcher(regex);
-    while (gm.find()) {
-      groupNames.add(gm.group(1));
     }
     Map<Labels, Labels> memo = new HashMap<>();
     InstantVector out = new InstantVector(in.size);
@@ -44,11 +35,11 @@ final class LabelFunctions {
       Labels res = memo.get(l);
       if (res == null) {
         String srcVal = l.get(src);
-        Matcher m = p.matcher(srcVal == null ? "" : srcVal);
-        if (!m.matches()) {
+        GoExpand.Match m = re.match(srcVal == null ? "" : srcVal);
+        if (m == null) {
           res = l;
         } else {
-          String value = expand(repl, m, groupNames);
+          String value = GoExpand.expand(repl, m);
           res = value.isEmpty() ? (l.get(dst) == null ? l : l.without(dst)) : l.with(dst, value);
         }
         memo.put(l, res);
@@ -56,52 +47,6 @@ final class LabelFunctions {
       out.add(res, in.values[i], t);
     }
     return out;
-  }
-
-  /** Go's regexp.Expand: $n, ${n}, $name, ${name}; $$ is a dollar; an unknown name expands to "". */
-  static String expand(String template, Matcher m, List<String> groupNames) {
-    StringBuilder sb = new StringBuilder();
-    int i = 0;
-    while (i < template.length()) {
-      char c = template.charAt(i);
-      if (c != '$') {
-        sb.append(c);
-        i++;
-        continue;
-      }
-      i++;
-      if (i < template.length() && template.charAt(i) == '$') {
-        sb.append('$');
-        i++;
-        continue;
-      }
-      boolean brace = i < template.length() && template.charAt(i) == '{';
-      int start = brace ? i + 1 : i;
-      int j = start;
-      while (j < template.length() && (Character.isLetterOrDigit(template.charAt(j)) || template.charAt(j) == '_')) {
-        j++;
-      }
-      if (j == start || (brace && (j >= template.length() || template.charAt(j) != '}'))) {
-        // malformed: the dollar is literal text
-        sb.append('$');
-        continue;
-      }
-      String name = template.substring(start, j);
-      i = brace ? j + 1 : j;
-      int num = -1;
-      if (name.chars().allMatch(ch -> ch >= '0' && ch <= '9') && !(name.charAt(0) == '0' && name.length() > 1)
-          && name.length() <= 8) {
-        num = Integer.parseInt(name);
-      }
-      if (num >= 0) {
-        if (num <= m.groupCount() && m.group(num) != null) {
-          sb.append(m.group(num));
-        }
-      } else if (groupNames.contains(name) && m.group(name) != null) {
-        sb.append(m.group(name));
-      }
-    }
-    return sb.toString();
   }
 
   static InstantVector labelJoin(Evaluator ev, List<Expr> args, long t) {

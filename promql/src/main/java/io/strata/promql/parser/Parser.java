@@ -21,6 +21,8 @@ import io.strata.promql.ast.VectorMatching;
 import io.strata.promql.ast.VectorSelector;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.prom.GoRegex;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -44,19 +46,77 @@ public final class Parser {
     this.tokens = Lexer.lex(query);
   }
 
+  /**
+   * The deepest expression accepted: nested parentheses, calls and aggregations, and chains of binary
+   * operators ({@code a+b+c} nests to the left) each count a level. Prometheus has no such limit; this one
+   * keeps parsing and evaluation within the stack the query server gives its threads (a depth of 10,000
+   * needs about 8 MB). Deeper expressions get a parse error instead of a StackOverflowError.
+   */
+  public static final int MAX_DEPTH = 10_000;
+
+  private int depth;
+
   /** Parses and type-checks a PromQL expression. */
   public static Expr parse(String query) {
     Parser p = new Parser(query);
     if (p.peek().type() == TokenType.EOF) {
       throw p.error(0, "no expression found in input");
     }
-    Expr e = p.parseExpr(0);
-    Token t = p.peek();
-    if (t.type() != TokenType.EOF) {
-      throw p.unexpected(t, null, null);
+    try {
+      Expr e = p.parseExpr(0);
+      Token t = p.peek();
+      if (t.type() != TokenType.EOF) {
+        throw p.unexpected(t, null, null);
+      }
+      p.checkDepth(e);
+      new TypeChecker(p).check(e);
+      return e;
+    } catch (StackOverflowError e) {
+      // a thread with a small stack (the query server's threads have room for MAX_DEPTH)
+      throw p.error(0, "expression nesting too deep for this thread's stack");
     }
-    new TypeChecker(p).check(e);
-    return e;
+  }
+
+  private PromQLParseException tooDeep(int pos) {
+    return error(pos, "expression nesting too deep (max " + MAX_DEPTH + ")");
+  }
+
+  /** Refuses a tree deeper than {@link #MAX_DEPTH}, walking it without recursion (binary chains parse iteratively). */
+  private void checkDepth(Expr root) {
+    ArrayDeque<Expr> nodes = new ArrayDeque<>();
+    ArrayDeque<Integer> depths = new ArrayDeque<>();
+    nodes.push(root);
+    depths.push(1);
+    while (!nodes.isEmpty()) {
+      Expr e = nodes.pop();
+      int d = depths.pop();
+      if (d > MAX_DEPTH) {
+        throw tooDeep(start(e));
+      }
+      for (Expr c : children(e)) {
+        nodes.push(c);
+        depths.push(d + 1);
+      }
+    }
+  }
+
+  private static List<Expr> children(Expr e) {
+    if (e instanceof BinaryExpr b) {
+      return List.of(b.lhs(), b.rhs());
+    } else if (e instanceof ParenExpr p) {
+      return List.of(p.expr());
+    } else if (e instanceof UnaryExpr u) {
+      return List.of(u.expr());
+    } else if (e instanceof Call c) {
+      return c.args();
+    } else if (e instanceof AggregateExpr a) {
+      return a.param() == null ? List.of(a.expr()) : List.of(a.param(), a.expr());
+    } else if (e instanceof SubqueryExpr s) {
+      return List.of(s.expr());
+    } else if (e instanceof MatrixSelector m) {
+      return List.of(m.selector());
+    }
+    return List.of();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -143,12 +203,27 @@ public final class Parser {
   }
 
   private Expr parseExpr(int minPrec) {
+    if (++depth > MAX_DEPTH) {
+      throw tooDeep(peek().pos());
+    }
+    try {
+      return parseBinary(minPrec);
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr parseBinary(int minPrec) {
     Expr lhs = parseUnary();
+    int chain = 0;
     while (true) {
       Token opTok = peek();
       BinaryOp op = binaryOp(opTok.type());
       if (op == null || op.precedence() < minPrec) {
         return lhs;
+      }
+      if (depth + ++chain > MAX_DEPTH) {
+        throw tooDeep(opTok.pos()); // the tree grows a level per operator: stop before the work does
       }
       next();
       boolean returnBool = false;
@@ -362,11 +437,8 @@ public final class Parser {
       }
       try {
         out.add(LabelMatcher.of(type, t.text(), Lexer.unquote(v.text())));
-      } catch (IllegalArgumentException e) {
-        String msg = e.getCause() instanceof java.util.regex.PatternSyntaxException pse
-            ? "error parsing regexp: " + pse.getDescription() + ": `" + Lexer.unquote(v.text()) + "`"
-            : e.getMessage();
-        throw error(t.pos(), msg);
+      } catch (GoRegex.SyntaxException e) {
+        throw error(t.pos(), e.getMessage());
       }
       Token sep = next();
       if (sep.type() == TokenType.RIGHT_BRACE) {

@@ -2,8 +2,8 @@ package io.strata.promql.template;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import com.google.re2j.PatternSyntaxException;
 import io.strata.schemas.prom.GoExpand;
+import io.strata.schemas.prom.GoRegex;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -18,8 +18,8 @@ final class GoRegexp {
   /** Compiles or throws with Go's text ({@code error parsing regexp: missing closing ): `(`}). */
   static Pattern compile(String expr) throws GoFunc.FuncError {
     try {
-      return Pattern.compile(expr);
-    } catch (PatternSyntaxException e) {
+      return GoRegex.unanchored(expr).pattern();
+    } catch (GoRegex.SyntaxException e) {
       throw new GoFunc.FuncError(e.getMessage());
     }
   }
@@ -27,8 +27,8 @@ final class GoRegexp {
   /** regexp.MustCompile's panic text. */
   static Pattern mustCompile(String expr) throws GoFunc.FuncError {
     try {
-      return Pattern.compile(expr);
-    } catch (PatternSyntaxException e) {
+      return GoRegex.unanchored(expr).pattern();
+    } catch (GoRegex.SyntaxException e) {
       String q = canBackquote(expr) ? "`" + expr + "`" : io.strata.promql.ast.GoFormat.quote(expr);
       throw new GoFunc.FuncError("regexp: Compile(" + q + "): " + e.getMessage());
     }

@@ -4,7 +4,9 @@ package io.strata.query.api;
 public final class ApiException extends RuntimeException {
   public enum Type {
     BAD_DATA("bad_data", 400), EXECUTION("execution", 422), TIMEOUT("timeout", 503), CANCELED("canceled", 503),
-    INTERNAL("internal", 500), NOT_FOUND("not_found", 404), UNAVAILABLE("unavailable", 503);
+    INTERNAL("internal", 500), NOT_FOUND("not_found", 404), UNAVAILABLE("unavailable", 503),
+    /** A body over the server's limits: Prometheus's error type, HTTP's status. */
+    TOO_LARGE("bad_data", 413);
 
     final String wire;
     final int status;

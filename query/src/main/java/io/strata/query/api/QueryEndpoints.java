@@ -43,11 +43,12 @@ final class QueryEndpoints {
     String q = required(params, "query");
     String timeParam = params.getValue("time");
     long time = timeParam == null ? System.currentTimeMillis() : Params.time("time", timeParam);
+    EngineOptions opts = withTimeout(params);
     Expr expr = parse(q);
     Resolution res = resolution(params.getValue("max_source_resolution"), 0, false);
     headers.put(RESOLUTION_HEADER, res.name());
     Queryable source = dedup(params, new StoreQueryable(store, tenant, res));
-    Value v = evaluate(() -> new Engine(options).instantQuery(source, expr, time));
+    Value v = evaluate(() -> new Engine(opts).instantQuery(source, expr, time));
     return g -> JsonOutput.writeValue(g, v);
   }
 
@@ -65,12 +66,13 @@ final class QueryEndpoints {
     if ((end - start) / step >= cfg.maxPointsPerSeries()) {
       throw ApiException.badData("exceeded maximum resolution of " + cfg.maxPointsPerSeries() + " points per timeseries. Try decreasing the query resolution (?step=XX)");
     }
+    EngineOptions opts = withTimeout(params);
     Expr expr = parse(q);
     Resolution res = resolution(params.getValue("max_source_resolution"), step, cfg.autoDownsampling());
     headers.put(RESOLUTION_HEADER, res.name());
     StoreQueryable stored = new StoreQueryable(store, tenant, res);
     Queryable source = dedup(params, stored);
-    Value v = evaluate(() -> new Engine(options).rangeQuery(source, expr, start, end, step));
+    Value v = evaluate(() -> new Engine(opts).rangeQuery(source, expr, start, end, step));
     String lag = stored.rollupLagWarning();
     if (lag != null) {
       warnings.add(lag);
@@ -103,6 +105,20 @@ final class QueryEndpoints {
   DataWriter format(Fields params) {
     String formatted = parse(required(params, "query")).toString();
     return g -> g.writeString(formatted);
+  }
+
+  /**
+   * The engine options with the request's {@code timeout} (a duration or seconds, as Prometheus parses it),
+   * capped by the engine's timeout (Prometheus's {@code --query.timeout}, 2 m): a query past it answers 503
+   * {@code timeout} and stops at the engine's next check (between series and steps).
+   */
+  private EngineOptions withTimeout(Fields params) {
+    String p = params.getValue("timeout");
+    if (p == null || p.isEmpty()) {
+      return options;
+    }
+    long ms = Params.duration("timeout", p);
+    return options.withTimeoutMs(Math.max(1, Math.min(ms, options.timeoutMs())));
   }
 
   /** The store behind the replica deduplication, unless none is configured or the request says {@code dedup=false}. */

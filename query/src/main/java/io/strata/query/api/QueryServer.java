@@ -16,6 +16,7 @@ import io.strata.schemas.Topics;
 import io.strata.tsdb.Store;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,14 +24,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.FormFields;
 import io.strata.schemas.http.WebSecurity;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -46,6 +53,14 @@ import org.slf4j.LoggerFactory;
 public final class QueryServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QueryServer.class);
   private static final JsonFactory JSON = new JsonFactory();
+  /** Stack of the HTTP threads, which parse and evaluate queries: 4 times what {@code Parser.MAX_DEPTH} was measured to need. */
+  static final long THREAD_STACK_BYTES = 32L << 20;
+  /** Request line and headers, so a long GET query fits: Go's {@code http.DefaultMaxHeaderBytes}, which Prometheus uses. */
+  static final int MAX_HEADER_BYTES = 1 << 20;
+  /** A POSTed form: Go's limit on url-encoded bodies ({@code maxFormSize}, 10 MiB) that Prometheus's API reads within. */
+  static final int MAX_FORM_BYTES = 10 << 20;
+  /** Parameters in a form (Jetty's default of 1,000 would refuse a Grafana call with many {@code match[]}). */
+  static final int MAX_FORM_FIELDS = 100_000;
   /** The Prometheus release whose API and PromQL semantics Strata follows; Grafana reads it to pick features. */
   public static final String PROMETHEUS_VERSION = "2.42.0";
 
@@ -102,11 +117,18 @@ public final class QueryServer implements AutoCloseable {
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
     this.webUi = new WebUi(requests);
-    QueuedThreadPool pool = new QueuedThreadPool(32, 2);
+    // threads with room for the deepest expression the parser accepts (Parser.MAX_DEPTH needs about 8 MB);
+    // the stack is reserved address space, touched only as deep as a query goes
+    QueuedThreadPool pool = new QueuedThreadPool(32, 2, 60_000, -1, null, null,
+        r -> new Thread(null, r, "query-http", THREAD_STACK_BYTES));
     pool.setName("query-http");
     pool.setDaemon(true);
     this.server = new Server(pool);
-    this.connector = new ServerConnector(server);
+    server.setErrorHandler(new JsonErrorHandler());
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    http.setSendServerVersion(false);
+    this.connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(cfg.host());
     connector.setPort(cfg.port());
     server.addConnector(connector);
@@ -266,19 +288,30 @@ public final class QueryServer implements AutoCloseable {
         }
       });
     } catch (ApiException e) {
-      respond(response, callback, handler, e.type().status, g -> {
-        g.writeStringField("status", "error");
-        g.writeStringField("errorType", e.type().wire);
-        g.writeStringField("error", e.getMessage());
-      });
+      error(response, callback, handler, e.type(), e.getMessage());
+    } catch (StackOverflowError e) {
+      // the parser refuses what the threads' stack cannot take (Parser.MAX_DEPTH); this is the safety net
+      log.warn("API {}: stack overflow", endpoint);
+      error(response, callback, handler, ApiException.Type.EXECUTION, "query too deeply nested: evaluation ran out of stack");
+    } catch (HttpException.RuntimeException e) {
+      // Jetty refusing the request while reading its parameters (a malformed %-escape: 400 "Bad query")
+      boolean client = e.getCode() >= 400 && e.getCode() < 500;
+      error(response, callback, handler, client ? ApiException.Type.BAD_DATA : ApiException.Type.INTERNAL,
+          "cannot read the request: " + e.getReason());
     } catch (RuntimeException e) {
       log.warn("API {} failed", endpoint, e);
-      respond(response, callback, handler, 500, g -> {
-        g.writeStringField("status", "error");
-        g.writeStringField("errorType", "internal");
-        g.writeStringField("error", String.valueOf(e.getMessage()));
-      });
+      error(response, callback, handler, ApiException.Type.INTERNAL, String.valueOf(e.getMessage()));
     }
+  }
+
+  private void error(Response response, Callback callback, String handler, ApiException.Type type, String message) {
+    respond(response, callback, handler, type.status, g -> writeError(g, type, message));
+  }
+
+  private static void writeError(JsonGenerator g, ApiException.Type type, String message) throws IOException {
+    g.writeStringField("status", "error");
+    g.writeStringField("errorType", type.wire);
+    g.writeStringField("error", message);
   }
 
   private static void buildinfo(JsonGenerator g) throws IOException {
@@ -297,7 +330,20 @@ public final class QueryServer implements AutoCloseable {
     if ("POST".equals(request.getMethod())) {
       String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
       if (ct != null && ct.startsWith("application/x-www-form-urlencoded")) {
-        Fields form = FormFields.getFields(request);
+        long length = request.getLength();
+        if (length > MAX_FORM_BYTES) {
+          throw formTooLarge();
+        }
+        Fields form;
+        try {
+          form = FormFields.getFields(request, MAX_FORM_FIELDS, MAX_FORM_BYTES);
+        } catch (RuntimeException e) {
+          // Jetty's "form too large" / "too many fields" (a chunked body without a length), or a broken body
+          if (String.valueOf(e.getMessage()).contains("too")) {
+            throw formTooLarge();
+          }
+          throw ApiException.badData("cannot read the form: " + e.getMessage());
+        }
         Fields merged = new Fields(true);
         all.forEach(f -> f.getValues().forEach(v -> merged.add(f.getName(), v)));
         form.forEach(f -> f.getValues().forEach(v -> merged.add(f.getName(), v)));
@@ -305,6 +351,52 @@ public final class QueryServer implements AutoCloseable {
       }
     }
     return all;
+  }
+
+  private static ApiException formTooLarge() {
+    return new ApiException(ApiException.Type.TOO_LARGE, "request body too large: a form is limited to " + MAX_FORM_BYTES
+        + " bytes and " + MAX_FORM_FIELDS + " fields");
+  }
+
+  /**
+   * What Jetty answers itself (a request line or headers over {@link #MAX_HEADER_BYTES}: 431, a malformed
+   * request: 400, an error no handler caught: 500) in the API's JSON envelope instead of an HTML page.
+   */
+  private static final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+        Callback callback) throws IOException {
+      writeJson(response, code, message, callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+      return ByteBuffer.wrap(json(status, reason));
+    }
+
+    private static void writeJson(Response response, int code, String message, Callback callback) {
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.write(true, ByteBuffer.wrap(json(code, message)), callback);
+    }
+
+    private static byte[] json(int code, String message) {
+      ApiException.Type type = switch (code) {
+        case 400, 413, 414, 431 -> ApiException.Type.BAD_DATA;
+        case 404 -> ApiException.Type.NOT_FOUND;
+        case 503 -> ApiException.Type.UNAVAILABLE;
+        default -> ApiException.Type.INTERNAL;
+      };
+      ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+      try (JsonGenerator g = JSON.createGenerator(out)) {
+        g.writeStartObject();
+        writeError(g, type, message == null || message.isEmpty() ? HttpStatus.getMessage(code) : message);
+        g.writeEndObject();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out.toByteArray();
+    }
   }
 
   /** Answers up to this size are sent whole with a Content-Length; larger ones stream (see {@link ResponseOutput}). */

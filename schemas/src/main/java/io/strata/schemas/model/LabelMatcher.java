@@ -1,11 +1,11 @@
 package io.strata.schemas.model;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import io.strata.schemas.prom.GoRegex;
 
 /**
- * A PromQL label matcher: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions are fully
- * anchored, as in Prometheus. A missing label matches as the empty string.
+ * A PromQL label matcher: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions are RE2
+ * ({@link GoRegex}: linear-time, Go's syntax and errors) and fully anchored, as in Prometheus. A missing
+ * label matches as the empty string.
  */
 public final class LabelMatcher {
   public enum Type {
@@ -25,23 +25,20 @@ public final class LabelMatcher {
   private final Type type;
   private final String name;
   private final String value;
-  private final Pattern pattern;
+  private final GoRegex pattern;
 
   private LabelMatcher(Type type, String name, String value) {
     this.type = type;
     this.name = name;
     this.value = value;
     if (type == Type.RE || type == Type.NRE) {
-      try {
-        this.pattern = Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL);
-      } catch (PatternSyntaxException e) {
-        throw new IllegalArgumentException("invalid regular expression " + quote(value) + " for label " + name + ": " + e.getDescription(), e);
-      }
+      this.pattern = GoRegex.anchored(value);
     } else {
       this.pattern = null;
     }
   }
 
+  /** @throws GoRegex.SyntaxException for a regex RE2 refuses, with Go's message */
   public static LabelMatcher of(Type type, String name, String value) {
     return new LabelMatcher(type, name, value);
   }
@@ -68,8 +65,8 @@ public final class LabelMatcher {
     return switch (type) {
       case EQ -> v.equals(value);
       case NEQ -> !v.equals(value);
-      case RE -> pattern.matcher(v).matches();
-      case NRE -> !pattern.matcher(v).matches();
+      case RE -> pattern.matches(v);
+      case NRE -> !pattern.matches(v);
     };
   }
 
