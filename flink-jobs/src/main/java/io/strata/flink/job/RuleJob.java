@@ -89,9 +89,11 @@ public final class RuleJob {
     long outOfOrderness = settings.maxOutOfOrderness().toMillis();
     long wallClockDelay = settings.wallClockDelay().toMillis();
     SampleWatermarks.Clock wallClock = clock;
-    // per Kafka partition: the source runs a generator per split and emits their minimum
+    // per Kafka partition: the source runs a generator per split and emits their minimum; the split's input
+    // activity clock stands still while the source is backpressured, so only a caught-up partition is idle
     WatermarkStrategy<DecodedBatch> eventTime = WatermarkStrategy
-        .<DecodedBatch>forGenerator(ctx -> new SampleWatermarks(outOfOrderness, wallClockDelay, wallClock))
+        .<DecodedBatch>forGenerator(ctx -> new SampleWatermarks(outOfOrderness, wallClockDelay, wallClock,
+            ctx.getInputActivityClock()))
         .withTimestampAssigner((b, recordTs) -> b.deadLetter == null && b.maxTimestampMs != Long.MIN_VALUE ? b.maxTimestampMs : recordTs);
     DataStream<DecodedBatch> batches = env.fromSource(samples, eventTime, "samples source").uid(UID_SOURCE);
 
