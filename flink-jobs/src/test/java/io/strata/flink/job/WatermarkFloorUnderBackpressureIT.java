@@ -71,7 +71,7 @@ class WatermarkFloorUnderBackpressureIT {
     conf.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse("4kb"));
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
     SampleWatermarks.Clock wallClock = () -> NOW;
-    new RuleJob(files, settings, 1, hook, wallClock,
+    new RuleJob(files, settings, 1, hook, wallClock, null,
         new DataGeneratorSource<>(WatermarkFloorUnderBackpressureIT::backlog, Long.MAX_VALUE, TypeInformation.of(DecodedBatch.class)),
         new DataGeneratorSource<>(i -> GroupSpec.started(), 0, TypeInformation.of(GroupSpec.class)),
         new DiscardingSink<>(), new StallingSink(), new DiscardingSink<>(), new DiscardingSink<>())
