@@ -2,6 +2,7 @@ package io.strata.flink;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.flink.job.RuleJob;
+import io.strata.flink.kafka.ForStateReader;
 import io.strata.flink.job.SampleWatermarks;
 import io.strata.flink.kafka.KafkaConnectors;
 import io.strata.flink.metrics.MetricsHooks;
@@ -161,6 +162,7 @@ public final class AlertRuleService implements AutoCloseable {
       String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
       int samplesPartitions = partitions(samplesTopic);
       new RuleJob(fileGroups, settings, samplesPartitions, metricsHook, SampleWatermarks.SYSTEM,
+          new ForStateReader(bootstrapServers, samplesTopic, registryUrl),
           KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings),
           KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
           KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),

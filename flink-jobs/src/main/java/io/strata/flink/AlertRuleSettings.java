@@ -36,6 +36,10 @@ import java.util.TreeMap;
  * @param networkMemoryMb network buffer memory of the local task manager
  * @param managedMemoryMb managed memory of the local task manager (unused by the heap state backend)
  * @param restoreFromCheckpoint whether {@code start()} resumes from the newest retained checkpoint
+ * @param forOutageTolerance Prometheus's {@code --rules.alert.for-outage-tolerance}: how far back a group that
+ *     starts without state looks for {@code ALERTS_FOR_STATE} to restore its alerts' {@code for} progress
+ * @param forGracePeriod Prometheus's {@code --rules.alert.for-grace-period}: a restored alert fires no sooner
+ *     than this after the restore; rules with a shorter {@code for} are not restored
  */
 public record AlertRuleSettings(
     int parallelism,
@@ -54,7 +58,9 @@ public record AlertRuleSettings(
     StartFrom startFrom,
     int networkMemoryMb,
     int managedMemoryMb,
-    boolean restoreFromCheckpoint) {
+    boolean restoreFromCheckpoint,
+    Duration forOutageTolerance,
+    Duration forGracePeriod) {
 
   /** Where the samples source starts when it has no checkpoint and its group has no committed offsets. */
   public enum StartFrom {
@@ -81,11 +87,14 @@ public record AlertRuleSettings(
   public static final String NETWORK_MEMORY_MB = "flink.memory.network-mb";
   public static final String MANAGED_MEMORY_MB = "flink.memory.managed-mb";
   public static final String RESTORE_FROM_CHECKPOINT = "flink.checkpoint.restore";
+  public static final String FOR_OUTAGE_TOLERANCE = "flink.rules.alert.for-outage-tolerance";
+  public static final String FOR_GRACE_PERIOD = "flink.rules.alert.for-grace-period";
 
   /** Every key, in documentation order. */
   public static final List<String> KEYS = List.of(PARALLELISM, CHECKPOINT_INTERVAL, MAX_OUT_OF_ORDERNESS,
       WALL_CLOCK_DELAY, LOOKBACK_DELTA, EVALUATION_INTERVAL, RESEND_DELAY, MAX_EVALUATION_AGE, EXTERNAL_URL, EXTERNAL_LABELS, FILE_TENANT,
-      SPREAD_EVALUATIONS, CONSUMER_GROUP, START_FROM, NETWORK_MEMORY_MB, MANAGED_MEMORY_MB, RESTORE_FROM_CHECKPOINT);
+      SPREAD_EVALUATIONS, CONSUMER_GROUP, START_FROM, NETWORK_MEMORY_MB, MANAGED_MEMORY_MB, RESTORE_FROM_CHECKPOINT,
+      FOR_OUTAGE_TOLERANCE, FOR_GRACE_PERIOD);
 
   public AlertRuleSettings {
     if (parallelism < 1 || parallelism > 64) {
@@ -130,6 +139,8 @@ public record AlertRuleSettings(
     if (managedMemoryMb < 0 || managedMemoryMb > 65536) {
       throw new IllegalArgumentException(MANAGED_MEMORY_MB + " must be between 0 and 65536, got " + managedMemoryMb);
     }
+    requirePositive(FOR_OUTAGE_TOLERANCE, forOutageTolerance);
+    requirePositive(FOR_GRACE_PERIOD, forGracePeriod);
   }
 
   private static void requirePositive(String key, Duration d) {
@@ -148,7 +159,7 @@ public record AlertRuleSettings(
   public static AlertRuleSettings defaults() {
     return new AlertRuleSettings(1, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15),
         Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(5), "http://localhost:9090", Map.of(),
-        "default", true, "strata-flink-rules", StartFrom.LATEST, 32, 16, true);
+        "default", true, "strata-flink-rules", StartFrom.LATEST, 32, 16, true, Duration.ofHours(1), Duration.ofMinutes(10));
   }
 
   /** Settings from string keys (a config file or flags); absent keys take their default. */
@@ -176,7 +187,9 @@ public record AlertRuleSettings(
         startFromOf(m, d.startFrom),
         intOf(m, NETWORK_MEMORY_MB, d.networkMemoryMb),
         intOf(m, MANAGED_MEMORY_MB, d.managedMemoryMb),
-        boolOf(m, RESTORE_FROM_CHECKPOINT, d.restoreFromCheckpoint));
+        boolOf(m, RESTORE_FROM_CHECKPOINT, d.restoreFromCheckpoint),
+        durationOf(m, FOR_OUTAGE_TOLERANCE, d.forOutageTolerance),
+        durationOf(m, FOR_GRACE_PERIOD, d.forGracePeriod));
   }
 
   /** The settings as string keys, the inverse of {@link #fromMap}. */
@@ -201,6 +214,8 @@ public record AlertRuleSettings(
     m.put(NETWORK_MEMORY_MB, Integer.toString(networkMemoryMb));
     m.put(MANAGED_MEMORY_MB, Integer.toString(managedMemoryMb));
     m.put(RESTORE_FROM_CHECKPOINT, Boolean.toString(restoreFromCheckpoint));
+    m.put(FOR_OUTAGE_TOLERANCE, PromDuration.format(forOutageTolerance.toMillis()));
+    m.put(FOR_GRACE_PERIOD, PromDuration.format(forGracePeriod.toMillis()));
     return m;
   }
 
@@ -249,7 +264,7 @@ public record AlertRuleSettings(
   public AlertRuleSettings withExternalLabels(Map<String, String> labels) {
     return new AlertRuleSettings(parallelism, checkpointInterval, maxOutOfOrderness, wallClockDelay, lookbackDelta,
         evaluationInterval, resendDelay, maxEvaluationAge, externalUrl, labels, fileTenant, spreadEvaluations, consumerGroup, startFrom,
-        networkMemoryMb, managedMemoryMb, restoreFromCheckpoint);
+        networkMemoryMb, managedMemoryMb, restoreFromCheckpoint, forOutageTolerance, forGracePeriod);
   }
 
   public AlertRuleSettings withFileTenant(String tenant) {

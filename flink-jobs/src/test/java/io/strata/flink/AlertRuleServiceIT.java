@@ -202,6 +202,47 @@ class AlertRuleServiceIT {
   }
 
   @Test
+  void alertsForStateIsReadBackFromTheSamplesTopicWithItsStaleMarkers(TestCluster cluster) throws Exception {
+    String prefix = cluster.uniquePrefix();
+    String samples = cluster.createTopic(prefix + Topics.SAMPLES, 3);
+    AvroWireSerde<SampleBatch> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), SampleBatch.class);
+    Labels slow = Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Slow", "job", "api");
+    Labels gone = Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Gone", "job", "api");
+    long t0 = System.currentTimeMillis() / 1000 * 1000 - 600 * SECOND;
+    try (KafkaProducer<byte[], byte[]> producer = producer(cluster)) {
+      for (long s = 0; s <= 120; s += 60) {
+        for (String tenant : List.of("default", "other")) {
+          long t = t0 + s * SECOND;
+          double gv = s == 120 ? io.strata.schemas.model.StaleMarker.VALUE : t0 / 1000.0;
+          SampleBatch b = new SampleBatch(tenant, "rule", List.of(
+              new Series(slow.toAvro(), List.of(new Sample(t, tenant.equals("default") ? t0 / 1000.0 : 42.0))),
+              new Series(gone.toAvro(), List.of(new Sample(t, gv)))));
+          // as the rule job writes them: each series on its series-key partition
+          int partition = io.strata.schemas.model.SeriesPartitioner.partition(tenant, slow, 3);
+          producer.send(new ProducerRecord<>(samples, partition, null, serde.serialize(samples, b))).get();
+          producer.send(new ProducerRecord<>(samples, io.strata.schemas.model.SeriesPartitioner.partition(tenant, gone, 3),
+              null, serde.serialize(samples, b))).get();
+        }
+      }
+    }
+    var store = new io.strata.flink.kafka.ForStateReader(cluster.bootstrapServers(), samples, cluster.registryUrl())
+        .read("default", List.of(slow, gone), t0 + 30 * SECOND, t0 + 600 * SECOND);
+    var read = store.select(new io.strata.promql.storage.SelectHints(t0, t0 + 600 * SECOND, 0, "", 0),
+        List.of(io.strata.schemas.model.LabelMatcher.eq("job", "api")));
+    Map<Labels, String> got = new java.util.TreeMap<>(java.util.Comparator.comparing(Labels::toString));
+    for (var d : read) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < d.size(); i++) {
+        b.append((d.timestamps()[i] - t0) / SECOND).append('=')
+            .append(io.strata.schemas.model.StaleMarker.isStale(d.values()[i]) ? "stale" : Double.toString(d.values()[i])).append(' ');
+      }
+      got.put(d.labels(), b.toString().trim());
+    }
+    assertEquals(Map.of(slow, "60=" + t0 / 1000.0 + " 120=" + t0 / 1000.0, gone, "60=" + t0 / 1000.0 + " 120=stale"), got,
+        "the tenant's own samples in the window, stale markers included");
+  }
+
+  @Test
   void anInvalidRuleFileFailsStartWithTheRuleNamed(TestCluster cluster, @TempDir Path dir) throws Exception {
     Path ruleFile = Files.writeString(dir.resolve("bad.yml"), """
         groups:

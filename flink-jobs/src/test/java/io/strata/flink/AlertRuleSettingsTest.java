@@ -26,6 +26,15 @@ class AlertRuleSettingsTest {
     assertEquals("default", d.fileTenant());
     assertEquals(Duration.ofMinutes(5), d.lookbackDelta());
     assertEquals(AlertRuleSettings.StartFrom.LATEST, d.startFrom());
+    assertEquals(Duration.ofHours(1), d.forOutageTolerance(), "Prometheus's --rules.alert.for-outage-tolerance");
+    assertEquals(Duration.ofMinutes(10), d.forGracePeriod(), "Prometheus's --rules.alert.for-grace-period");
+  }
+
+  @Test
+  void aZeroGracePeriodIsRejectedNamingTheKey() {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> AlertRuleSettings.fromMap(Map.of(AlertRuleSettings.FOR_GRACE_PERIOD, "0s")));
+    assertEquals("flink.rules.alert.for-grace-period must be > 0, got PT0S", e.getMessage());
   }
 
   @Test
@@ -35,7 +44,9 @@ class AlertRuleSettingsTest {
         AlertRuleSettings.MAX_OUT_OF_ORDERNESS, "1m30s",
         AlertRuleSettings.START_FROM, "earliest",
         AlertRuleSettings.EXTERNAL_LABELS, "region=eu,replica=a",
-        AlertRuleSettings.MAX_EVALUATION_AGE, "0s"));
+        AlertRuleSettings.MAX_EVALUATION_AGE, "0s",
+        AlertRuleSettings.FOR_OUTAGE_TOLERANCE, "2h"));
+    assertEquals(Duration.ofHours(2), s.forOutageTolerance());
     assertEquals(Map.of("region", "eu", "replica", "a"), s.externalLabels());
     assertEquals(Duration.ZERO, s.maxEvaluationAge());
     assertEquals(2, s.parallelism());

@@ -326,10 +326,15 @@ public final class RuleEvaluationHarness {
     }
 
     static Prom start(String bin, Path dir, int port, Path ruleFile) throws IOException {
+      return start(bin, dir, port, ruleFile, "");
+    }
+
+    /** {@code extraConfig}: more top-level sections of prometheus.yml (e.g. {@code alerting:}). */
+    static Prom start(String bin, Path dir, int port, Path ruleFile, String extraConfig) throws IOException {
       Files.createDirectories(dir);
       Path config = dir.resolve("prometheus.yml");
       Files.writeString(config, "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n"
-          + (ruleFile == null ? "" : "rule_files:\n  - " + ruleFile.toAbsolutePath() + "\n"));
+          + (ruleFile == null ? "" : "rule_files:\n  - " + ruleFile.toAbsolutePath() + "\n") + extraConfig);
       Process p = new ProcessBuilder(bin, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
           "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver")
           .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();

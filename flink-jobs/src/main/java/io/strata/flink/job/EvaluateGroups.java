@@ -24,6 +24,7 @@ import io.strata.promql.rules.eval.GroupEvaluator;
 import io.strata.promql.rules.eval.GroupState;
 import io.strata.promql.rules.eval.OutgoingAlert;
 import io.strata.promql.rules.eval.RuleStatus;
+import io.strata.promql.storage.Queryable;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.model.StaleMarker;
@@ -91,12 +92,22 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
    * @param maxEvaluationAgeMs evaluation times further than this behind {@code clock} are skipped (their
    *     samples still kept): reading a backlog (a first start from the earliest offset, a long outage) does
    *     not evaluate, and alert on, the past; 0 evaluates every time (tests replaying fixed timestamps)
+   * @param forStateRestore how a group that starts without state restores its alerts' {@code for} progress
+   *     from {@code ALERTS_FOR_STATE} (Prometheus's first start); null: such a group starts restored (as
+   *     {@code rules test} and a group added to a running Prometheus)
    */
   public record Options(long lookbackDeltaMs, long defaultIntervalMs, long resendDelayMs, String externalUrl,
       Map<String, String> externalLabels, boolean spreadEvaluations, int samplesPartitions, long maxEvaluationAgeMs,
-      SampleWatermarks.Clock clock) implements Serializable {
+      SampleWatermarks.Clock clock, ForStateSource.Restore forStateRestore) implements Serializable {
     public Options {
       externalLabels = new TreeMap<>(externalLabels);
+    }
+
+    public Options(long lookbackDeltaMs, long defaultIntervalMs, long resendDelayMs, String externalUrl,
+        Map<String, String> externalLabels, boolean spreadEvaluations, int samplesPartitions, long maxEvaluationAgeMs,
+        SampleWatermarks.Clock clock) {
+      this(lookbackDeltaMs, defaultIntervalMs, resendDelayMs, externalUrl, externalLabels, spreadEvaluations,
+          samplesPartitions, maxEvaluationAgeMs, clock, null);
     }
   }
 
@@ -392,9 +403,14 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
       before = readState();
       if (before != null) {
         ev.importState(before);
+      } else if (options.forStateRestore() != null) {
+        ev.awaitForStateRestore(); // no state at all: a start without a checkpoint, or a new group
       }
     }
     GroupEvaluation result = ev.evaluate(storage, storage, at);
+    if (ev.forStateRestoreDue()) {
+      restoreForState(p, ev, at);
+    }
     GroupState after = ev.exportState();
     evaluatorState.update(serialize(after));
     live.put(p.spec().key, new Live(p.spec(), ev, after));
@@ -412,6 +428,29 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     alertEvents(p, at, before, after, result, out);
     trim(oldest);
     metrics.groupEvaluated(System.nanoTime() - start, result.errors().size());
+  }
+
+  /**
+   * Prometheus's {@code RestoreForState}, after the second evaluation since the group started without state,
+   * at that evaluation's time. When the series cannot be read, the alerts keep the {@code activeAt} they have
+   * (as after an outage longer than the tolerance) rather than failing the job.
+   */
+  private void restoreForState(Prepared p, GroupEvaluator ev, long at) {
+    ForStateSource.Restore r = options.forStateRestore();
+    List<Labels> series = ev.forStateSeriesToRestore(r.gracePeriodMs());
+    Queryable store = new EvaluationStorage();
+    if (!series.isEmpty()) {
+      try {
+        store = r.source().read(p.spec().tenant, series, at - r.outageToleranceMs(), at);
+      } catch (Exception e) {
+        LOG.warn("rule group {}: cannot read ALERTS_FOR_STATE to restore the alerts' 'for' state; they start afresh: {}",
+            p.spec().key, e.toString());
+      }
+    }
+    ev.restoreForState(store, at, r.outageToleranceMs(), r.gracePeriodMs());
+    if (!series.isEmpty()) {
+      LOG.info("rule group {}: 'for' state of {} active alerts restored at {}", p.spec().key, series.size(), at);
+    }
   }
 
   private void emitSamples(String tenant, List<EvaluationStorage.Written> written, Context ctx) {

@@ -47,6 +47,7 @@ public final class RuleJob {
   private final int samplesPartitions;
   private final String metricsHook;
   private final SampleWatermarks.Clock clock;
+  private final ForStateSource forState;
   private final Source<DecodedBatch, ?, ?> samples;
   private final Source<GroupSpec, ?, ?> rules;
   private final Sink<AlertTransition> alertSink;
@@ -59,9 +60,11 @@ public final class RuleJob {
    * @param samplesPartitions partitions of the samples topic (rule output goes to each series' partition)
    * @param metricsHook {@code MetricsHooks} id the operators count into, or null
    * @param clock the wall clock of the watermark floor
+   * @param forState where groups that start without state read {@code ALERTS_FOR_STATE} to restore their alerts'
+   *     {@code for} progress; null: they start afresh, as groups added to a running Prometheus
    */
   public RuleJob(List<GroupSpec> fileGroups, AlertRuleSettings settings, int samplesPartitions, String metricsHook,
-      SampleWatermarks.Clock clock, Source<DecodedBatch, ?, ?> samples, Source<GroupSpec, ?, ?> rules,
+      SampleWatermarks.Clock clock, ForStateSource forState, Source<DecodedBatch, ?, ?> samples, Source<GroupSpec, ?, ?> rules,
       Sink<AlertTransition> alertSink, Sink<RuleSamples> samplesSink, Sink<DeadLetter> deadLetterSink,
       Sink<GroupStatus> statusSink) {
     this.fileGroups = List.copyOf(fileGroups);
@@ -69,6 +72,7 @@ public final class RuleJob {
     this.samplesPartitions = samplesPartitions;
     this.metricsHook = metricsHook;
     this.clock = clock;
+    this.forState = forState;
     this.samples = samples;
     this.rules = rules;
     this.alertSink = alertSink;
@@ -78,10 +82,12 @@ public final class RuleJob {
   }
 
   /** The evaluator's options from the settings. */
-  public static EvaluateGroups.Options options(AlertRuleSettings s, int samplesPartitions, SampleWatermarks.Clock clock) {
+  public static EvaluateGroups.Options options(AlertRuleSettings s, int samplesPartitions, SampleWatermarks.Clock clock,
+      ForStateSource forState) {
     return new EvaluateGroups.Options(s.lookbackDelta().toMillis(), s.evaluationInterval().toMillis(),
         s.resendDelay().toMillis(), s.externalUrl(), Map.copyOf(s.externalLabels()), s.spreadEvaluations(),
-        samplesPartitions, s.maxEvaluationAge().toMillis(), clock);
+        samplesPartitions, s.maxEvaluationAge().toMillis(), clock, forState == null ? null
+            : new ForStateSource.Restore(forState, s.forOutageTolerance().toMillis(), s.forGracePeriod().toMillis()));
   }
 
   /** Adds the pipeline to the environment; the caller executes it. Returns the alert stream. */
@@ -89,9 +95,11 @@ public final class RuleJob {
     long outOfOrderness = settings.maxOutOfOrderness().toMillis();
     long wallClockDelay = settings.wallClockDelay().toMillis();
     SampleWatermarks.Clock wallClock = clock;
-    // per Kafka partition: the source runs a generator per split and emits their minimum
+    // per Kafka partition: the source runs a generator per split and emits their minimum; the split's input
+    // activity clock stands still while the source is backpressured, so only a caught-up partition is idle
     WatermarkStrategy<DecodedBatch> eventTime = WatermarkStrategy
-        .<DecodedBatch>forGenerator(ctx -> new SampleWatermarks(outOfOrderness, wallClockDelay, wallClock))
+        .<DecodedBatch>forGenerator(ctx -> new SampleWatermarks(outOfOrderness, wallClockDelay, wallClock,
+            ctx.getInputActivityClock()))
         .withTimestampAssigner((b, recordTs) -> b.deadLetter == null && b.maxTimestampMs != Long.MIN_VALUE ? b.maxTimestampMs : recordTs);
     DataStream<DecodedBatch> batches = env.fromSource(samples, eventTime, "samples source").uid(UID_SOURCE);
 
@@ -118,7 +126,7 @@ public final class RuleJob {
 
     SingleOutputStreamOperator<AlertTransition> alerts = routed
         .keyBy(new ByGroup())
-        .process(new EvaluateGroups(fileGroups, options(settings, samplesPartitions, clock), metricsHook))
+        .process(new EvaluateGroups(fileGroups, options(settings, samplesPartitions, clock, forState), metricsHook))
         .uid(UID_EVALUATE)
         .name("evaluate rule groups");
 

@@ -350,4 +350,47 @@ class EvaluateGroupsTest {
       assertEquals(LongStream.of(T0 + 3 * MINUTE).boxed().toList(), List.of(a.get(0).startsAtMs));
     }
   }
+  /** ALERTS_FOR_STATE as a previous run wrote it: pending since T0 - 20m, last written at T0 - 10m. */
+  static final class PreviousRun implements ForStateSource {
+    private static final long serialVersionUID = 1L;
+    static final List<String> READS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public io.strata.promql.storage.Queryable read(String tenant, List<io.strata.schemas.model.Labels> series, long mint,
+        long maxt) {
+      READS.add(tenant + " " + series + " [" + (mint - T0) / MINUTE + "m, " + (maxt - T0) / MINUTE + "m]");
+      var store = new io.strata.promql.storage.InMemoryStorage();
+      for (long t = T0 - 20 * MINUTE; t <= T0 - 10 * MINUTE; t += MINUTE) {
+        store.add(io.strata.schemas.model.Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "Slow", "job", "api",
+            "severity", "page"), t, (T0 - 20 * MINUTE) / 1000);
+      }
+      return store;
+    }
+  }
+
+  @Test
+  void aGroupStartingWithoutStateRestoresForFromAlertsForStateAfterTwoEvaluations() throws Exception {
+    List<GroupSpec> files = Groups.file("default", "rules.yml", ALERT_FOR.replace("High", "Slow").replace("for: 2m", "for: 30m"));
+    EvaluateGroups.Options o = GroupHarness.options(MINUTE);
+    o = new EvaluateGroups.Options(o.lookbackDeltaMs(), o.defaultIntervalMs(), o.resendDelayMs(), o.externalUrl(),
+        o.externalLabels(), false, 4, 0, o.clock(), new ForStateSource.Restore(new PreviousRun(), 60 * MINUTE, 10 * MINUTE));
+    PreviousRun.READS.clear();
+    try (GroupHarness g = new GroupHarness(files, o, hook, null)) {
+      g.define(files.get(0));
+      g.samples(KEY, x(T0, 10), x(T0 + MINUTE, 10), x(T0 + 2 * MINUTE, 10)); // a backlog: first evaluated at T0
+      g.watermark(T0);
+      g.watermark(T0 + MINUTE);
+      assertEquals(List.of(), g.written(), "no ALERTS / ALERTS_FOR_STATE before the restore");
+      assertEquals(List.of("default [ALERTS_FOR_STATE{alertname=\"Slow\", job=\"api\", severity=\"page\"}] [-59m, 1m]"),
+          PreviousRun.READS, "read once, at the second evaluation, over the outage tolerance");
+      g.watermark(T0 + 2 * MINUTE);
+      // 10m pending before the outage (T0-20m..T0-10m), down 11m until the restore at T0+1m: activeAt T0-9m
+      long activeAt = T0 - 9 * MINUTE;
+      List<String> written = g.written();
+      assertTrue(written.contains("ALERTS_FOR_STATE{alertname=\"Slow\", job=\"api\", severity=\"page\"}@"
+          + (T0 + 2 * MINUTE) + "=" + (double) (activeAt / 1000)), written.toString());
+      List<AlertTransition> a = g.alerts();
+      assertEquals(activeAt, a.get(a.size() - 1).activeAtMs);
+    }
+  }
 }

@@ -6,7 +6,12 @@ import io.strata.promql.template.PromTemplate;
 import io.strata.promql.template.QueryRunner;
 import io.strata.promql.template.TemplateContext;
 import io.strata.promql.template.TemplateException;
+import io.strata.promql.storage.Queryable;
+import io.strata.promql.storage.SelectHints;
+import io.strata.promql.storage.SeriesData;
+import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
+import io.strata.schemas.model.StaleMarker;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -78,9 +83,10 @@ final class AlertingRuleEval {
 
   /**
    * Updates the alerts from the expression's result at {@code ts} and returns the ALERTS / ALERTS_FOR_STATE
-   * samples to write.
+   * samples to write: none until the rule's {@code for} state is {@code restored} (Prometheus's
+   * {@code AlertingRule.restored}), so a restart does not write a fresh {@code activeAt} over the one to restore.
    */
-  List<Sample> eval(List<Sample> result, long ts, QueryRunner query, int limit) {
+  List<Sample> eval(List<Sample> result, long ts, QueryRunner query, int limit, boolean restored) {
     Map<Labels, Alert> current = new LinkedHashMap<>();
     for (Sample s : result) {
       Map<String, String> seriesLabels = s.labels().toMap();
@@ -151,8 +157,10 @@ final class AlertingRuleEval {
         a.state = AlertState.FIRING;
         a.firedAt = ts;
       }
-      out.add(new Sample(alertLabels(a, ALERTS, true), ts, 1));
-      out.add(new Sample(alertLabels(a, ALERTS_FOR_STATE, false), ts, (double) Math.floorDiv(a.activeAt, 1000)));
+      if (restored) {
+        out.add(new Sample(alertLabels(a, ALERTS, true), ts, 1));
+        out.add(new Sample(forStateLabels(a), ts, (double) Math.floorDiv(a.activeAt, 1000)));
+      }
     }
     if (limit > 0 && activePending > limit) {
       active.clear();
@@ -166,6 +174,65 @@ final class AlertingRuleEval {
       return PromTemplate.expand("__alert_" + rule.name(), text, ctx);
     } catch (TemplateException e) {
       return "<error expanding template: " + e.getMessage() + ">";
+    }
+  }
+
+  /** The alert's {@code ALERTS_FOR_STATE} series. */
+  Labels forStateLabels(Alert a) {
+    return alertLabels(a, ALERTS_FOR_STATE, false);
+  }
+
+  /**
+   * Prometheus 2.42's {@code Group.RestoreForState} for this rule, at {@code ts}: each active alert takes its
+   * {@code activeAt} from the last sample of its {@code ALERTS_FOR_STATE} series in
+   * {@code [ts - outageTolerance, ts]} (none, or a stale marker: the alert starts afresh), moved forward by
+   * the time Strata was down, and at most so far back that it fires no sooner than {@code ts + gracePeriod}.
+   * A rule whose {@code for} is shorter than the grace period is not restored (it waits its {@code for}).
+   */
+  void restoreForState(Queryable store, long ts, long outageToleranceMs, long gracePeriodMs) {
+    long hold = rule.forMs();
+    if (hold < gracePeriodMs) {
+      return;
+    }
+    long mint = ts - outageToleranceMs;
+    for (Alert a : active.values()) {
+      if (a.state == AlertState.INACTIVE) {
+        continue;
+      }
+      Labels series = forStateLabels(a);
+      List<LabelMatcher> matchers = new ArrayList<>(series.size());
+      for (int i = 0; i < series.size(); i++) {
+        matchers.add(LabelMatcher.eq(series.name(i), series.value(i)));
+      }
+      long lastT = UNSET;
+      double lastV = 0;
+      for (SeriesData d : store.select(new SelectHints(mint, ts, 0, "", 0), matchers)) {
+        if (!d.labels().equals(series)) {
+          continue;
+        }
+        for (int i = 0; i < d.size(); i++) {
+          long t = d.timestamps()[i];
+          if (t >= mint && t <= ts) {
+            lastT = t;
+            lastV = d.values()[i];
+          }
+        }
+      }
+      if (lastT == UNSET || StaleMarker.isStale(lastV)) {
+        continue; // not active before the outage, or resolved before it
+      }
+      // Prometheus works in whole seconds here: downAt from the sample's timestamp, activeAt from its value
+      long downAt = Math.floorDiv(lastT, 1000) * 1000;
+      long restoredActiveAt = (long) lastV * 1000;
+      long remainingPending = hold - (downAt - restoredActiveAt);
+      if (remainingPending <= 0) {
+        // it was firing: it fires again at the next evaluation that still sees it
+      } else if (remainingPending < gracePeriodMs) {
+        restoredActiveAt = ts + gracePeriodMs - hold; // fires at ts + grace period
+      } else {
+        restoredActiveAt += ts - downAt; // the outage does not count as time pending
+      }
+      a.activeAt = restoredActiveAt;
     }
   }
 

@@ -47,6 +47,11 @@ public final class GroupEvaluator {
   private final List<Labels> staleSeries = new ArrayList<>();
   private long evaluationNanos;
   private long lastEvaluationMs = AlertSnapshot.UNSET;
+  /** 0: restored (the default; what {@code rules test} and a reload see); else 1 + evaluations before the restore. */
+  private int forStateRestore;
+
+  /** Prometheus evaluates a group twice before restoring (recording rules the alerts read are written by then). */
+  static final int EVALUATIONS_BEFORE_RESTORE = 2;
 
   public GroupEvaluator(RuleGroup group, Engine engine, EvaluatorSettings settings) {
     this(group, engine, settings, Clock.systemUTC());
@@ -96,7 +101,7 @@ public final class GroupEvaluator {
       try {
         List<Sample> result = RuleQuery.run(engine, storage, rule.expr(), timestampMs);
         out = alerting[i] != null
-            ? alerting[i].eval(result, timestampMs, templateQuery, group.limit())
+            ? alerting[i].eval(result, timestampMs, templateQuery, group.limit(), forStateRestore == 0)
             : RecordingRuleEval.eval(rule, result, group.limit());
       } catch (RuntimeException e) {
         String msg = message(e);
@@ -135,6 +140,9 @@ public final class GroupEvaluator {
       appendStale(sink, l, timestampMs);
     }
     staleSeries.clear();
+    if (forStateRestore > 1) {
+      forStateRestore--;
+    }
     evaluationNanos = System.nanoTime() - groupStart;
     lastEvaluationMs = wallStart;
     return new GroupEvaluation(timestampMs, samples, toSend, errors);
@@ -151,6 +159,60 @@ public final class GroupEvaluator {
 
   private static String message(RuntimeException e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  // ---- 'for' restore (Prometheus's RestoreForState, for a group that starts without state) ----------
+
+  /**
+   * Marks the group as started without its alerts' state (Prometheus's first start, {@code shouldRestore}):
+   * its alerting rules write no {@code ALERTS} / {@code ALERTS_FOR_STATE} until the {@code for} state is
+   * restored, which is due ({@link #forStateRestoreDue()}) after two evaluations.
+   */
+  public void awaitForStateRestore() {
+    forStateRestore = EVALUATIONS_BEFORE_RESTORE + 1;
+  }
+
+  /** True when the evaluations before the restore have run and {@link #restoreForState} is to be called now. */
+  public boolean forStateRestoreDue() {
+    return forStateRestore == 1;
+  }
+
+  /**
+   * The {@code ALERTS_FOR_STATE} series {@link #restoreForState} reads: those of the active alerts of rules
+   * whose {@code for} is at least {@code gracePeriodMs} (the others are not restored).
+   */
+  public List<Labels> forStateSeriesToRestore(long gracePeriodMs) {
+    List<Labels> out = new ArrayList<>();
+    for (AlertingRuleEval a : alerting) {
+      if (a == null || a.rule.forMs() < gracePeriodMs) {
+        continue;
+      }
+      for (AlertingRuleEval.Alert al : a.active.values()) {
+        if (al.state != AlertState.INACTIVE) {
+          out.add(a.forStateLabels(al));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Prometheus 2.42's {@code RestoreForState} at {@code ts}: every active alert of a rule with {@code for} ≥
+   * {@code gracePeriodMs} (Prometheus's {@code --rules.alert.for-grace-period}) takes its {@code activeAt} from
+   * the last sample of its {@code ALERTS_FOR_STATE} series in {@code store} within
+   * {@code [ts - outageToleranceMs, ts]} ({@code --rules.alert.for-outage-tolerance}): shifted forward by the
+   * outage (the time between that sample and {@code ts} does not count as pending), or set so the alert fires
+   * {@code gracePeriodMs} after {@code ts} when less than that was left, or kept when it had already fired.
+   * Without a sample in the window, or when the last one is a stale marker, the alert keeps the
+   * {@code activeAt} of its first evaluation since the start. Afterwards the rules write their series again.
+   */
+  public void restoreForState(Queryable store, long ts, long outageToleranceMs, long gracePeriodMs) {
+    for (AlertingRuleEval a : alerting) {
+      if (a != null) {
+        a.restoreForState(store, ts, outageToleranceMs, gracePeriodMs);
+      }
+    }
+    forStateRestore = 0;
   }
 
   // ---- what the API and tests read ----------------------------------------------------------------
@@ -200,7 +262,7 @@ public final class GroupEvaluator {
       Rule r = group.rules().get(i);
       rules.add(new GroupState.RuleState(r.name(), r.labels(), alerts(i), toMaps(previousSeries.get(i)), status[i]));
     }
-    return new GroupState(rules, toMaps(staleSeries), evaluationNanos, lastEvaluationMs);
+    return new GroupState(rules, toMaps(staleSeries), evaluationNanos, lastEvaluationMs, forStateRestore);
   }
 
   /**
@@ -242,6 +304,7 @@ public final class GroupEvaluator {
     }
     evaluationNanos = state.evaluationNanos();
     lastEvaluationMs = state.lastEvaluationMs();
+    forStateRestore = state.forStateRestore();
   }
 
   private static String key(String name, Map<String, String> labels) {

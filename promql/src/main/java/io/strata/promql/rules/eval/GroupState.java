@@ -15,9 +15,17 @@ import java.util.TreeMap;
  * @param staleSeries series of rules that no longer exist, to be marked stale at the next evaluation
  * @param evaluationNanos duration of the last group evaluation
  * @param lastEvaluationMs wall-clock start of the last group evaluation ({@link AlertSnapshot#UNSET} before the first)
+ * @param forStateRestore 0 once the alerts' {@code for} state is restored (or nothing was to restore); otherwise
+ *     1 + the evaluations still to run before {@link GroupEvaluator#restoreForState} (a record component added
+ *     later: states serialized before it read as 0)
  */
 public record GroupState(List<RuleState> rules, List<Map<String, String>> staleSeries, long evaluationNanos,
-    long lastEvaluationMs) implements Serializable {
+    long lastEvaluationMs, int forStateRestore) implements Serializable {
+  public GroupState(List<RuleState> rules, List<Map<String, String>> staleSeries, long evaluationNanos,
+      long lastEvaluationMs) {
+    this(rules, staleSeries, evaluationNanos, lastEvaluationMs, 0);
+  }
+
   public GroupState {
     rules = List.copyOf(rules);
     staleSeries = staleSeries.stream().map(m -> Collections.unmodifiableMap(new TreeMap<>(m))).toList();
