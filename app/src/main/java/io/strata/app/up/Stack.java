@@ -88,6 +88,7 @@ public final class Stack implements AutoCloseable {
   private RulesTopic rulesTopic;
 
   private final WebSecurity web;
+  private Map<String, String> flags = Map.of();
 
   public Stack(Settings settings, PrintStream out) {
     this(settings, out, WebSecurity.load(new WebSecurity.Options(null, Map.of(), false, false, null)));
@@ -98,6 +99,12 @@ public final class Stack implements AutoCloseable {
     this.s = settings;
     this.out = out;
     this.web = web;
+  }
+
+  /** The command line's flags, for {@code /api/v1/status/flags}; call before {@link #start}. */
+  public Stack withFlags(Map<String, String> flags) {
+    this.flags = Map.copyOf(flags);
+    return this;
   }
 
   private Path dir(String name) {
@@ -203,7 +210,8 @@ public final class Stack implements AutoCloseable {
       QueryConfig queryConfig = QueryConfig.defaults(s.host(), s.queryPort()).withReplicaLabels(s.replicaLabels())
           .withRollupResolutions(s.resolutions().stream().map(io.strata.tsdb.Resolution::parse).toList());
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
-          kafkaBootstrap, registryUrl, s.topicPrefix()).secure(web).start();
+          kafkaBootstrap, registryUrl, s.topicPrefix()).secure(web)
+          .withRuntimeStatus(() -> readOrEmpty(scrapeFile), flags).start();
       // the web UI's targets and Pushgateway pages read the ingest server through the query port
       query.webUi().ingestUrl(java.net.URI.create((web.tls() ? "https://" : "http://")
           + (s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host()) + ":" + ingestPort));
@@ -391,6 +399,15 @@ public final class Stack implements AutoCloseable {
       throw new java.io.UncheckedIOException("cannot write " + target, e);
     }
     return target;
+  }
+
+  /** The scrape config as /api/v1/status/config shows it: the file as it is now (a reload may have changed it). */
+  private static String readOrEmpty(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "";
+    }
   }
 
   /**

@@ -8,13 +8,19 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code strata up}: the whole pipeline on this machine, on real parts, with data under ./data. */
 @Command(name = "up", mixinStandardHelpOptions = true,
     description = "Start everything on this machine: a KRaft Kafka broker, the schema registry, ingest, Kafka Streams rollups, "
         + "the Flink rule job, a Kafka Connect worker with the TSDB sink, and the query API. Ctrl-C stops it cleanly.")
 public final class UpCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (see README); flags override it")
   Path config;
 
@@ -80,7 +86,7 @@ public final class UpCommand implements Callable<Integer> {
       // POST /-/quit exits; the shutdown hook below stops the stack
       WebSecurity web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(),
           tenants, enableLifecycle, enableAdminApi, () -> System.exit(0)));
-      stack = new Stack(settings, System.out, web);
+      stack = new Stack(settings, System.out, web).withFlags(flags());
       stack.checkPorts();
     } catch (IllegalArgumentException | Ports.PortInUseException e) {
       System.err.println("strata up: " + e.getMessage());
@@ -110,5 +116,21 @@ public final class UpCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  /** Every option by its longest name without dashes, with its value ("" when unset): /api/v1/status/flags. */
+  private Map<String, String> flags() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    if (spec == null) {
+      return m;
+    }
+    for (OptionSpec o : spec.options()) {
+      if (o.usageHelp() || o.versionHelp()) {
+        continue;
+      }
+      Object v = o.getValue();
+      m.put(o.longestName().replaceFirst("^-+", ""), v == null ? "" : String.valueOf(v));
+    }
+    return m;
   }
 }

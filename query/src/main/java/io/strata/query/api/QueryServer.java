@@ -79,6 +79,7 @@ public final class QueryServer implements AutoCloseable {
   private final RuleStatusTopicReader rulesReader;
   private final WebUi webUi;
   private volatile PipelineStatus pipeline;
+  private final StatusEndpoints status;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -106,6 +107,7 @@ public final class QueryServer implements AutoCloseable {
     this.ready = ready;
     this.queries = new QueryEndpoints(cfg, store);
     this.series = new SeriesEndpoints(cfg, store);
+    this.status = new StatusEndpoints(cfg, store);
     this.metadata = new MetadataEndpoints(catalog);
     RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
     this.rules = new RuleEndpoints(alerts, ruleGroups);
@@ -139,6 +141,16 @@ public final class QueryServer implements AutoCloseable {
    * Makes {@code /-/ready} answer 503 naming the stages that cannot work and serves their state at
    * {@code GET /api/v1/status/pipeline} (404 without one, as for any unknown API path).
    */
+  /**
+   * What {@code /api/v1/status/config} (the scrape configuration in effect, read at each request; credentials
+   * shown as {@code <secret>}) and {@code /api/v1/status/flags} (flag name without dashes to value) answer;
+   * an empty config and no flags without it.
+   */
+  public QueryServer withRuntimeStatus(java.util.function.Supplier<String> configYaml, Map<String, String> flags) {
+    this.status.runtime(configYaml, flags);
+    return this;
+  }
+
   public QueryServer withPipelineStatus(PipelineStatus status) {
     this.pipeline = status;
     return this;
@@ -262,6 +274,9 @@ public final class QueryServer implements AutoCloseable {
         case "alerts" -> rules.alerts(t);
         case "status/buildinfo" -> QueryServer::buildinfo;
         case "status/pipeline" -> pipeline == null ? null : pipeline::write;
+        case "status/tsdb" -> status.tsdb(t);
+        case "status/config" -> status.config();
+        case "status/flags" -> status.flags();
         default -> {
           if (endpoint.startsWith("label/") && endpoint.endsWith("/values")) {
             yield series.labelValues(t, endpoint.substring("label/".length(), endpoint.length() - "/values".length()), params);

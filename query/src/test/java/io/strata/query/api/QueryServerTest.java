@@ -1,6 +1,7 @@
 package io.strata.query.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -338,5 +339,35 @@ class QueryServerTest {
     HttpResponse<String> r = get("/api/v1/nonexistent");
     assertEquals(404, r.statusCode());
     assertEquals("404 page not found\n", r.body());
+  }
+
+  @Test
+  void tsdbStatusCountsTheTenantsSeriesAsPrometheusShowsThem() throws Exception {
+    JsonNode d = json(get("/api/v1/status/tsdb")).get("data");
+    // default tenant: up{a}, up{b} and http_requests_total; team-x's series is not counted
+    assertEquals(3, d.at("/headStats/numSeries").asLong());
+    assertEquals(T0, d.at("/headStats/minTime").asLong());
+    assertEquals(T0 + 20 * 15_000L, d.at("/headStats/maxTime").asLong());
+    assertEquals("up", d.at("/seriesCountByMetricName/0/name").asText());
+    assertEquals(2, d.at("/seriesCountByMetricName/0/value").asLong());
+    assertEquals("http_requests_total", d.at("/seriesCountByMetricName/1/name").asText());
+    assertEquals("__name__", d.at("/labelValueCountByLabelName/0/name").asText(), "every name has 2 values: ties go by name");
+    assertEquals(2, d.at("/labelValueCountByLabelName/0/value").asLong());
+    assertEquals("job=node", d.at("/seriesCountByLabelValuePair/1/name").asText());
+    assertEquals(3, d.at("/seriesCountByResolution/raw").asLong());
+    assertEquals(1, json(get("/api/v1/status/tsdb", "X-Scope-OrgID", "team-x")).at("/data/headStats/numSeries").asLong());
+  }
+
+  @Test
+  void configAndFlagsAnswerWhatTheRuntimeGaveWithSecretsHidden() throws Exception {
+    assertEquals(JSON.readTree("{\"status\":\"success\",\"data\":{\"yaml\":\"\"}}"), json(get("/api/v1/status/config")));
+    server.withRuntimeStatus(() -> "scrape_configs:\n  - job_name: a\n    basic_auth:\n      username: u\n      password: hunter2\n",
+        java.util.Map.of("data-dir", "/var/lib/strata", "web.enable-lifecycle", "false"));
+    String yaml = json(get("/api/v1/status/config")).at("/data/yaml").asText();
+    assertTrue(yaml.contains("username: u\n      password: <secret>\n"), yaml);
+    assertFalse(yaml.contains("hunter2"), yaml);
+    JsonNode flags = json(get("/api/v1/status/flags")).get("data");
+    assertEquals("/var/lib/strata", flags.get("data-dir").asText());
+    assertEquals("false", flags.get("web.enable-lifecycle").asText());
   }
 }
