@@ -10,7 +10,7 @@ public record Authorization(String type, String credentials, String credentialsF
   public Authorization(
       @JsonProperty("type") String type,
       @JsonProperty("credentials") String credentials,
-      @JsonProperty("credentials_file") String credentialsFile) {
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("credentials_file") String credentialsFile) {
     this.type = type == null || type.isBlank() ? "Bearer" : type.trim();
     this.credentials = credentials == null ? "" : credentials;
     this.credentialsFile = credentialsFile == null ? "" : credentialsFile;

@@ -9,7 +9,7 @@ public record BasicAuth(String username, String password, String passwordFile) {
   public BasicAuth(
       @JsonProperty("username") String username,
       @JsonProperty("password") String password,
-      @JsonProperty("password_file") String passwordFile) {
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("password_file") String passwordFile) {
     this.username = username == null ? "" : username;
     this.password = password == null ? "" : password;
     this.passwordFile = passwordFile == null ? "" : passwordFile;

@@ -75,7 +75,7 @@ public record ConsulSdConfig(
       @JsonProperty("basic_auth") BasicAuth basicAuth,
       @JsonProperty("authorization") Authorization authorization,
       @JsonProperty("bearer_token") String bearerToken,
-      @JsonProperty("bearer_token_file") String bearerTokenFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("bearer_token_file") String bearerTokenFile,
       @JsonProperty("tls_config") TlsConfig tls) {
     boolean userPass = (username != null && !username.isEmpty()) || (password != null && !password.isEmpty());
     if (userPass) {

@@ -12,7 +12,7 @@ public record FileSdConfig(List<String> files, Duration refreshInterval) {
   public static final Duration DEFAULT_REFRESH = Duration.ofMinutes(5);
 
   @JsonCreator
-  static FileSdConfig fromYaml(@JsonProperty("files") List<String> files, @JsonProperty("refresh_interval") String refresh) {
+  static FileSdConfig fromYaml(@com.fasterxml.jackson.databind.annotation.JsonDeserialize(contentUsing = ConfigPath.class) @JsonProperty("files") List<String> files, @JsonProperty("refresh_interval") String refresh) {
     return new FileSdConfig(files, refresh == null ? null : PromDuration.parse(refresh));
   }
 

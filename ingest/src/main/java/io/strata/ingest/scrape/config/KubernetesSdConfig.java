@@ -99,7 +99,7 @@ public record KubernetesSdConfig(
       @JsonProperty("basic_auth") BasicAuth basicAuth,
       @JsonProperty("authorization") Authorization authorization,
       @JsonProperty("bearer_token") String bearerToken,
-      @JsonProperty("bearer_token_file") String bearerTokenFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("bearer_token_file") String bearerTokenFile,
       @JsonProperty("tls_config") TlsConfig tls) {
     if (kubeconfigFile != null && !kubeconfigFile.isEmpty()) {
       throw new IllegalArgumentException("kubeconfig_file is a Prometheus setting that Strata does not support; use api_server with tls_config and a bearer token");

@@ -65,18 +65,25 @@ public final class PrometheusConfigLoader {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
     }
     try {
-      return parse(text);
+      return parse(text, file.toAbsolutePath().getParent());
     } catch (ConfigException e) {
       throw new ConfigException("parsing YAML file " + file + ": " + e.getMessage(), e);
     }
   }
 
+  /** A config given as text: file names in it are taken as written (relative to the working directory). */
   public static PrometheusConfig parse(String yaml) throws ConfigException {
+    return parse(yaml, null);
+  }
+
+  /** @param dir the config file's directory, which relative file names in it are relative to (null: none) */
+  static PrometheusConfig parse(String yaml, Path dir) throws ConfigException {
     if (yaml.isBlank()) {
       return new PrometheusConfig(null, null);
     }
     try {
-      PrometheusConfig c = YAML.readValue(yaml, PrometheusConfig.class);
+      com.fasterxml.jackson.databind.ObjectReader reader = YAML.readerFor(PrometheusConfig.class);
+      PrometheusConfig c = (dir == null ? reader : reader.withAttribute(ConfigPath.DIR, dir)).readValue(yaml);
       return c == null ? new PrometheusConfig(null, null) : c;
     } catch (UnrecognizedPropertyException e) {
       String field = e.getPropertyName();

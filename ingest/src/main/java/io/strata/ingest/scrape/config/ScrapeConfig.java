@@ -85,7 +85,7 @@ public record ScrapeConfig(
       @JsonProperty("basic_auth") BasicAuth basicAuth,
       @JsonProperty("authorization") Authorization authorization,
       @JsonProperty("bearer_token") String bearerToken,
-      @JsonProperty("bearer_token_file") String bearerTokenFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("bearer_token_file") String bearerTokenFile,
       @JsonProperty("tls_config") TlsConfig tlsConfig,
       @JsonProperty("sample_limit") Long sampleLimit,
       @JsonProperty("label_limit") Long labelLimit,

@@ -9,9 +9,9 @@ public record TlsConfig(String caFile, String certFile, String keyFile, String s
 
   @JsonCreator
   public TlsConfig(
-      @JsonProperty("ca_file") String caFile,
-      @JsonProperty("cert_file") String certFile,
-      @JsonProperty("key_file") String keyFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("ca_file") String caFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("cert_file") String certFile,
+      @com.fasterxml.jackson.databind.annotation.JsonDeserialize(using = ConfigPath.class) @JsonProperty("key_file") String keyFile,
       @JsonProperty("server_name") String serverName,
       @JsonProperty("insecure_skip_verify") Boolean insecureSkipVerify) {
     this(caFile == null ? "" : caFile, certFile == null ? "" : certFile, keyFile == null ? "" : keyFile,

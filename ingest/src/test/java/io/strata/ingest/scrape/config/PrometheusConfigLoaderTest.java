@@ -191,4 +191,27 @@ class PrometheusConfigLoaderTest {
   void durationUnitsOutOfOrderAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> PromDuration.parse("30s1m"));
   }
+
+  @Test
+  void relativeFileNamesAreRelativeToTheConfigFilesDirectoryAsInPrometheus() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("strata-config-dir");
+    java.nio.file.Path file = dir.resolve("prometheus.yml");
+    java.nio.file.Files.writeString(file, """
+        scrape_configs:
+          - job_name: a
+            basic_auth: {username: u, password_file: secrets/pw}
+            tls_config: {ca_file: certs/ca.pem, cert_file: /etc/abs/cert.pem, key_file: certs/key.pem}
+            file_sd_configs:
+              - files: [targets/*.json, /var/sd/more.yml]
+        """);
+    ScrapeConfig c = PrometheusConfigLoader.load(file).scrapeConfigs().get(0);
+    assertEquals(List.of(dir.resolve("targets/*.json").toString(), "/var/sd/more.yml"), c.fileSdConfigs().get(0).files());
+    assertEquals(dir.resolve("secrets/pw").toString(), c.basicAuth().passwordFile());
+    assertEquals(dir.resolve("certs/ca.pem").toString(), c.tlsConfig().caFile());
+    assertEquals("/etc/abs/cert.pem", c.tlsConfig().certFile(), "absolute names stay as written");
+    assertEquals(dir.resolve("certs/key.pem").toString(), c.tlsConfig().keyFile());
+    // a config given as text has no directory: names are taken as written
+    ScrapeConfig text = PrometheusConfigLoader.parse(java.nio.file.Files.readString(file)).scrapeConfigs().get(0);
+    assertEquals("targets/*.json", text.fileSdConfigs().get(0).files().get(0));
+  }
 }
