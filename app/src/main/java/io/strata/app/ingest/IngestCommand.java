@@ -95,6 +95,8 @@ public final class IngestCommand implements Callable<Integer> {
       System.err.println("strata ingest: " + e.getMessage());
       return 2;
     }
+    System.out.println("strata ingest: starting on " + ingestConfig.host() + ":" + ingestConfig.port() + ", Kafka " + bootstrap + ", registry "
+        + registryUrl + (ingestConfig.pushgatewayEnabled() ? " (restoring the Pushgateway groups from Kafka first)" : "") + " ...");
     long t0 = System.nanoTime();
     IngestStage stage;
     try {
