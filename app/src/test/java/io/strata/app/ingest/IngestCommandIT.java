@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code strata ingest} as a user runs it for scale-out: two child processes against one existing Kafka and
  * registry. The first scrapes a static and a file_sd target of an exposition endpoint served by the test and
- * takes remote_write; the second, on another port, takes remote_write too. Everything is read back from
- * {@code metrics.samples} with the project's deserializer.
+ * takes remote_write; the second, on another port (from a strata.yml), takes remote_write too. Everything is
+ * read back from {@code metrics.samples} with the project's deserializer; a SIGHUP reloads the scrape config.
  */
 @StrataTest(realRegistry = true)
 class IngestCommandIT {
@@ -118,6 +118,17 @@ class IngestCommandIT {
       assertEquals(List.of(2.0), found.get("remote_write ingestcmd_pushed{instance=\"two\"}"));
       assertTrue(found.get("scrape ingestcmd_temperature_celsius{job=\"static\"}").stream().allMatch(v -> v == 21.5), found.toString());
       assertTrue(found.get("scrape ingestcmd_temperature_celsius{job=\"files\"}").stream().allMatch(v -> v == 21.5), found.toString());
+
+      // SIGHUP re-reads the scrape config: the static job is gone, the file's target stays
+      Files.writeString(scrapeConfig, """
+          global: {scrape_interval: 1s, scrape_timeout: 1s}
+          scrape_configs:
+            - job_name: files
+              file_sd_configs: [{files: ['%s'], refresh_interval: 1s}]
+          """.formatted(work.resolve("targets.yml")));
+      Process hup = new ProcessBuilder("kill", "-HUP", Long.toString(one.pid())).inheritIO().start();
+      assertEquals(0, hup.waitFor());
+      assertEquals("files", awaitTargetsUp(url1, 1).get(0).at("/labels/job").asText());
 
       int code = one.stop(); // SIGTERM, as Ctrl-C: the shutdown hook stops the server and flushes the producer
       assertTrue(one.output().contains("strata ingest: stopped"), "exit " + code + ":\n" + String.join("\n", one.output()));
@@ -232,6 +243,10 @@ class IngestCommandIT {
 
     List<String> output() {
       return output;
+    }
+
+    long pid() {
+      return process.pid();
     }
 
     /** SIGTERM (through the handle: {@code Process.destroy} would close the pipe before the last lines are read). */
