@@ -51,6 +51,14 @@ class IngestCommandTest {
   }
 
   @Test
+  void unknownLimitIsExitCode2NamingIt() throws Exception {
+    // the limits section is read as strata up reads it
+    Path file = Files.writeString(dir.resolve("strata.yml"), "ports: {ingest: 0}\nlimits: {max_series: 10}\n");
+    assertEquals(2, run("--config", file.toString()));
+    assertTrue(err.toString().contains("limits.max_series is not a limit"), err.toString());
+  }
+
+  @Test
   void busyPortIsExitCode2NamingIt() throws Exception {
     try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       assertEquals(2, run("--port", Integer.toString(busy.getLocalPort())));
