@@ -56,9 +56,7 @@ public record Settings(
     if (partitions < 1) {
       throw new IllegalArgumentException("kafka.partitions must be >= 1, got " + partitions);
     }
-    if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
-      throw new IllegalArgumentException("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"" + topicPrefix + "\"");
-    }
+    checkTopicPrefix(topicPrefix);
     if (outOfOrderWindow.isNegative()) {
       throw new IllegalArgumentException("sink.out_of_order_window must be >= 0, got " + outOfOrderWindow);
     }
@@ -87,6 +85,38 @@ public record Settings(
     return AlertRuleSettings.fromMap(m);
   }
 
+  /** {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. */
+  public static String checkTopicPrefix(String topicPrefix) {
+    if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
+      throw new IllegalArgumentException("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"" + topicPrefix + "\"");
+    }
+    return topicPrefix;
+  }
+
+  /** {@code kafka.topic_prefix} of the config file ("" when absent), unchecked. */
+  public static String topicPrefix(StrataConfig file) {
+    return file.kafka() == null || file.kafka().topicPrefix() == null ? "" : file.kafka().topicPrefix();
+  }
+
+  /** {@code scrape_config}: the flag, else the file's key joined to the file's folder, else null. */
+  public static Path scrapeConfig(StrataConfig file, Path scrapeConfigFlag, Path configDir) {
+    return scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig());
+  }
+
+  /** {@code limits}: ingest's write limits; the oldest accepted sample depends on {@code sink.out_of_order_window}. */
+  public static LimitsConfig limits(StrataConfig file) {
+    return LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", outOfOrderWindow(file))));
+  }
+
+  /** {@code auth.tenants} (empty when absent). */
+  public static Map<String, List<String>> tenants(StrataConfig file) {
+    return file.auth() == null || file.auth().tenants() == null ? Map.of() : file.auth().tenants();
+  }
+
+  private static String outOfOrderWindow(StrataConfig file) {
+    return file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow();
+  }
+
   /** Merges defaults, the config file and flags (a null flag means "not given"). */
   public static Settings resolve(StrataConfig file, Path dataDirFlag, String hostFlag, Integer queryPort, Integer ingestPort, Integer kafkaPort,
       Integer kafkaControllerPort, Integer registryPort, Integer connectPort, List<Path> ruleFilesFlag, Path scrapeConfigFlag,
@@ -109,18 +139,16 @@ public record Settings(
         first(registryPort, ports.registry(), DEFAULT_REGISTRY_PORT),
         first(connectPort, ports.connect(), DEFAULT_CONNECT_PORT),
         first(null, kafka.partitions(), 4),
-        first(null, kafka.topicPrefix(), ""),
+        topicPrefix(file),
         rules,
-        scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig()),
+        scrapeConfig(file, scrapeConfigFlag, configDir),
         first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
         Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
-        Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m"))),
+        Duration.ofMillis(duration("sink.out_of_order_window", outOfOrderWindow(file))),
         first(null, query.replicaLabels(), List.of()),
         registryHome,
-        new AlertingSource(file.alerting(), configDir.toAbsolutePath(),
-            scrapeConfigFlag != null ? scrapeConfigFlag.toAbsolutePath() : file.scrapeConfig() == null ? null : configDir.resolve(file.scrapeConfig())),
-        // ingest's write limits (ingest README "Limits"); the oldest accepted sample depends on the store's window
-        LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", first(null, sink.outOfOrderWindow(), "10m")))),
+        new AlertingSource(file.alerting(), configDir.toAbsolutePath(), scrapeConfig(file, scrapeConfigFlag, configDir)),
+        limits(file), // ingest's write limits (ingest README "Limits")
         file.ruleJob() == null ? Map.of() : file.ruleJob());
   }
 

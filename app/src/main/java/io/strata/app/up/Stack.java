@@ -17,14 +17,8 @@ import io.strata.embedded.KafkaBroker;
 import io.strata.embedded.Ports;
 import io.strata.embedded.RegistryProcess;
 import io.strata.embedded.TopicProvisioner;
-import io.strata.ingest.kafka.SampleBatchProducer;
-import io.strata.ingest.kafka.ScrapeToKafka;
-import io.strata.ingest.scrape.ScrapeEngine;
-import io.strata.ingest.scrape.ScrapeEngineSettings;
-import io.strata.ingest.scrape.config.ConfigException;
 import java.time.Duration;
 import io.strata.ingest.server.IngestConfig;
-import io.strata.ingest.server.IngestServer;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
@@ -192,15 +186,11 @@ public final class Stack implements AutoCloseable {
       connect.putConnector(TSDB_CONNECTOR, sinkConfig);
 
       step("ingest");
-      SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, s.topicPrefix(), Map.of(), ingestMetrics);
-      started.push(producer);
-      ScrapeEngine scrape = new ScrapeEngine(ScrapeEngineSettings.defaults(), new ScrapeToKafka(producer, Duration.ofSeconds(30)), ingestMetrics);
-      started.push(scrape);
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
       IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort()).withLimits(s.limits().defaults(), s.limits().overrides());
-      IngestServer ingest = new IngestServer(ingestConfig, producer, ingestMetrics, scrape, scrapeFile)
-          .alsoOnReload(this::reloadRules).secure(web).start();
+      IngestStage ingest = IngestStage.start(kafkaBootstrap, registryUrl, s.topicPrefix(), ingestConfig, web, scrapeFile, this::reloadRules,
+          ingestMetrics);
       started.push(ingest);
       ingestPort = ingest.port();
 
@@ -232,12 +222,7 @@ public final class Stack implements AutoCloseable {
       List<String> notReady = awaitStages(supervisor);
 
       step("scraping (" + scrapeFile + ")");
-      try {
-        scrape.reload(scrapeFile);
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException("scrape config " + scrapeFile + ": " + e.getMessage(), e);
-      }
-      reloadOnHangup(scrape, scrapeFile, delivery, s.alerting(), this::reloadRules);
+      ingest.startScraping(() -> reloadOnHangup(delivery, s.alerting(), this::reloadRules));
 
       ready.set(true);
       if (!notReady.isEmpty()) {
@@ -353,39 +338,21 @@ public final class Stack implements AutoCloseable {
   }
 
   /**
-   * SIGHUP re-reads the scrape config, as it makes Prometheus reload: a file that does not load is logged
-   * with the reason and the running config stays (the same as {@code POST /-/reload}). It also re-reads the
-   * rule files and the alert delivery settings when the delivery stage runs.
+   * What SIGHUP re-reads after the scrape config ({@link IngestStage#startScraping}): the rule files, and the
+   * alert delivery settings when the delivery stage runs.
    */
-  private static void reloadOnHangup(ScrapeEngine scrape, Path file, AlertDelivery delivery, AlertingSource alerting,
-      Runnable rules) {
+  private static void reloadOnHangup(AlertDelivery delivery, AlertingSource alerting, Runnable rules) {
     try {
-      sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-        try {
-          scrape.reload(file);
-          log.info("SIGHUP: reloaded scrape config {}", file);
-        } catch (ConfigException | RuntimeException e) {
-          log.error("SIGHUP: reloading scrape config {} failed, the running config stays: {}", file, e.getMessage());
-        }
-        try {
-          rules.run();
-        } catch (RuntimeException e) {
-          // logged by the rule reload
-        }
-        if (delivery != null) {
-          try {
-            delivery.reload(alerting.load());
-          } catch (RuntimeException e) {
-            log.error("SIGHUP: reloading the alerting config failed, the running one stays: {}", e.getMessage());
-          }
-        }
-      });
-      if (before == sun.misc.SignalHandler.SIG_IGN) {
-        // the JVM keeps a signal ignored that the process started with ignored (nohup): it installs no handler
-        log.warn("SIGHUP is ignored by this process (started under nohup?); POST /-/reload on the ingest port reloads the scrape config");
+      rules.run();
+    } catch (RuntimeException e) {
+      // logged by the rule reload
+    }
+    if (delivery != null) {
+      try {
+        delivery.reload(alerting.load());
+      } catch (RuntimeException e) {
+        log.error("SIGHUP: reloading the alerting config failed, the running one stays: {}", e.getMessage());
       }
-    } catch (IllegalArgumentException e) {
-      log.warn("SIGHUP cannot be handled here ({}); POST /-/reload on the ingest port reloads the scrape config", e.getMessage());
     }
   }
 
@@ -483,10 +450,7 @@ public final class Stack implements AutoCloseable {
     out.println("Strata is up (" + millis + " ms). Data in " + s.dataDir());
     out.println("  web UI             " + web + h + ":" + queryPort + "/   (graph, alerts, rules, targets, status)");
     out.println("  query API          " + web + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + web + h + ":" + queryPort + ")");
-    out.println("  ingest             " + web + h + ":" + ingestPort + "/api/v1/write   (remote_write 1.0/2.0)");
-    out.println("  Pushgateway API    " + web + h + ":" + ingestPort + "/metrics/job/<job>   (groups: /api/v1/metrics)");
-    out.println("  OTLP/HTTP          " + web + h + ":" + ingestPort + "/v1/metrics");
-    out.println("  scrape targets     " + web + h + ":" + ingestPort + "/api/v1/targets   (" + (this.web.options().lifecycle() ? "POST /-/reload or " : "") + "SIGHUP re-reads the scrape config)");
+    IngestStage.printUrls(out, web + h + ":" + ingestPort, this.web.options().lifecycle());
     out.println("  Kafka              " + kafkaBootstrap);
     out.println("  schema registry    " + registryUrl);
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");

@@ -82,7 +82,7 @@ public final class UpCommand implements Callable<Integer> {
       settings.alerting().load(); // an invalid alerting config is an error before anything starts
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
-      Map<String, List<String>> tenants = file.auth() == null || file.auth().tenants() == null ? Map.of() : file.auth().tenants();
+      Map<String, List<String>> tenants = Settings.tenants(file);
       // POST /-/quit exits; the shutdown hook below stops the stack
       WebSecurity web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(),
           tenants, enableLifecycle, enableAdminApi, () -> System.exit(0)));
