@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +32,6 @@ class RegistryStageTest {
   /** Subjects and their compatibility, as GET /subjects, DELETE /subjects/s, POST /subjects/s/versions and PUT /config/s see them. */
   private static final class InProcessRegistry implements RegistryStage.Registry {
     final Map<String, String> subjects = new ConcurrentHashMap<>();
-    final AtomicInteger registrations = new AtomicInteger();
     final HttpServer server;
 
     InProcessRegistry() throws IOException {
@@ -53,7 +51,6 @@ class RegistryStageTest {
       } else if (method.equals("DELETE") && path[0].equals("subjects") && subject != null) {
         body = subjects.remove(subject) == null ? null : "[1]";
       } else if (method.equals("POST") && path[0].equals("subjects") && path.length == 3 && path[2].equals("versions")) {
-        registrations.incrementAndGet();
         subjects.putIfAbsent(subject, "BACKWARD");
         body = "{\"id\":1}";
       } else if (method.equals("PUT") && path[0].equals("config") && subject != null) {
@@ -122,11 +119,12 @@ class RegistryStageTest {
       java.net.http.HttpResponse<String> del = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
           java.net.URI.create(registry.url() + "/subjects/" + SAMPLES)).DELETE().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, del.statusCode());
-      assertTrue(!registry.subjects.containsKey(SAMPLES));
+      assertTrue(!registry.subjects.containsKey(SAMPLES), "deleted");
 
       SupervisedStage.Check seen = stage.check();
       assertTrue(seen.problem().contains(SAMPLES), seen.problem());
       s.checkNow(); // the first check after the loss registers the subjects again
+      assertEquals(List.of("registry"), s.notReady(), "not ready until a check sees the subjects back");
       assertEquals(all, registry.subjects.keySet(), "the deleted subject is back, nothing else added");
       assertTrue(metricsText().contains("strata_stage_restarts_total{stage=\"registry\"} 1.0"), metricsText());
       s.checkNow();
