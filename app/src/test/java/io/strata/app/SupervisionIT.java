@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The shared `strata up` ({@link SharedStrata}: child process, free ports, default --host 127.0.0.1) whose stages are broken from outside as an
  * unlucky operator would: the registry child killed with SIGKILL, the sink connector deleted through Connect's
- * REST API, the rule job cancelled through Flink's REST API. Each time `/-/ready` and
- * `/api/v1/status/pipeline` say which stage, the supervisor repairs it, `strata_stage_restarts_total` counts it,
+ * REST API, the rule job cancelled through Flink's REST API, a subject deleted through the registry's API.
+ * Each time `/-/ready` and `/api/v1/status/pipeline` say which stage, the supervisor repairs it, `strata_stage_restarts_total` counts it,
  * and samples written afterwards are queryable. Also: every socket the process and the registry child
  * listen on is bound to --host. Every stage is repaired by the end, so the classes sharing the process after
  * this one find it whole; counts are read from this process's start ({@code restarts} go up by one each).
@@ -121,6 +121,26 @@ class SupervisionIT {
     assertEquals("RUNNING", now.at("/jobs/0/status").asText(), now.toString());
     assertFalse(job.equals(now.at("/jobs/0/id").asText()), "a new job");
     assertEquals(200, status("/-/ready"));
+  }
+
+  @Test
+  @Order(5)
+  void deletedRegistrySubjectIsRegisteredAgain() throws Exception {
+    String subject = "metrics.samples-value";
+    int restarts = stage("registry").get("restarts").asInt();
+    String latest = strata.registryUrl() + "/subjects/" + subject + "/versions/latest";
+    int id = JSON.readTree(get(latest)).get("id").asInt();
+    HttpResponse<String> del = http.send(HttpRequest.newBuilder(URI.create(strata.registryUrl() + "/subjects/" + subject)).DELETE().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, del.statusCode(), del.body());
+    assertFalse(get(strata.registryUrl() + "/subjects").contains(subject), "deleted");
+    await("the subject registered again", Duration.ofSeconds(20), () -> stage("registry").get("restarts").asInt() == restarts + 1
+        && stage("registry").get("ready").asBoolean() && get(strata.registryUrl() + "/subjects").contains(subject));
+    assertTrue(stage("registry").get("lastError").asText().contains(subject), stage("registry").toString());
+    assertEquals(id, JSON.readTree(get(latest)).get("id").asInt(), "the same schema id: records already written still decode");
+    assertTrue(metrics().contains("strata_stage_restarts_total{stage=\"registry\"} " + (restarts + 1) + ".0"), "counted on /metrics");
+    assertEquals(200, status("/-/ready"));
+    assertQueryableAfterPush("after_subject_delete");
   }
 
   /** Pushes one sample of a series named for the phase and waits until an instant query returns it. */

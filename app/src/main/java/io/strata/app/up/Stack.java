@@ -23,9 +23,6 @@ import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.Topics;
 import io.strata.schemas.http.WebSecurity;
-import io.strata.schemas.registry.SchemaRegistries;
-import io.strata.schemas.registry.SchemaRegistry;
-import io.strata.schemas.registry.SubjectSchemas;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
 import io.strata.sinks.tsdb.TsdbSinkConfig;
@@ -132,7 +129,9 @@ public final class Stack implements AutoCloseable {
       kafkaBootstrap = broker.bootstrapServers();
 
       step("schema registry (Apicurio)");
-      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort()));
+      // every subject exists (with its compatibility set) before `ready`, so producers in any language find it
+      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort()),
+          s.topicPrefix(), s.resolutions());
       started.push(registry);
       registryUrl = registry.url();
 
@@ -140,10 +139,6 @@ public final class Stack implements AutoCloseable {
       List<String> created = TopicProvisioner.ensure(kafkaBootstrap, Topics.all(s.topicPrefix(), s.resolutions()), s.partitions(), (short) 1);
       if (!created.isEmpty()) {
         log.info("created topics {}", created);
-      }
-      // every subject exists (with its compatibility set) before `ready`, so producers in any language find it
-      try (SchemaRegistry subjects = SchemaRegistries.forUrl(registryUrl)) {
-        log.info("registered subjects {}", SubjectSchemas.registerAll(subjects, s.topicPrefix(), s.resolutions()));
       }
 
       // each stage reports on its own registry; the query port's /metrics shows all but ingest's

@@ -17,6 +17,9 @@ final class SnappyBodies {
   static int uncompressedLength(byte[] body, int maxDecompressedBytes) {
     try {
       int len = Snappy.uncompressedLength(body);
+      if (len < 0) { // the header's varint is 32 bits wide: beyond 2^31 - 1 it reads as negative (found by fuzzing)
+        throw new BadRequestException("snappy", "cannot decompress snappy body: header declares an impossible length");
+      }
       if (len > maxDecompressedBytes) {
         throw new BadRequestException(BadRequestException.TOO_LARGE,
             "decompressed body of " + len + " bytes exceeds the limit of " + maxDecompressedBytes);

@@ -50,6 +50,15 @@ class RemoteWriteV1DecoderTest {
   }
 
   @Test
+  void aSnappyHeaderDeclaringMoreThan2GiBIsRejected() {
+    // the length varint 0xfe 0xff 0xff 0xff 0x0a reads as a negative int (a fuzz finding: it was a
+    // NegativeArraySizeException, an HTTP 500)
+    byte[] body = {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xfd};
+    assertEquals("snappy", assertThrows(BadRequestException.class, () -> decoder.decode(body)).reason());
+    assertEquals("snappy", assertThrows(BadRequestException.class, () -> new RemoteWriteV2Decoder(1 << 20, 100).decode(body)).reason());
+  }
+
+  @Test
   void malformedProtobufIsRejected() throws Exception {
     byte[] garbage = {0x0a, (byte) 0xff, (byte) 0xff, 0x01, 0x02}; // field 1, length 32767, 2 bytes follow
     BadRequestException e = assertThrows(BadRequestException.class, () -> decoder.decode(Snappy.compress(garbage)));
