@@ -12,7 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +45,7 @@ final class FakeConsul implements AutoCloseable {
   private long index = 10;
   private boolean closed;
   final String datacenter;
-  final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the server thread adds
   volatile boolean down;
 
   FakeConsul(String datacenter) throws IOException {

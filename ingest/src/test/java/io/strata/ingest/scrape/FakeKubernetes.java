@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ final class FakeKubernetes implements AutoCloseable {
   private long expiredBefore;
   private long epoch;
   private boolean closed;
-  final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>(); // read while the server thread adds
   volatile boolean down;
 
   FakeKubernetes() throws IOException {

@@ -35,6 +35,11 @@ public sealed interface YamlNode permits YamlNode.Mapping, YamlNode.Sequence, Ya
   }
 
   static YamlNode parse(String yaml) throws YamlException {
+    try {
+      yaml = io.strata.schemas.prom.YamlAliases.expand(yaml); // anchors and aliases, as Go yaml resolves them
+    } catch (IOException e) {
+      throw new YamlException("yaml: " + e.getMessage());
+    }
     try (JsonParser p = new YAMLFactory().createParser(yaml)) {
       JsonToken t = p.nextToken();
       if (t == null) {

@@ -160,4 +160,28 @@ class RuleFilesTest {
     RuleFile f = RuleFiles.parse("groups:\n- name: g\n  rules:\n  - record: r\n    expr: rate(x[5m])\n", "f.yml");
     assertTrue(f.groups().get(0).rules().get(0).expr() instanceof Call);
   }
+
+  @Test
+  void anchorsAliasesAndMergeKeysResolveAsGoYamlDoes() {
+    // promtool 2.42 checks this file: SUCCESS, 2 rules
+    String yaml = """
+        groups:
+        - name: g
+          rules:
+          - alert: A
+            expr: up == 0
+            labels: &common
+              severity: page
+              team: infra
+          - alert: B
+            expr: up == 2
+            labels:
+              <<: *common
+              severity: ticket
+        """;
+    RuleFile f = RuleFiles.parse(yaml, "anchors.yml");
+    assertEquals(Map.of("severity", "page", "team", "infra"), f.groups().get(0).rules().get(0).labels());
+    assertEquals(Map.of("severity", "ticket", "team", "infra"), f.groups().get(0).rules().get(1).labels(),
+        "the mapping's own key wins over the merged one");
+  }
 }

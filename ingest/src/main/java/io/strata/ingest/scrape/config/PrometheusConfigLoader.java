@@ -82,6 +82,11 @@ public final class PrometheusConfigLoader {
       return new PrometheusConfig(null, null);
     }
     try {
+      yaml = io.strata.schemas.prom.YamlAliases.expand(yaml);
+    } catch (IOException e) {
+      throw new ConfigException("yaml: " + firstLine(e.getMessage()), e);
+    }
+    try {
       com.fasterxml.jackson.databind.ObjectReader reader = YAML.readerFor(PrometheusConfig.class);
       PrometheusConfig c = (dir == null ? reader : reader.withAttribute(ConfigPath.DIR, dir)).readValue(yaml);
       return c == null ? new PrometheusConfig(null, null) : c;

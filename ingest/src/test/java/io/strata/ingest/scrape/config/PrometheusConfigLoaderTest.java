@@ -214,4 +214,29 @@ class PrometheusConfigLoaderTest {
     ScrapeConfig text = PrometheusConfigLoader.parse(java.nio.file.Files.readString(file)).scrapeConfigs().get(0);
     assertEquals("targets/*.json", text.fileSdConfigs().get(0).files().get(0));
   }
+
+  @Test
+  void anchorsAndAliasesResolveAsInPrometheus() throws Exception {
+    // promtool 2.42 `check config`: SUCCESS for this file
+    PrometheusConfig c = PrometheusConfigLoader.parse("""
+        global:
+          scrape_interval: 15s
+        scrape_configs:
+          - job_name: a
+            scrape_interval: 30s
+            static_configs: &targets
+              - targets: ['127.0.0.1:9100']
+                labels: {env: prod}
+          - job_name: b
+            static_configs: *targets
+        """);
+    assertEquals(c.scrapeConfigs().get(0).staticConfigs(), c.scrapeConfigs().get(1).staticConfigs());
+    assertEquals("b", c.scrapeConfigs().get(1).jobName());
+    ConfigException e = assertThrows(ConfigException.class, () -> PrometheusConfigLoader.parse("""
+        scrape_configs:
+          - job_name: a
+            static_configs: *nothing
+        """));
+    assertTrue(e.getMessage().contains("unknown anchor 'nothing' referenced"), e.getMessage());
+  }
 }
