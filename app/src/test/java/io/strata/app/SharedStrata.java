@@ -42,7 +42,11 @@ final class SharedStrata implements ParameterResolver {
 
     Running() {
       try {
-        process = new StrataProcess(Files.createTempDirectory("strata-shared-it"), List.of());
+        java.nio.file.Path dir = Files.createTempDirectory("strata-shared-it");
+        // RollupsConcurrentSendersIT backfills 2 h 15 m of new series, which the store accepts (a new series has no
+        // newer sample) but ingest's default accepted window (now - 1h10m) refuses as Prometheus's receiver does
+        java.nio.file.Path config = Files.writeString(dir.resolve("strata-it.yml"), "limits:\n  past_grace_period: 0s\n");
+        process = new StrataProcess(Files.createDirectories(dir.resolve("data")), List.of("--config", config.toString()));
         System.out.println("shared strata up ready in " + process.start(READY_SECONDS) + " ms");
       } catch (Exception e) {
         throw new IllegalStateException("cannot start the shared strata up: " + e.getMessage(), e);
