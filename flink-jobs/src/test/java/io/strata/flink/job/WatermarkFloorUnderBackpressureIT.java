@@ -92,7 +92,9 @@ class WatermarkFloorUnderBackpressureIT {
     assertTrue(SINK_WRITES.get() > STALL_AFTER[1], "the evaluator stalled twice: " + SINK_WRITES.get() + " writes");
     assertEquals(0, metrics.late.get(), "samples counted late");
     assertEquals((long) BATCHES * SERIES, metrics.routed.get(), "every sample reached the group");
-    assertEquals(BATCHES - 1, metrics.evaluations.get(), "one evaluation per grid time of the backlog, none beyond it");
+    // every grid time of the backlog was evaluated; once the backlog is read the partition is caught up, and the
+    // floor may then (rightly) carry evaluations on towards the wall clock before the test cancels the job
+    assertTrue(metrics.evaluations.get() >= BATCHES - 1, "one evaluation per grid time of the backlog: " + metrics.evaluations.get());
   }
 
   /** Batch i: {@link #SERIES} series at T0 + i x 15 s; after the backlog, an empty batch every 20 ms. */
