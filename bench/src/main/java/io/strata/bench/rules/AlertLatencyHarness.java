@@ -172,18 +172,7 @@ public final class AlertLatencyHarness {
       System.out.printf("rule job %s; counters: %s%n", service.status(), counters(jobMetrics));
       System.out.printf("delivery counters: %s%n", counters(deliveryMetrics));
     } finally {
-      for (int i = toClose.size() - 1; i >= 0; i--) {
-        try {
-          toClose.get(i).close();
-        } catch (Exception e) {
-          System.out.println("closing: " + e);
-        }
-      }
-      if (!Boolean.getBoolean("harness.keep")) {
-        try (var files = Files.walk(dir)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-      }
+      RuleEvaluationHarness.closeAndClean(toClose, dir);
     }
   }
 

@@ -187,18 +187,7 @@ public final class RuleEvaluationHarness {
       report(snaps, groups, showThreads, registry, withRules);
       System.out.printf("job status at the end: %s%n", service.status());
     } finally {
-      for (int i = toClose.size() - 1; i >= 0; i--) {
-        try {
-          toClose.get(i).close();
-        } catch (Exception e) {
-          System.out.println("closing: " + e);
-        }
-      }
-      if (!Boolean.getBoolean("harness.keep")) {
-        try (var files = Files.walk(dir)) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
-      }
+      closeAndClean(toClose, dir);
     }
   }
 
@@ -754,6 +743,22 @@ public final class RuleEvaluationHarness {
       return f[0] + " " + f[1] + " " + f[2];
     } catch (IOException e) {
       return "?";
+    }
+  }
+
+  /** Closes what a harness run opened, newest first, and deletes its directory unless {@code -Dharness.keep=true}. */
+  static void closeAndClean(java.util.List<? extends AutoCloseable> toClose, java.nio.file.Path dir) throws java.io.IOException {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      try {
+        toClose.get(i).close();
+      } catch (Exception e) {
+        System.out.println("closing: " + e);
+      }
+    }
+    if (!Boolean.getBoolean("harness.keep")) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
   }
 }
