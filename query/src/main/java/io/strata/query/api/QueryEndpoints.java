@@ -29,17 +29,15 @@ final class QueryEndpoints {
   static final String RESOLUTION_HEADER = "X-Strata-Source-Resolution";
 
   private final QueryConfig cfg;
-  private final Store store;
   private final EngineOptions options;
 
-  QueryEndpoints(QueryConfig cfg, Store store) {
+  QueryEndpoints(QueryConfig cfg) {
     this.cfg = cfg;
-    this.store = store;
     EngineOptions d = EngineOptions.DEFAULTS;
     this.options = new EngineOptions(cfg.lookbackMs(), d.maxSamples(), d.timeoutMs(), d.defaultSubqueryStepMs(), cfg.maxPointsPerSeries());
   }
 
-  DataWriter instant(String tenant, Fields params, Map<String, String> headers) {
+  DataWriter instant(Store store, String tenant, Fields params, Map<String, String> headers) {
     String q = required(params, "query");
     String timeParam = params.getValue("time");
     long time = timeParam == null ? System.currentTimeMillis() : Params.time("time", timeParam);
@@ -52,7 +50,7 @@ final class QueryEndpoints {
     return g -> JsonOutput.writeValue(g, v);
   }
 
-  DataWriter range(String tenant, Fields params, Map<String, String> headers, List<String> warnings) {
+  DataWriter range(Store store, String tenant, Fields params, Map<String, String> headers, List<String> warnings) {
     String q = required(params, "query");
     long start = Params.time("start", params.getValue("start"));
     long end = Params.time("end", params.getValue("end"));

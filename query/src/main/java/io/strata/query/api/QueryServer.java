@@ -11,6 +11,9 @@ import io.strata.query.rules.RuleGroupCatalog;
 import io.strata.query.rules.RuleStatusTopicReader;
 import io.strata.query.metadata.MetadataCatalog;
 import io.strata.query.metadata.MetadataTopicReader;
+import io.strata.query.store.FanoutStore;
+import io.strata.query.store.StoreApi;
+import io.strata.query.store.StoreUnavailableException;
 import io.strata.query.web.WebUi;
 import io.strata.schemas.Topics;
 import io.strata.tsdb.Store;
@@ -65,6 +68,7 @@ public final class QueryServer implements AutoCloseable {
   public static final String PROMETHEUS_VERSION = "2.42.0";
 
   private final QueryConfig cfg;
+  private final Store store;
   private final PrometheusRegistry metrics;
   private final BooleanSupplier ready;
   private final Counter requests;
@@ -103,11 +107,12 @@ public final class QueryServer implements AutoCloseable {
   private QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready, MetadataCatalog catalog,
       ActiveAlerts alerts, String bootstrapServers, String registryUrl, String topicPrefix) {
     this.cfg = cfg;
+    this.store = store;
     this.metrics = metrics;
     this.ready = ready;
-    this.queries = new QueryEndpoints(cfg, store);
-    this.series = new SeriesEndpoints(cfg, store);
-    this.status = new StatusEndpoints(cfg, store);
+    this.queries = new QueryEndpoints(cfg);
+    this.series = new SeriesEndpoints(cfg);
+    this.status = new StatusEndpoints(cfg);
     this.metadata = new MetadataEndpoints(catalog);
     RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
     this.rules = new RuleEndpoints(alerts, ruleGroups);
@@ -243,7 +248,9 @@ public final class QueryServer implements AutoCloseable {
           response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
         }
         default -> {
-          if (path.startsWith("/api/v1/")) {
+          if (path.equals("/api/v1/store/select")) {
+            storeSelect(request, response, callback);
+          } else if (path.startsWith("/api/v1/")) {
             api(path.substring("/api/v1/".length()), request, response, callback);
           } else if (!webUi.handle(path, request, response, callback)) {
             text(response, callback, "other", 404, "404 page not found\n");
@@ -262,24 +269,27 @@ public final class QueryServer implements AutoCloseable {
       Fields params = params(request);
       String tenant = request.getHeaders().get("X-Scope-OrgID");
       String t = tenant == null || tenant.isBlank() ? cfg.defaultTenant() : tenant.trim();
+      Store store = readStore(params, warnings);
       DataWriter data = switch (endpoint) {
-        case "query" -> queries.instant(t, params, headers);
-        case "query_range" -> queries.range(t, params, headers, warnings);
+        case "query" -> queries.instant(store, t, params, headers);
+        case "query_range" -> queries.range(store, t, params, headers, warnings);
         case "format_query" -> queries.format(params);
         case "query_exemplars" -> queries.exemplars(params);
-        case "series" -> series.series(t, params);
-        case "labels" -> series.labels(t, params);
+        case "series" -> series.series(store, t, params);
+        case "labels" -> series.labels(store, t, params);
+        case "store/labels" -> storeStrings(() -> StoreApi.labelNames(store, t, params));
+        case "store/label_values" -> storeStrings(() -> StoreApi.labelValues(store, t, params));
         case "metadata" -> metadata.metadata(t, params);
         case "rules" -> rules.rules(t, params);
         case "alerts" -> rules.alerts(t);
         case "status/buildinfo" -> QueryServer::buildinfo;
         case "status/pipeline" -> pipeline == null ? null : pipeline::write;
-        case "status/tsdb" -> status.tsdb(t);
+        case "status/tsdb" -> status.tsdb(store, t);
         case "status/config" -> status.config();
         case "status/flags" -> status.flags();
         default -> {
           if (endpoint.startsWith("label/") && endpoint.endsWith("/values")) {
-            yield series.labelValues(t, endpoint.substring("label/".length(), endpoint.length() - "/values".length()), params);
+            yield series.labelValues(store, t, endpoint.substring("label/".length(), endpoint.length() - "/values".length()), params);
           }
           yield null;
         }
@@ -304,6 +314,8 @@ public final class QueryServer implements AutoCloseable {
       });
     } catch (ApiException e) {
       error(response, callback, handler, e.type(), e.getMessage());
+    } catch (StoreUnavailableException e) {
+      error(response, callback, handler, ApiException.Type.UNAVAILABLE, e.getMessage());
     } catch (StackOverflowError e) {
       // the parser refuses what the threads' stack cannot take (Parser.MAX_DEPTH); this is the safety net
       log.warn("API {}: stack overflow", endpoint);
@@ -317,6 +329,77 @@ public final class QueryServer implements AutoCloseable {
       log.warn("API {} failed", endpoint, e);
       error(response, callback, handler, ApiException.Type.INTERNAL, String.valueOf(e.getMessage()));
     }
+  }
+
+  /**
+   * The store a request reads: the server's own, or over a fan-out the view with the request's
+   * {@code partial_response} (Thanos's parameter: true or false, default {@code query.partial_response}), whose
+   * warnings about stores that did not answer go into the response.
+   */
+  private Store readStore(Fields params, List<String> warnings) {
+    String p = params.getValue("partial_response");
+    Boolean partial = null;
+    if (p != null && !p.isEmpty()) {
+      partial = switch (p.toLowerCase(java.util.Locale.ROOT)) {
+        case "1", "t", "true" -> true;
+        case "0", "f", "false" -> false;
+        default -> throw ApiException.badData("invalid parameter \"partial_response\": cannot parse \"" + p + "\" as a boolean");
+      };
+    }
+    if (store instanceof FanoutStore f) {
+      return f.forRequest(partial, w -> {
+        synchronized (warnings) {
+          warnings.add(w);
+        }
+      });
+    }
+    return store;
+  }
+
+  private static DataWriter storeStrings(java.util.function.Supplier<List<String>> read) {
+    List<String> out;
+    try {
+      out = read.get();
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badData(e.getMessage());
+    }
+    return JsonOutput.stringArray(out, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code /api/v1/store/select} (query/README.md, "Store API"): the binary series answer, streamed; a bad
+   * parameter is 400 in the JSON envelope. A fan-out node answers it too, over its own stores (strictly: no
+   * partial answer is passed on).
+   */
+  private void storeSelect(Request request, Response response, Callback callback) {
+    String handler = "store/select";
+    Fields params;
+    try {
+      params = params(request);
+      StoreApi.checkSelect(params);
+    } catch (ApiException e) {
+      error(response, callback, handler, e.type(), e.getMessage());
+      return;
+    } catch (IllegalArgumentException e) {
+      error(response, callback, handler, ApiException.Type.BAD_DATA, e.getMessage());
+      return;
+    }
+    String tenant = request.getHeaders().get("X-Scope-OrgID");
+    String t = tenant == null || tenant.isBlank() ? cfg.defaultTenant() : tenant.trim();
+    Store s = store instanceof FanoutStore f ? f.forRequest(false, w -> { }) : store;
+    requests.labelValues(handler, "200").inc();
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, StoreApi.CONTENT_TYPE);
+    ResponseOutput out = new ResponseOutput(response, BUFFERED_RESPONSE_BYTES);
+    try {
+      StoreApi.select(s, t, params, out);
+    } catch (IOException | RuntimeException e) {
+      // headers may be out already: the answer is cut off before its end marker, which the reader reports
+      log.warn("API {}: answer cut off: {}", handler, e.toString());
+      callback.failed(e);
+      return;
+    }
+    out.finish(callback);
   }
 
   private void error(Response response, Callback callback, String handler, ApiException.Type type, String message) {

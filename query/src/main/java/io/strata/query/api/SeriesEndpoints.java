@@ -23,14 +23,12 @@ import org.eclipse.jetty.util.Fields;
  */
 final class SeriesEndpoints {
   private final QueryConfig cfg;
-  private final Store store;
 
-  SeriesEndpoints(QueryConfig cfg, Store store) {
+  SeriesEndpoints(QueryConfig cfg) {
     this.cfg = cfg;
-    this.store = store;
   }
 
-  DataWriter series(String tenant, Fields params) {
+  DataWriter series(Store store, String tenant, Fields params) {
     List<List<LabelMatcher>> sets = matchSets(params, true);
     long[] r = range(params);
     // deduplicated replicas are one series without the replica labels, as in query answers
@@ -50,7 +48,7 @@ final class SeriesEndpoints {
     };
   }
 
-  DataWriter labels(String tenant, Fields params) {
+  DataWriter labels(Store store, String tenant, Fields params) {
     List<List<LabelMatcher>> sets = matchSets(params, false);
     long[] r = range(params);
     TreeSet<String> names = new TreeSet<>();
@@ -63,7 +61,7 @@ final class SeriesEndpoints {
     return JsonOutput.stringArray(names, limit(params));
   }
 
-  DataWriter labelValues(String tenant, String name, Fields params) {
+  DataWriter labelValues(Store store, String tenant, String name, Fields params) {
     if (!Labels.isValidName(name)) {
       throw ApiException.badData("invalid label name: \"" + name + "\"");
     }

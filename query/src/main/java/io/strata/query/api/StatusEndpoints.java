@@ -35,13 +35,11 @@ final class StatusEndpoints {
       "(?m)^(\\s*(?:-\\s+)?(?:password|bearer_token|credentials|token|client_secret|secret_key|access_key|sigv4_secret)\\s*:\\s*)\\S.*$");
 
   private final QueryConfig cfg;
-  private final Store store;
   private volatile Supplier<String> configYaml = () -> "";
   private volatile Map<String, String> flags = Map.of();
 
-  StatusEndpoints(QueryConfig cfg, Store store) {
+  StatusEndpoints(QueryConfig cfg) {
     this.cfg = cfg;
-    this.store = store;
   }
 
   void runtime(Supplier<String> configYaml, Map<String, String> flags) {
@@ -73,7 +71,7 @@ final class StatusEndpoints {
     };
   }
 
-  DataWriter tsdb(String tenant) {
+  DataWriter tsdb(Store store, String tenant) {
     List<LabelMatcher> all = List.of(LabelMatcher.of(LabelMatcher.Type.RE, "__name__", ".+"));
     Map<String, Long> byMetric = new HashMap<>();
     Map<String, Set<String>> valuesByName = new HashMap<>();
