@@ -2,6 +2,7 @@ package io.strata.app;
 
 import io.strata.app.delivery.DeliveryCommand;
 import io.strata.app.ingest.IngestCommand;
+import io.strata.app.query.QueryCommand;
 import io.strata.app.rules.RulesCommand;
 import io.strata.app.tsdb.TsdbCommand;
 import io.strata.app.up.UpCommand;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code strata} command. */
 @Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
     description = "Kafka-native metrics pipeline: ingest, rollups, alert rules, TSDB, PromQL query API.",
-    subcommands = {UpCommand.class, IngestCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, IngestCommand.class, QueryCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {
@@ -26,6 +27,6 @@ public final class Main implements Runnable {
   }
 
   private static boolean isLongRunning(String[] args) {
-    return args.length > 0 && (args[0].equals("up") || args[0].equals("ingest") || args[0].equals("delivery"));
+    return args.length > 0 && (args[0].equals("up") || args[0].equals("ingest") || args[0].equals("query") || args[0].equals("delivery"));
   }
 }

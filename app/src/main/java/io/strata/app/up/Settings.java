@@ -125,7 +125,7 @@ public record Settings(
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
     StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null) : file.rollups();
     StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null, null) : file.sink();
-    StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null) : file.query();
+    StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null, null, null, null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
     List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
         : file.ruleFiles() == null ? List.of() : file.ruleFiles().stream().map(configDir::resolve).toList();

@@ -45,7 +45,9 @@ public record StrataConfig(
   public record SinkConfig(@JsonProperty("commit_interval") String commitInterval,
       @JsonProperty("out_of_order_window") String outOfOrderWindow) {}
 
-  public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels) {}
+  /** {@code query}: {@code replica_labels} for every query server; {@code stores}, {@code partial_response}, {@code store_timeout} for {@code strata query}. */
+  public record QuerySection(@JsonProperty("replica_labels") List<String> replicaLabels, @JsonProperty("stores") List<String> stores,
+      @JsonProperty("partial_response") Boolean partialResponse, @JsonProperty("store_timeout") String storeTimeout) {}
 
   /** {@code auth.tenants}: user (of {@code basic_auth_users} in {@code --web.config.file}) to the tenants they may use. */
   public record AuthSection(@JsonProperty("tenants") Map<String, List<String>> tenants) {}
