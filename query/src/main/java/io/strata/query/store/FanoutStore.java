@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  *
  * <p>Read-only. A store that fails is handled per request ({@link #forRequest}): with partial responses, the
  * answer is made of the stores that answered plus a warning naming the one that did not; without, the read
- * fails with {@link StoreUnavailableException} naming it. The plain {@link Store} methods use the default given
+ * fails with {@link StoreUnavailableException} naming it. When no store answers, the read fails either way. The plain {@link Store} methods use the default given
  * at construction and drop warnings.
  */
 public final class FanoutStore implements Store {
@@ -156,6 +156,7 @@ public final class FanoutStore implements Store {
         futures.add(pool.submit(() -> read.from(s)));
       }
       List<T> out = new ArrayList<>(stores.size());
+      List<String> failed = new ArrayList<>();
       for (int i = 0; i < stores.size(); i++) {
         try {
           out.add(futures.get(i).get());
@@ -168,6 +169,7 @@ public final class FanoutStore implements Store {
             futures.forEach(f -> f.cancel(true));
             throw new StoreUnavailableException(why);
           }
+          failed.add(why);
           synchronized (warned) {
             if (warned.add(stores.get(i).name())) {
               warnings.accept(why + " (partial response: its series are missing)");
@@ -178,6 +180,10 @@ public final class FanoutStore implements Store {
           futures.forEach(f -> f.cancel(true));
           throw new StoreUnavailableException("interrupted while reading the stores");
         }
+      }
+      if (out.isEmpty()) {
+        // nothing to answer from: an empty result with warnings would read as "no such series"
+        throw new StoreUnavailableException("no store answered: " + String.join("; ", failed));
       }
       return out;
     }

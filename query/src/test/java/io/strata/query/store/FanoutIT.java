@@ -57,6 +57,7 @@ class FanoutIT {
   private String single;
   private String fanout;
   private String fanoutWithDead;
+  private String allDead;
   private String deadUrl;
 
   @BeforeAll
@@ -118,6 +119,7 @@ class FanoutIT {
       deadUrl = "http://127.0.0.1:" + s.getLocalPort();
     }
     fanout = serve(cfg, new FanoutStore(List.of(URI.create(urlA), URI.create(urlB)), false, Duration.ofSeconds(10), new PrometheusRegistry()));
+    allDead = serve(cfg, new FanoutStore(List.of(URI.create(deadUrl)), true, Duration.ofSeconds(10), new PrometheusRegistry()));
     fanoutWithDead = serve(cfg, new FanoutStore(List.of(URI.create(urlA), URI.create(deadUrl), URI.create(urlB)), true, Duration.ofSeconds(10),
         new PrometheusRegistry()));
   }
@@ -240,6 +242,9 @@ class FanoutIT {
     Answer labels = get(fanoutWithDead + "/api/v1/label/instance/values", null);
     assertEquals(get(single + "/api/v1/label/instance/values", null).body.path("data"), labels.body.path("data"));
     assertTrue(labels.body.path("warnings").get(0).asText().contains(deadUrl));
+    Answer nothing = get(allDead + "/api/v1/query?query=up&partial_response=true&time=" + T0 / 1000, null);
+    assertEquals(503, nothing.status, "no store answered: an error, not an empty result: " + nothing.body);
+    assertTrue(nothing.body.path("error").asText().startsWith("no store answered: store " + deadUrl), nothing.body.toString());
     Answer none = get(single + "/api/v1/query?query=up&partial_response=true&time=" + T0 / 1000, null);
     assertFalse(none.body.has("warnings"), "a store's own query server takes the parameter and has nothing to warn about");
   }
