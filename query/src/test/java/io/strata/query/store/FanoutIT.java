@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
+import io.strata.schemas.http.WebSecurity;
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import java.nio.file.Path;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupPoint;
@@ -258,6 +261,34 @@ class FanoutIT {
     assertEquals(400, b.status, b.body.toString());
     Answer c = get(fanout + "/api/v1/query?query=up&partial_response=maybe", null);
     assertEquals(400, c.status, c.body.toString());
+  }
+
+  @Test
+  void aStoreBehindBasicAuthAndTenantsIsReadWithTheUrlsCredentials() throws Exception {
+    Path dir = Files.createTempDirectory("strata-fanout-auth");
+    Path webYml = Files.writeString(dir.resolve("web.yml"),
+        "basic_auth_users:\n  querier: " + BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray()) + "\n");
+    Store secured = open();
+    secured.append("default", Labels.of("__name__", "secured_up"), T0, 1);
+    secured.commit(Map.of());
+    WebSecurity web = WebSecurity.load(new WebSecurity.Options(webYml, Map.of("querier", List.of("default")), false, false, null));
+    QueryServer server = new QueryServer(QueryConfig.defaults("127.0.0.1", 0), secured, new PrometheusRegistry(), () -> true).secure(web).start();
+    servers.add(server);
+    String path = "/api/v1/query?query=secured_up&partial_response=false&time=" + (T0 + 1000) / 1000;
+    String withUser = serve(QueryConfig.defaults("127.0.0.1", 0), new FanoutStore(List.of(URI.create("http://querier:s3cret@127.0.0.1:" + server.port())),
+        false, Duration.ofSeconds(10), new PrometheusRegistry()));
+    Answer ok = get(withUser + path, null);
+    assertEquals(200, ok.status, ok.body.toString());
+    assertEquals(1, ok.body.path("data").path("result").size(), ok.body.toString());
+    Answer otherTenant = get(withUser + path, "team-b");
+    assertEquals(503, otherTenant.status, otherTenant.body.toString());
+    assertTrue(otherTenant.body.path("error").asText().contains("HTTP 403"), "the store refuses a tenant the user is not bound to: " + otherTenant.body);
+    assertFalse(otherTenant.body.path("error").asText().contains("s3cret"), "errors name the store without its password");
+    String wrong = serve(QueryConfig.defaults("127.0.0.1", 0), new FanoutStore(List.of(URI.create("http://querier:guess@127.0.0.1:" + server.port())),
+        false, Duration.ofSeconds(10), new PrometheusRegistry()));
+    Answer refused = get(wrong + path, null);
+    assertEquals(503, refused.status, refused.body.toString());
+    assertTrue(refused.body.path("error").asText().contains("store http://127.0.0.1:" + server.port() + " did not answer: HTTP 401"), refused.body.toString());
   }
 
   private void assertSame(String path, String tenant) throws Exception {
