@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -40,6 +42,7 @@ import java.util.function.Consumer;
 public final class FanoutStore implements Store {
   private final List<RemoteStore> stores;
   private final boolean partialByDefault;
+  private final Duration timeout;
   private final ExecutorService pool;
   private final Counter requests;
 
@@ -63,6 +66,7 @@ public final class FanoutStore implements Store {
     }
     this.stores = List.copyOf(s);
     this.partialByDefault = partialByDefault;
+    this.timeout = timeout;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "strata-query-fanout-" + n.incrementAndGet());
@@ -157,13 +161,16 @@ public final class FanoutStore implements Store {
       }
       List<T> out = new ArrayList<>(stores.size());
       List<String> failed = new ArrayList<>();
+      // the HTTP timeout covers the answer's headers; this one also a store that stalls in the middle of its answer
+      long deadline = System.nanoTime() + timeout.toNanos();
       for (int i = 0; i < stores.size(); i++) {
         try {
-          out.add(futures.get(i).get());
+          out.add(futures.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
           requests.labelValues("ok").inc();
-        } catch (ExecutionException e) {
+        } catch (ExecutionException | TimeoutException e) {
           requests.labelValues("error").inc();
-          Throwable c = e.getCause();
+          Throwable c = e instanceof ExecutionException ? e.getCause() : new IOException("no whole answer within " + timeout.toMillis() + " ms");
+          futures.get(i).cancel(true);
           String why = "store " + stores.get(i).name() + " did not answer: " + (c.getMessage() == null ? c.toString() : c.getMessage());
           if (!partial) {
             futures.forEach(f -> f.cancel(true));
