@@ -31,6 +31,22 @@ public final class Params {
   }
 
   /** Seconds with optional fraction, or a Prometheus duration ({@code 15s}, {@code 1m}); returns milliseconds. */
+  /**
+   * A boolean parameter as Go's {@code strconv.ParseBool} reads the values Thanos's {@code dedup} and
+   * {@code partial_response} take ({@code 1}, {@code t}, {@code true}, {@code 0}, {@code f}, {@code false}, any case);
+   * null when absent or empty; anything else is 400 {@code bad_data}.
+   */
+  public static Boolean bool(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "t", "true" -> true;
+      case "0", "f", "false" -> false;
+      default -> throw ApiException.badData("invalid parameter \"" + name + "\": cannot parse \"" + value + "\" as a boolean");
+    };
+  }
+
   public static long duration(String name, String value) {
     if (value == null || value.isEmpty()) {
       throw ApiException.badData("invalid parameter \"" + name + "\": missing");

@@ -126,16 +126,8 @@ final class QueryEndpoints {
 
   /** Thanos's {@code dedup} parameter: true unless given as false; only meaningful with replica labels. */
   static boolean dedupEnabled(QueryConfig cfg, Fields params) {
-    String p = params.getValue("dedup");
-    boolean on = true;
-    if (p != null && !p.isEmpty()) {
-      on = switch (p.toLowerCase(java.util.Locale.ROOT)) {
-        case "1", "t", "true" -> true;
-        case "0", "f", "false" -> false;
-        default -> throw ApiException.badData("invalid parameter \"dedup\": cannot parse \"" + p + "\" as a boolean");
-      };
-    }
-    return on && !cfg.replicaLabels().isEmpty();
+    Boolean on = Params.bool("dedup", params.getValue("dedup"));
+    return (on == null || on) && !cfg.replicaLabels().isEmpty();
   }
 
   /** The resolution to read: the parameter, else auto (range queries with auto-downsampling on) or raw. */

@@ -337,15 +337,7 @@ public final class QueryServer implements AutoCloseable {
    * warnings about stores that did not answer go into the response.
    */
   private Store readStore(Fields params, List<String> warnings) {
-    String p = params.getValue("partial_response");
-    Boolean partial = null;
-    if (p != null && !p.isEmpty()) {
-      partial = switch (p.toLowerCase(java.util.Locale.ROOT)) {
-        case "1", "t", "true" -> true;
-        case "0", "f", "false" -> false;
-        default -> throw ApiException.badData("invalid parameter \"partial_response\": cannot parse \"" + p + "\" as a boolean");
-      };
-    }
+    Boolean partial = Params.bool("partial_response", params.getValue("partial_response"));
     if (store instanceof FanoutStore f) {
       return f.forRequest(partial, w -> {
         synchronized (warnings) {
