@@ -82,7 +82,13 @@ final class Querier {
     for (int i = 0; i < cands.size(); i++) {
       MemSeries s = cands.get(i);
       SelectedSeries ss = new SelectedSeries(rc, store.reader(), s.id(), s.labels(), res, mint, maxt, bounds[2 * i], bounds[2 * i + 1], mem.get(i), clusters);
-      if (lazy || ss.prime()) {
+      long[] deleted = store.tombstones().get(s.id());
+      if (deleted != null) {
+        TombstonedSeries ts = new TombstonedSeries(ss, deleted, res);
+        if (lazy ? !ts.empty() : ts.hasPoint(mint, maxt)) {
+          out.add(ts);
+        }
+      } else if (lazy || ss.prime()) {
         out.add(ss);
       }
     }
