@@ -80,6 +80,7 @@ public final class QueryServer implements AutoCloseable {
   private final WebUi webUi;
   private volatile PipelineStatus pipeline;
   private final StatusEndpoints status;
+  private final AdminEndpoints admin;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -108,6 +109,7 @@ public final class QueryServer implements AutoCloseable {
     this.queries = new QueryEndpoints(cfg, store);
     this.series = new SeriesEndpoints(cfg, store);
     this.status = new StatusEndpoints(cfg, store);
+    this.admin = new AdminEndpoints(store);
     this.metadata = new MetadataEndpoints(catalog);
     RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
     this.rules = new RuleEndpoints(alerts, ruleGroups);
@@ -258,10 +260,32 @@ public final class QueryServer implements AutoCloseable {
     String handler = endpoint.startsWith("label/") ? "label_values" : endpoint;
     Map<String, String> headers = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
+    boolean adminPath = AdminEndpoints.PATHS.contains(endpoint);
+    String method = request.getMethod();
+    if (adminPath && !method.equals("POST") && !method.equals("PUT")) {
+      response.getHeaders().put(HttpHeader.ALLOW, AdminEndpoints.ALLOW);
+      text(response, callback, handler, 405, "Method Not Allowed\n");
+      return;
+    }
     try {
       Fields params = params(request);
       String tenant = request.getHeaders().get("X-Scope-OrgID");
       String t = tenant == null || tenant.isBlank() ? cfg.defaultTenant() : tenant.trim();
+      if (adminPath) {
+        DataWriter answer = admin.handle(endpoint, t, params);
+        if (answer == null) {
+          requests.labelValues(handler, "204").inc();
+          response.setStatus(204);
+          response.write(true, ByteBuffer.allocate(0), callback);
+          return;
+        }
+        respond(response, callback, handler, 200, g -> {
+          g.writeStringField("status", "success");
+          g.writeFieldName("data");
+          answer.write(g);
+        });
+        return;
+      }
       DataWriter data = switch (endpoint) {
         case "query" -> queries.instant(t, params, headers);
         case "query_range" -> queries.range(t, params, headers, warnings);
@@ -342,7 +366,7 @@ public final class QueryServer implements AutoCloseable {
 
   private static Fields params(Request request) {
     Fields all = Request.extractQueryParameters(request);
-    if ("POST".equals(request.getMethod())) {
+    if ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
       String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
       if (ct != null && ct.startsWith("application/x-www-form-urlencoded")) {
         long length = request.getLength();
