@@ -167,6 +167,9 @@ class AdminOperationsTest {
       Object linked = Files.getAttribute(sst, "unix:nlink");
       assertTrue(((Integer) linked) >= 2, sst + " has " + linked + " links");
     }
+    try (StrataStore s = StrataStore.open(config(dir), new PrometheusRegistry())) {
+      assertEquals(HOUR / STEP + 1, readRaw(s, "t", MIN, MAX).get(A).size(), "the store opens beside its snapshots directory");
+    }
   }
 
   @Test
