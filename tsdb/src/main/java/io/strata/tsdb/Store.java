@@ -63,8 +63,8 @@ public interface Store extends Closeable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete series");
   }
 
-  /** Removes the data deleted by {@link #deleteSeries} from disk, then the tombstones no longer needed. */
-  default void cleanTombstones() {
+  /** Removes the data {@link #deleteSeries} deleted in the tenant from disk, then the tombstones no longer needed. */
+  default void cleanTombstones(String tenant) {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot clean tombstones");
   }
 

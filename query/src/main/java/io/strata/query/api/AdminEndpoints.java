@@ -9,9 +9,9 @@ import org.eclipse.jetty.util.Fields;
 /**
  * {@code /api/v1/admin/tsdb/*}, Prometheus 2.42's TSDB admin API plus Strata's {@code flush}, answered only when
  * the security layer lets them through ({@code --web.enable-admin-api}); POST or PUT, else 405. {@code snapshot}
- * answers {@code {"name": ...}}; the others 204 without a body, once done. {@code delete_series} acts on the
- * caller's tenant; {@code snapshot}, {@code clean_tombstones} and {@code flush} act on the whole store (they show
- * no data to the caller).
+ * answers {@code {"name": ...}}; the others 204 without a body, once done. {@code delete_series} and
+ * {@code clean_tombstones} act on the caller's tenant; {@code snapshot} and {@code flush} on the whole store (they
+ * show no data to the caller).
  */
 final class AdminEndpoints {
   static final Set<String> PATHS = Set.of("admin/tsdb/snapshot", "admin/tsdb/delete_series", "admin/tsdb/clean_tombstones", "admin/tsdb/flush");
@@ -46,7 +46,7 @@ final class AdminEndpoints {
         return null;
       }
       case "admin/tsdb/clean_tombstones" -> {
-        store.cleanTombstones();
+        store.cleanTombstones(tenant);
         return null;
       }
       case "admin/tsdb/flush" -> {

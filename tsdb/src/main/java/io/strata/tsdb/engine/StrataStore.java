@@ -303,13 +303,14 @@ public final class StrataStore implements Store {
   }
 
   /**
-   * Persists the whole head, compacts every block group that holds deleted data (the compaction drops it), then
-   * removes each tombstone whose series holds no data in its ranges in memory any more (a sample appended into
+   * Persists the whole head, compacts every block group that holds deleted data of the tenant (the compaction
+   * drops it, and any other tenant's deleted data in the same groups), then removes each of the tenant's tombstones whose series holds no data in its ranges in memory any more (a sample appended into
    * a deleted range meanwhile keeps it). A failed compaction keeps every tombstone.
    */
   @Override
-  public void cleanTombstones() {
-    Map<Long, long[]> cleaning = tombstones.all();
+  public void cleanTombstones(String tenant) {
+    Map<Long, long[]> cleaning = new TreeMap<>(tombstones.all());
+    cleaning.keySet().removeIf(id -> table.get(id) == null || !table.get(id).tenant().equals(tenant));
     if (cleaning.isEmpty()) {
       return;
     }

@@ -104,6 +104,9 @@ class AdminOperationsTest {
       assertTrue(s.selectLazy("t", R5, MIN, MAX, List.of(name("a_total"))).isEmpty());
       assertEquals(2, s.select("u", Resolution.RAW, MIN, MAX, List.of(LabelMatcher.eq("job", "x"))).size());
       assertEquals(0, s.deleteSeries("nobody", List.of(LabelMatcher.eq("job", "x")), MIN, MAX));
+      s.cleanTombstones("u");
+      assertEquals(2, s.tombstones().all().size(), "another tenant's clean leaves t's tombstones");
+      assertTrue(s.select("t", Resolution.RAW, MIN, MAX, List.of(LabelMatcher.eq("job", "x"))).isEmpty());
     }
   }
 
@@ -117,12 +120,12 @@ class AdminOperationsTest {
       s.flush();
       before = Inspector.inspect(dir, quiet()).samples();
       s.deleteSeries("t", List.of(name("a_total")), from, to);
-      s.cleanTombstones();
+      s.cleanTombstones("t");
       assertTrue(s.tombstones().isEmpty(), "nothing of the ranges is left in memory: every tombstone is removed");
       assertDeleted(s, from, to);
       // all of b, then a new sample in the deleted range: once cleaned, it is an ordinary sample again
       s.deleteSeries("t", List.of(name("b_total")), MIN, MAX);
-      s.cleanTombstones();
+      s.cleanTombstones("t");
       s.append("t", B, T0 + 6 * HOUR, 7);
       assertEquals(Map.of(B, new TreeMap<>(Map.of(T0 + 6 * HOUR, Double.doubleToRawLongBits(7)))), readRaw(s, "t", MIN, MAX, name("b_total")));
     }
