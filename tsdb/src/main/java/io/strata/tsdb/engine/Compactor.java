@@ -120,6 +120,11 @@ final class Compactor {
     return ok;
   }
 
+  /** Runs {@code r} while no retention or compaction runs (they take this monitor before the store's write lock). */
+  synchronized void exclusively(Runnable r) {
+    r.run();
+  }
+
   private boolean compactLogged(long res, long g) {
     long t0 = System.nanoTime();
     try {

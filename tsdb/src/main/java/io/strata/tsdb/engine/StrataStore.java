@@ -303,65 +303,38 @@ public final class StrataStore implements Store {
   }
 
   /**
-   * Persists the whole head, compacts every block group that holds deleted data of the tenant (the compaction
-   * drops it, and any other tenant's deleted data in the same groups), then removes each of the tenant's tombstones whose series holds no data in its ranges in memory any more (a sample appended into
-   * a deleted range meanwhile keeps it). A failed compaction keeps every tombstone.
+   * Under the compactor's monitor and the write lock (in that order, as every compaction takes them), so that no
+   * commit or compaction runs meanwhile: persists the whole head, compacts every block group that holds deleted
+   * data of the tenant (the compaction drops it, and any other tenant's deleted data in the same groups), then
+   * removes the tenant's tombstones. What was appended before the clean began is then filtered on disk; what is
+   * appended from then on is not deleted. A failed compaction keeps every tombstone (and throws).
    */
   @Override
   public void cleanTombstones(String tenant) {
-    Map<Long, long[]> cleaning = new TreeMap<>(tombstones.all());
-    cleaning.keySet().removeIf(id -> table.get(id) == null || !table.get(id).tenant().equals(tenant));
-    if (cleaning.isEmpty()) {
-      return;
-    }
-    writeLock.lock();
-    try {
-      ensureOpen();
-      flusher.flush(Map.of(), true);
-    } finally {
-      writeLock.unlock();
-    }
-    if (!compactor.rewrite(cleaning.values())) {
-      throw new IllegalStateException("clean_tombstones: a compaction failed (see the log); the tombstones are kept");
-    }
-    writeLock.lock();
-    try (WriteBatch batch = new WriteBatch(); WriteOptions sync = new WriteOptions().setSync(true)) {
-      List<Long> done = new ArrayList<>();
-      for (var e : cleaning.entrySet()) {
-        long[] now = tombstones.get(e.getKey());
-        if (now != e.getValue() || inMemory(table.get(e.getKey()), now)) {
-          continue; // a delete_series added to it meanwhile, or data in its ranges is still only in memory
+    compactor.exclusively(() -> {
+      writeLock.lock();
+      try (WriteBatch batch = new WriteBatch(); WriteOptions sync = new WriteOptions().setSync(true)) {
+        ensureOpen();
+        Map<Long, long[]> cleaning = new TreeMap<>(tombstones.all());
+        cleaning.keySet().removeIf(id -> table.get(id) == null || !table.get(id).tenant().equals(tenant));
+        if (cleaning.isEmpty()) {
+          return;
         }
-        batch.delete(Keys.tombstone(e.getKey()));
-        done.add(e.getKey());
-      }
-      db.write(sync, batch);
-      done.forEach(id -> tombstones.put(id, null));
-    } catch (RocksDBException e) {
-      throw new UncheckedIOException("cannot remove tombstones from " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  /** Whether the series has in-memory chunks meeting the ranges. */
-  private static boolean inMemory(MemSeries s, long[] ranges) {
-    if (s == null) {
-      return false;
-    }
-    List<io.strata.tsdb.format.ChunkRecord> chunks = new ArrayList<>();
-    synchronized (s) {
-      for (SeriesHead h : s.heads()) {
-        chunks.clear();
-        h.collect(Long.MIN_VALUE, Long.MAX_VALUE, chunks);
-        for (var c : chunks) {
-          if (Tombstones.overlaps(ranges, c.minT() - h.res(), c.maxT() + h.res())) {
-            return true;
-          }
+        flusher.flush(Map.of(), true);
+        if (!compactor.rewrite(cleaning.values())) {
+          throw new IllegalStateException("clean_tombstones: a compaction failed (see the log); the tombstones are kept");
         }
+        for (long id : cleaning.keySet()) {
+          batch.delete(Keys.tombstone(id));
+        }
+        db.write(sync, batch);
+        cleaning.keySet().forEach(id -> tombstones.put(id, null));
+      } catch (RocksDBException e) {
+        throw new UncheckedIOException("cannot remove tombstones from " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
+      } finally {
+        writeLock.unlock();
       }
-    }
-    return false;
+    });
   }
 
   private static final java.time.format.DateTimeFormatter SNAPSHOT_TIME =

@@ -123,11 +123,14 @@ class AdminOperationsTest {
       s.cleanTombstones("t");
       assertTrue(s.tombstones().isEmpty(), "nothing of the ranges is left in memory: every tombstone is removed");
       assertDeleted(s, from, to);
-      // all of b, then a new sample in the deleted range: once cleaned, it is an ordinary sample again
+      // all of b up to "forever": a sample appended before the clean is deleted too, one appended after it is not
       s.deleteSeries("t", List.of(name("b_total")), MIN, MAX);
+      s.append("t", B, T0 + 6 * HOUR, 6);
+      assertEquals(Map.of(), readRaw(s, "t", MIN, MAX, name("b_total")));
       s.cleanTombstones("t");
-      s.append("t", B, T0 + 6 * HOUR, 7);
-      assertEquals(Map.of(B, new TreeMap<>(Map.of(T0 + 6 * HOUR, Double.doubleToRawLongBits(7)))), readRaw(s, "t", MIN, MAX, name("b_total")));
+      assertEquals(Map.of(), readRaw(s, "t", MIN, MAX, name("b_total")));
+      s.append("t", B, T0 + 6 * HOUR + STEP, 7);
+      assertEquals(Map.of(B, new TreeMap<>(Map.of(T0 + 6 * HOUR + STEP, Double.doubleToRawLongBits(7)))), readRaw(s, "t", MIN, MAX, name("b_total")));
     }
     var report = Inspector.inspect(dir, quiet());
     assertTrue(report.ok(), report.errors().toString());
