@@ -52,4 +52,29 @@ public interface Store extends Closeable {
    * endpoint and benchmarks call it). Offsets are not changed. The default does nothing.
    */
   default void flush() {}
+
+  /**
+   * Deletes the tenant's data in [minT, maxT] (inclusive) of every series matching all matchers, at every
+   * resolution (a rollup window is deleted when it reaches into the range): from the next select on, no read
+   * returns it. Recorded as durable tombstones; the data leaves the disk at the next compaction of its block
+   * group or at {@link #cleanTombstones}. Returns how many series got a tombstone.
+   */
+  default int deleteSeries(String tenant, List<LabelMatcher> matchers, long minT, long maxT) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot delete series");
+  }
+
+  /** Removes the data {@link #deleteSeries} deleted in the tenant from disk, then the tombstones no longer needed. */
+  default void cleanTombstones(String tenant) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot clean tombstones");
+  }
+
+  /**
+   * Writes a consistent copy of the store (hard links where the file system allows) into a new directory
+   * {@code <data dir>/snapshots/<name>}, which opens as a store; {@code withHead} persists the data still in
+   * memory first, so the copy holds everything appended so far. Returns the name, Prometheus's form
+   * ({@code 20060102T150405Z-<16 hex digits>}).
+   */
+  default String snapshot(boolean withHead) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take snapshots");
+  }
 }

@@ -64,7 +64,8 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--web.enable-lifecycle", description = "answer POST /-/reload and /-/quit (otherwise 403, as Prometheus)")
   boolean enableLifecycle;
 
-  @Option(names = "--web.enable-admin-api", description = "answer /api/v1/admin/* (otherwise refused, as Prometheus)")
+  @Option(names = {"--web.enable-admin-api", "--enable-admin-api"},
+      description = "answer /api/v1/admin/tsdb/* (snapshot, delete_series, clean_tombstones, flush; otherwise refused, as Prometheus)")
   boolean enableAdminApi;
 
   @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")

@@ -84,6 +84,7 @@ public final class QueryServer implements AutoCloseable {
   private final WebUi webUi;
   private volatile PipelineStatus pipeline;
   private final StatusEndpoints status;
+  private final AdminEndpoints admin;
 
   /**
    * Without Kafka: {@code /api/v1/metadata} answers with no families, {@code /api/v1/alerts} with no alerts,
@@ -113,6 +114,7 @@ public final class QueryServer implements AutoCloseable {
     this.queries = new QueryEndpoints(cfg);
     this.series = new SeriesEndpoints(cfg);
     this.status = new StatusEndpoints(cfg);
+    this.admin = new AdminEndpoints(store);
     this.metadata = new MetadataEndpoints(catalog);
     RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
     this.rules = new RuleEndpoints(alerts, ruleGroups);
@@ -265,10 +267,32 @@ public final class QueryServer implements AutoCloseable {
     String handler = endpoint.startsWith("label/") ? "label_values" : endpoint;
     Map<String, String> headers = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>();
+    boolean adminPath = AdminEndpoints.PATHS.contains(endpoint);
+    String method = request.getMethod();
+    if (adminPath && !method.equals("POST") && !method.equals("PUT")) {
+      response.getHeaders().put(HttpHeader.ALLOW, AdminEndpoints.ALLOW);
+      text(response, callback, handler, 405, "Method Not Allowed\n");
+      return;
+    }
     try {
       Fields params = params(request);
       String tenant = request.getHeaders().get("X-Scope-OrgID");
       String t = tenant == null || tenant.isBlank() ? cfg.defaultTenant() : tenant.trim();
+      if (adminPath) {
+        DataWriter answer = admin.handle(endpoint, t, params);
+        if (answer == null) {
+          requests.labelValues(handler, "204").inc();
+          response.setStatus(204);
+          response.write(true, ByteBuffer.allocate(0), callback);
+          return;
+        }
+        respond(response, callback, handler, 200, g -> {
+          g.writeStringField("status", "success");
+          g.writeFieldName("data");
+          answer.write(g);
+        });
+        return;
+      }
       Store store = readStore(params, warnings);
       DataWriter data = switch (endpoint) {
         case "query" -> queries.instant(store, t, params, headers);
@@ -417,7 +441,7 @@ public final class QueryServer implements AutoCloseable {
 
   private static Fields params(Request request) {
     Fields all = Request.extractQueryParameters(request);
-    if ("POST".equals(request.getMethod())) {
+    if ("POST".equals(request.getMethod()) || "PUT".equals(request.getMethod())) {
       String ct = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
       if (ct != null && ct.startsWith("application/x-www-form-urlencoded")) {
         long length = request.getLength();

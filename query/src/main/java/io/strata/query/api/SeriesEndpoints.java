@@ -77,7 +77,7 @@ final class SeriesEndpoints {
     return JsonOutput.stringArray(values, limit(params));
   }
 
-  private static List<List<LabelMatcher>> matchSets(Fields params, boolean required) {
+  static List<List<LabelMatcher>> matchSets(Fields params, boolean required) {
     List<String> match = params.getValues("match[]");
     if (match == null || match.isEmpty()) {
       if (required) {

@@ -53,18 +53,20 @@ public final class PrometheusProcess implements AutoCloseable {
   }
 
   /** Starts Prometheus with this {@code prometheus.yml} on a free port, its TSDB in {@code work/data}. */
-  public static PrometheusProcess startWithConfig(String prometheusYml, Path work) throws IOException, InterruptedException {
+  public static PrometheusProcess startWithConfig(String prometheusYml, Path work, String... extraFlags) throws IOException, InterruptedException {
     Path data = work.resolve("data");
     Files.createDirectories(data);
     Path config = work.resolve("prometheus.yml");
     Files.writeString(config, prometheusYml, StandardCharsets.UTF_8);
     int port = freePort();
-    Process p = new ProcessBuilder(List.of(PROMETHEUS.toString(),
+    List<String> cmd = new java.util.ArrayList<>(List.of(PROMETHEUS.toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + data,
         "--storage.tsdb.retention.time=100y",
         "--web.listen-address=127.0.0.1:" + port,
-        "--log.level=warn"))
+        "--log.level=warn"));
+    cmd.addAll(List.of(extraFlags));
+    Process p = new ProcessBuilder(cmd)
         .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
     PrometheusProcess prom = new PrometheusProcess(p, port);
     try {

@@ -26,7 +26,7 @@ final class WebSecurityHandler extends Handler.Wrapper {
   private static final Logger log = LoggerFactory.getLogger(WebSecurityHandler.class);
   static final String TENANT_HEADER = "X-Scope-OrgID";
   private static final Set<String> ADMIN_PATHS = Set.of("/api/v1/admin/tsdb/snapshot", "/api/v1/admin/tsdb/delete_series",
-      "/api/v1/admin/tsdb/clean_tombstones");
+      "/api/v1/admin/tsdb/clean_tombstones", "/api/v1/admin/tsdb/flush");
 
   private final WebSecurity web;
 

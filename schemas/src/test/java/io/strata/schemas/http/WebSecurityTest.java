@@ -196,6 +196,8 @@ class WebSecurityTest {
         post(off, "/api/v1/admin/tsdb/snapshot"));
     assertEquals("500 {\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"admin APIs disabled\"}",
         post(off, "/api/v1/admin/tsdb/delete_series"));
+    assertEquals("500 {\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"admin APIs disabled\"}",
+        post(off, "/api/v1/admin/tsdb/flush"));
     server.stop();
     boolean[] quit = {false};
     int on = start(new WebSecurity.Options(null, Map.of(), true, true, () -> quit[0] = true));

@@ -75,17 +75,68 @@ final class Compactor {
         if (done || (!force && g.getKey() + maxBlock > sealedBefore)) {
           continue;
         }
-        long t0 = System.nanoTime();
-        try {
-          compactGroup(res, g.getKey());
-          store.metrics().compactions.increment();
-        } catch (RuntimeException | RocksDBException e) {
-          store.metrics().compactionFailures.increment();
-          LOG.error("compaction of resolution {} group {} failed; it will be retried", res, g.getKey(), e);
-        } finally {
-          store.metrics().compactionSeconds.observe((System.nanoTime() - t0) / 1e9);
-        }
+        compactLogged(res, g.getKey());
       }
+    }
+  }
+
+  /**
+   * Compacts every group, at every resolution, whose range meets one of the series' deleted ranges, compacted
+   * or not, so that the deleted points are gone from disk (clean_tombstones). False when a group failed.
+   */
+  synchronized boolean rewrite(Iterable<long[]> deleted) {
+    long maxBlock = store.config().maxBlockDuration().toMillis();
+    boolean ok = true;
+    List<Long> resolutions;
+    store.writeLock().lock();
+    try {
+      resolutions = store.blocks().resolutions();
+    } finally {
+      store.writeLock().unlock();
+    }
+    for (long res : resolutions) {
+      java.util.TreeSet<Long> groups = new java.util.TreeSet<>();
+      store.writeLock().lock();
+      try {
+        for (BlockMeta b : store.blocks().blocks(res)) {
+          long g = Math.floorDiv(b.start(), maxBlock) * maxBlock;
+          // a rollup window starting before the group may still reach into a deleted range inside it: one window earlier
+          long lo = Math.min(g, b.minT()) - res;
+          long hi = Math.max(g + maxBlock - 1, b.maxT());
+          for (long[] ranges : deleted) {
+            if (Tombstones.overlaps(ranges, lo, hi)) {
+              groups.add(g);
+              break;
+            }
+          }
+        }
+      } finally {
+        store.writeLock().unlock();
+      }
+      for (long g : groups) {
+        ok &= compactLogged(res, g);
+      }
+    }
+    return ok;
+  }
+
+  /** Runs {@code r} while no retention or compaction runs (they take this monitor before the store's write lock). */
+  synchronized void exclusively(Runnable r) {
+    r.run();
+  }
+
+  private boolean compactLogged(long res, long g) {
+    long t0 = System.nanoTime();
+    try {
+      compactGroup(res, g);
+      store.metrics().compactions.increment();
+      return true;
+    } catch (RuntimeException | RocksDBException e) {
+      store.metrics().compactionFailures.increment();
+      LOG.error("compaction of resolution {} group {} failed; it will be retried", res, g, e);
+      return false;
+    } finally {
+      store.metrics().compactionSeconds.observe((System.nanoTime() - t0) / 1e9);
     }
   }
 
@@ -336,11 +387,16 @@ final class Compactor {
       if (in.isEmpty()) {
         return;
       }
-      seriesCount++;
+      long chunksBefore = chunks;
+      // deleted ranges (delete_series) are dropped for good here; the tombstones themselves stay until clean_tombstones
+      long[] deleted = store.tombstones().get(sid);
       if (res == 0) {
         RawMergeCursor c = new RawMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
         int k = 0;
         while (c.next()) {
+          if (deleted != null && Tombstones.hides(deleted, 0, c.timestamp())) {
+            continue;
+          }
           if (k == perChunk) {
             emitRaw(sid, k);
             k = 0;
@@ -355,6 +411,9 @@ final class Compactor {
         RollupMergeCursor c = new RollupMergeCursor(new ChunkSource(in, null), Long.MIN_VALUE, Long.MAX_VALUE);
         RollupColumnsAppender a = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, perChunk * 8);
         while (c.next()) {
+          if (deleted != null && Tombstones.hides(deleted, res, c.point().windowStartMs())) {
+            continue;
+          }
           if (a.count() == perChunk) {
             emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
             a.reset();
@@ -364,6 +423,9 @@ final class Compactor {
         if (a.count() > 0) {
           emit(sid, new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
         }
+      }
+      if (chunks > chunksBefore) {
+        seriesCount++;
       }
     }
 

@@ -79,10 +79,17 @@ final class Querier {
       clusterEnd = Math.max(clusterEnd, end);
     }
     List<StoredSeries> out = new ArrayList<>();
+    Tombstones tombstones = store.tombstones().isEmpty() ? null : store.tombstones();
     for (int i = 0; i < cands.size(); i++) {
       MemSeries s = cands.get(i);
       SelectedSeries ss = new SelectedSeries(rc, store.reader(), s.id(), s.labels(), res, mint, maxt, bounds[2 * i], bounds[2 * i + 1], mem.get(i), clusters);
-      if (lazy || ss.prime()) {
+      long[] deleted = tombstones == null ? null : tombstones.get(s.id());
+      if (deleted != null) {
+        TombstonedSeries ts = new TombstonedSeries(ss, deleted, res);
+        if (lazy ? !ts.empty() : ts.hasPoint(mint, maxt)) {
+          out.add(ts);
+        }
+      } else if (lazy || ss.prime()) {
         out.add(ss);
       }
     }

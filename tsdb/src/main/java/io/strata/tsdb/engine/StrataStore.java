@@ -12,6 +12,7 @@ import io.strata.tsdb.TsdbConfig;
 import io.strata.tsdb.format.BlockMeta;
 import io.strata.tsdb.format.Keys;
 import io.strata.tsdb.format.StoreRecord;
+import io.strata.tsdb.format.TombstoneRecord;
 import io.strata.tsdb.head.HeadContext;
 import io.strata.tsdb.head.MemSeries;
 import io.strata.tsdb.head.RollupHead;
@@ -43,6 +44,8 @@ import org.rocksdb.Options;
 import org.rocksdb.Range;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.Slice;
 import org.rocksdb.SizeApproximationFlag;
 import org.rocksdb.WriteOptions;
@@ -76,6 +79,7 @@ public final class StrataStore implements Store {
   private final HeadFlusher flusher;
   private final Compactor compactor;
   private final Querier querier;
+  private final Tombstones tombstones = new Tombstones();
   private final Set<ReadContext.Handle> snapshots = new HashSet<>();
   private final ExecutorService background;
   private final AtomicBoolean backgroundQueued = new AtomicBoolean();
@@ -107,6 +111,7 @@ public final class StrataStore implements Store {
     checkStoreRecord();
     Map<String, Long> loaded = new TreeMap<>();
     new StoreLoader(this).load(loaded);
+    loadTombstones();
     this.offsets = Map.copyOf(loaded);
     this.background = config.backgroundCompaction() ? Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "strata-tsdb-compaction");
@@ -249,6 +254,114 @@ public final class StrataStore implements Store {
     } catch (RocksDBException e) {
       throw new UncheckedIOException("cannot compact " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
     }
+  }
+
+  // ---- admin: delete_series, clean_tombstones, snapshot
+
+  private void loadTombstones() {
+    byte[] prefix = {Keys.TOMBSTONE};
+    try (RocksIterator it = db.newIterator()) {
+      for (it.seek(prefix); it.isValid() && Keys.hasPrefix(it.key(), prefix); it.next()) {
+        byte[] k = it.key();
+        // a damaged record fails the open, like a damaged offset: serving deleted data again would be worse
+        tombstones.put(io.strata.tsdb.format.Box.getLong(k, 1), TombstoneRecord.decode(it.value(), Keys.describe(k)));
+      }
+    }
+  }
+
+  @Override
+  public int deleteSeries(String tenant, List<LabelMatcher> matchers, long minT, long maxT) {
+    if (minT > maxT) {
+      return 0;
+    }
+    writeLock.lock();
+    try (WriteBatch batch = new WriteBatch(); WriteOptions sync = new WriteOptions().setSync(true)) {
+      ensureOpen();
+      TenantIndex ti = tenants.get(tenant);
+      if (ti == null) {
+        return 0;
+      }
+      Map<Long, long[]> next = new TreeMap<>();
+      for (long id : ti.select(matchers)) {
+        MemSeries s = table.get(id);
+        if (s != null && s.mayOverlap(minT, maxT)) {
+          long[] r = Tombstones.plus(tombstones.get(id), minT, maxT);
+          batch.put(Keys.tombstone(id), TombstoneRecord.encode(r));
+          next.put(id, r);
+        }
+      }
+      if (!next.isEmpty()) {
+        db.write(sync, batch);
+        next.forEach(tombstones::put);
+      }
+      return next.size();
+    } catch (RocksDBException e) {
+      throw new UncheckedIOException("cannot write tombstones to " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Under the compactor's monitor and the write lock (in that order, as every compaction takes them), so that no
+   * commit or compaction runs meanwhile: persists the whole head, compacts every block group that holds deleted
+   * data of the tenant (the compaction drops it, and any other tenant's deleted data in the same groups), then
+   * removes the tenant's tombstones. What was appended before the clean began is then filtered on disk; what is
+   * appended from then on is not deleted. A failed compaction keeps every tombstone (and throws).
+   */
+  @Override
+  public void cleanTombstones(String tenant) {
+    compactor.exclusively(() -> {
+      writeLock.lock();
+      try (WriteBatch batch = new WriteBatch(); WriteOptions sync = new WriteOptions().setSync(true)) {
+        ensureOpen();
+        Map<Long, long[]> cleaning = new TreeMap<>(tombstones.all());
+        cleaning.keySet().removeIf(id -> table.get(id) == null || !table.get(id).tenant().equals(tenant));
+        if (cleaning.isEmpty()) {
+          return;
+        }
+        flusher.flush(Map.of(), true);
+        if (!compactor.rewrite(cleaning.values())) {
+          throw new IllegalStateException("clean_tombstones: a compaction failed (see the log); the tombstones are kept");
+        }
+        for (long id : cleaning.keySet()) {
+          batch.delete(Keys.tombstone(id));
+        }
+        db.write(sync, batch);
+        cleaning.keySet().forEach(id -> tombstones.put(id, null));
+      } catch (RocksDBException e) {
+        throw new UncheckedIOException("cannot remove tombstones from " + config.dataDir() + ": " + e.getMessage(), new IOException(e));
+      } finally {
+        writeLock.unlock();
+      }
+    });
+  }
+
+  private static final java.time.format.DateTimeFormatter SNAPSHOT_TIME =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+
+  @Override
+  public String snapshot(boolean withHead) {
+    String name = SNAPSHOT_TIME.format(java.time.Instant.now()) + "-" + String.format("%016x", java.util.concurrent.ThreadLocalRandom.current().nextLong(Long.MAX_VALUE));
+    java.nio.file.Path dir = config.dataDir().resolve("snapshots").resolve(name);
+    writeLock.lock();
+    try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
+      ensureOpen();
+      if (withHead) {
+        flusher.flush(Map.of(), false); // cut chunks and a checkpoint of every open chunk: the copy reopens with them
+      }
+      Files.createDirectories(dir.getParent());
+      cp.createCheckpoint(dir.toString()); // hard links to the SST files, a copy of the rest; under the lock: no commit in between
+      return name;
+    } catch (RocksDBException | IOException e) {
+      throw new UncheckedIOException("cannot write snapshot " + dir + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  Tombstones tombstones() {
+    return tombstones;
   }
 
   /** Runs retention and the compaction of sealed block groups now, on the calling thread. */

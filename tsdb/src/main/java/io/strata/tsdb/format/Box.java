@@ -21,6 +21,7 @@ public final class Box {
   public static final int BLOCK = 0xB1;
   public static final int OFFSET = 0x0F;
   public static final int STORE = 0x57;
+  public static final int TOMBSTONE = 0x70;
 
   /** Format version of every box kind written today. */
   public static final int V1 = 1;

@@ -15,6 +15,7 @@ import java.time.Instant;
  * 'B' res u64  blockStart t64                           block meta
  * 'C' res u64  blockStart t64  seriesId u64  minT t64   persisted chunk
  * 'H' res u64  seriesId u64                             head checkpoint (the open chunk at the last commit)
+ * 'T' seriesId u64                                     tombstones (deleted time ranges) of a series
  * </pre>
  */
 public final class Keys {
@@ -26,6 +27,7 @@ public final class Keys {
   public static final byte BLOCK = 'B';
   public static final byte CHUNK = 'C';
   public static final byte HEAD = 'H';
+  public static final byte TOMBSTONE = 'T';
 
   public static final int CHUNK_KEY_LENGTH = 33;
 
@@ -49,6 +51,13 @@ public final class Keys {
     byte[] k = new byte[9];
     k[0] = SERIES;
     Box.putLong(k, 1, id);
+    return k;
+  }
+
+  public static byte[] tombstone(long seriesId) {
+    byte[] k = new byte[9];
+    k[0] = TOMBSTONE;
+    Box.putLong(k, 1, seriesId);
     return k;
   }
 
@@ -166,6 +175,7 @@ public final class Keys {
         case BLOCK -> "block res=" + res(blockRes(k)) + " start=" + Instant.ofEpochMilli(blockStart(k));
         case HEAD -> "head res=" + res(headRes(k)) + " series=" + headSeries(k);
         case SERIES -> "series " + Box.getLong(k, 1);
+        case TOMBSTONE -> "tombstones of series " + Box.getLong(k, 1);
         case OFFSET -> "offset " + new String(k, 1, k.length - 1, StandardCharsets.UTF_8);
         case STORE -> "store meta";
         default -> "key 0x" + java.util.HexFormat.of().formatHex(k);

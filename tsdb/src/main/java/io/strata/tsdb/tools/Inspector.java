@@ -82,6 +82,7 @@ public final class Inspector {
                 SeriesRecord.decode(Box.getLong(k, 1), v, where);
                 series++;
               }
+              case Keys.TOMBSTONE -> io.strata.tsdb.format.TombstoneRecord.decode(v, where);
               case Keys.BLOCK -> totals(blocks, Keys.blockRes(k), Keys.blockStart(k)).meta = BlockMeta.decode(Keys.blockRes(k), v, where);
               case Keys.CHUNK, Keys.HEAD -> {
                 ChunkRecord c = ChunkRecord.decode(v, where);
