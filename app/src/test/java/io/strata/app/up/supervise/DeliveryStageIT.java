@@ -61,6 +61,7 @@ class DeliveryStageIT {
     PrometheusRegistry metrics = new PrometheusRegistry();
     DeliveryConfig config = DeliveryConfigParser.parse(Map.of("alerting", Map.of("webhooks",
         List.of(Map.of("url", "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hook")))), dir);
+    java.util.Set<Thread> before = Thread.getAllStackTraces().keySet(); // another class's delivery may run in this JVM
     AlertDelivery delivery = new AlertDelivery(cluster.bootstrapServers(), cluster.registryUrl(), topic, config, metrics, Clock.systemUTC()).start();
     // checks only when the test asks (checkNow), so the not-ready state between failure and repair is seen
     try (Supervisor supervisor = new Supervisor(metrics, metrics, null, 100, Duration.ofHours(1)).add(new DeliveryStage(delivery));
@@ -68,8 +69,10 @@ class DeliveryStageIT {
       supervisor.start();
       assertEquals(List.of(), supervisor.awaitReady(Duration.ofSeconds(30)), "ready once the topic is read");
 
-      Thread reader = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("delivery-alerts-reader")).findFirst()
-          .orElseThrow(() -> new AssertionError("no delivery-alerts-reader thread"));
+      List<Thread> readers = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.getName().equals("delivery-alerts-reader") && !before.contains(t)).toList();
+      assertEquals(1, readers.size(), "this delivery's reader thread: " + readers);
+      Thread reader = readers.get(0);
       reader.interrupt();
       reader.join(10_000);
       assertTrue(!reader.isAlive(), "the reader stopped");
