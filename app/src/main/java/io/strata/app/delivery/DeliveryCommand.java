@@ -89,8 +89,12 @@ public final class DeliveryCommand implements Callable<Integer> {
       reply(ex, 200, out.toByteArray());
     });
     http.createContext("/-/healthy", ex -> reply(ex, 200, "Healthy.\n".getBytes(StandardCharsets.UTF_8)));
-    http.createContext("/-/ready", ex -> reply(ex, delivery.caughtUp() ? 200 : 503,
-        (delivery.caughtUp() ? "Ready.\n" : "Reading the alerts topic.\n").getBytes(StandardCharsets.UTF_8)));
+    http.createContext("/-/ready", ex -> {
+      String failure = delivery.failure(); // the reader stopped: nothing is read until a restart
+      boolean ready = failure == null && delivery.caughtUp();
+      String body = failure != null ? "Not reading the alerts topic: " + failure + "\n" : ready ? "Ready.\n" : "Reading the alerts topic.\n";
+      reply(ex, ready ? 200 : 503, body.getBytes(StandardCharsets.UTF_8));
+    });
     http.createContext("/-/reload", ex -> {
       if (!ex.getRequestMethod().equals("POST") && !ex.getRequestMethod().equals("PUT")) {
         reply(ex, 405, "Only POST or PUT requests allowed\n".getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import io.strata.ingest.scrape.ScrapeEngineSettings;
 import io.strata.ingest.scrape.config.ConfigException;
 import io.strata.ingest.server.IngestConfig;
 import io.strata.ingest.server.IngestServer;
+import io.strata.ingest.server.WriteReadiness;
 import io.strata.schemas.http.WebSecurity;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,14 +25,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestStage implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IngestStage.class);
+  /** How often /-/ready's answer is refreshed: how soon an unreachable broker or registry shows. */
+  static final Duration READINESS_INTERVAL = Duration.ofSeconds(2);
 
   private final SampleBatchProducer producer;
   private final ScrapeEngine scrape;
   private final IngestServer server;
   private final Path scrapeFile;
+  private final WriteReadiness readiness;
 
-  private IngestStage(SampleBatchProducer producer, ScrapeEngine scrape, IngestServer server, Path scrapeFile) {
+  private IngestStage(SampleBatchProducer producer, WriteReadiness readiness, ScrapeEngine scrape, IngestServer server, Path scrapeFile) {
     this.producer = producer;
+    this.readiness = readiness;
     this.scrape = scrape;
     this.server = server;
     this.scrapeFile = scrapeFile;
@@ -46,13 +51,20 @@ public final class IngestStage implements AutoCloseable {
       Path scrapeFile, Runnable alsoOnReload, PrometheusRegistry metrics) {
     SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, topicPrefix, Map.of(), metrics);
     ScrapeEngine scrape = null;
+    WriteReadiness readiness = null;
     try {
+      // /-/ready: 503 naming the broker or the registry while a push could not be written
+      readiness = new WriteReadiness(producer.clientConfig(), producer.topic(), registryUrl, READINESS_INTERVAL);
       scrape = new ScrapeEngine(ScrapeEngineSettings.defaults(), new ScrapeToKafka(producer, Duration.ofSeconds(30)), metrics);
-      IngestServer server = new IngestServer(config, producer, metrics, scrape, scrapeFile).alsoOnReload(alsoOnReload).secure(web).start();
-      return new IngestStage(producer, scrape, server, scrapeFile);
+      IngestServer server = new IngestServer(config, producer, metrics, scrape, scrapeFile).alsoOnReload(alsoOnReload)
+          .readiness(readiness::problem).secure(web).start();
+      return new IngestStage(producer, readiness, scrape, server, scrapeFile);
     } catch (RuntimeException | Error e) {
       if (scrape != null) {
         scrape.close();
+      }
+      if (readiness != null) {
+        readiness.close();
       }
       producer.close();
       throw e;
@@ -105,10 +117,10 @@ public final class IngestStage implements AutoCloseable {
     out.println("  scrape targets     " + base + "/api/v1/targets   (" + (lifecycle ? "POST /-/reload or " : "") + "SIGHUP re-reads the scrape config)");
   }
 
-  /** Stops the server, the scrape engine and the producer, in that order. */
+  /** Stops the server, the scrape engine, the readiness checks and the producer, in that order. */
   @Override
   public void close() {
-    for (AutoCloseable c : new AutoCloseable[] {server, scrape, producer}) {
+    for (AutoCloseable c : new AutoCloseable[] {server, scrape, readiness, producer}) {
       try {
         c.close();
       } catch (Exception e) {

@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.rules.RulesTopic;
 import io.strata.app.up.supervise.ConsumerLag;
+import io.strata.app.up.supervise.DeliveryStage;
 import io.strata.app.up.supervise.KafkaStage;
 import io.strata.app.up.supervise.RegistryStage;
 import io.strata.app.up.supervise.RollupStage;
@@ -211,6 +212,9 @@ public final class Stack implements AutoCloseable {
       started.push(lag);
       Supervisor supervisor = new Supervisor(stageMetrics, queryMetrics, lag, MAX_CONSUMER_LAG_RECORDS, SUPERVISION_INTERVAL)
           .add(new KafkaStage(lag)).add(registry).add(rollups).add(rules).add(new SinkStage(connect, TSDB_CONNECTOR, sinkConfig));
+      if (delivery != null) {
+        supervisor.add(new DeliveryStage(delivery));
+      }
       supervisor.start();
       started.push(supervisor);
       query.withPipelineStatus(supervisor);

@@ -9,7 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.strata.avro.Sample;
 import io.strata.avro.SampleBatch;
 import io.strata.avro.Series;
+import io.strata.embedded.KafkaBroker;
 import io.strata.embedded.Ports;
+import io.strata.embedded.TopicProvisioner;
 import io.strata.embedded.junit.StrataTest;
 import io.strata.embedded.junit.TestCluster;
 import io.strata.ingest.kafka.SeriesSamples;
@@ -134,6 +136,31 @@ class IngestCommandIT {
       assertTrue(one.output().contains("strata ingest: stopped"), "exit " + code + ":\n" + String.join("\n", one.output()));
     } finally {
       exporter.stop(0);
+    }
+  }
+
+  @Test
+  void readyIs503NamingKafkaWhileTheBrokerIsStoppedAnd200OnceItRuns(TestCluster cluster, @TempDir Path work) throws Exception {
+    int[] ports = Ports.free(3); // ingest, and the broker's listener and controller: nothing listens there yet
+    String bootstrap = "127.0.0.1:" + ports[1];
+    List<String> args = List.of("--bootstrap", bootstrap, "--registry-url", cluster.registryUrl(), "--port", Integer.toString(ports[0]),
+        "--no-pushgateway");
+    try (Child ingest = Child.start(args)) {
+      String url = "http://127.0.0.1:" + ports[0];
+      HttpResponse<String> ready = get(url + "/-/ready");
+      assertEquals(503, ready.statusCode(), ready.body());
+      assertTrue(ready.body().startsWith("Service Unavailable: cannot write: Kafka unreachable"), ready.body());
+      assertEquals(200, get(url + "/-/healthy").statusCode(), "/-/healthy is liveness");
+
+      try (KafkaBroker broker = KafkaBroker.start(work.resolve("kafka"), "127.0.0.1", ports[1], ports[2], Map.of())) {
+        TopicProvisioner.ensure(bootstrap, Topics.all("", List.of()).stream().filter(t -> t.name().equals(Topics.SAMPLES)).toList(), 1, (short) 1);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (get(url + "/-/ready").statusCode() != 200 && System.nanoTime() < deadline) {
+          Thread.sleep(200);
+        }
+        assertEquals(200, get(url + "/-/ready").statusCode(), "ready once the broker runs and has the samples topic");
+        assertEquals(204, push(url, "ingestcmd_after_broker_start", "one", System.currentTimeMillis(), 1.0).statusCode(), "and it writes");
+      }
     }
   }
 

@@ -45,6 +45,7 @@ public final class IngestServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private volatile Runnable alsoOnReload;
+  private volatile java.util.function.Supplier<String> readiness = () -> null;
 
   public IngestServer(IngestConfig cfg, SampleBatchProducer producer, PrometheusRegistry metrics) {
     this(cfg, producer, metrics, null, null);
@@ -118,6 +119,15 @@ public final class IngestServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * What {@code /-/ready} reports: null while ingest can write (200), else the reason it cannot (503 with the
+   * reason), e.g. a {@link WriteReadiness}. Without one, {@code /-/ready} answers 200 as {@code /-/healthy}.
+   */
+  public IngestServer readiness(java.util.function.Supplier<String> problem) {
+    this.readiness = problem;
+    return this;
+  }
+
   /** The Pushgateway state, or null when disabled. */
   public PushgatewayStore pushgateway() {
     return pushgateway;
@@ -153,7 +163,12 @@ public final class IngestServer implements AutoCloseable {
         }
         case "/api/v1/targets" -> targets(exchange(request, response, callback, "targets"));
         case "/-/reload" -> reload(exchange(request, response, callback, "reload"));
-        case "/-/healthy", "/-/ready" -> exchange(request, response, callback, "health").replyText(200, "OK\n");
+        case "/-/healthy" -> exchange(request, response, callback, "health").replyText(200, "OK\n");
+        case "/-/ready" -> {
+          String problem = readiness.get();
+          exchange(request, response, callback, "health").replyText(problem == null ? 200 : 503,
+              problem == null ? "OK\n" : "Service Unavailable: cannot write: " + problem + "\n");
+        }
         default -> {
           String raw = request.getHttpURI().getPath();
           if (pushgatewayHandler != null && raw != null && raw.startsWith("/metrics/")) {

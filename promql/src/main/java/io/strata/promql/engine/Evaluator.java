@@ -12,6 +12,7 @@ import io.strata.promql.ast.SubqueryExpr;
 import io.strata.promql.ast.UnaryExpr;
 import io.strata.promql.ast.VectorSelector;
 import io.strata.promql.storage.Queryable;
+import io.strata.schemas.model.MatchDeadline;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
 import io.strata.promql.storage.SeriesFunction;
@@ -144,7 +145,7 @@ final class Evaluator {
       if (streamed.containsKey(vs)) {
         continue;
       }
-      List<SeriesData> got = storage.select(hints(vs), vs.matchers());
+      List<SeriesData> got = withDeadline(() -> storage.select(hints(vs), vs.matchers()));
       LoadedSeries[] loaded = new LoadedSeries[got.size()];
       long total = 0;
       for (int i = 0; i < loaded.length; i++) {
@@ -178,7 +179,7 @@ final class Evaluator {
     }
     long guard = opts.maxSamples() * 4L;
     AtomicLong total = new AtomicLong();
-    List<R> out = storage.selectEach(hints(vs), vs.matchers(), () -> {
+    List<R> out = withDeadline(() -> storage.selectEach(hints(vs), vs.matchers(), () -> {
       SeriesFunction<? extends R> f = functions.get();
       return s -> {
         checkTimeout();
@@ -188,7 +189,7 @@ final class Evaluator {
         }
         return f.apply(s);
       };
-    });
+    }));
     checkTimeout();
     return out;
   }
@@ -201,13 +202,13 @@ final class Evaluator {
     if (!streamed.containsKey(vs)) {
       throw new IllegalStateException("BUG: selector " + vs + " is not streamed");
     }
-    List<R> out = storage.summarizeEach(hints(vs), vs.matchers(), refs, rangeMs, () -> {
+    List<R> out = withDeadline(() -> storage.summarizeEach(hints(vs), vs.matchers(), refs, rangeMs, () -> {
       SummaryFunction<? extends R> f = functions.get();
       return s -> {
         checkTimeout();
         return f.apply(s);
       };
-    });
+    }));
     checkTimeout();
     return out;
   }
@@ -259,9 +260,25 @@ final class Evaluator {
 
   // ---- limits ---------------------------------------------------------------------------------------
 
+  /**
+   * A call into the store under the query's deadline ({@link MatchDeadline}): the store's label matching
+   * (many or long values against a regex) stops when it passes, as the engine's own loops do.
+   */
+  private <T> T withDeadline(Supplier<T> call) {
+    try (MatchDeadline.Scope scope = MatchDeadline.until(deadlineNanos)) {
+      return call.get();
+    } catch (MatchDeadline.Exceeded e) {
+      throw timedOut();
+    }
+  }
+
+  private QueryTimeoutException timedOut() {
+    return new QueryTimeoutException("query timed out in query execution");
+  }
+
   void checkTimeout() {
     if (System.nanoTime() - deadlineNanos > 0) {
-      throw new QueryTimeoutException("query timed out in query execution");
+      throw timedOut();
     }
   }
 

@@ -103,6 +103,8 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
   private final Thread thread;
   private volatile boolean running = true;
   private volatile boolean caughtUp;
+  /** What ended the thread other than {@link #close()}, or null. */
+  private volatile Throwable died;
   private Map<TopicPartition, Long> endAtStart;
 
   /**
@@ -145,6 +147,18 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
     return topic;
   }
 
+  /**
+   * Null while the reading thread runs (or was not started yet, or was closed); else why it ended: an error
+   * the loop does not retry (a bug in a handler), after which nothing is read until a new reader starts.
+   */
+  public String failure() {
+    if (!running || thread.getState() == Thread.State.NEW || thread.isAlive()) {
+      return null;
+    }
+    Throwable t = died;
+    return t == null ? "the reading thread ended" : t.toString();
+  }
+
   private void run() {
     try {
       while (running && !assign()) {
@@ -170,6 +184,9 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
       }
     } catch (WakeupException | InterruptedException e) {
       // closing
+    } catch (RuntimeException | Error e) {
+      died = e;
+      log.error("reading {} stopped: {}", topic, e.toString(), e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }

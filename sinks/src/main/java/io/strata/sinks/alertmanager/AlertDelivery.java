@@ -36,7 +36,9 @@ public final class AlertDelivery implements AutoCloseable {
   static final Duration TICK = Duration.ofMillis(250);
 
   private final Notifier notifier;
-  private final CompactedTopicReader<AlertEvent> reader;
+  /** Makes a reader of the alerts topic (the first one, and one to replace a reader that died). */
+  private final java.util.function.Supplier<CompactedTopicReader<AlertEvent>> readers;
+  private volatile CompactedTopicReader<AlertEvent> reader;
   private volatile int[] held = new int[AlertState.values().length];
 
   /**
@@ -61,7 +63,7 @@ public final class AlertDelivery implements AutoCloseable {
             cb.call(h[s.ordinal()], s.name());
           }
         }).register(metrics);
-    this.reader = new CompactedTopicReader<>(AlertEvent.class, bootstrapServers, registryUrl, topic,
+    this.readers = () -> new CompactedTopicReader<>(AlertEvent.class, bootstrapServers, registryUrl, topic,
         new CompactedTopicReader.Options("strata-delivery", "delivery-alerts-reader", TICK, true), new CompactedTopicReader.Handler<>() {
           @Override
           public void apply(String key, AlertEvent value) {
@@ -86,11 +88,26 @@ public final class AlertDelivery implements AutoCloseable {
             countHeld();
           }
         }, CompactedTopicReader.Counts.of(records::inc, reason -> skipped.labelValues(reason).inc()));
+    this.reader = readers.get();
   }
 
   public AlertDelivery start() {
     reader.start();
     return this;
+  }
+
+  /** Null while the alerts topic is being read; else why reading stopped (until {@link #restartReader()}). */
+  public String failure() {
+    return reader.failure();
+  }
+
+  /**
+   * Replaces a reader that stopped: the new one reads the topic from its start, as a restart of the stage does;
+   * the alert state and the targets' queues stay, so the alerts read again are the ones already held.
+   */
+  public synchronized void restartReader() {
+    reader.close();
+    reader = readers.get().start();
   }
 
   /** True once everything the topic held at start has been read (and sending has begun). */
@@ -117,7 +134,7 @@ public final class AlertDelivery implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     reader.close();
     notifier.close();
   }

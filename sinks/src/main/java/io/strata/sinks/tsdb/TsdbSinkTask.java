@@ -61,11 +61,22 @@ public final class TsdbSinkTask extends SinkTask {
   private static final Counter DEADLETTER = Counter.builder().name("strata_sink_deadletter_total")
       .help("Records the sink could not decode or refused (series check), sent to the dead-letter topic, by reason").labelNames("reason").register(METRICS);
 
+  /**
+   * What the store refuses of a sample after ingest acknowledged it: another value at a stored timestamp, or a
+   * timestamp older than the out-of-order window allows. The record goes to the dead-letter topic once per
+   * reason (its appended samples stay stored: a replay of the dead letter appends them again as no-ops).
+   */
+  static final List<AppendResult> REFUSED = List.of(AppendResult.CONFLICTING_VALUE, AppendResult.TOO_OLD);
+
   static {
     for (String r : DeadLetters.sampleReasons()) {
       DEADLETTER.labelValues(r).inc(0); // every reason shows from the start, at 0
     }
+    for (AppendResult r : REFUSED) {
+      DEADLETTER.labelValues(r.name()).inc(0);
+    }
   }
+
   public static final String STAGE = "sink";
 
   private TsdbSinkConfig cfg;
@@ -141,7 +152,7 @@ public final class TsdbSinkTask extends SinkTask {
             deadletter(r, refused.reason().name(), refused.message());
             continue; // nothing of a refused batch is stored
           }
-          appendSamples(batch);
+          appendSamples(r, batch);
         }
       } catch (WireFormatException e) {
         deadletter(r, e.reason().name(), e.getMessage());
@@ -154,7 +165,17 @@ public final class TsdbSinkTask extends SinkTask {
    * the offsets that pass it are committed ({@link #preCommit} flushes first): at least once.
    */
   private void deadletter(SinkRecord r, String reason, String message) {
+    deadletter(r, reason, message, true);
+  }
+
+  /** As above; {@code failWithout}: without a dead-letter topic, fail the task (else only count and log). */
+  private void deadletter(SinkRecord r, String reason, String message, boolean failWithout) {
     DEADLETTER.labelValues(reason).inc();
+    if (deadletters == null && !failWithout) {
+      log.warn("{} at {}/{}@{} (no {} configured): {}", reason, r.topic(), r.kafkaPartition(), r.kafkaOffset(),
+          TsdbSinkConfig.DEADLETTER_TOPIC, message);
+      return;
+    }
     if (deadletters == null) {
       throw new ConnectException(reason + " at " + r.topic() + "/" + r.kafkaPartition() + "@" + r.kafkaOffset()
           + " and no " + TsdbSinkConfig.DEADLETTER_TOPIC + " configured: " + message);
@@ -189,15 +210,46 @@ public final class TsdbSinkTask extends SinkTask {
     }
   }
 
-  private void appendSamples(SampleBatch b) {
+  private void appendSamples(SinkRecord r, SampleBatch b) {
     String tenant = b.getTenant();
+    int[] refused = null; // per REFUSED reason: how many samples
+    String[] first = null; // per REFUSED reason: the first refused sample
+    long total = 0;
     for (Series s : b.getSeries()) {
       Labels labels = Labels.fromAvro(s.getLabels());
       for (Sample sample : s.getSamples()) {
         AppendResult res = store.append(tenant, labels, sample.getTimestampMs(), sample.getValue());
         APPENDS.labelValues("raw", res.name().toLowerCase(java.util.Locale.ROOT)).inc();
+        total++;
+        int i = REFUSED.indexOf(res);
+        if (i >= 0) {
+          if (refused == null) {
+            refused = new int[REFUSED.size()];
+            first = new String[REFUSED.size()];
+          }
+          if (refused[i]++ == 0) {
+            first[i] = labels + " at " + sample.getTimestampMs() + " with value " + sample.getValue();
+          }
+        }
       }
     }
+    if (refused != null) {
+      for (int i = 0; i < REFUSED.size(); i++) {
+        if (refused[i] > 0) {
+          deadletter(r, REFUSED.get(i).name(), refusalMessage(REFUSED.get(i)) + ": " + refused[i] + " of the " + total
+              + " samples of the record not stored, the first " + first[i], false);
+        }
+      }
+    }
+  }
+
+  /** Prometheus's words for what its store refuses (the 400 answers of its remote_write receiver). */
+  static String refusalMessage(AppendResult r) {
+    return switch (r) {
+      case CONFLICTING_VALUE -> "duplicate sample for timestamp";
+      case TOO_OLD -> "too old sample";
+      default -> throw new IllegalStateException("BUG: " + r + " is not a refusal");
+    };
   }
 
   private void appendRollups(RollupBatch b) {
