@@ -62,6 +62,7 @@ public final class AlertRuleService implements AutoCloseable {
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
   private final String bootstrapServers;
+  private final Map<String, String> kafkaClient;
   private final String registryUrl;
   private final String topicPrefix;
   private final List<Path> ruleFiles;
@@ -90,6 +91,13 @@ public final class AlertRuleService implements AutoCloseable {
    */
   public AlertRuleService(String bootstrapServers, String registryUrl, String topicPrefix, List<Path> ruleFiles,
       Path checkpointDir, AlertRuleSettings settings, PrometheusRegistry registry) {
+    this(bootstrapServers, Map.of(), registryUrl, topicPrefix, ruleFiles, checkpointDir, settings, registry);
+  }
+
+  /** @param kafkaClient extra properties of every Kafka client of the job (sources, sinks, admin), e.g. a SASL login */
+  public AlertRuleService(String bootstrapServers, Map<String, String> kafkaClient, String registryUrl, String topicPrefix,
+      List<Path> ruleFiles, Path checkpointDir, AlertRuleSettings settings, PrometheusRegistry registry) {
+    this.kafkaClient = Map.copyOf(kafkaClient);
     this.bootstrapServers = require("bootstrapServers", bootstrapServers);
     this.registryUrl = require("registryUrl", registryUrl);
     this.topicPrefix = topicPrefix == null ? "" : topicPrefix;
@@ -162,13 +170,13 @@ public final class AlertRuleService implements AutoCloseable {
       String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
       int samplesPartitions = partitions(samplesTopic);
       new RuleJob(fileGroups, settings, samplesPartitions, metricsHook, SampleWatermarks.SYSTEM,
-          new ForStateReader(bootstrapServers, samplesTopic, registryUrl),
-          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings),
-          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
-          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),
-          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix),
-          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER),
-          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl))
+          new ForStateReader(bootstrapServers, samplesTopic, registryUrl, kafkaClient),
+          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings, kafkaClient),
+          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings, kafkaClient),
+          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix, kafkaClient),
+          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix, kafkaClient),
+          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER, kafkaClient),
+          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl, kafkaClient))
           .build(env);
       StreamGraph graph = env.getStreamGraph();
       graph.setJobName(JOB_NAME);
@@ -192,7 +200,9 @@ public final class AlertRuleService implements AutoCloseable {
 
   /** Partitions of the samples topic: the rule output goes to each series' partition, as ingest writes it. */
   private int partitions(String topic) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> p = new java.util.HashMap<>(kafkaClient);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(p)) {
       return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
     }
   }
