@@ -171,6 +171,29 @@ class SecurityUpIT {
     assertEquals(401, send("GET", registry + "/subjects", "strata-registry", "wrong", null).statusCode());
     HttpResponse<String> subjects = send("GET", registry + "/subjects", "strata-registry", pw.getProperty("strata-registry"), null);
     assertTrue(subjects.statusCode() == 200 && subjects.body().contains(samples + "-value"), subjects.body());
+
+    // Flink's REST API (it cancels the rule job): TLS with a client certificate only the strata process holds
+    String log = Files.readString(dir.resolve("data/logs/strata.log"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Flink REST endpoint of the rule job's MiniCluster: (\\S+) \\(mutual TLS\\)").matcher(log);
+    assertTrue(m.find(), "the Flink REST endpoint is logged, with mutual TLS");
+    String flink = m.group(1);
+    assertTrue(flink.startsWith("https://127.0.0.1:"), flink);
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+      @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+      @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    HttpClient noCert = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    assertThrows(java.io.IOException.class, () -> noCert.send(HttpRequest.newBuilder(URI.create(flink + "/jobs")).build(),
+        HttpResponse.BodyHandlers.ofString()), "Flink REST without a client certificate");
+    // plain HTTP is only redirected to the TLS port (Flink's RedirectingSslHandler), never answered
+    HttpResponse<String> plainFlink = noCert.send(HttpRequest.newBuilder(URI.create(flink.replace("https:", "http:") + "/jobs"))
+        .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(plainFlink.statusCode() / 100 == 3 && plainFlink.headers().firstValue("Location").orElse("").startsWith("https://")
+        && !plainFlink.body().contains("jobs"), plainFlink.statusCode() + " " + plainFlink.headers().map() + " " + plainFlink.body());
   }
 
   private static Map<String, Object> scram(String user, String password) {

@@ -63,6 +63,8 @@ public final class AlertRuleService implements AutoCloseable {
 
   private final String bootstrapServers;
   private final Map<String, String> kafkaClient;
+  /** Extra Flink configuration (e.g. {@link RestMutualTls#config}); set before {@link #start()}. */
+  private Map<String, String> flinkOverrides = Map.of();
   private final String registryUrl;
   private final String topicPrefix;
   private final List<Path> ruleFiles;
@@ -163,6 +165,8 @@ public final class AlertRuleService implements AutoCloseable {
           .withRandomPorts()
           .build());
       cluster.start();
+      LOG.info("Flink REST endpoint of the rule job's MiniCluster: {}{}", cluster.getRestAddress().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+          flinkOverrides.containsKey("security.ssl.rest.authentication-enabled") ? " (mutual TLS)" : "");
 
       StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
       env.setParallelism(settings.parallelism());
@@ -207,6 +211,12 @@ public final class AlertRuleService implements AutoCloseable {
     }
   }
 
+  /** Extra Flink configuration of the MiniCluster (e.g. {@link RestMutualTls#config}); call before {@link #start()}. */
+  public AlertRuleService withFlinkConfig(Map<String, String> overrides) {
+    this.flinkOverrides = Map.copyOf(overrides);
+    return this;
+  }
+
   /** The Flink configuration of the MiniCluster and the job. */
   Configuration configuration() {
     Configuration c = new Configuration();
@@ -235,6 +245,7 @@ public final class AlertRuleService implements AutoCloseable {
     c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
     // every type in the pipeline is a POJO or primitive array: Kryo is never needed, so forbid it
     c.set(PipelineOptions.GENERIC_TYPES, false);
+    c.addAll(Configuration.fromMap(flinkOverrides));
     return c;
   }
 
