@@ -189,6 +189,37 @@ class SecurityUpIT {
     HttpClient noCert = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(java.time.Duration.ofSeconds(5)).build();
     assertThrows(java.io.IOException.class, () -> noCert.send(HttpRequest.newBuilder(URI.create(flink + "/jobs")).build(),
         HttpResponse.BodyHandlers.ofString()), "Flink REST without a client certificate");
+    // every other port the strata process listens on (Flink's REST and BLOB ports) is on loopback; the REST port
+    // speaks TLS that wants a client certificate: a client without one sees the server's certificate, then is refused
+    java.util.Set<Integer> known = java.util.Set.of(p.queryPort, p.ingestPort, p.kafkaPort, p.controllerPort, p.registryPort, p.connectPort);
+    List<java.net.InetSocketAddress> others = ListeningSockets.of(p.pid()).stream().filter(a -> !known.contains(a.getPort())).toList();
+    others.forEach(a -> assertTrue(a.getAddress().isLoopbackAddress(), a + " is bound to loopback"));
+    int flinkPort = URI.create(flink).getPort();
+    assertTrue(others.stream().anyMatch(a -> a.getPort() == flinkPort), "Flink's REST port among " + others);
+    for (java.net.InetSocketAddress a : others.stream().filter(a -> a.getPort() == flinkPort).toList()) {
+      java.util.concurrent.atomic.AtomicBoolean sawCertificate = new java.util.concurrent.atomic.AtomicBoolean();
+      javax.net.ssl.SSLContext recording = javax.net.ssl.SSLContext.getInstance("TLS");
+      recording.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String t) {}
+        @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String t) {
+          sawCertificate.set(true);
+        }
+        @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+          return new java.security.cert.X509Certificate[0];
+        }
+      }}, null);
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) recording.getSocketFactory().createSocket("127.0.0.1", a.getPort())) {
+        socket.setSoTimeout(5000);
+        socket.startHandshake();
+        socket.getOutputStream().write("GET /jobs HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        int read = socket.getInputStream().read(); // TLS 1.3: the missing certificate is reported after the handshake
+        assertEquals(-1, read, a + " answered a client without a certificate");
+      } catch (java.io.IOException e) {
+        // refused
+      }
+      assertTrue(sawCertificate.get(), a + " speaks TLS");
+    }
     // plain HTTP is only redirected to the TLS port (Flink's RedirectingSslHandler), never answered
     HttpResponse<String> plainFlink = noCert.send(HttpRequest.newBuilder(URI.create(flink.replace("https:", "http:") + "/jobs"))
         .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

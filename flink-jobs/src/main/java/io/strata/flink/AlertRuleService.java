@@ -63,7 +63,7 @@ public final class AlertRuleService implements AutoCloseable {
 
   private final String bootstrapServers;
   private final Map<String, String> kafkaClient;
-  /** Extra Flink configuration (e.g. {@link RestMutualTls#config}); set before {@link #start()}. */
+  /** Extra Flink configuration (e.g. {@link MiniClusterTls#config}); set before {@link #start()}. */
   private Map<String, String> flinkOverrides = Map.of();
   private final String registryUrl;
   private final String topicPrefix;
@@ -211,7 +211,7 @@ public final class AlertRuleService implements AutoCloseable {
     }
   }
 
-  /** Extra Flink configuration of the MiniCluster (e.g. {@link RestMutualTls#config}); call before {@link #start()}. */
+  /** Extra Flink configuration of the MiniCluster (e.g. {@link MiniClusterTls#config}); call before {@link #start()}. */
   public AlertRuleService withFlinkConfig(Map<String, String> overrides) {
     this.flinkOverrides = Map.copyOf(overrides);
     return this;

@@ -302,8 +302,8 @@ public final class Stack implements AutoCloseable {
     RuleJobStage flink = new RuleJobStage(() -> {
       AlertRuleService job = new AlertRuleService(kafkaBootstrap, internal.kafka(InternalSecurity.RULES), registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
           jobSettings, metrics);
-      if (internal.enabled()) { // Flink's REST API (it cancels jobs) answers no one without this process's certificate
-        job.withFlinkConfig(io.strata.flink.RestMutualTls.config(dir("secrets").resolve("flink-rest")));
+      if (internal.enabled()) { // Flink's REST API (it cancels jobs) and BLOB server answer no one without this process's certificate
+        job.withFlinkConfig(io.strata.flink.MiniClusterTls.config(dir("secrets").resolve("flink-tls")));
       }
       job.start();
       return job;

@@ -16,17 +16,19 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Flink's REST endpoint (which can cancel the rule job) behind mutual TLS: Flink has no REST authentication, so
- * the embedded MiniCluster's endpoint requires a client certificate that only this process holds (a self-signed
- * key pair made with the JDK's {@code keytool} on first use, kept 0600 in {@code dir} with its random password).
- * Nothing in Strata uses the REST API (the job is submitted and watched through the MiniCluster's own calls).
+ * The embedded MiniCluster's REST endpoint (which cancels the rule job) behind mutual TLS: Flink has no REST
+ * authentication, so the endpoint requires a client certificate that only this process holds (a self-signed key
+ * pair made with the JDK's {@code keytool} on first use, kept 0600 in {@code dir} with its random password), and
+ * another local user's connection fails its TLS handshake. Nothing in Strata uses the REST API (the job is
+ * submitted and watched through the MiniCluster's own calls). The BLOB server stays plain, on loopback
+ * (Flink's internal TLS stalled the embedded job's start in a trial, likely for want of this EC cipher suite then).
  */
-public final class RestMutualTls {
+public final class MiniClusterTls {
   private static final String ALIAS = "strata-flink-rest";
 
-  private RestMutualTls() {}
+  private MiniClusterTls() {}
 
-  /** The Flink configuration keys that turn mutual TLS on, creating the key and trust stores in {@code dir} when absent. */
+  /** The Flink configuration keys that turn mutual TLS on for the REST endpoint, creating the key and trust stores in {@code dir} when absent. */
   public static Map<String, String> config(Path dir) {
     Path keystore = dir.resolve("rest.keystore.p12");
     Path truststore = dir.resolve("rest.truststore.p12");
@@ -45,7 +47,9 @@ public final class RestMutualTls {
           "security.ssl.rest.keystore-password", password,
           "security.ssl.rest.key-password", password,
           "security.ssl.rest.truststore", truststore.toString(),
-          "security.ssl.rest.truststore-password", password);
+          "security.ssl.rest.truststore-password", password,
+          // Flink's default suite is RSA-only; the key pair is EC
+          "security.ssl.algorithms", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Flink REST key store in " + dir, e);
     }
