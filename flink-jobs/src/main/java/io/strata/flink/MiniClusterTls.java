@@ -16,19 +16,22 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The embedded MiniCluster's REST endpoint (which cancels the rule job) behind mutual TLS: Flink has no REST
- * authentication, so the endpoint requires a client certificate that only this process holds (a self-signed key
- * pair made with the JDK's {@code keytool} on first use, kept 0600 in {@code dir} with its random password), and
- * another local user's connection fails its TLS handshake. Nothing in Strata uses the REST API (the job is
- * submitted and watched through the MiniCluster's own calls). The BLOB server stays plain, on loopback
- * (Flink's internal TLS stalled the embedded job's start in a trial, likely for want of this EC cipher suite then).
+ * The embedded MiniCluster's listening ports behind mutual TLS: Flink has no REST authentication, and its REST
+ * endpoint cancels the rule job, its BLOB server hands out and accepts job artifacts. Both require a client
+ * certificate that only this process holds (a self-signed key pair made with the JDK's {@code keytool} on first
+ * use, kept 0600 in {@code dir} with its random password), so another local user's connection fails its TLS
+ * handshake. Nothing in Strata uses the REST API (the job is submitted and watched through the MiniCluster's own
+ * calls).
  */
 public final class MiniClusterTls {
   private static final String ALIAS = "strata-flink-rest";
 
   private MiniClusterTls() {}
 
-  /** The Flink configuration keys that turn mutual TLS on for the REST endpoint, creating the key and trust stores in {@code dir} when absent. */
+  /**
+   * The Flink configuration keys that turn mutual TLS on for the REST endpoint and the internal connections (BLOB
+   * server, data exchange), creating the key and trust stores in {@code dir} when absent.
+   */
   public static Map<String, String> config(Path dir) {
     Path keystore = dir.resolve("rest.keystore.p12");
     Path truststore = dir.resolve("rest.truststore.p12");
@@ -40,16 +43,20 @@ public final class MiniClusterTls {
         create(keystore, truststore, passwordFile);
       }
       String password = Files.readString(passwordFile, StandardCharsets.UTF_8).trim();
-      return Map.of(
-          "security.ssl.rest.enabled", "true",
-          "security.ssl.rest.authentication-enabled", "true",
-          "security.ssl.rest.keystore", keystore.toString(),
-          "security.ssl.rest.keystore-password", password,
-          "security.ssl.rest.key-password", password,
-          "security.ssl.rest.truststore", truststore.toString(),
-          "security.ssl.rest.truststore-password", password,
-          // Flink's default suite is RSA-only; the key pair is EC
-          "security.ssl.algorithms", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+      Map<String, String> m = new java.util.TreeMap<>();
+      m.put("security.ssl.rest.authentication-enabled", "true"); // internal connections are always mutual
+      for (String scope : List.of("rest", "internal")) {
+        String k = "security.ssl." + scope + ".";
+        m.put(k + "enabled", "true");
+        m.put(k + "keystore", keystore.toString());
+        m.put(k + "keystore-password", password);
+        m.put(k + "key-password", password);
+        m.put(k + "truststore", truststore.toString());
+        m.put(k + "truststore-password", password);
+      }
+      // Flink's default suite is RSA-only; the key pair is EC
+      m.put("security.ssl.algorithms", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384");
+      return m;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare the Flink REST key store in " + dir, e);
     }
