@@ -1,6 +1,7 @@
 package io.strata.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -17,7 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code strata up --web.config.file web.yml --config strata.yml} with TLS, bcrypt users and {@code auth.tenants}:
  * no port answers without credentials, plain HTTP is refused, each write path refuses a foreign tenant, one tenant
  * sees nothing of another's series, label values, metadata, rules or alerts, lifecycle is off without its flag,
- * the stack's own scrape still gets through (TLS and its per-start user), and Kafka Connect's REST API answers
- * only operators.
+ * the stack's own scrape still gets through (TLS and its per-start user), Kafka Connect's REST API answers
+ * only operators, and the broker and the registry refuse clients without Strata's internal credentials.
  */
 class SecurityUpIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -100,6 +110,11 @@ class SecurityUpIT {
       assertEquals(403, send("GET", q + "/api/v1/query?query=up", "operator", "op", null).statusCode(), "operators are bound to no tenant");
       HttpResponse<String> listed = send("GET", connect, "operator", "op", null);
       assertEquals("200 [\"strata-tsdb-sink\"]", listed.statusCode() + " " + listed.body());
+
+      internalPortsRefuseStrangers(p);
+      String out = String.join("\n", p.output());
+      assertTrue(!out.contains("not ready yet") && !out.contains(":" + p.registryPort + "@") && out.contains("http://127.0.0.1:" + p.registryPort
+          + "/apis/ccompat/v7"), "every stage ready, the registry URL printed without its password:\n" + out);
     }
   }
 
@@ -116,6 +131,150 @@ class SecurityUpIT {
       assertEquals(2, p.runToExit());
       String out = String.join("\n", p.output());
       assertTrue(out.contains("strata up: auth.tenants binds users, who are defined by basic_auth_users in --web.config.file (none given)"), out);
+    }
+  }
+
+  /**
+   * Kafka: no listing, reading or writing without credentials or with wrong ones, on the broker and the controller
+   * port; a stage's principal only does what its ACLs allow. Registry: no subject deletion or compatibility change
+   * without its user. The stages' passwords are in the data dir, readable by the owner only.
+   */
+  private void internalPortsRefuseStrangers(StrataProcess p) throws Exception {
+    Path secrets = dir.resolve("data/secrets/secrets.properties");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(secrets)));
+    java.util.Properties pw = new java.util.Properties();
+    try (var r = Files.newBufferedReader(secrets)) {
+      pw.load(r);
+    }
+    String samples = "metrics.samples";
+    Map<String, Object> none = Map.of();
+    assertTrue(cannotList(p.kafka(), none), "listing topics without credentials");
+    assertTrue(cannotList(p.kafka(), scram("strata-ingest", "wrong")), "listing topics with a wrong password");
+    assertTrue(cannotList(p.kafka(), scram("mallory", "x")), "listing topics as an unknown user");
+    assertTrue(cannotWrite(p.kafka(), none, samples), "writing samples without credentials");
+    assertTrue(cannotRead(p.kafka(), none, samples), "reading samples without credentials");
+    assertTrue(cannotRead(p.kafka(), scram("strata-query", "wrong"), "metrics.metadata"), "reading metadata with a wrong password");
+    Map<String, Object> controller = new HashMap<>(Map.of("bootstrap.controllers", "127.0.0.1:" + p.controllerPort,
+        "default.api.timeout.ms", "4000", "request.timeout.ms", "2000"));
+    try (Admin a = Admin.create(controller)) {
+      assertThrows(Exception.class, () -> a.describeCluster().clusterId().get(), "the controller port without credentials");
+    }
+    // least privilege: the query principal reads metadata but writes nothing and reads no raw samples
+    Map<String, Object> query = scram("strata-query", pw.getProperty("strata-query"));
+    assertTrue(!cannotRead(p.kafka(), query, "metrics.metadata"), "the query principal reads metrics.metadata");
+    assertTrue(cannotWrite(p.kafka(), query, samples), "the query principal writes no samples");
+    assertTrue(cannotRead(p.kafka(), query, samples), "the query principal reads no samples");
+
+    String registry = "http://127.0.0.1:" + p.registryPort + "/apis/ccompat/v7";
+    assertEquals(401, send("DELETE", registry + "/subjects/" + samples + "-value", null, null, null).statusCode());
+    assertEquals(401, send("PUT", registry + "/config", "ops", "o", null, "{\"compatibility\":\"NONE\"}").statusCode());
+    assertEquals(401, send("GET", registry + "/subjects", "strata-registry", "wrong", null).statusCode());
+    HttpResponse<String> subjects = send("GET", registry + "/subjects", "strata-registry", pw.getProperty("strata-registry"), null);
+    assertTrue(subjects.statusCode() == 200 && subjects.body().contains(samples + "-value"), subjects.body());
+
+    // Flink's REST API (it cancels the rule job): TLS with a client certificate only the strata process holds
+    String log = Files.readString(dir.resolve("data/logs/strata.log"));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Flink REST endpoint of the rule job's MiniCluster: (\\S+) \\(mutual TLS\\)").matcher(log);
+    assertTrue(m.find(), "the Flink REST endpoint is logged, with mutual TLS");
+    String flink = m.group(1);
+    assertTrue(flink.startsWith("https://127.0.0.1:"), flink);
+    javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+    trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+      @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+      @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    HttpClient noCert = HttpClient.newBuilder().sslContext(trustAll).connectTimeout(java.time.Duration.ofSeconds(5)).build();
+    assertThrows(java.io.IOException.class, () -> noCert.send(HttpRequest.newBuilder(URI.create(flink + "/jobs")).build(),
+        HttpResponse.BodyHandlers.ofString()), "Flink REST without a client certificate");
+    // every other port the strata process listens on (Flink's REST and BLOB ports) is on loopback and speaks TLS
+    // that wants a client certificate: a client without one sees the server's certificate, then is refused
+    java.util.Set<Integer> known = java.util.Set.of(p.queryPort, p.ingestPort, p.kafkaPort, p.controllerPort, p.registryPort, p.connectPort);
+    List<java.net.InetSocketAddress> others = ListeningSockets.of(p.pid()).stream().filter(a -> !known.contains(a.getPort())).toList();
+    int flinkPort = URI.create(flink).getPort();
+    assertTrue(others.size() >= 2 && others.stream().anyMatch(a -> a.getPort() == flinkPort), "Flink's REST and BLOB ports among " + others);
+    for (java.net.InetSocketAddress a : others) {
+      assertTrue(a.getAddress().isLoopbackAddress(), a + " is bound to loopback");
+      java.util.concurrent.atomic.AtomicBoolean sawCertificate = new java.util.concurrent.atomic.AtomicBoolean();
+      javax.net.ssl.SSLContext recording = javax.net.ssl.SSLContext.getInstance("TLS");
+      recording.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+        @Override public void checkClientTrusted(java.security.cert.X509Certificate[] c, String t) {}
+        @Override public void checkServerTrusted(java.security.cert.X509Certificate[] c, String t) {
+          sawCertificate.set(true);
+        }
+        @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+          return new java.security.cert.X509Certificate[0];
+        }
+      }}, null);
+      try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) recording.getSocketFactory().createSocket("127.0.0.1", a.getPort())) {
+        socket.setSoTimeout(5000);
+        socket.startHandshake();
+        socket.getOutputStream().write("GET /jobs HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        int read = socket.getInputStream().read(); // TLS 1.3: the missing certificate is reported after the handshake
+        assertEquals(-1, read, a + " answered a client without a certificate");
+      } catch (java.io.IOException e) {
+        // refused
+      }
+      assertTrue(sawCertificate.get(), a + " speaks TLS");
+    }
+    // plain HTTP is only redirected to the TLS port (Flink's RedirectingSslHandler), never answered
+    HttpResponse<String> plainFlink = noCert.send(HttpRequest.newBuilder(URI.create(flink.replace("https:", "http:") + "/jobs"))
+        .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(plainFlink.statusCode() / 100 == 3 && plainFlink.headers().firstValue("Location").orElse("").startsWith("https://")
+        && !plainFlink.body().contains("jobs"), plainFlink.statusCode() + " " + plainFlink.headers().map() + " " + plainFlink.body());
+  }
+
+  private static Map<String, Object> scram(String user, String password) {
+    return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512", "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\"" + password + "\";");
+  }
+
+  private static Map<String, Object> client(String bootstrap, Map<String, Object> login) {
+    Map<String, Object> c = new HashMap<>(login);
+    c.put("bootstrap.servers", bootstrap);
+    c.put("default.api.timeout.ms", "4000");
+    c.put("request.timeout.ms", "2000");
+    c.put("max.block.ms", "4000");
+    return c;
+  }
+
+  private static boolean cannotList(String bootstrap, Map<String, Object> login) {
+    try (Admin a = Admin.create(client(bootstrap, login))) {
+      a.listTopics().names().get();
+      return false;
+    } catch (Exception e) {
+      return true;
+    }
+  }
+
+  private static boolean cannotWrite(String bootstrap, Map<String, Object> login, String topic) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(client(bootstrap, login), new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, "garbage".getBytes(StandardCharsets.UTF_8))).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      return false;
+    } catch (Exception e) {
+      return true;
+    }
+  }
+
+  /** True when not one record of the topic can be read (a partition lookup or fetch refused, or times out). */
+  private static boolean cannotRead(String bootstrap, Map<String, Object> login, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(client(bootstrap, login), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      c.partitionsFor(topic, java.time.Duration.ofSeconds(4)).forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      long deadline = System.currentTimeMillis() + 5000;
+      while (System.currentTimeMillis() < deadline) {
+        if (!c.poll(java.time.Duration.ofMillis(300)).isEmpty()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      return true;
     }
   }
 

@@ -2,7 +2,6 @@ package io.strata.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,6 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.nio.file.attribute.PosixFilePermissions;
+import io.strata.schemas.registry.RegistryUrl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,15 @@ public final class RegistryProcess implements AutoCloseable {
 
   /** Starts the registry on host:port with its database under dataDir and waits until it answers. */
   public static RegistryProcess start(Path home, Path dataDir, String host, int port) {
+    return start(home, dataDir, host, port, null, null);
+  }
+
+  /**
+   * As {@link #start(Path, Path, String, int)}; with a {@code user}, every path of the registry (its health
+   * endpoints included) needs that user's basic-auth credentials (Quarkus's embedded users, written to a 0600
+   * file the child reads from its working directory, never on its command line), and {@link #url()} carries them.
+   */
+  public static RegistryProcess start(Path home, Path dataDir, String host, int port, String user, String password) {
     try {
       Files.createDirectories(dataDir);
       Path pidFile = dataDir.resolve("registry.pid");
@@ -73,11 +84,15 @@ public final class RegistryProcess implements AutoCloseable {
           "-Dapicurio.ccompat.use-canonical-hash=true",
           "-Dapicurio.rules.global.compatibility=BACKWARD",
           "-jar", home.resolve(RUNNER_JAR).toString());
+      Path workDir = authConfig(dataDir, user, password);
       Path logFile = dataDir.resolve("registry.log");
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+      Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
       Files.writeString(pidFile, Long.toString(p.pid()), StandardCharsets.UTF_8);
       String url = "http://" + host + ":" + port + "/apis/ccompat/v7";
+      if (user != null) {
+        url = RegistryUrl.withCredentials(url, user, password);
+      }
       RegistryProcess rp = new RegistryProcess(p, url, pidFile);
       try {
         rp.awaitReady(logFile);
@@ -85,11 +100,38 @@ public final class RegistryProcess implements AutoCloseable {
         rp.close();
         throw e;
       }
-      log.info("Schema registry (Apicurio {}) ready at {}", "3.0.9", url);
+      log.info("Schema registry (Apicurio {}) ready at {}{}", "3.0.9", RegistryUrl.withoutCredentials(url),
+          user == null ? "" : " (basic auth)");
       return rp;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the schema registry", e);
     }
+  }
+
+  /**
+   * The child's working directory, with the {@code config/application.properties} Quarkus reads at start: the
+   * basic-auth user when there is one (every path authenticated), else nothing (an earlier secured start's file
+   * is replaced, so the registry is open again).
+   */
+  private static Path authConfig(Path dataDir, String user, String password) throws IOException {
+    Path work = dataDir.resolve("run");
+    Path config = work.resolve("config").resolve("application.properties");
+    Files.createDirectories(config.getParent());
+    Files.deleteIfExists(config);
+    Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    if (user != null) {
+      Properties p = new Properties();
+      p.setProperty("quarkus.http.auth.basic", "true");
+      p.setProperty("quarkus.security.users.embedded.enabled", "true");
+      p.setProperty("quarkus.security.users.embedded.plain-text", "true");
+      p.setProperty("quarkus.security.users.embedded.users." + user, password);
+      p.setProperty("quarkus.http.auth.permission.everything.paths", "/*");
+      p.setProperty("quarkus.http.auth.permission.everything.policy", "authenticated");
+      try (var w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+        p.store(w, "written by Strata at every start of the registry");
+      }
+    }
+    return work;
   }
 
   /**
@@ -129,11 +171,11 @@ public final class RegistryProcess implements AutoCloseable {
         throw new IllegalStateException("schema registry exited with code " + process.exitValue() + " during start-up; see " + logFile);
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/subjects")).timeout(Duration.ofSeconds(2)).GET().build(),
+        HttpResponse<String> r = http.send(RegistryUrl.request(url, "/subjects").timeout(Duration.ofSeconds(2)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           // Apicurio reports NONE until the global level is set through the API
-          http.send(HttpRequest.newBuilder(URI.create(url + "/config")).timeout(Duration.ofSeconds(5))
+          http.send(RegistryUrl.request(url, "/config").timeout(Duration.ofSeconds(5))
               .header("Content-Type", "application/vnd.schemaregistry.v1+json")
               .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"BACKWARD\"}")).build(), HttpResponse.BodyHandlers.ofString());
           return;
@@ -164,7 +206,10 @@ public final class RegistryProcess implements AutoCloseable {
     return process.isAlive() ? null : process.exitValue();
   }
 
-  /** The Confluent-compatible base URL, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}. */
+  /**
+   * The Confluent-compatible base URL, e.g. {@code http://127.0.0.1:8081/apis/ccompat/v7}, with the credentials as
+   * user info when the registry needs them ({@link RegistryUrl}).
+   */
   public String url() {
     return url;
   }

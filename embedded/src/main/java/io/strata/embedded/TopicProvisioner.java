@@ -17,7 +17,14 @@ public final class TopicProvisioner {
   private TopicProvisioner() {}
 
   public static List<String> ensure(String bootstrap, List<Topics.Spec> specs, int partitions, short replication) {
+    return ensure(bootstrap, Map.of(), specs, partitions, replication);
+  }
+
+  /** As {@link #ensure(String, List, int, short)}, with extra client properties (a SASL login allowed to create topics). */
+  public static List<String> ensure(String bootstrap, Map<String, String> kafkaClient, List<Topics.Spec> specs, int partitions,
+      short replication) {
     Properties p = new Properties();
+    p.putAll(kafkaClient);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
       Set<String> existing = admin.listTopics().names().get();

@@ -62,6 +62,9 @@ public final class AlertRuleService implements AutoCloseable {
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
   private final String bootstrapServers;
+  private final Map<String, String> kafkaClient;
+  /** Extra Flink configuration (e.g. {@link MiniClusterTls#config}); set before {@link #start()}. */
+  private Map<String, String> flinkOverrides = Map.of();
   private final String registryUrl;
   private final String topicPrefix;
   private final List<Path> ruleFiles;
@@ -90,6 +93,13 @@ public final class AlertRuleService implements AutoCloseable {
    */
   public AlertRuleService(String bootstrapServers, String registryUrl, String topicPrefix, List<Path> ruleFiles,
       Path checkpointDir, AlertRuleSettings settings, PrometheusRegistry registry) {
+    this(bootstrapServers, Map.of(), registryUrl, topicPrefix, ruleFiles, checkpointDir, settings, registry);
+  }
+
+  /** @param kafkaClient extra properties of every Kafka client of the job (sources, sinks, admin), e.g. a SASL login */
+  public AlertRuleService(String bootstrapServers, Map<String, String> kafkaClient, String registryUrl, String topicPrefix,
+      List<Path> ruleFiles, Path checkpointDir, AlertRuleSettings settings, PrometheusRegistry registry) {
+    this.kafkaClient = Map.copyOf(kafkaClient);
     this.bootstrapServers = require("bootstrapServers", bootstrapServers);
     this.registryUrl = require("registryUrl", registryUrl);
     this.topicPrefix = topicPrefix == null ? "" : topicPrefix;
@@ -155,6 +165,8 @@ public final class AlertRuleService implements AutoCloseable {
           .withRandomPorts()
           .build());
       cluster.start();
+      LOG.info("Flink REST endpoint of the rule job's MiniCluster: {}{}", cluster.getRestAddress().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS),
+          flinkOverrides.containsKey("security.ssl.rest.authentication-enabled") ? " (mutual TLS)" : "");
 
       StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
       env.setParallelism(settings.parallelism());
@@ -162,13 +174,13 @@ public final class AlertRuleService implements AutoCloseable {
       String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
       int samplesPartitions = partitions(samplesTopic);
       new RuleJob(fileGroups, settings, samplesPartitions, metricsHook, SampleWatermarks.SYSTEM,
-          new ForStateReader(bootstrapServers, samplesTopic, registryUrl),
-          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings),
-          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings),
-          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix),
-          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix),
-          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER),
-          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl))
+          new ForStateReader(bootstrapServers, samplesTopic, registryUrl, kafkaClient),
+          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings, kafkaClient),
+          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings, kafkaClient),
+          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix, kafkaClient),
+          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix, kafkaClient),
+          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER, kafkaClient),
+          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl, kafkaClient))
           .build(env);
       StreamGraph graph = env.getStreamGraph();
       graph.setJobName(JOB_NAME);
@@ -192,9 +204,17 @@ public final class AlertRuleService implements AutoCloseable {
 
   /** Partitions of the samples topic: the rule output goes to each series' partition, as ingest writes it. */
   private int partitions(String topic) throws Exception {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    Map<String, Object> p = new java.util.HashMap<>(kafkaClient);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(p)) {
       return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
     }
+  }
+
+  /** Extra Flink configuration of the MiniCluster (e.g. {@link MiniClusterTls#config}); call before {@link #start()}. */
+  public AlertRuleService withFlinkConfig(Map<String, String> overrides) {
+    this.flinkOverrides = Map.copyOf(overrides);
+    return this;
   }
 
   /** The Flink configuration of the MiniCluster and the job. */
@@ -225,6 +245,7 @@ public final class AlertRuleService implements AutoCloseable {
     c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
     // every type in the pipeline is a POJO or primitive array: Kryo is never needed, so forbid it
     c.set(PipelineOptions.GENERIC_TYPES, false);
+    c.addAll(Configuration.fromMap(flinkOverrides));
     return c;
   }
 

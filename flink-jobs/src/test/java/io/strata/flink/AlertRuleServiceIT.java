@@ -225,7 +225,7 @@ class AlertRuleServiceIT {
         }
       }
     }
-    var store = new io.strata.flink.kafka.ForStateReader(cluster.bootstrapServers(), samples, cluster.registryUrl())
+    var store = new io.strata.flink.kafka.ForStateReader(cluster.bootstrapServers(), samples, cluster.registryUrl(), java.util.Map.of())
         .read("default", List.of(slow, gone), t0 + 30 * SECOND, t0 + 600 * SECOND);
     var read = store.select(new io.strata.promql.storage.SelectHints(t0, t0 + 600 * SECOND, 0, "", 0),
         List.of(io.strata.schemas.model.LabelMatcher.eq("job", "api")));

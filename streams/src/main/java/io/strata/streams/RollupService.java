@@ -57,18 +57,30 @@ public final class RollupService implements AutoCloseable {
   public RollupService(String bootstrapServers, String registryUrl, String applicationId, Path stateDir,
       String topicPrefix, List<String> resolutions, Duration outOfOrderWindow, PrometheusRegistry prometheus) {
     this(RollupConfig.of(bootstrapServers, registryUrl, applicationId, stateDir, topicPrefix, resolutions, outOfOrderWindow),
-        prometheus);
+        Map.of(), prometheus);
   }
 
   /** With every setting of {@link RollupConfig} (e.g. from {@link RollupConfig#fromMap}). */
   public RollupService(RollupConfig cfg, PrometheusRegistry prometheus) {
+    this(cfg, Map.of(), prometheus);
+  }
+
+  /**
+   * @param kafkaClient extra properties of every Kafka client of the stage (Streams' producers, consumers and admin,
+   *     and the partition-count admin), e.g. a SASL login
+   */
+  public RollupService(RollupConfig cfg, Map<String, String> kafkaClient, PrometheusRegistry prometheus) {
     this.cfg = cfg;
     this.schemaRegistry = SchemaRegistries.forUrl(cfg.registryUrl());
     this.metrics = new RollupMetrics(prometheus);
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers()));
+    Map<String, Object> adminProps = new java.util.HashMap<>(kafkaClient);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+    this.admin = Admin.create(adminProps);
+    java.util.Properties streamsProps = RollupTopology.streamsConfig(cfg);
+    streamsProps.putAll(kafkaClient);
     try {
       this.streams = new KafkaStreams(RollupTopology.buildTopology(cfg, schemaRegistry, PartitionCounts.cached(admin), metrics),
-          RollupTopology.streamsConfig(cfg));
+          streamsProps);
     } catch (RuntimeException e) {
       metrics.close();
       admin.close();

@@ -100,7 +100,7 @@ public final class IngestCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     IngestStage stage;
     try {
-      stage = IngestStage.start(bootstrap, registryUrl, prefix, ingestConfig, web, scrapeFile, null, new PrometheusRegistry());
+      stage = IngestStage.start(bootstrap, java.util.Map.of(), registryUrl, prefix, ingestConfig, web, scrapeFile, null, new PrometheusRegistry());
     } catch (RuntimeException e) {
       System.err.println("strata ingest: " + e.getMessage());
       return 1;

@@ -45,9 +45,18 @@ public final class RulesTopic {
       description = "prefix of the topic names (as kafka.topic_prefix of `strata up`)")
   String topicPrefix;
 
+  /** Extra Kafka client properties (SASL login of {@code strata up}'s secured broker); none from the command line. */
+  private Map<String, String> kafkaClient = Map.of();
+
   /** The topic of {@code topicPrefix}'s pipeline on {@code bootstrap}, for {@code tenant}'s groups. */
   public static RulesTopic of(String bootstrap, String registry, String tenant, String topicPrefix) {
+    return of(bootstrap, Map.of(), registry, tenant, topicPrefix);
+  }
+
+  /** As {@link #of(String, String, String, String)}, with extra Kafka client properties (e.g. a SASL login). */
+  public static RulesTopic of(String bootstrap, Map<String, String> kafkaClient, String registry, String tenant, String topicPrefix) {
     RulesTopic t = new RulesTopic();
+    t.kafkaClient = Map.copyOf(kafkaClient);
     t.bootstrap = bootstrap;
     t.registry = registry;
     t.tenant = tenant;
@@ -65,6 +74,7 @@ public final class RulesTopic {
   /** The latest record of every key of this tenant, by key, tombstoned keys left out. */
   public Map<String, RuleGroup> current() {
     Properties p = new Properties();
+    p.putAll(kafkaClient);
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -124,6 +134,7 @@ public final class RulesTopic {
   /** Writes the records (a null group is a tombstone) and waits until all are acknowledged. */
   public void write(List<Stored> records) throws Exception {
     Properties p = new Properties();
+    p.putAll(kafkaClient);
     p.put("bootstrap.servers", bootstrap);
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());

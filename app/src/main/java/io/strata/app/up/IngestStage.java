@@ -47,9 +47,9 @@ public final class IngestStage implements AutoCloseable {
    * {@code POST /-/reload} and SIGHUP re-read (null: no scraping, reload answers 404); {@code alsoOnReload}
    * runs after it on {@code /-/reload} (null: nothing). A failure part-way closes what started.
    */
-  public static IngestStage start(String kafkaBootstrap, String registryUrl, String topicPrefix, IngestConfig config, WebSecurity web,
-      Path scrapeFile, Runnable alsoOnReload, PrometheusRegistry metrics) {
-    SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, topicPrefix, Map.of(), metrics);
+  public static IngestStage start(String kafkaBootstrap, Map<String, String> kafkaClient, String registryUrl, String topicPrefix,
+      IngestConfig config, WebSecurity web, Path scrapeFile, Runnable alsoOnReload, PrometheusRegistry metrics) {
+    SampleBatchProducer producer = new SampleBatchProducer(kafkaBootstrap, registryUrl, topicPrefix, kafkaClient, metrics);
     ScrapeEngine scrape = null;
     WriteReadiness readiness = null;
     try {

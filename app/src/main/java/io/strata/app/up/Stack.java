@@ -80,6 +80,8 @@ public final class Stack implements AutoCloseable {
   private RulesTopic rulesTopic;
 
   private final WebSecurity web;
+  /** The broker's SASL principals and ACLs and the registry's user, on when the web config has users. */
+  private InternalSecurity internal = InternalSecurity.off();
   private Map<String, String> flags = Map.of();
 
   public Stack(Settings settings, PrintStream out) {
@@ -125,19 +127,25 @@ public final class Stack implements AutoCloseable {
       Path registryHome = RegistryProcess.locateHome(s.registryHome() == null ? null : s.registryHome().toString());
 
       step("Kafka broker (KRaft)");
-      KafkaBroker broker = KafkaBroker.start(dir("kafka"), s.host(), s.kafkaPort(), s.kafkaControllerPort(), Map.of());
+      internal = web.basicAuth() ? InternalSecurity.on(dir("secrets")) : InternalSecurity.off();
+      KafkaBroker broker = KafkaBroker.start(dir("kafka"), s.host(), s.kafkaPort(), s.kafkaControllerPort(),
+          internal.broker(s.host(), s.kafkaPort(), s.kafkaControllerPort()));
       started.push(broker);
       kafkaBootstrap = broker.bootstrapServers();
+      internal.provision(kafkaBootstrap, s.topicPrefix(), s.resolutions(), ROLLUP_APPLICATION_ID, s.ruleJobSettings().consumerGroup(),
+          TSDB_CONNECTOR);
 
       step("schema registry (Apicurio)");
       // every subject exists (with its compatibility set) before `ready`, so producers in any language find it
-      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort()),
+      String[] registryUser = internal.registryUser();
+      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort(),
+          registryUser == null ? null : registryUser[0], registryUser == null ? null : registryUser[1]),
           s.topicPrefix(), s.resolutions());
       started.push(registry);
       registryUrl = registry.url();
 
       step("topics");
-      List<String> created = TopicProvisioner.ensure(kafkaBootstrap, Topics.all(s.topicPrefix(), s.resolutions()), s.partitions(), (short) 1);
+      List<String> created = TopicProvisioner.ensure(kafkaBootstrap, internal.kafka(InternalSecurity.ADMIN), Topics.all(s.topicPrefix(), s.resolutions()), s.partitions(), (short) 1);
       if (!created.isEmpty()) {
         log.info("created topics {}", created);
       }
@@ -157,8 +165,8 @@ public final class Stack implements AutoCloseable {
       step("Kafka Streams rollups " + s.resolutions());
       // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
       RollupStage rollups = new RollupStage(() -> {
-        RollupService r = new RollupService(kafkaBootstrap, registryUrl, ROLLUP_APPLICATION_ID, dir("streams"), s.topicPrefix(),
-            s.resolutions(), tsdbConfig.outOfOrderWindow(), stageMetrics);
+        RollupService r = new RollupService(io.strata.streams.config.RollupConfig.of(kafkaBootstrap, registryUrl, ROLLUP_APPLICATION_ID,
+            dir("streams"), s.topicPrefix(), s.resolutions(), tsdbConfig.outOfOrderWindow()), internal.kafka(InternalSecurity.ROLLUP), stageMetrics);
         r.start();
         return r;
       }, ROLLUP_APPLICATION_ID);
@@ -175,6 +183,7 @@ public final class Stack implements AutoCloseable {
       if (web.basicAuth()) { // Connect REST answers operators of the web config only
         connectOverrides.putAll(ConnectRestAuth.workerConfig(web));
       }
+      connectOverrides.putAll(internal.connectWorker());
       ConnectWorker connect = ConnectWorker.start(kafkaBootstrap, s.host(), s.connectPort(), dir("connect"), s.sinkCommitInterval().toMillis(),
           connectOverrides);
       started.push(connect);
@@ -185,7 +194,7 @@ public final class Stack implements AutoCloseable {
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
       IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort()).withLimits(s.limits().defaults(), s.limits().overrides());
-      IngestStage ingest = IngestStage.start(kafkaBootstrap, registryUrl, s.topicPrefix(), ingestConfig, web, scrapeFile, this::reloadRules,
+      IngestStage ingest = IngestStage.start(kafkaBootstrap, internal.kafka(InternalSecurity.INGEST), registryUrl, s.topicPrefix(), ingestConfig, web, scrapeFile, this::reloadRules,
           ingestMetrics);
       started.push(ingest);
       ingestPort = ingest.port();
@@ -196,7 +205,7 @@ public final class Stack implements AutoCloseable {
       QueryConfig queryConfig = QueryConfig.defaults(s.host(), s.queryPort()).withReplicaLabels(s.replicaLabels())
           .withRollupResolutions(s.resolutions().stream().map(io.strata.tsdb.Resolution::parse).toList());
       QueryServer query = new QueryServer(queryConfig, store, queryMetrics, ready::get,
-          kafkaBootstrap, registryUrl, s.topicPrefix()).secure(web)
+          kafkaBootstrap, internal.kafka(InternalSecurity.QUERY), registryUrl, s.topicPrefix()).secure(web)
           .withRuntimeStatus(() -> readOrEmpty(scrapeFile), flags).start();
       // the web UI's targets and Pushgateway pages read the ingest server through the query port
       query.webUi().ingestUrl(java.net.URI.create((web.tls() ? "https://" : "http://")
@@ -208,7 +217,7 @@ public final class Stack implements AutoCloseable {
 
       // restarts what stops (registry child, sink connector and tasks, rule job, rollups); /-/ready and
       // /api/v1/status/pipeline say which stage cannot work
-      ConsumerLag lag = new ConsumerLag(kafkaBootstrap);
+      ConsumerLag lag = new ConsumerLag(kafkaBootstrap, internal.kafka(InternalSecurity.ADMIN));
       started.push(lag);
       Supervisor supervisor = new Supervisor(stageMetrics, queryMetrics, lag, MAX_CONSUMER_LAG_RECORDS, SUPERVISION_INTERVAL)
           .add(new KafkaStage(lag)).add(registry).add(rollups).add(rules).add(new SinkStage(connect, TSDB_CONNECTOR, sinkConfig));
@@ -255,7 +264,7 @@ public final class Stack implements AutoCloseable {
       return;
     }
     step("alert delivery (" + cfg.targets().size() + " target(s))");
-    delivery = new AlertDelivery(kafkaBootstrap, registryUrl, s.topicPrefix() + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
+    delivery = new AlertDelivery(kafkaBootstrap, internal.kafka(InternalSecurity.DELIVERY), registryUrl, s.topicPrefix() + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
     started.push(delivery);
   }
 
@@ -283,7 +292,7 @@ public final class Stack implements AutoCloseable {
       settings = settings.withExternalLabels(rules.externalLabels());
     }
     ruleSettings = settings;
-    rulesTopic = RulesTopic.of(kafkaBootstrap, registryUrl, settings.fileTenant(), s.topicPrefix());
+    rulesTopic = RulesTopic.of(kafkaBootstrap, internal.kafka(InternalSecurity.RULES), registryUrl, settings.fileTenant(), s.topicPrefix());
     try {
       FileRuleGroups.Changes c = FileRuleGroups.sync(rulesTopic, settings.fileTenant(), rules.files(),
           settings.evaluationInterval().toMillis());
@@ -295,8 +304,11 @@ public final class Stack implements AutoCloseable {
     AlertRuleSettings jobSettings = settings;
     // the supervisor submits the job again (restored from its latest checkpoint) when it ends
     RuleJobStage flink = new RuleJobStage(() -> {
-      AlertRuleService job = new AlertRuleService(kafkaBootstrap, registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
+      AlertRuleService job = new AlertRuleService(kafkaBootstrap, internal.kafka(InternalSecurity.RULES), registryUrl, s.topicPrefix(), List.of(), dir("flink").resolve("checkpoints"),
           jobSettings, metrics);
+      if (internal.enabled()) { // Flink's REST API (it cancels jobs) and BLOB server answer no one without this process's certificate
+        job.withFlinkConfig(io.strata.flink.MiniClusterTls.config(dir("secrets").resolve("flink-tls")));
+      }
       job.start();
       return job;
     }, settings.consumerGroup());
@@ -432,6 +444,7 @@ public final class Stack implements AutoCloseable {
     // the task writes its own dead letters (the strata.error.* headers of every stage), original headers as bytes
     cfg.put(TsdbSinkConfig.KAFKA_BOOTSTRAP, kafkaBootstrap);
     cfg.put(TsdbSinkConfig.DEADLETTER_TOPIC, s.topicPrefix() + Topics.DEADLETTER);
+    internal.kafka(InternalSecurity.SINK).forEach((k, v) -> cfg.put(TsdbSinkConfig.KAFKA_CLIENT_PREFIX + k, v));
     cfg.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     cfg.put("consumer.override.isolation.level", "read_committed");
     return cfg;
@@ -451,7 +464,7 @@ public final class Stack implements AutoCloseable {
     out.println("  query API          " + web + h + ":" + queryPort + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + web + h + ":" + queryPort + ")");
     IngestStage.printUrls(out, web + h + ":" + ingestPort, this.web.options().lifecycle());
     out.println("  Kafka              " + kafkaBootstrap);
-    out.println("  schema registry    " + registryUrl);
+    out.println("  schema registry    " + io.strata.schemas.registry.RegistryUrl.withoutCredentials(registryUrl));
     out.println("  Kafka Connect REST http://" + h + ":" + s.connectPort() + "/connectors");
     out.println("  metrics            " + web + h + ":" + queryPort + "/metrics  " + web + h + ":" + ingestPort + "/metrics");
     if (delivery != null) {

@@ -46,8 +46,11 @@ public final class ForStateReader implements ForStateSource {
   private final String bootstrap;
   private final String topic;
   private final String registryUrl;
+  private final HashMap<String, String> kafkaClient;
 
-  public ForStateReader(String bootstrap, String topic, String registryUrl) {
+  /** @param kafkaClient extra consumer properties (e.g. a SASL login) */
+  public ForStateReader(String bootstrap, String topic, String registryUrl, Map<String, String> kafkaClient) {
+    this.kafkaClient = new HashMap<>(kafkaClient);
     this.bootstrap = bootstrap;
     this.topic = topic;
     this.registryUrl = registryUrl;
@@ -58,6 +61,7 @@ public final class ForStateReader implements ForStateSource {
     Set<Labels> wanted = new HashSet<>(series);
     Map<Labels, TreeMap<Long, Double>> found = new HashMap<>();
     Properties p = new Properties();
+    p.putAll(kafkaClient);
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());

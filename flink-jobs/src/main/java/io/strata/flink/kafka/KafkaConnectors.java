@@ -8,6 +8,8 @@ import io.strata.flink.model.GroupSpec;
 import io.strata.flink.model.GroupStatus;
 import io.strata.flink.model.RuleSamples;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -33,10 +35,12 @@ public final class KafkaConnectors {
    */
   @SuppressWarnings("deprecation") // OffsetResetStrategy: the connector's API still takes it
   public static KafkaSource<DecodedBatch> samplesSource(String bootstrap, String topic, int partitions, String registryUrl,
-      AlertRuleSettings s) {
+      AlertRuleSettings s,
+      Map<String, String> kafkaClient) {
     OffsetResetStrategy reset = s.startFrom() == AlertRuleSettings.StartFrom.EARLIEST
         ? OffsetResetStrategy.EARLIEST : OffsetResetStrategy.LATEST;
     return KafkaSource.<DecodedBatch>builder()
+        .setProperties(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setTopics(topic)
         .setGroupId(s.consumerGroup())
@@ -55,8 +59,10 @@ public final class KafkaConnectors {
    * tombstones still retained), from the checkpoint after a restore.
    */
   public static KafkaSource<GroupSpec> rulesSource(String bootstrap, String topic, String registryUrl,
-      AlertRuleSettings s) {
+      AlertRuleSettings s,
+      Map<String, String> kafkaClient) {
     return KafkaSource.<GroupSpec>builder()
+        .setProperties(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setTopics(topic)
         .setGroupId(s.consumerGroup() + "-rules")
@@ -74,8 +80,10 @@ public final class KafkaConnectors {
    * consumers see them once the checkpoint completes, and never the events of an attempt that failed.
    */
   public static KafkaSink<AlertTransition> alertsSink(String bootstrap, String topic, String registryUrl,
-      String transactionalIdPrefix) {
+      String transactionalIdPrefix,
+      Map<String, String> kafkaClient) {
     return KafkaSink.<AlertTransition>builder()
+        .setKafkaProducerConfig(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setRecordSerializer(new AlertEventSerializer(topic, registryUrl))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -87,8 +95,10 @@ public final class KafkaConnectors {
 
   /** Exactly-once, as {@link #alertsSink}: recording-rule samples, ALERTS and stale markers. */
   public static KafkaSink<RuleSamples> samplesSink(String bootstrap, String topic, String registryUrl,
-      String transactionalIdPrefix) {
+      String transactionalIdPrefix,
+      Map<String, String> kafkaClient) {
     return KafkaSink.<RuleSamples>builder()
+        .setKafkaProducerConfig(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setRecordSerializer(new RuleSamplesSerializer(topic, registryUrl))
         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -103,8 +113,10 @@ public final class KafkaConnectors {
    * checkpoint. A status replayed after a restore is overwritten by the next evaluation's (the topic is
    * compacted and keeps the latest per group).
    */
-  public static KafkaSink<GroupStatus> statusSink(String bootstrap, String topic, String registryUrl) {
+  public static KafkaSink<GroupStatus> statusSink(String bootstrap, String topic, String registryUrl,
+      Map<String, String> kafkaClient) {
     return KafkaSink.<GroupStatus>builder()
+        .setKafkaProducerConfig(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setRecordSerializer(new GroupStatusSerializer(topic, registryUrl))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
@@ -115,13 +127,22 @@ public final class KafkaConnectors {
   }
 
   /** At-least-once: a dead letter written twice after a restore is harmless. */
-  public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic) {
+  public static KafkaSink<DeadLetter> deadLetterSink(String bootstrap, String topic,
+      Map<String, String> kafkaClient) {
     return KafkaSink.<DeadLetter>builder()
+        .setKafkaProducerConfig(props(kafkaClient))
         .setBootstrapServers(bootstrap)
         .setRecordSerializer(new DeadLetterSerializer(topic))
         .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
         .setProperty("acks", "all")
         .setProperty("enable.idempotence", "true")
         .build();
+  }
+
+  /** Extra client properties (e.g. a SASL login) as the builders take them; set before the connector's own. */
+  private static Properties props(Map<String, String> kafkaClient) {
+    Properties p = new Properties();
+    p.putAll(kafkaClient);
+    return p;
   }
 }

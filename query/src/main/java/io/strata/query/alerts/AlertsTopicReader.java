@@ -15,8 +15,9 @@ public final class AlertsTopicReader extends QueryTopicReader<AlertEvent> {
   private final ActiveAlerts alerts;
 
   /** @param topic the full topic name ({@code <prefix>metrics.alerts}) */
-  public AlertsTopicReader(String bootstrapServers, String registryUrl, String topic, ActiveAlerts alerts, PrometheusRegistry metrics) {
-    super("alerts", AlertEvent.class, bootstrapServers, registryUrl, topic, metrics,
+  public AlertsTopicReader(String bootstrapServers, java.util.Map<String, String> kafkaClient,
+      String registryUrl, String topic, ActiveAlerts alerts, PrometheusRegistry metrics) {
+    super("alerts", AlertEvent.class, bootstrapServers, kafkaClient, registryUrl, topic, metrics,
         new Held("alerts_active", "pending and firing alerts read from the alerts topic, all tenants", alerts::size));
     this.alerts = alerts;
   }

@@ -91,7 +91,7 @@ public final class QueryServer implements AutoCloseable {
    * {@code /api/v1/rules} with no groups.
    */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready) {
-    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), null, null, null);
+    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), null, Map.of(), null, null);
   }
 
   /**
@@ -102,11 +102,17 @@ public final class QueryServer implements AutoCloseable {
    */
   public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready,
       String bootstrapServers, String registryUrl, String topicPrefix) {
-    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), bootstrapServers, registryUrl, topicPrefix);
+    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), bootstrapServers, Map.of(), registryUrl, topicPrefix);
+  }
+
+  /** As above, with extra properties of the topic readers' Kafka consumers ({@code kafkaClient}, e.g. a SASL login). */
+  public QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready,
+      String bootstrapServers, Map<String, String> kafkaClient, String registryUrl, String topicPrefix) {
+    this(cfg, store, metrics, ready, new MetadataCatalog(), new ActiveAlerts(), bootstrapServers, kafkaClient, registryUrl, topicPrefix);
   }
 
   private QueryServer(QueryConfig cfg, Store store, PrometheusRegistry metrics, BooleanSupplier ready, MetadataCatalog catalog,
-      ActiveAlerts alerts, String bootstrapServers, String registryUrl, String topicPrefix) {
+      ActiveAlerts alerts, String bootstrapServers, Map<String, String> kafkaClient, String registryUrl, String topicPrefix) {
     this.cfg = cfg;
     this.store = store;
     this.metrics = metrics;
@@ -119,10 +125,10 @@ public final class QueryServer implements AutoCloseable {
     RuleGroupCatalog ruleGroups = new RuleGroupCatalog();
     this.rules = new RuleEndpoints(alerts, ruleGroups);
     boolean kafka = bootstrapServers != null;
-    this.metadataReader = kafka ? new MetadataTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.METADATA, catalog, metrics) : null;
-    this.alertsReader = kafka ? new AlertsTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.ALERTS, alerts, metrics) : null;
+    this.metadataReader = kafka ? new MetadataTopicReader(bootstrapServers, kafkaClient, registryUrl, topicPrefix + Topics.METADATA, catalog, metrics) : null;
+    this.alertsReader = kafka ? new AlertsTopicReader(bootstrapServers, kafkaClient, registryUrl, topicPrefix + Topics.ALERTS, alerts, metrics) : null;
     this.rulesReader = kafka
-        ? new RuleStatusTopicReader(bootstrapServers, registryUrl, topicPrefix + Topics.RULES_STATUS, ruleGroups, metrics) : null;
+        ? new RuleStatusTopicReader(bootstrapServers, kafkaClient, registryUrl, topicPrefix + Topics.RULES_STATUS, ruleGroups, metrics) : null;
     this.requests = Counter.builder().name("strata_query_requests_total").help("HTTP API requests by endpoint and status code")
         .labelNames("handler", "code").register(metrics);
     this.webUi = new WebUi(requests);

@@ -18,8 +18,9 @@ public final class MetadataTopicReader extends QueryTopicReader<MetricMetadata> 
    * @param registryUrl the schema registry ({@code http://...} or {@code mock://scope})
    * @param topic the full topic name ({@code <prefix>metrics.metadata})
    */
-  public MetadataTopicReader(String bootstrapServers, String registryUrl, String topic, MetadataCatalog catalog, PrometheusRegistry metrics) {
-    super("metadata", MetricMetadata.class, bootstrapServers, registryUrl, topic, metrics,
+  public MetadataTopicReader(String bootstrapServers, java.util.Map<String, String> kafkaClient,
+      String registryUrl, String topic, MetadataCatalog catalog, PrometheusRegistry metrics) {
+    super("metadata", MetricMetadata.class, bootstrapServers, kafkaClient, registryUrl, topic, metrics,
         new Held("metadata_families", "metric families with metadata, all tenants", catalog::size));
     this.catalog = catalog;
   }

@@ -14,9 +14,10 @@ public final class RuleStatusTopicReader extends QueryTopicReader<RuleGroupStatu
   private final RuleGroupCatalog groups;
 
   /** @param topic the full topic name ({@code <prefix>metrics.rules.status}) */
-  public RuleStatusTopicReader(String bootstrapServers, String registryUrl, String topic, RuleGroupCatalog groups,
+  public RuleStatusTopicReader(String bootstrapServers, java.util.Map<String, String> kafkaClient,
+      String registryUrl, String topic, RuleGroupCatalog groups,
       PrometheusRegistry metrics) {
-    super("rules_status", RuleGroupStatus.class, bootstrapServers, registryUrl, topic, metrics,
+    super("rules_status", RuleGroupStatus.class, bootstrapServers, kafkaClient, registryUrl, topic, metrics,
         new Held("rule_groups", "rule groups read from the rule status topic, all tenants", groups::size));
     this.groups = groups;
   }

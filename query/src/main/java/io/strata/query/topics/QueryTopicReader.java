@@ -24,7 +24,8 @@ public abstract class QueryTopicReader<V extends SpecificRecord> implements Auto
    * @param topic the full topic name, prefix included
    * @param held a gauge of what the reader holds: {@code strata_query_<held.suffix>}
    */
-  protected QueryTopicReader(String name, Class<V> type, String bootstrapServers, String registryUrl, String topic, PrometheusRegistry metrics,
+  protected QueryTopicReader(String name, Class<V> type, String bootstrapServers, java.util.Map<String, String> kafkaClient,
+      String registryUrl, String topic, PrometheusRegistry metrics,
       Held held) {
     Counter records = Counter.builder().name("strata_query_" + name + "_records_total")
         .help(topic + " records applied to what the API serves").register(metrics);
@@ -32,7 +33,7 @@ public abstract class QueryTopicReader<V extends SpecificRecord> implements Auto
         .help(topic + " records skipped because they could not be decoded, by reason").labelNames("reason").register(metrics);
     GaugeWithCallback.builder().name("strata_query_" + held.suffix()).help(held.help())
         .callback(cb -> cb.call(held.size().getAsInt())).register(metrics);
-    this.reader = new CompactedTopicReader<>(type, bootstrapServers, registryUrl, topic,
+    this.reader = new CompactedTopicReader<>(type, bootstrapServers, kafkaClient, registryUrl, topic,
         new CompactedTopicReader.Options("strata-query-" + name, "query-" + name + "-reader", Duration.ofMillis(500), false),
         this::apply, CompactedTopicReader.Counts.of(records::inc, reason -> skipped.labelValues(reason).inc()));
   }

@@ -113,12 +113,19 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
    */
   public CompactedTopicReader(Class<V> type, String bootstrapServers, String registryUrl, String topic, Options options, Handler<V> handler,
       Counts counts) {
+    this(type, bootstrapServers, Map.of(), registryUrl, topic, options, handler, counts);
+  }
+
+  /** @param kafkaClient extra consumer properties (e.g. a SASL login) */
+  public CompactedTopicReader(Class<V> type, String bootstrapServers, Map<String, String> kafkaClient, String registryUrl, String topic,
+      Options options, Handler<V> handler, Counts counts) {
     this.topic = topic;
     this.handler = handler;
     this.counts = counts;
     this.pollTimeout = options.pollTimeout();
     this.serde = new AvroWireSerde<>(SchemaRegistries.forUrl(registryUrl), type);
     Properties p = new Properties();
+    p.putAll(kafkaClient);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, options.clientId());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

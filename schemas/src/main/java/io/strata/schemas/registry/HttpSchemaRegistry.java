@@ -3,7 +3,6 @@ package io.strata.schemas.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,8 @@ import org.apache.avro.Schema;
 /**
  * A client of the Confluent-compatible registry REST API (Confluent Schema Registry, Apicurio's
  * {@code /apis/ccompat/v7}, Karapace). Ids and schemas are immutable, so both directions are cached for
- * the life of the client. Transient failures are retried a bounded number of times, then thrown.
+ * the life of the client. Transient failures are retried a bounded number of times, then thrown. Credentials
+ * in the URL's user info go as basic auth ({@link RegistryUrl}).
  */
 public final class HttpSchemaRegistry implements SchemaRegistry {
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -99,7 +99,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
   }
 
   private JsonNode call(String method, String path, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10))
+    HttpRequest.Builder b = RegistryUrl.request(baseUrl, path).timeout(Duration.ofSeconds(10))
         .header("Accept", CONTENT_TYPE);
     if (body != null) {
       b.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
@@ -121,7 +121,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
           throw last; // the registry's final word: not worth retrying
         }
       } catch (IOException e) {
-        last = new SchemaRegistryException(method + " " + baseUrl + path + " failed: " + e, 0, e);
+        last = new SchemaRegistryException(method + " " + RegistryUrl.withoutCredentials(baseUrl) + path + " failed: " + e, 0, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new SchemaRegistryException("interrupted calling the registry", 0, e);

@@ -46,11 +46,18 @@ public final class AlertDelivery implements AutoCloseable {
    * @param clock the time alerts are sent at ({@code Clock.systemUTC()} outside tests)
    */
   public AlertDelivery(String bootstrapServers, String registryUrl, String topic, DeliveryConfig config, PrometheusRegistry metrics, Clock clock) {
-    this(bootstrapServers, registryUrl, topic, new Notifier(config, clock, t -> new HttpTransport(t.http()), Endpoint.Sleeper.REAL, true, metrics),
-        metrics);
+    this(bootstrapServers, java.util.Map.of(), registryUrl, topic, config, metrics, clock);
   }
 
-  private AlertDelivery(String bootstrapServers, String registryUrl, String topic, Notifier notifier, PrometheusRegistry metrics) {
+  /** @param kafkaClient extra properties of the alerts topic's consumer (e.g. a SASL login) */
+  public AlertDelivery(String bootstrapServers, java.util.Map<String, String> kafkaClient, String registryUrl, String topic,
+      DeliveryConfig config, PrometheusRegistry metrics, Clock clock) {
+    this(bootstrapServers, kafkaClient, registryUrl, topic,
+        new Notifier(config, clock, t -> new HttpTransport(t.http()), Endpoint.Sleeper.REAL, true, metrics), metrics);
+  }
+
+  private AlertDelivery(String bootstrapServers, java.util.Map<String, String> kafkaClient, String registryUrl, String topic,
+      Notifier notifier, PrometheusRegistry metrics) {
     this.notifier = notifier;
     Counter records = Counter.builder().name("strata_delivery_records_total").help(topic + " records applied to the alert state")
         .register(metrics);
@@ -63,7 +70,7 @@ public final class AlertDelivery implements AutoCloseable {
             cb.call(h[s.ordinal()], s.name());
           }
         }).register(metrics);
-    this.readers = () -> new CompactedTopicReader<>(AlertEvent.class, bootstrapServers, registryUrl, topic,
+    this.readers = () -> new CompactedTopicReader<>(AlertEvent.class, bootstrapServers, kafkaClient, registryUrl, topic,
         new CompactedTopicReader.Options("strata-delivery", "delivery-alerts-reader", TICK, true), new CompactedTopicReader.Handler<>() {
           @Override
           public void apply(String key, AlertEvent value) {

@@ -14,6 +14,8 @@ public final class TsdbSinkConfig extends AbstractConfig {
   public static final String REGISTRY_URL = "schema.registry.url";
   public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
   public static final String DEADLETTER_TOPIC = "deadletter.topic";
+  /** Keys with this prefix, prefix removed, go to the task's own Kafka clients (admin, dead-letter producer): e.g. a SASL login. */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
   public static final ConfigDef DEF = new ConfigDef()
       .define(DATA_DIR, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
@@ -44,6 +46,8 @@ public final class TsdbSinkConfig extends AbstractConfig {
   public final String kafkaBootstrap;
   /** Empty when none. */
   public final String deadletterTopic;
+  /** The {@link #KAFKA_CLIENT_PREFIX} keys, prefix removed. */
+  public final Map<String, String> kafkaClient;
   /** The engine's settings: every {@code tsdb.*} key given (see tsdb/README.md), the rest at their defaults. */
   public final TsdbConfig tsdb;
 
@@ -53,6 +57,13 @@ public final class TsdbSinkConfig extends AbstractConfig {
     this.registryUrl = getString(REGISTRY_URL);
     this.kafkaBootstrap = getString(KAFKA_BOOTSTRAP);
     this.deadletterTopic = getString(DEADLETTER_TOPIC);
+    Map<String, String> client = new HashMap<>();
+    props.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_CLIENT_PREFIX) && v != null) {
+        client.put(k.substring(KAFKA_CLIENT_PREFIX.length()), v);
+      }
+    });
+    this.kafkaClient = Map.copyOf(client);
     Map<String, String> engine = new HashMap<>();
     props.forEach((k, v) -> {
       if (k.startsWith("tsdb.") && v != null) {

@@ -103,10 +103,12 @@ public final class TsdbSinkTask extends SinkTask {
     SchemaRegistry registry = SchemaRegistries.forUrl(cfg.registryUrl);
     samples = new AvroWireSerde<>(registry, SampleBatch.class);
     rollups = new AvroWireSerde<>(registry, RollupBatch.class);
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrap));
+    Map<String, Object> adminProps = new HashMap<>(cfg.kafkaClient);
+    adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrap);
+    admin = Admin.create(adminProps);
     partitionCounts = PartitionCounts.cached(admin);
     if (!cfg.deadletterTopic.isEmpty()) {
-      Map<String, Object> p = new HashMap<>();
+      Map<String, Object> p = new HashMap<>(cfg.kafkaClient);
       p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.kafkaBootstrap);
       p.put(ProducerConfig.ACKS_CONFIG, "all");
       p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -20,8 +20,16 @@ public final class ConsumerLag implements Supervisor.LagSource, AutoCloseable {
   private final Admin admin;
 
   public ConsumerLag(String bootstrapServers) {
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"));
+    this(bootstrapServers, Map.of());
+  }
+
+  /** With extra client properties (a SASL login allowed to describe the stages' groups). */
+  public ConsumerLag(String bootstrapServers, Map<String, String> kafkaClient) {
+    Map<String, Object> p = new HashMap<>(kafkaClient);
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    this.admin = Admin.create(p);
   }
 
   /** Lag per group; a group that has committed nothing yet is left out (its stage reads from its start position). */

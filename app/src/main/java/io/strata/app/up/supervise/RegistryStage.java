@@ -6,7 +6,6 @@ import io.strata.embedded.RegistryProcess;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.registry.SchemaRegistry;
 import io.strata.schemas.registry.SubjectSchemas;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -94,7 +93,7 @@ public final class RegistryStage implements SupervisedStage {
     String problem;
     List<String> missing = List.of();
     try {
-      HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/subjects")).timeout(Duration.ofSeconds(5)).GET().build(),
+      HttpResponse<String> resp = http.send(io.strata.schemas.registry.RegistryUrl.request(r.url(), "/subjects").timeout(Duration.ofSeconds(5)).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       if (resp.statusCode() == 200) {
         missing = missing(resp.body());
