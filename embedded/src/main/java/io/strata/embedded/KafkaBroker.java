@@ -71,6 +71,12 @@ public final class KafkaBroker implements AutoCloseable {
       p.put("group.initial.rebalance.delay.ms", "0");
       p.put("auto.create.topics.enable", "false");
       p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+      // sized for one node on a small machine next to the other stages (defaults: 3 network, 8 I/O and
+      // 10 background threads, and a 128 MB heap buffer the log cleaner allocates up front for compaction)
+      p.put("num.network.threads", "2");
+      p.put("num.io.threads", "2");
+      p.put("background.threads", "2");
+      p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
       p.putAll(overrides);
 
       new Formatter()

@@ -76,8 +76,10 @@ public final class RegistryProcess implements AutoCloseable {
       stopOrphan(dataDir);
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> cmd = List.of(java,
-          // a small heap and C1 only: the registry serves a handful of schema lookups, start-up time matters more
-          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          // a small heap and C1 only: the registry serves a handful of schema lookups, start-up time matters more;
+          // the heap starts small and one compiler thread, a smaller code cache and thread stacks keep it lean
+          "-Xms16m", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+          "-XX:ReservedCodeCacheSize=32m", "-Xss512k",
           "-Dquarkus.http.host=" + host,
           "-Dquarkus.http.port=" + port,
           "-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.resolve("registry").toAbsolutePath(),

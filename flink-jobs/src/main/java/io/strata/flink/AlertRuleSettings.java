@@ -151,7 +151,7 @@ public record AlertRuleSettings(
 
   /**
    * Defaults sized for a 2-core machine that also runs a broker, Streams and Connect: parallelism 1,
-   * 32 MB network memory and 16 MB managed memory (the heap state backend does not use it; Flink requires
+   * 16 MB network memory (512 buffers, allocated up front, off heap) and 16 MB managed memory (the heap state backend does not use it; Flink requires
    * some). Time: watermarks trail the newest sample by 10 s, a quiet partition follows the wall clock
    * 15 s behind, checkpoints (and so the visibility of transactional output) every 5 s: an alert changes
    * state at most ~20 s after Prometheus would on live data (README, "Time").
@@ -159,7 +159,7 @@ public record AlertRuleSettings(
   public static AlertRuleSettings defaults() {
     return new AlertRuleSettings(1, Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15),
         Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(5), "http://localhost:9090", Map.of(),
-        "default", true, "strata-flink-rules", StartFrom.LATEST, 32, 16, true, Duration.ofHours(1), Duration.ofMinutes(10));
+        "default", true, "strata-flink-rules", StartFrom.LATEST, 16, 16, true, Duration.ofHours(1), Duration.ofMinutes(10));
   }
 
   /** Settings from string keys (a config file or flags); absent keys take their default. */

@@ -129,6 +129,11 @@ public final class RollupTopology {
     // the consumer default of 45 s (heartbeats every 3 s keep a live instance well inside it).
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
+    // exactly-once commits every second instead of every 100 ms: a series' store entry and changelog record
+    // are written once per commit, so a shorter interval multiplies the changelog by the batches per series
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
+    // one bounded block cache and memtable budget for every store instead of RocksDB's per-store defaults
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.strata.streams.rollup.BoundedRocksDb.class);
     return p;
   }
 }

@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * then apply it in memory; so memory never holds a state Kafka has not acknowledged. On start the topic is
  * read to its end to restore the groups.
  *
- * <p>Every {@code interval} all groups are written to {@code metrics.samples} (source {@code pushgateway}),
- * as Prometheus would store them scraping a Pushgateway with {@code honor_labels: true}, stamped with the
- * emission time; series emitted last time and gone now (deleted or expired groups, metrics replaced) get a
- * stale marker. Groups past their TTL are deleted (tombstone) at emission.
+ * <p>A push or delete that changed a group writes that group's series to {@code metrics.samples} (source
+ * {@code pushgateway}) before it is answered, so they are queryable at once; series the change removed get a
+ * stale marker. Then every {@code interval} all groups are written, as Prometheus would store them scraping a
+ * Pushgateway with {@code honor_labels: true}, stamped with the emission time; series emitted last time and
+ * gone now (deleted or expired groups, metrics replaced) get a stale marker. Groups past their TTL are
+ * deleted (tombstone) at emission.
  */
 public final class PushgatewayStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PushgatewayStore.class);
@@ -69,6 +71,7 @@ public final class PushgatewayStore implements AutoCloseable {
   private final ScheduledExecutorService emitter;
   private final Map<String, Set<Labels>> lastEmitted = new HashMap<>(); // guarded by emitLock
   private final Object emitLock = new Object();
+  private long lastEmitMs = Long.MIN_VALUE; // guarded by emitLock: emissions get strictly increasing timestamps
   private final Counter emittedSamples;
   private final Counter emissionFailures;
   private final Counter expired;
@@ -189,6 +192,8 @@ public final class PushgatewayStore implements AutoCloseable {
       Outcome written = write(tenantGroups, failed, List.of());
       if (written != null) {
         log.warn("pushgateway: failure time of group {} not recorded: {}", key, written.message());
+      } else {
+        emitGroup(tenant, old, failed);
       }
       return new Outcome(400, problem);
     }
@@ -199,7 +204,11 @@ public final class PushgatewayStore implements AutoCloseable {
     metadata.add(new FamilyMetadata(GroupConsistency.PUSH_TIME, MetricType.GAUGE, "Last Unix time when changing this group in the Pushgateway succeeded.", ""));
     metadata.add(new FamilyMetadata(GroupConsistency.PUSH_FAILURE_TIME, MetricType.GAUGE, "Last Unix time when changing this group in the Pushgateway failed.", ""));
     Outcome failure = write(tenantGroups, candidate, metadata);
-    return failure != null ? failure : new Outcome(200, null);
+    if (failure != null) {
+      return failure;
+    }
+    emitGroup(tenant, old, candidate);
+    return new Outcome(200, null);
   }
 
   private Outcome doDelete(String tenant, GroupingKey key, boolean expiry) {
@@ -218,9 +227,11 @@ public final class PushgatewayStore implements AutoCloseable {
     } catch (Exception e) {
       return new Outcome(503, "deletion not acknowledged by Kafka: " + cause(e) + "; retry");
     }
-    tenantGroups.remove(key);
+    PushGroup removed = tenantGroups.remove(key);
     if (expiry) {
-      expired.inc();
+      expired.inc(); // its series get their stale markers from the periodic emission that found it expired
+    } else {
+      emitGroup(tenant, removed, null);
     }
     return new Outcome(202, null);
   }
@@ -268,7 +279,7 @@ public final class PushgatewayStore implements AutoCloseable {
    */
   public long emitNow() {
     synchronized (emitLock) {
-      long now = clock.millis();
+      long now = emissionTime();
       Set<String> tenants = new HashSet<>(groups.keySet());
       tenants.addAll(lastEmitted.keySet());
       long total = 0;
@@ -315,6 +326,64 @@ public final class PushgatewayStore implements AutoCloseable {
         }
       }
       return total;
+    }
+  }
+
+  /** The time of an emission: the clock, but always after the previous emission (one sample per series and time). */
+  private long emissionTime() {
+    lastEmitMs = Math.max(clock.millis(), lastEmitMs + 1);
+    return lastEmitMs;
+  }
+
+  /**
+   * Writes one changed group's series at once (after its record was acknowledged): {@code after}'s series,
+   * and stale markers for {@code before}'s series that {@code after} no longer has (all of them when deleted,
+   * {@code after} null). Series are unique across a tenant's groups (the consistency check), so no other
+   * group's series is touched. A failure is counted and logged only: the group is stored, and the next
+   * periodic emission writes it.
+   */
+  private void emitGroup(String tenant, PushGroup before, PushGroup after) {
+    synchronized (emitLock) {
+      Map<Labels, Double> series = new LinkedHashMap<>();
+      if (after != null) {
+        GroupSeries.forEach(after, (l, v) -> series.putIfAbsent(l, v));
+      }
+      Set<Labels> previous = lastEmitted.getOrDefault(tenant, Set.of());
+      Set<Labels> gone = new HashSet<>();
+      if (before != null) {
+        GroupSeries.forEach(before, (l, v) -> {
+          if (!series.containsKey(l) && previous.contains(l)) {
+            gone.add(l);
+          }
+        });
+      }
+      if (series.isEmpty() && gone.isEmpty()) {
+        return;
+      }
+      long now = emissionTime();
+      List<SeriesSamples> out = new ArrayList<>(series.size() + gone.size());
+      series.forEach((l, v) -> out.add(SeriesSamples.of(l, now, v)));
+      gone.forEach(l -> out.add(SeriesSamples.of(l, now, StaleMarker.VALUE)));
+      try {
+        producer.send(tenant, SOURCE, out).get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (ExecutionException | TimeoutException | IngestRejectedException e) {
+        emissionFailures.inc();
+        log.warn("pushgateway: emission of group {} not acknowledged by Kafka (the next periodic emission writes it): {}",
+            (after != null ? after : before).key(), cause(e));
+        return;
+      }
+      emittedSamples.inc(out.size());
+      Set<Labels> emitted = new HashSet<>(previous);
+      emitted.removeAll(gone);
+      emitted.addAll(series.keySet());
+      if (emitted.isEmpty()) {
+        lastEmitted.remove(tenant);
+      } else {
+        lastEmitted.put(tenant, emitted);
+      }
     }
   }
 

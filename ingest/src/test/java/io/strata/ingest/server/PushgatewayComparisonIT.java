@@ -144,8 +144,11 @@ class PushgatewayComparisonIT {
       ours = run(server.port(), calls);
       server.pushgateway().emitNow();
     }
-    for (KafkaCheck.Point p : new KafkaCheck(cluster).samples(prefix + Topics.SAMPLES, 1)) {
-      if (!StaleMarker.isStale(p.value())) {
+    // every push also wrote its group's samples at once; the final emission holds the state to compare
+    List<KafkaCheck.Point> points = new KafkaCheck(cluster).samples(prefix + Topics.SAMPLES, 1);
+    long last = points.stream().mapToLong(KafkaCheck.Point::timestampMs).max().orElse(-1);
+    for (KafkaCheck.Point p : points) {
+      if (p.timestampMs() == last && !StaleMarker.isStale(p.value())) {
         ourSeries.add(p.labels().toString());
       }
     }

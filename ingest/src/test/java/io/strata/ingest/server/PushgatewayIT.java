@@ -114,12 +114,32 @@ class PushgatewayIT {
 
     assertEquals(202, send("DELETE", "/metrics/job@base64/YmF0Y2gvam9i/path@base64/L3Zhci90bXA", (String) null).statusCode());
     assertEquals(202, send("DELETE", "/metrics/job/never_pushed", (String) null).statusCode(), "deleting a missing group is 202");
-    server.pushgateway().emitNow();
-    Emission after = lastEmission(2);
+    Emission deleted = lastEmission(2);
     assertEquals(Set.of("z{job=\"batch/job\", path=\"/var/tmp\"}", "push_time_seconds{job=\"batch/job\", path=\"/var/tmp\"}",
-        "push_failure_time_seconds{job=\"batch/job\", path=\"/var/tmp\"}"), after.stale(), "the deleted group's series get stale markers");
+        "push_failure_time_seconds{job=\"batch/job\", path=\"/var/tmp\"}"), deleted.stale(),
+        "the deleted group's series get stale markers before the DELETE is answered");
+    assertEquals(Set.of(), deleted.live(), "the delete writes only the deleted group's series");
+    server.pushgateway().emitNow();
+    Emission after = lastEmission(3);
+    assertEquals(Set.of(), after.stale(), "marked once");
     assertEquals(4, after.live().size());
     assertEquals(405, send("GET", "/metrics/job/some_job", (String) null).statusCode());
+  }
+
+  @Test
+  void aPushIsWrittenBeforeItIsAnsweredWithoutWaitingForTheInterval() throws Exception {
+    assertEquals(200, send("PUT", "/metrics/job/batch/instance/i1", "# TYPE done counter\ndone 3\nleft 7\n").statusCode());
+    Emission first = lastEmission(1);
+    assertEquals(Set.of("done{instance=\"i1\", job=\"batch\"}", "left{instance=\"i1\", job=\"batch\"}",
+        "push_time_seconds{instance=\"i1\", job=\"batch\"}", "push_failure_time_seconds{instance=\"i1\", job=\"batch\"}"),
+        first.live(), "in Kafka when the push is answered, though the interval is an hour");
+    assertEquals(200, send("PUT", "/metrics/job/batch/instance/i1", "done 4\n").statusCode());
+    Emission second = lastEmission(2);
+    assertEquals(Set.of("left{instance=\"i1\", job=\"batch\"}"), second.stale(), "PUT replaced the group: the metric it dropped is stale at once");
+    assertEquals(3, second.live().size());
+    List<KafkaCheck.Point> points = kafka.samples(prefix + Topics.SAMPLES, 2);
+    assertEquals(List.of(3.0, 4.0), points.stream().filter(p -> p.labels().toString().startsWith("done{"))
+        .sorted(java.util.Comparator.comparingLong(KafkaCheck.Point::timestampMs)).map(KafkaCheck.Point::value).toList());
   }
 
   @Test
