@@ -21,12 +21,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@code trim} put new ones), so the copy-on-write of a group's map while a snapshot runs copies the map, not
  * every series' arrays.
  */
-final class SeriesStateSerializers {
+public final class SeriesStateSerializers {
   private SeriesStateSerializers() {}
 
   /** A map key: its UTF-8 bytes, length first. */
-  static final class Key extends TypeSerializerSingleton<String> {
-    static final Key INSTANCE = new Key();
+  public static final class Key extends TypeSerializerSingleton<String> {
+    public static final Key INSTANCE = new Key();
 
     @Override
     public boolean isImmutableType() {
@@ -95,8 +95,8 @@ final class SeriesStateSerializers {
    * A series: length of the encoding, then label count and each label's UTF-8 bytes, sample count, the
    * timestamps as zig-zag varint deltas (the first from 0) and the values' raw bits (stale markers kept).
    */
-  static final class Series extends TypeSerializerSingleton<SeriesSamples> {
-    static final Series INSTANCE = new Series();
+  public static final class Series extends TypeSerializerSingleton<SeriesSamples> {
+    public static final Series INSTANCE = new Series();
 
     @Override
     public boolean isImmutableType() {
