@@ -14,7 +14,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Serializers of the rule job's per-group series state ({@code EvaluateGroups}' {@code series-v2} map), chosen
  * for checkpoint cost. Flink's String and POJO serializers write a string one character per call, and the heap
  * backend's snapshot stream takes each call through a synchronized {@code DataOutputStream.write(int)}: a
- * profile of the 250-rule benchmark had 86 % of the checkpoint thread there (bench/results/RuleEvaluationHarness.md).
+ * profile of the 250-rule benchmark had 85 % of the checkpoint thread's samples there (bench/results/RuleEvaluationHarness.md).
  * These encode a key or a series into a byte array and write it with one call.
  *
  * <p>Copies are shallow: the state's {@link SeriesSamples} are never changed in place ({@code merge} and
