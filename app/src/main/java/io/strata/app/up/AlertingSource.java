@@ -15,8 +15,14 @@ import java.util.Map;
  * @param section the strata config's {@code alerting} map, or null
  * @param sectionDir folder that relative paths in {@code section} resolve against
  * @param prometheusYml the scrape config file, or null
+ * @param resendDelay {@code --rules.alert.resend-delay} (Prometheus syntax, e.g. {@code 30s}): replaces
+ *     {@code alerting.resend_delay} of either source; null when the flag is not given
  */
-public record AlertingSource(Map<String, Object> section, Path sectionDir, Path prometheusYml) {
+public record AlertingSource(Map<String, Object> section, Path sectionDir, Path prometheusYml, String resendDelay) {
+
+  public AlertingSource(Map<String, Object> section, Path sectionDir, Path prometheusYml) {
+    this(section, sectionDir, prometheusYml, null);
+  }
 
   /** @throws IllegalArgumentException naming the file and the key when something is wrong */
   public DeliveryConfig load() {
@@ -31,10 +37,19 @@ public record AlertingSource(Map<String, Object> section, Path sectionDir, Path 
     if (section != null) {
       root.put("alerting", section);
     }
+    if (resendDelay != null) {
+      Map<String, Object> alerting = new HashMap<>();
+      if (root.get("alerting") instanceof Map<?, ?> m) {
+        m.forEach((k, v) -> alerting.put(String.valueOf(k), v));
+      }
+      alerting.put("resend_delay", resendDelay);
+      root.put("alerting", alerting);
+    }
     try {
       return DeliveryConfigParser.parse(root, base);
     } catch (IllegalArgumentException e) {
-      String where = section != null ? "config alerting" : String.valueOf(prometheusYml);
+      String where = resendDelay != null && e.getMessage().startsWith("alerting.resend_delay") ? "--rules.alert.resend-delay"
+          : section != null ? "config alerting" : String.valueOf(prometheusYml);
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
   }

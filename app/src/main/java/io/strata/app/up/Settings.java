@@ -85,6 +85,39 @@ public record Settings(
     return AlertRuleSettings.fromMap(m);
   }
 
+  /**
+   * These settings with {@code strata up}'s Prometheus-named alerting flags applied over the config file (a
+   * null flag is not given): {@code --rules.alert.for-outage-tolerance} and {@code --rules.alert.for-grace-period}
+   * set the rule job's {@code rules.alert.for-outage-tolerance} / {@code for-grace-period};
+   * {@code --rules.alert.resend-delay} sets the rule job's {@code rules.resend-delay} and the delivery stage's
+   * {@code alerting.resend_delay}, as the one Prometheus flag sets both in Prometheus.
+   *
+   * @throws IllegalArgumentException naming the flag when a value is not a positive duration
+   */
+  public Settings withAlertFlags(String forOutageTolerance, String forGracePeriod, String resendDelay) {
+    Map<String, String> job = new java.util.HashMap<>(ruleJob);
+    String[][] flags = {{"rules.alert.for-outage-tolerance", forOutageTolerance}, {"rules.alert.for-grace-period", forGracePeriod},
+        {"rules.alert.resend-delay", resendDelay}};
+    for (String[] f : flags) {
+      if (f[1] != null && (duration("--" + f[0], f[1]) <= 0)) {
+        throw new IllegalArgumentException("--" + f[0] + " must be > 0, got " + f[1]);
+      }
+    }
+    if (forOutageTolerance != null) {
+      job.put("rules.alert.for-outage-tolerance", forOutageTolerance);
+    }
+    if (forGracePeriod != null) {
+      job.put("rules.alert.for-grace-period", forGracePeriod);
+    }
+    AlertingSource a = alerting;
+    if (resendDelay != null) {
+      job.put("rules.resend-delay", resendDelay);
+      a = new AlertingSource(alerting.section(), alerting.sectionDir(), alerting.prometheusYml(), resendDelay);
+    }
+    return new Settings(host, dataDir, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort, connectPort, partitions,
+        topicPrefix, ruleFiles, scrapeConfig, resolutions, sinkCommitInterval, outOfOrderWindow, replicaLabels, registryHome, a, limits, job);
+  }
+
   /** {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. */
   public static String checkTopicPrefix(String topicPrefix) {
     if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {

@@ -1,6 +1,8 @@
 package io.strata.app.up;
 
 import io.strata.embedded.Ports;
+import io.strata.flink.AlertRuleSettings;
+import io.strata.schemas.prom.PromDuration;
 import io.strata.schemas.http.WebSecurity;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,6 +70,21 @@ public final class UpCommand implements Callable<Integer> {
       description = "answer /api/v1/admin/tsdb/* (snapshot, delete_series, clean_tombstones, flush; otherwise refused, as Prometheus)")
   boolean enableAdminApi;
 
+  @Option(names = "--rules.alert.for-outage-tolerance", paramLabel = "DURATION",
+      description = "as Prometheus: how far back the rule job, starting without state, restores alerts' `for` progress from "
+          + "ALERTS_FOR_STATE (default: 1h; config rule_job rules.alert.for-outage-tolerance)")
+  String forOutageTolerance;
+
+  @Option(names = "--rules.alert.for-grace-period", paramLabel = "DURATION",
+      description = "as Prometheus: a restored alert fires no sooner than this after the restore, and rules with a shorter `for` "
+          + "are not restored (default: 10m; config rule_job rules.alert.for-grace-period)")
+  String forGracePeriod;
+
+  @Option(names = "--rules.alert.resend-delay", paramLabel = "DURATION",
+      description = "as Prometheus: how often a firing alert is re-sent to the Alertmanagers; endsAt is 4 x max(this, evaluation "
+          + "interval) ahead (default: 1m; config alerting.resend_delay and rule_job rules.resend-delay)")
+  String resendDelay;
+
   @Option(names = "--registry-home", paramLabel = "DIR", hidden = true, description = "folder with the Apicurio runner jar")
   Path registryHome;
 
@@ -79,7 +96,7 @@ public final class UpCommand implements Callable<Integer> {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
       settings = Settings.resolve(file, dataDir, host, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort,
-          connectPort, ruleFiles, scrapeConfig, registryHome, configDir);
+          connectPort, ruleFiles, scrapeConfig, registryHome, configDir).withAlertFlags(forOutageTolerance, forGracePeriod, resendDelay);
       settings.alerting().load(); // an invalid alerting config is an error before anything starts
       System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
@@ -87,7 +104,7 @@ public final class UpCommand implements Callable<Integer> {
       // POST /-/quit exits; the shutdown hook below stops the stack
       WebSecurity web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(),
           tenants, enableLifecycle, enableAdminApi, () -> System.exit(0)));
-      stack = new Stack(settings, System.out, web).withFlags(flags());
+      stack = new Stack(settings, System.out, web).withFlags(flags(settings));
       stack.checkPorts();
     } catch (IllegalArgumentException | Ports.PortInUseException e) {
       System.err.println("strata up: " + e.getMessage());
@@ -119,8 +136,12 @@ public final class UpCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Every option by its longest name without dashes, with its value ("" when unset): /api/v1/status/flags. */
-  private Map<String, String> flags() {
+  /**
+   * Every option by its longest name without dashes, with its value ("" when unset): /api/v1/status/flags.
+   * The {@code rules.alert.*} flags show the value in effect (flag, config file or default), as Prometheus
+   * shows its defaults.
+   */
+  Map<String, String> flags(Settings settings) {
     Map<String, String> m = new java.util.TreeMap<>();
     if (spec == null) {
       return m;
@@ -132,6 +153,10 @@ public final class UpCommand implements Callable<Integer> {
       Object v = o.getValue();
       m.put(o.longestName().replaceFirst("^-+", ""), v == null ? "" : String.valueOf(v));
     }
+    AlertRuleSettings job = settings.ruleJobSettings();
+    m.put("rules.alert.for-outage-tolerance", PromDuration.format(job.forOutageTolerance().toMillis()));
+    m.put("rules.alert.for-grace-period", PromDuration.format(job.forGracePeriod().toMillis()));
+    m.put("rules.alert.resend-delay", PromDuration.format(settings.alerting().load().resendDelay().toMillis()));
     return m;
   }
 }

@@ -121,6 +121,9 @@ public final class AlertLatencyHarness {
           DeliveryConfigParser.parse(deliveryConfig, dir), deliveryMetrics, Clock.systemUTC()).start();
       toClose.add(delivery);
       System.out.printf("%s: rule job %s, delivery started%n", Instant.now(), service.status());
+      if (Boolean.getBoolean("harness.trace")) {
+        toClose.add(traceAlertEvents(bootstrap, registryUrl));
+      }
 
       Feeder feeder = new Feeder(bootstrap, registryUrl, partitions, prom);
       toClose.add(feeder);
@@ -154,8 +157,7 @@ public final class AlertLatencyHarness {
           Thread.sleep(wait);
         }
         for (int i = 0; i < probes; i++) {
-          boolean inUpPhase = k >= warmup && ((k - warmup + i) % 8) < 4;
-          boolean now = inUpPhase && (k < rounds || up[i]);
+          boolean now = probeUp(i, k, warmup, rounds, up[i]);
           if (now != up[i]) {
             strata.expect("p" + i, now, t);
             prometheus.expect("p" + i, now, t);
@@ -174,6 +176,44 @@ public final class AlertLatencyHarness {
     } finally {
       RuleEvaluationHarness.closeAndClean(toClose, dir);
     }
+  }
+
+  /**
+   * Whether probe {@code i} is 1 at round {@code k}: 0 during the warm-up, then up for 4 rounds and down for 4,
+   * probe {@code i} starting its first up phase {@code i % 8} rounds after the warm-up (staggered, every phase
+   * whole); no phase starts at or after round {@code rounds}, and one that started finishes.
+   *
+   * <p>The first version shifted the cycle instead ({@code (k - warmup + i) % 8 < 4}), which cut the first up
+   * phase of probes 1-3 (mod 8) to 3, 2 and 1 rounds: a change Strata shows ~16 s after its sample was
+   * superseded by the probe's next change, 15 s later, before it could be seen ("never seen"), and that next
+   * change counted as seen at once.
+   */
+  static boolean probeUp(int i, int k, int warmup, int rounds, boolean wasUp) {
+    int phase = k - warmup - i % 8;
+    boolean inUpPhase = phase >= 0 && phase % 8 < 4;
+    return inUpPhase && (k < rounds || wasUp);
+  }
+
+  /**
+   * With {@code -Dharness.trace=true}: every committed {@code metrics.alerts} event as the delivery stage reads
+   * it ({@code read_committed}), one line each with the wall time it was read, to follow one probe's changes.
+   */
+  static AutoCloseable traceAlertEvents(String bootstrap, String registryUrl) {
+    var reader = new io.strata.schemas.kafka.CompactedTopicReader<>(io.strata.avro.AlertEvent.class, bootstrap, registryUrl,
+        Topics.ALERTS, new io.strata.schemas.kafka.CompactedTopicReader.Options("bench-trace", "bench-trace", Duration.ofMillis(100), true),
+        new io.strata.schemas.kafka.CompactedTopicReader.Handler<>() {
+          @Override
+          public void apply(String key, io.strata.avro.AlertEvent e) {
+            System.out.printf("trace %s: %s %s active %s fired %s resolved %s evaluated %s%n", Instant.now(),
+                e == null ? key : e.getLabels().get("probe"), e == null ? "tombstone" : e.getState(),
+                e == null ? "-" : Instant.ofEpochMilli(e.getActiveAtMs()),
+                e == null || e.getFiredAtMs() == null ? "-" : Instant.ofEpochMilli(e.getFiredAtMs()),
+                e == null || e.getResolvedAtMs() == null ? "-" : Instant.ofEpochMilli(e.getResolvedAtMs()),
+                e == null ? "-" : Instant.ofEpochMilli(e.getEvaluatedAtMs()));
+          }
+        }, io.strata.schemas.kafka.CompactedTopicReader.Counts.of(() -> { }, reason -> System.out.println("trace: skipped " + reason)));
+    reader.start();
+    return reader::close;
   }
 
   /** Every counter of a registry, {@code name{labels}=value}, for the record of a run. */
@@ -255,8 +295,13 @@ public final class AlertLatencyHarness {
     }
 
     synchronized void expect(String probe, boolean fire, long sampleTs) {
-      if (pending.put(probe, new long[] {fire ? 1 : 0, sampleTs}) != null) {
+      long[] before = pending.put(probe, new long[] {fire ? 1 : 0, sampleTs, 0});
+      if (before != null) {
         missed++; // the previous change was never seen before this one
+        // this one is what the Alertmanager already shows: "seen" at once would be no latency, so it is not counted
+        pending.get(probe)[2] = 1;
+        System.out.printf("%s: %s never showed %s %s (sample %s)%n", Instant.now(), name, probe, before[0] == 1 ? "firing" : "resolved",
+            Instant.ofEpochMilli(before[1]));
       }
     }
 
@@ -270,7 +315,12 @@ public final class AlertLatencyHarness {
         var e = it.next();
         boolean fire = e.getValue()[0] == 1;
         if (shown.contains(e.getKey()) == fire) {
-          (fire ? firing : resolved).add(now - e.getValue()[1]);
+          if (e.getValue()[2] == 0) {
+            (fire ? firing : resolved).add(now - e.getValue()[1]);
+          }
+          if (Boolean.getBoolean("harness.trace")) {
+            System.out.printf("seen %s: %s %s %s%n", Instant.ofEpochMilli(now), name, e.getKey(), fire ? "firing" : "resolved");
+          }
           it.remove();
         }
       }

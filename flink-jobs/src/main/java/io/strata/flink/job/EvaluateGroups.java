@@ -117,6 +117,8 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
 
   private transient ValueState<GroupSpec> specState;
   private transient MapState<String, SeriesSamples> series;
+  /** The series state as versions before "series-v2" kept it; empty once moved. */
+  private transient MapState<String, SeriesSamples> legacySeries;
   private transient ValueState<byte[]> evaluatorState;
   private transient ValueState<Long> nextEvaluation;
   private transient ValueState<Long> lastEvaluation;
@@ -150,7 +152,11 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
   @Override
   public void open(OpenContext ctx) {
     specState = getRuntimeContext().getState(new ValueStateDescriptor<>("group-spec", TypeInformation.of(GroupSpec.class)));
-    series = getRuntimeContext().getMapState(new MapStateDescriptor<>("series", Types.STRING,
+    // "series-v2": the same map with serializers that are cheap to checkpoint (SeriesStateSerializers); a
+    // checkpoint of an earlier version still holds "series", moved over at the group's next element or timer
+    series = getRuntimeContext().getMapState(new MapStateDescriptor<>("series-v2", SeriesStateSerializers.Key.INSTANCE,
+        SeriesStateSerializers.Series.INSTANCE));
+    legacySeries = getRuntimeContext().getMapState(new MapStateDescriptor<>("series", Types.STRING,
         TypeInformation.of(SeriesSamples.class)));
     evaluatorState = getRuntimeContext().getState(new ValueStateDescriptor<>("evaluator-state",
         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
@@ -167,6 +173,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
 
   @Override
   public void processElement(Routed r, Context ctx, Collector<AlertTransition> out) throws Exception {
+    moveLegacySeries();
     switch (r.kind) {
       case Routed.GROUP -> define(r.spec, ctx);
       case Routed.DELETE -> {
@@ -256,6 +263,17 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
     merge(seriesKey(s.labels), s.labels, s.timestamps, s.values(), oldest);
   }
 
+  /** Moves this group's series from a checkpoint of a version before "series-v2" (once; a lookup after). */
+  private void moveLegacySeries() throws Exception {
+    if (legacySeries.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, SeriesSamples> e : legacySeries.entries()) {
+      series.put(e.getKey(), e.getValue());
+    }
+    legacySeries.clear();
+  }
+
   static String seriesKey(String[] labels) {
     return String.join("\u0000", labels);
   }
@@ -316,6 +334,7 @@ public class EvaluateGroups extends KeyedProcessFunction<String, Routed, AlertTr
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AlertTransition> out) throws Exception {
+    moveLegacySeries();
     GroupSpec spec = specState.value();
     nextEvaluation.clear();
     if (spec == null) {

@@ -103,13 +103,19 @@ final class GroupHarness implements AutoCloseable {
 
   /** The timestamps a group keeps for one series. */
   long[] kept(String groupKey, TestSeries s) throws Exception {
+    SeriesSamples ss = seriesState(groupKey, false).get(EvaluateGroups.seriesKey(s.labels()));
+    return ss == null ? new long[0] : ss.timestamps;
+  }
+
+  /** A group's series map: the current one ("series-v2"), or the one versions before it kept ("series"). */
+  MapState<String, SeriesSamples> seriesState(String groupKey, boolean legacy) throws Exception {
     @SuppressWarnings("unchecked")
     KeyedStateBackend<Object> backend = h.getOperator().getKeyedStateBackend();
     backend.setCurrentKey(groupKey);
-    MapState<String, SeriesSamples> m = backend.getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("series", Types.STRING, TypeInformation.of(SeriesSamples.class)));
-    SeriesSamples ss = m.get(EvaluateGroups.seriesKey(s.labels()));
-    return ss == null ? new long[0] : ss.timestamps;
+    MapStateDescriptor<String, SeriesSamples> d = legacy
+        ? new MapStateDescriptor<>("series", Types.STRING, TypeInformation.of(SeriesSamples.class))
+        : new MapStateDescriptor<>("series-v2", SeriesStateSerializers.Key.INSTANCE, SeriesStateSerializers.Series.INSTANCE);
+    return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, d);
   }
 
   OperatorSubtaskState snapshot() throws Exception {

@@ -72,6 +72,18 @@ public final class InMemoryStorage implements Queryable {
     return this;
   }
 
+  /** Appends samples of one series ({@code ts[i]}, {@code vs[i]}): one series lookup for all of them. */
+  public InMemoryStorage addAll(Labels labels, long[] ts, double[] vs) {
+    if (ts.length == 0) {
+      return this;
+    }
+    Builder b = series.computeIfAbsent(labels, k -> new Builder());
+    for (int i = 0; i < ts.length; i++) {
+      b.add(ts[i], vs[i]);
+    }
+    return this;
+  }
+
   public int seriesCount() {
     return series.size();
   }

@@ -162,6 +162,15 @@ final class DifferentialQueries {
       "holt_winters(step_counter[5m] @ 1767229200, scalar(flag{instance=\"f3\"}) * 0 + 0.5, 0.5)",
       "avg_over_time((step_counter @ 1767229200)[1m:] offset -1m)", "sum_over_time((step_counter @ 1767229200 >= 1)[2m:2m] @ 1767229230 offset 30s)",
       "min_over_time((step_counter @ 1767229200)[30s:1m])", "count_over_time((count_over_time((flag != bool 0)[1m:] @ 1767229200 offset 1m))[2m:15s] @ 1767229230 offset 30s)",
+      // offsets and @ that are not whole minutes put the default-resolution (1 m) range's lower end exactly on a
+      // minute, so on a subquery step and on a step_counter sample, at the unaligned instant and range times
+      "count_over_time(step_counter[90s:] offset 30s)", "min_over_time(step_counter[90s:] offset 30s)",
+      "sum_over_time(step_counter[2m30s:] offset 30s)", "min_over_time(step_counter[4m30s:] offset 1m30s)",
+      "count_over_time(vector(time())[90s:] offset 30s)", "min_over_time(vector(time())[2m30s:] @ 1767229230)",
+      "count_over_time(step_counter[1m30s:] @ 1767229290)", "min_over_time(step_counter[59s:] offset 1s)",
+      "count_over_time(step_counter[1m:] offset 59s)", "min_over_time((step_counter offset 30s)[2m:] offset 30s)",
+      "last_over_time(step_counter[90s:] offset -30s)", "changes(step_counter[3m30s:] offset 30s)",
+      "max_over_time(min_over_time(step_counter[90s:])[3m:] offset 30s)", "present_over_time(step_counter[30s:] offset 30s)",
   };
 
   /**

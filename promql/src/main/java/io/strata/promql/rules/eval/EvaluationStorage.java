@@ -28,9 +28,7 @@ public final class EvaluationStorage implements Queryable, SampleSink {
 
   /** Adds a kept series (timestamps ascending). */
   public void load(Labels labels, long[] ts, double[] vs) {
-    for (int i = 0; i < ts.length; i++) {
-      data.add(labels, ts[i], vs[i]);
-    }
+    data.addAll(labels, ts, vs);
     if (ts.length > 0) {
       last.put(labels, new long[] {ts[ts.length - 1], Double.doubleToRawLongBits(vs[ts.length - 1])});
     }
