@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         + "metrics.rollup.<res>. Instances with the same --application-id share the partitions. Ctrl-C stops it.")
 public final class StreamsCommand implements Callable<Integer> {
   /** The application id of {@code strata up}'s rollups (Stack.ROLLUP_APPLICATION_ID): a stage joining a running stack. */
-  public static final String DEFAULT_APPLICATION_ID = "strata-rollup-v2";
+  public static final String DEFAULT_APPLICATION_ID = io.strata.app.up.Stack.ROLLUP_APPLICATION_ID;
   public static final int DEFAULT_PORT = 9096;
   private static final Set<String> DEAD = Set.of("ERROR", "PENDING_ERROR", "NOT_RUNNING", "PENDING_SHUTDOWN");
 

@@ -26,8 +26,6 @@ import io.strata.schemas.Topics;
 import io.strata.schemas.http.WebSecurity;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
-import io.strata.sinks.tsdb.TsdbSinkConfig;
-import io.strata.sinks.tsdb.TsdbSinkConnector;
 import io.strata.streams.RollupService;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
@@ -37,7 +35,6 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +54,7 @@ public final class Stack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Stack.class);
   public static final String TSDB_CONNECTOR = "strata-tsdb-sink";
   /** v2: exact windows from a new application id; the v1 stage's state is not readable (streams/README.md, Upgrade). */
-  static final String ROLLUP_APPLICATION_ID = "strata-rollup-v2";
+  public static final String ROLLUP_APPLICATION_ID = "strata-rollup-v2";
   /**
    * A stage this many records behind its input is not ready. A record is a batch (one request's series of one
    * partition), so 10,000 is minutes of a busy sender's traffic: a backlog, not a stage that is merely busy.
@@ -428,26 +425,8 @@ public final class Stack implements AutoCloseable {
   }
 
   private Map<String, String> tsdbSinkConfig(Path tsdb) {
-    List<String> topics = new ArrayList<>();
-    topics.add(s.topicPrefix() + Topics.SAMPLES);
-    for (String r : s.resolutions()) {
-      topics.add(s.topicPrefix() + Topics.rollup(r));
-    }
-    Map<String, String> cfg = new HashMap<>();
-    cfg.put("connector.class", TsdbSinkConnector.class.getName());
-    cfg.put("tasks.max", "2");
-    cfg.put("topics", String.join(",", topics));
-    cfg.put(TsdbSinkConfig.DATA_DIR, tsdb.toString());
-    cfg.put(TsdbSinkConfig.REGISTRY_URL, registryUrl);
-    // the store is opened once with the same window (SharedStores); stated here too so the two never differ
-    cfg.put(TsdbConfig.OUT_OF_ORDER_WINDOW, s.outOfOrderWindow().toMillis() + "ms");
-    // the task writes its own dead letters (the strata.error.* headers of every stage), original headers as bytes
-    cfg.put(TsdbSinkConfig.KAFKA_BOOTSTRAP, kafkaBootstrap);
-    cfg.put(TsdbSinkConfig.DEADLETTER_TOPIC, s.topicPrefix() + Topics.DEADLETTER);
-    internal.kafka(InternalSecurity.SINK).forEach((k, v) -> cfg.put(TsdbSinkConfig.KAFKA_CLIENT_PREFIX + k, v));
-    cfg.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    cfg.put("consumer.override.isolation.level", "read_committed");
-    return cfg;
+    return TsdbSinkSettings.connector(s.topicPrefix(), s.resolutions(), tsdb, registryUrl, kafkaBootstrap, s.outOfOrderWindow(),
+        internal.kafka(InternalSecurity.SINK), 2);
   }
 
   private void step(String what) {
