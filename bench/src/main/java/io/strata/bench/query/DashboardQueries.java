@@ -44,11 +44,11 @@ public final class DashboardQueries {
       new Query("raw selector 6h", "node_memory_MemFree_bytes{instance=\"node-3:9100\"}", 6 * HOUR));
 
   /**
-   * Median over {@code reps} timed runs after {@code warmup} untimed ones of one query against
-   * {@code baseUrl}'s {@code /api/v1/query_range}, in ms, as {@code curl} measures it (one kept-alive connection).
+   * The times of {@code n} runs of one query, one after the other on one kept-alive connection, against
+   * {@code baseUrl}'s {@code /api/v1/query_range}, in ms, as {@code curl} measures them, in order (the first is the cold one).
    */
-  public static double medianMs(String baseUrl, Query q, long endMs, String extraParams, int warmup, int reps) throws Exception {
-    return RangeQueryHarness.medianByCurl(baseUrl + "/api/v1/query_range?" + q.params(endMs) + extraParams, warmup, reps);
+  public static double[] timesMs(String baseUrl, Query q, long endMs, String extraParams, int n) throws Exception {
+    return RangeQueryHarness.timesByCurl(baseUrl + "/api/v1/query_range?" + q.params(endMs) + extraParams, n);
   }
 
   /** The geometric mean of positive values. */

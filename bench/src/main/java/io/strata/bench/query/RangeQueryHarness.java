@@ -448,27 +448,33 @@ public final class RangeQueryHarness {
    * right as each request arrived.
    */
   static double medianByCurl(String url, int warmup, int reps) throws Exception {
+    double[] all = timesByCurl(url, warmup + reps);
+    double[] ms = Arrays.copyOfRange(all, warmup, all.length);
+    Arrays.sort(ms);
+    return ms[reps / 2];
+  }
+
+  /** curl's {@code time_total} of {@code n} requests one after the other on one kept-alive connection, in ms, in order. */
+  static double[] timesByCurl(String url, int n) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-w", "%{http_code} %{time_total}\\n"));
-    for (int i = -warmup; i < reps; i++) {
+    for (int i = 0; i < n; i++) {
       cmd.add("-o");
       cmd.add("/dev/null");
       cmd.add(url);
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
-    if (p.waitFor() != 0 || lines.length != warmup + reps) {
+    if (p.waitFor() != 0 || lines.length != n) {
       throw new IllegalStateException(url + " -> curl: " + String.join(" / ", lines));
     }
-    double[] ms = new double[reps];
-    for (int i = 0; i < reps; i++) {
-      String line = lines[warmup + i];
-      if (!line.startsWith("200 ")) {
-        throw new IllegalStateException(url + " -> curl: " + line);
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      if (!lines[i].startsWith("200 ")) {
+        throw new IllegalStateException(url + " -> curl: " + lines[i]);
       }
-      ms[i] = Double.parseDouble(line.substring(4)) * 1000;
+      ms[i] = Double.parseDouble(lines[i].substring(4)) * 1000;
     }
-    Arrays.sort(ms);
-    return ms[reps / 2];
+    return ms;
   }
 
   static int freePort() throws IOException {
