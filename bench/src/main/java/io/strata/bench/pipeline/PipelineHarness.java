@@ -80,6 +80,8 @@ public final class PipelineHarness {
     double[] queryWarmMs;
     Map<String, Double> stageCpu = new LinkedHashMap<>();
     Map<String, Double> threadCpu = new LinkedHashMap<>();
+    Map<String, Double> warmStageCpu = new LinkedHashMap<>();
+    Map<String, Double> warmThreadCpu = new LinkedHashMap<>();
   }
 
   /** One load: samples, acknowledged rate, CPU of the tree, time until queryable. */
@@ -163,7 +165,11 @@ public final class PipelineHarness {
       System.out.print(table(results, samples));
       Figures s = results.get("Strata");
       System.out.printf("%nStrata, CPU-s by stage (threads of the java process by name; the registry child as one), first request until idle:%n%n");
-      System.out.print(breakdown(s));
+      System.out.print(breakdown(s.stageCpu, s.threadCpu));
+      if (s.warm != null) {
+        System.out.printf("%nthe same for the second load into the warm process:%n%n");
+        System.out.print(breakdown(s.warmStageCpu, s.warmThreadCpu));
+      }
     } finally {
       for (Process p : started) {
         stop(p);
@@ -198,7 +204,7 @@ public final class PipelineHarness {
       Map<String, Long> threadsBefore = sampler.threadTicks();
       f.cold = load(target, pid, requests, series, steps, end, "node");
       Map<String, Long> threadsAfter = sampler.threadTicks();
-      byThread(threadsBefore, threadsAfter, f);
+      byThread(threadsBefore, threadsAfter, f.stageCpu, f.threadCpu);
       f.dirAfterIngest = du(target.dataDir());
       progress("%s: data dir after ingest %s", target.name(), mb(f.dirAfterIngest));
 
@@ -225,7 +231,9 @@ public final class PipelineHarness {
 
       flush(target, f, samples);
       if (warmRequests != null) {
+        Map<String, Long> warmBefore = sampler.threadTicks();
         f.warm = load(target, pid, warmRequests.get(), series, steps, end, "node-warm");
+        byThread(warmBefore, sampler.threadTicks(), f.warmStageCpu, f.warmThreadCpu);
       }
     } finally {
       sampler.stop = true;
@@ -533,7 +541,7 @@ public final class PipelineHarness {
   }
 
   /** CPU seconds by stage and by thread name (numbers folded to N) between two samples. */
-  static void byThread(Map<String, Long> before, Map<String, Long> after, Figures f) {
+  static void byThread(Map<String, Long> before, Map<String, Long> after, Map<String, Double> stageCpu, Map<String, Double> threadCpu) {
     Map<String, Double> stages = new HashMap<>();
     Map<String, Double> names = new HashMap<>();
     for (Map.Entry<String, Long> e : after.entrySet()) {
@@ -543,9 +551,9 @@ public final class PipelineHarness {
       stages.merge(stage, s, Double::sum);
       names.merge(comm.replaceAll("[0-9]+", "N"), s, Double::sum);
     }
-    stages.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e -> f.stageCpu.put(e.getKey(), e.getValue()));
+    stages.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).forEach(e -> stageCpu.put(e.getKey(), e.getValue()));
     names.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(20)
-        .forEach(e -> f.threadCpu.put(e.getKey(), e.getValue()));
+        .forEach(e -> threadCpu.put(e.getKey(), e.getValue()));
   }
 
   static String table(Map<String, Figures> r, long samples) {
@@ -592,11 +600,11 @@ public final class PipelineHarness {
     b.append('\n');
   }
 
-  static String breakdown(Figures f) {
+  static String breakdown(Map<String, Double> stageCpu, Map<String, Double> threadCpu) {
     StringBuilder b = new StringBuilder("| stage | CPU-s |\n|---|---|\n");
-    f.stageCpu.forEach((k, v) -> b.append(String.format("| %s | %.1f |%n", k, v)));
+    stageCpu.forEach((k, v) -> b.append(String.format("| %s | %.1f |%n", k, v)));
     b.append("\n| thread name (digits as N) | CPU-s |\n|---|---|\n");
-    f.threadCpu.forEach((k, v) -> b.append(String.format("| `%s` | %.1f |%n", k, v)));
+    threadCpu.forEach((k, v) -> b.append(String.format("| `%s` | %.1f |%n", k, v)));
     return b.toString();
   }
 
@@ -678,8 +686,10 @@ public final class PipelineHarness {
     return bytes < 0 ? "n/a" : String.format("%,.1f MB", bytes / 1e6);
   }
 
+  private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
   static void progress(String format, Object... args) {
-    System.out.printf("%s  %s%n", java.time.LocalTime.now().withNano(0), String.format(format, args));
+    System.out.printf("%s  %s%n", java.time.LocalTime.now().format(CLOCK), String.format(format, args));
     System.out.flush();
   }
 
