@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *
  * <p>Per system: start to ready; acknowledged samples/s; CPU-s per million samples of the whole process tree
  * (every descendant from {@code /proc}, user + system) from the first request until every sample is queryable
- * (an exact PromQL count) and the tree is idle (3 s in a row under 0.35 core: Strata's tree idles at 0.1-0.3 core); time from the last ack until
+ * (an exact PromQL count), for Strata every stage has consumed its input ({@code consumerLag} at most 100 records in
+ * {@code /api/v1/status/pipeline}), and the tree is idle (3 s in a row under 0.35 core: Strata's tree idles at 0.1-0.3 core); time from the last ack until
  * queryable; peak RSS of the tree (every 200 ms); data dir right after ingest and after a flush; bytes/sample
  * of the long-term store after the flush; idle CPU and threads over 30 s; the {@link DashboardQueries} right
  * after ingest, each run 4 times in a row: the first (cold: code not compiled yet, nothing cached) and the median of
@@ -257,6 +258,9 @@ public final class PipelineHarness {
     double queryable = awaitQueryable(target, series, steps, end, job, lastAck);
     progress("%s: all queryable %.2f s after the last ack", target.name(), queryable);
     long idleFrom = System.nanoTime();
+    if (target.strata()) {
+      awaitCaughtUp(target);
+    }
     double cpu1 = awaitIdle(pid);
     double idleAfter = (System.nanoTime() - first) / 1e9;
     Load l = new Load(samples, ackRate, cpu1 - cpu0, queryable, (System.nanoTime() - idleFrom) / 1e9);
@@ -421,6 +425,38 @@ public final class PipelineHarness {
     } catch (IOException e) {
       return 0;
     }
+  }
+
+  static final long CAUGHT_UP_LAG = 100;
+  private static final Pattern LAG = Pattern.compile("\"consumerLag\":(\\d+|null)");
+
+  /**
+   * Strata: waits (at most 5 min) until every stage has consumed its input: {@code consumerLag} in
+   * {@code /api/v1/status/pipeline} at most {@link #CAUGHT_UP_LAG} records (or null), so a stage still working
+   * through the load (the rollups) counts even when the tree's CPU dips under the idle bound meanwhile. Not 0: the
+   * rule job commits its offsets at checkpoints and the sink at Connect's offset flushes, while the self-scrape
+   * keeps writing (a few records behind when idle).
+   */
+  static void awaitCaughtUp(Target target) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long t = System.nanoTime();
+    long deadline = t + TimeUnit.MINUTES.toNanos(5);
+    long worst = -1;
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(target.queryUrl() + "/api/v1/status/pipeline")).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher m = LAG.matcher(r.body());
+      worst = r.statusCode() == 200 ? 0 : -1;
+      while (worst >= 0 && m.find()) {
+        worst = Math.max(worst, m.group(1).equals("null") ? 0 : Long.parseLong(m.group(1)));
+      }
+      if (worst >= 0 && worst <= CAUGHT_UP_LAG) {
+        progress("%s: every stage caught up %.1f s after all was queryable", target.name(), (System.nanoTime() - t) / 1e9);
+        return;
+      }
+      Thread.sleep(1000); // the status computes every consumer group's lag: not too often, its CPU is counted
+    }
+    progress("%s: a stage still %d records behind 5 min after all was queryable", target.name(), worst);
   }
 
   /** Waits until the tree used under {@link #IDLE_CORES} in each of 3 consecutive seconds (at most 5 min); the tree's CPU-s when that began. */
