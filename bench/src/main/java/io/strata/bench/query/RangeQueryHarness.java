@@ -23,7 +23,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Range-query latency of Strata's query server (over the TSDB engine, {@code Stores.open}) side by side with
  * Debian's Prometheus 2.42 and VictoriaMetrics 1.79 on the same node_exporter-like data (N series, H hours
- * at 15 s, scrapes at :07 past each 15 s): rate summed by instance over 1 h / 6 h / 24 h, histogram_quantile
- * over buckets, avg_over_time, a raw selector, and a 24 h query over 5m rollups against the same over raw.
+ * at 15 s, scrapes at :07 past each 15 s): the {@link DashboardQueries} (a range longer than the data is cut to
+ * it, or left out when the same query runs over a shorter range), and a 24 h query over 5m rollups against the same over raw.
  * Every query runs twice to warm up ({@code -Dharness.warmup=N} for more), then {@code reps} times; the median wall
  * time of the HTTP call is printed, as {@code curl} measures it ({@code time_total}: connect, request, whole body
  * received). Java's {@code HttpClient} in this JVM ({@code -Dharness.client=java}) adds 50-150 ms of its own to
@@ -191,16 +190,14 @@ public final class RangeQueryHarness {
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       long end = T0 + hours * 3_600_000L;
       List<String[]> cases = new ArrayList<>();
-      for (int h : new int[] {1, 6, 24}) {
-        if (h <= hours) {
-          cases.add(new String[] {"rate by instance " + h + "h", "sum by (instance) (rate(node_cpu_seconds_total[5m]))", Long.toString(h * 3_600_000L), ""});
+      long whole = hours * 3_600_000L;
+      for (DashboardQueries.Query q : DashboardQueries.ALL) {
+        // a range beyond the data: run over the whole data instead, unless the same query over a shorter range is there
+        boolean shorterListed = DashboardQueries.ALL.stream().anyMatch(o -> o.promql().equals(q.promql()) && o.rangeMs() < q.rangeMs());
+        if (q.rangeMs() <= whole || !shorterListed) {
+          cases.add(new String[] {q.name(), q.promql(), Long.toString(Math.min(q.rangeMs(), whole)), ""});
         }
       }
-      long six = Math.min(6, hours) * 3_600_000L;
-      cases.add(new String[] {"histogram_quantile 6h", "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))", Long.toString(six), ""});
-      cases.add(new String[] {"avg_over_time 6h", "avg_over_time(node_hwmon_temp_celsius[10m])", Long.toString(six), ""});
-      cases.add(new String[] {"raw selector 6h", "node_memory_MemFree_bytes{instance=\"node-3:9100\"}", Long.toString(six), ""});
-      long whole = hours * 3_600_000L;
       cases.add(new String[] {"24h rate[1h] raw", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "raw"});
       cases.add(new String[] {"24h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"});
       cases.add(new String[] {"24h max_over_time[1h] raw", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "raw"});
@@ -216,9 +213,9 @@ public final class RangeQueryHarness {
         long range = Long.parseLong(c[2]);
         // about 250 points, rounded down to a whole minute as Grafana's interval does (24 h: 5 m), so rollup
         // windows are never cut by a step's range
-        long step = Math.max(STEP, range / 250 / 60_000 * 60_000);
-        String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
-            + "&step=" + step / 1000.0;
+        DashboardQueries.Query query = new DashboardQueries.Query(c[0], c[1], range);
+        long step = query.stepMs();
+        String params = query.params(end);
         String strataParams = params + (c[3].isEmpty() ? "&max_source_resolution=raw" : "&max_source_resolution=" + c[3]);
         double s = median(http, "http://127.0.0.1:" + strata.port() + "/api/v1/query_range?" + strataParams, reps);
         boolean comparable = !c[3].equals("5m") && !strataOnly;
@@ -425,7 +422,7 @@ public final class RangeQueryHarness {
 
   static double median(HttpClient http, String url, int reps) throws Exception {
     if (!JAVA_CLIENT) {
-      return medianByCurl(url, reps);
+      return medianByCurl(url, WARMUP, reps);
     }
     double[] ms = new double[reps];
     for (int i = -WARMUP; i < reps; i++) {
@@ -449,28 +446,34 @@ public final class RangeQueryHarness {
    * process per request cost Strata's server (which shares this JVM) a few ms of the harness's own work
    * right as each request arrived.
    */
-  static double medianByCurl(String url, int reps) throws Exception {
+  static double medianByCurl(String url, int warmup, int reps) throws Exception {
+    double[] all = timesByCurl(url, warmup + reps);
+    double[] ms = Arrays.copyOfRange(all, warmup, all.length);
+    Arrays.sort(ms);
+    return ms[reps / 2];
+  }
+
+  /** curl's {@code time_total} of {@code n} requests one after the other on one kept-alive connection, in ms, in order. */
+  static double[] timesByCurl(String url, int n) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-w", "%{http_code} %{time_total}\\n"));
-    for (int i = -WARMUP; i < reps; i++) {
+    for (int i = 0; i < n; i++) {
       cmd.add("-o");
       cmd.add("/dev/null");
       cmd.add(url);
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String[] lines = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim().split("\n");
-    if (p.waitFor() != 0 || lines.length != WARMUP + reps) {
+    if (p.waitFor() != 0 || lines.length != n) {
       throw new IllegalStateException(url + " -> curl: " + String.join(" / ", lines));
     }
-    double[] ms = new double[reps];
-    for (int i = 0; i < reps; i++) {
-      String line = lines[WARMUP + i];
-      if (!line.startsWith("200 ")) {
-        throw new IllegalStateException(url + " -> curl: " + line);
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      if (!lines[i].startsWith("200 ")) {
+        throw new IllegalStateException(url + " -> curl: " + lines[i]);
       }
-      ms[i] = Double.parseDouble(line.substring(4)) * 1000;
+      ms[i] = Double.parseDouble(lines[i].substring(4)) * 1000;
     }
-    Arrays.sort(ms);
-    return ms[reps / 2];
+    return ms;
   }
 
   static int freePort() throws IOException {
