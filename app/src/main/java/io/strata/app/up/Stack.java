@@ -39,6 +39,8 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +68,8 @@ public final class Stack implements AutoCloseable {
   private final Settings s;
   private final PrintStream out;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  /** Stages starting on their own threads, not yet handed to {@link #started}. */
+  private final List<CompletableFuture<? extends AutoCloseable>> pending = new ArrayList<>();
   private final AtomicBoolean ready = new AtomicBoolean(false);
   private String kafkaBootstrap;
   private String registryUrl;
@@ -123,29 +127,33 @@ public final class Stack implements AutoCloseable {
       checkPorts();
       Path registryHome = RegistryProcess.locateHome(s.registryHome() == null ? null : s.registryHome().toString());
 
-      step("Kafka broker (KRaft)");
       internal = web.basicAuth() ? InternalSecurity.on(dir("secrets")) : InternalSecurity.off();
+      // the registry (its own JVM and H2 file) needs no broker: it starts while the broker does.
+      // Every subject exists (with its compatibility set) before `ready`, so producers in any language find it
+      String[] registryUser = internal.registryUser();
+      CompletableFuture<RegistryStage> registryStarting = inBackground("schema registry (Apicurio)", () -> new RegistryStage(
+          () -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort(),
+              registryUser == null ? null : registryUser[0], registryUser == null ? null : registryUser[1]),
+          s.topicPrefix(), s.resolutions()));
+
+      long t = step("Kafka broker (KRaft)");
       KafkaBroker broker = KafkaBroker.start(dir("kafka"), s.host(), s.kafkaPort(), s.kafkaControllerPort(),
           internal.broker(s.host(), s.kafkaPort(), s.kafkaControllerPort()));
       started.push(broker);
       kafkaBootstrap = broker.bootstrapServers();
       internal.provision(kafkaBootstrap, s.topicPrefix(), s.resolutions(), ROLLUP_APPLICATION_ID, s.ruleJobSettings().consumerGroup(),
           TSDB_CONNECTOR);
+      done("Kafka broker", t);
 
-      step("schema registry (Apicurio)");
-      // every subject exists (with its compatibility set) before `ready`, so producers in any language find it
-      String[] registryUser = internal.registryUser();
-      RegistryStage registry = new RegistryStage(() -> RegistryProcess.start(registryHome, dir("registry"), s.host(), s.registryPort(),
-          registryUser == null ? null : registryUser[0], registryUser == null ? null : registryUser[1]),
-          s.topicPrefix(), s.resolutions());
-      started.push(registry);
-      registryUrl = registry.url();
-
-      step("topics");
+      t = step("topics");
       List<String> created = TopicProvisioner.ensure(kafkaBootstrap, internal.kafka(InternalSecurity.ADMIN), Topics.all(s.topicPrefix(), s.resolutions()), s.partitions(), (short) 1);
       if (!created.isEmpty()) {
         log.info("created topics {}", created);
       }
+      done("topics", t);
+      RegistryStage registry = await(registryStarting);
+      started.push(registry);
+      registryUrl = registry.url();
 
       // each stage reports on its own registry; the query port's /metrics shows all but ingest's
       PrometheusRegistry ingestMetrics = new PrometheusRegistry();
@@ -159,19 +167,18 @@ public final class Stack implements AutoCloseable {
       TsdbConfig tsdbConfig = TsdbConfig.defaults(tsdb).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES)
           .withOutOfOrderWindow(s.outOfOrderWindow());
 
-      step("Kafka Streams rollups " + s.resolutions());
-      // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
-      RollupStage rollups = new RollupStage(() -> {
+      // the rollups and the rule job start while the store and Connect do: each waits on its own Kafka group
+      // and they share nothing; both are running (and supervised) before ingest accepts a sample.
+      // The rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
+      CompletableFuture<RollupStage> rollupsStarting = inBackground("Kafka Streams rollups " + s.resolutions(), () -> new RollupStage(() -> {
         RollupService r = new RollupService(io.strata.streams.config.RollupConfig.of(kafkaBootstrap, registryUrl, ROLLUP_APPLICATION_ID,
             dir("streams"), s.topicPrefix(), s.resolutions(), tsdbConfig.outOfOrderWindow()), internal.kafka(InternalSecurity.ROLLUP), stageMetrics);
         r.start();
         return r;
-      }, ROLLUP_APPLICATION_ID);
-      started.push(rollups);
+      }, ROLLUP_APPLICATION_ID));
+      CompletableFuture<RuleJobStage> rulesStarting = inBackground("Flink rule job (MiniCluster)", () -> startFlink(stageMetrics));
 
-      RuleJobStage rules = startFlink(stageMetrics);
-
-      step("TSDB store and Kafka Connect sink");
+      t = step("TSDB store and Kafka Connect sink");
       Store store = SharedStores.acquire(tsdb, d -> Stores.open(tsdbConfig, stageMetrics));
       started.push(() -> SharedStores.release(tsdb));
       // after a kill -9 the dead process's sink consumers hold their partitions until their session
@@ -186,8 +193,13 @@ public final class Stack implements AutoCloseable {
       started.push(connect);
       Map<String, String> sinkConfig = tsdbSinkConfig(tsdb);
       connect.putConnector(TSDB_CONNECTOR, sinkConfig);
+      done("TSDB store and Kafka Connect sink", t);
+      RollupStage rollups = await(rollupsStarting);
+      started.push(rollups);
+      RuleJobStage rules = await(rulesStarting);
+      started.push(rules);
 
-      step("ingest");
+      t = step("ingest");
       // /api/v1/targets lists the scrape targets; POST /-/reload re-reads the scrape config file
       Path scrapeFile = scrapeConfigFile();
       IngestConfig ingestConfig = IngestConfig.defaults(s.host(), s.ingestPort()).withLimits(s.limits().defaults(), s.limits().overrides());
@@ -195,8 +207,9 @@ public final class Stack implements AutoCloseable {
           ingestMetrics);
       started.push(ingest);
       ingestPort = ingest.port();
+      done("ingest", t);
 
-      step("query API");
+      t = step("query API");
       // metadata (type, help, unit) comes from the compacted metrics.metadata topic
       // max_source_resolution picks among the rollups the Streams stage writes
       QueryConfig queryConfig = QueryConfig.defaults(s.host(), s.queryPort()).withReplicaLabels(s.replicaLabels())
@@ -209,6 +222,7 @@ public final class Stack implements AutoCloseable {
           + (s.host().equals("0.0.0.0") ? "127.0.0.1" : s.host()) + ":" + ingestPort));
       started.push(query);
       queryPort = query.port();
+      done("query API", t);
 
       startDelivery(stageMetrics);
 
@@ -224,7 +238,11 @@ public final class Stack implements AutoCloseable {
       supervisor.start();
       started.push(supervisor);
       query.withPipelineStatus(supervisor);
+      t = System.nanoTime();
       List<String> notReady = awaitStages(supervisor);
+      synchronized (out) {
+        out.println("  stages checked (" + (System.nanoTime() - t) / 1_000_000 + " ms)");
+      }
 
       step("scraping (" + scrapeFile + ")");
       ingest.startScraping(() -> reloadOnHangup(delivery, s.alerting(), this::reloadRules));
@@ -236,6 +254,7 @@ public final class Stack implements AutoCloseable {
       printUrls((System.nanoTime() - t0) / 1_000_000);
       return this;
     } catch (RuntimeException | Error e) {
+      stopPending();
       close(); // nothing half-started stays running, the registry child process included
       throw e;
     }
@@ -276,7 +295,6 @@ public final class Stack implements AutoCloseable {
    * restart; {@code global.evaluation_interval} and {@code global.external_labels} set the job's defaults.
    */
   private RuleJobStage startFlink(PrometheusRegistry metrics) {
-    step("Flink rule job (MiniCluster)");
     RuleSource.Loaded rules = ruleSource().load(this::builtInRules);
     AlertRuleSettings settings = s.ruleJobSettings()
         .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
@@ -309,7 +327,6 @@ public final class Stack implements AutoCloseable {
       job.start();
       return job;
     }, settings.consumerGroup());
-    started.push(flink);
     return flink;
   }
 
@@ -429,9 +446,69 @@ public final class Stack implements AutoCloseable {
         internal.kafka(InternalSecurity.SINK), 2);
   }
 
-  private void step(String what) {
-    out.println("  starting " + what + " ...");
-    out.flush();
+  /** Prints that {@code what} starts; returns the time to give {@link #done}. */
+  private long step(String what) {
+    synchronized (out) {
+      out.println("  starting " + what + " ...");
+      out.flush();
+    }
+    return System.nanoTime();
+  }
+
+  private void done(String what, long since) {
+    synchronized (out) {
+      out.println("  started " + what + " (" + (System.nanoTime() - since) / 1_000_000 + " ms)");
+      out.flush();
+    }
+  }
+
+  /**
+   * Starts a stage on its own thread while the caller goes on; {@link #await} hands it over to be stopped with
+   * the rest, and a start that fails part-way stops it too ({@link #stopPending}).
+   */
+  private <T extends AutoCloseable> CompletableFuture<T> inBackground(String what, Supplier<T> start) {
+    CompletableFuture<T> f = CompletableFuture.supplyAsync(() -> {
+      long t = step(what);
+      T stage = start.get();
+      done(what, t);
+      return stage;
+    }, r -> {
+      Thread thread = new Thread(r, "strata-up-" + what.split(" ")[0].toLowerCase(java.util.Locale.ROOT));
+      thread.setDaemon(true);
+      thread.start();
+    });
+    pending.add(f);
+    return f;
+  }
+
+  /** The stage once started; its own failure, unwrapped, when it did not start. */
+  private <T> T await(CompletableFuture<T> f) {
+    try {
+      T stage = f.join();
+      pending.remove(f);
+      return stage;
+    } catch (java.util.concurrent.CompletionException e) {
+      pending.remove(f);
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  /** Waits for the stages still starting on their own threads and stops those that started. */
+  private void stopPending() {
+    for (CompletableFuture<? extends AutoCloseable> f : pending) {
+      try {
+        f.join().close();
+      } catch (Exception e) {
+        log.debug("a stage starting alongside failed too: {}", e.toString());
+      }
+    }
+    pending.clear();
   }
 
   private void printUrls(long millis) {
