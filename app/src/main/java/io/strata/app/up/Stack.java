@@ -35,6 +35,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;

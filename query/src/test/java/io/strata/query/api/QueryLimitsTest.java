@@ -50,7 +50,7 @@ class QueryLimitsTest {
 
   @org.junit.jupiter.api.BeforeEach
   void newClient() {
-    http = HttpClient.newHttpClient();
+    http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   }
 
   @BeforeAll
@@ -88,9 +88,17 @@ class QueryLimitsTest {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base() + path))
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      // a connection closed before any answer (seen once in 20 full-suite runs on a loaded machine) is retried
+      // once on a new connection, as an HTTP client such as Grafana's retries an idempotent query
+      http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
