@@ -172,6 +172,21 @@ class SecurityUpIT {
     HttpResponse<String> subjects = send("GET", registry + "/subjects", "strata-registry", pw.getProperty("strata-registry"), null);
     assertTrue(subjects.statusCode() == 200 && subjects.body().contains(samples + "-value"), subjects.body());
 
+    // `strata rules list` against the secured stack: with the rule stage's login (--kafka-client-config) and the
+    // registry's user in the URL it lists the rule file's group; without a login it says authentication may be missing
+    Path login = dir.resolve("rules-client.properties");
+    Files.writeString(login, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=SCRAM-SHA-512\nsasl.jaas.config="
+        + "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"strata-rules\" password=\""
+        + pw.getProperty("strata-rules") + "\";\n");
+    String registryLogin = io.strata.schemas.registry.RegistryUrl.withCredentials(registry, "strata-registry", pw.getProperty("strata-registry"));
+    String[] listed = strata("rules", "list", "--bootstrap", p.kafka(), "--registry", registryLogin, "--kafka-client-config", login.toString());
+    assertEquals("0", listed[0], listed[2]);
+    assertTrue(listed[1].contains("\tops\t1\t1s"), listed[1]);
+    String[] refused = strata("rules", "list", "--bootstrap", p.kafka(), "--registry", registryLogin);
+    assertEquals("1", refused[0], refused[1]);
+    assertTrue(refused[2].startsWith("strata rules list: no answer from Kafka at " + p.kafka()) && refused[2].contains("requires authentication")
+        && refused[2].contains("--kafka-client-config"), refused[2]);
+
     // Flink's REST API (it cancels the rule job): TLS with a client certificate only the strata process holds
     String log = Files.readString(dir.resolve("data/logs/strata.log"));
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("Flink REST endpoint of the rule job's MiniCluster: (\\S+) \\(mutual TLS\\)").matcher(log);
@@ -225,6 +240,23 @@ class SecurityUpIT {
         .timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     assertTrue(plainFlink.statusCode() / 100 == 3 && plainFlink.headers().firstValue("Location").orElse("").startsWith("https://")
         && !plainFlink.body().contains("jobs"), plainFlink.statusCode() + " " + plainFlink.headers().map() + " " + plainFlink.body());
+  }
+
+  /** {@code strata ARGS} run in this JVM: exit code, stdout, stderr. */
+  private static String[] strata(String... args) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream oldOut = System.out;
+    java.io.PrintStream oldErr = System.err;
+    System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = new picocli.CommandLine(new Main()).execute(args);
+      return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
   }
 
   private static Map<String, Object> scram(String user, String password) {

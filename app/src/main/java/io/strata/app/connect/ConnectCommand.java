@@ -32,6 +32,9 @@ import picocli.CommandLine.Option;
     description = "Run a Kafka Connect worker with the TSDB sink against an existing Kafka and schema registry; its store is served "
         + "on --port (Prometheus HTTP API and the store API a `strata query --store` node reads). Ctrl-C stops it.")
 public final class ConnectCommand implements Callable<Integer> {
+  @picocli.CommandLine.Mixin
+  io.strata.app.KafkaClientConfig kafkaClient;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "strata.yml as for strata up; read here: host, data_dir, ports.query, ports.connect, kafka.topic_prefix, "
           + "rollups.resolutions, sink.commit_interval, sink.out_of_order_window, query.replica_labels; flags override it")
@@ -136,8 +139,14 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     try {
       // a worker killed with -9 holds its partitions until its consumers' session expires: 10 s, not Kafka's 45 s
-      worker = ConnectWorker.start(bootstrap, bindHost, restPort, dir.resolve("connect"), commitInterval.toMillis(),
-          Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+      Map<String, String> overrides = new java.util.HashMap<>(Map.of("consumer.session.timeout.ms", "10000", "consumer.heartbeat.interval.ms", "3000"));
+      kafkaClient.properties().forEach((k, v) -> { // the worker's own clients and its tasks' consumers, producers and admins
+        overrides.put(k, v);
+        overrides.put("consumer." + k, v);
+        overrides.put("producer." + k, v);
+        overrides.put("admin." + k, v);
+      });
+      worker = ConnectWorker.start(bootstrap, bindHost, restPort, dir.resolve("connect"), commitInterval.toMillis(), overrides);
     } catch (RuntimeException e) {
       SharedStores.release(tsdb);
       System.err.println("strata connect: " + e.getMessage());
@@ -145,7 +154,7 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     try {
       worker.putConnector(TsdbSinkSettings.CONNECTOR, TsdbSinkSettings.connector(prefix, resolutions, tsdb, registryUrl, bootstrap, window,
-          Map.of(), tasks));
+          kafkaClient.properties(), tasks));
       server = new QueryServer(queryConfig, store, metrics, () -> sinkRunning(worker)).start();
     } catch (RuntimeException e) {
       worker.close();

@@ -18,7 +18,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.strata.app.KafkaClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,7 +40,11 @@ public final class DeliveryCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-server", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:9092")
   String bootstrap;
 
-  @Option(names = "--registry-url", description = "schema registry, Confluent-compatible API (default: ${DEFAULT-VALUE})",
+  @Mixin
+  KafkaClientConfig kafkaClient;
+
+  @Option(names = "--registry-url", description = "schema registry, Confluent-compatible API; a password as user info: "
+      + "http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})",
       defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
   String registryUrl;
 
@@ -75,7 +81,7 @@ public final class DeliveryCommand implements Callable<Integer> {
     }
     AlertDelivery delivery;
     try {
-      delivery = new AlertDelivery(bootstrap, registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
+      delivery = new AlertDelivery(bootstrap, kafkaClient.properties(), registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
     } catch (IllegalArgumentException e) { // e.g. a tls_config file that cannot be read
       http.stop(0);
       System.err.println("strata delivery: " + e.getMessage());

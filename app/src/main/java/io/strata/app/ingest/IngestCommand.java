@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.strata.app.KafkaClientConfig;
+import io.strata.schemas.registry.RegistryUrl;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +36,11 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:9092")
   String bootstrap;
 
-  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, Confluent-compatible API (default: ${DEFAULT-VALUE})",
+  @Mixin
+  KafkaClientConfig kafkaClient;
+
+  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, Confluent-compatible API; a password as user "
+      + "info: http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})",
       defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
   String registryUrl;
 
@@ -96,11 +103,11 @@ public final class IngestCommand implements Callable<Integer> {
       return 2;
     }
     System.out.println("strata ingest: starting on " + ingestConfig.host() + ":" + ingestConfig.port() + ", Kafka " + bootstrap + ", registry "
-        + registryUrl + (ingestConfig.pushgatewayEnabled() ? " (restoring the Pushgateway groups from Kafka first)" : "") + " ...");
+        + RegistryUrl.withoutCredentials(registryUrl) + (ingestConfig.pushgatewayEnabled() ? " (restoring the Pushgateway groups from Kafka first)" : "") + " ...");
     long t0 = System.nanoTime();
     IngestStage stage;
     try {
-      stage = IngestStage.start(bootstrap, java.util.Map.of(), registryUrl, prefix, ingestConfig, web, scrapeFile, null, new PrometheusRegistry());
+      stage = IngestStage.start(bootstrap, kafkaClient.properties(), registryUrl, prefix, ingestConfig, web, scrapeFile, null, new PrometheusRegistry());
     } catch (RuntimeException e) {
       System.err.println("strata ingest: " + e.getMessage());
       return 1;

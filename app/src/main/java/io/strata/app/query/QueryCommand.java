@@ -17,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import io.strata.app.KafkaClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -60,7 +62,11 @@ public final class QueryCommand implements Callable<Integer> {
           + "those answer empty)")
   String bootstrap;
 
-  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, with --bootstrap (default: ${DEFAULT-VALUE})",
+  @Mixin
+  KafkaClientConfig kafkaClient;
+
+  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, with --bootstrap; a password as user info: "
+      + "http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})",
       defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
   String registryUrl;
 
@@ -127,7 +133,7 @@ public final class QueryCommand implements Callable<Integer> {
     QueryServer server;
     try {
       server = (bootstrap == null ? new QueryServer(cfg, fanout, metrics, () -> true)
-          : new QueryServer(cfg, fanout, metrics, () -> true, bootstrap, registryUrl, prefix)).secure(web).start();
+          : new QueryServer(cfg, fanout, metrics, () -> true, bootstrap, kafkaClient.properties(), registryUrl, prefix)).secure(web).start();
     } catch (RuntimeException e) {
       fanout.close();
       System.err.println("strata query: " + e.getMessage());

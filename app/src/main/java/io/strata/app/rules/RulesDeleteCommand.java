@@ -27,6 +27,10 @@ public final class RulesDeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    return RulesTopic.run("delete", this::delete);
+  }
+
+  private Integer delete() throws Exception {
     List<RulesTopic.Stored> tombstones = new ArrayList<>();
     for (Map.Entry<String, RuleGroup> e : topic.current().entrySet()) {
       RuleGroup g = e.getValue();

@@ -15,7 +15,11 @@ public final class RulesListCommand implements Callable<Integer> {
   RulesTopic topic;
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    return RulesTopic.run("list", this::list);
+  }
+
+  private Integer list() {
     Map<String, RuleGroup> groups = topic.current();
     if (groups.isEmpty()) {
       System.out.println("no rule groups for tenant " + topic.tenant);

@@ -80,7 +80,13 @@ public final class RulesPushCommand implements Callable<Integer> {
     for (RuleTopicEntry e : entries) {
       records.add(new RulesTopic.Stored(e.key(), e.group()));
     }
-    topic.write(records);
+    Integer failure = RulesTopic.run("push", () -> {
+      topic.write(records);
+      return null;
+    });
+    if (failure != null) {
+      return failure;
+    }
     for (RuleTopicEntry e : entries) {
       System.out.println("pushed " + e.key() + " (" + e.rules() + " rules)");
     }

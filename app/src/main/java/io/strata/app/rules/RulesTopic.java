@@ -20,7 +20,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.errors.TimeoutException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.strata.app.KafkaClientConfig;
 
 /**
  * The compacted {@code metrics.rules} topic as {@code strata rules push|list|delete} use it: key
@@ -34,7 +37,7 @@ public final class RulesTopic {
   String bootstrap;
 
   @Option(names = "--registry", paramLabel = "URL", defaultValue = "http://localhost:8081",
-      description = "schema registry URL (default: ${DEFAULT-VALUE})")
+      description = "schema registry URL; a password as user info: http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})")
   String registry;
 
   @Option(names = "--tenant", paramLabel = "ID", defaultValue = "default",
@@ -45,8 +48,14 @@ public final class RulesTopic {
       description = "prefix of the topic names (as kafka.topic_prefix of `strata up`)")
   String topicPrefix;
 
-  /** Extra Kafka client properties (SASL login of {@code strata up}'s secured broker); none from the command line. */
+  @Mixin
+  KafkaClientConfig clientConfig;
+
+  /** Extra Kafka client properties of {@link #of} (SASL login of {@code strata up}'s secured broker). */
   private Map<String, String> kafkaClient = Map.of();
+
+  /** How long the topic's partitions may take to be found: a secured broker refusing a client without its login looks the same. */
+  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
 
   /** The topic of {@code topicPrefix}'s pipeline on {@code bootstrap}, for {@code tenant}'s groups. */
   public static RulesTopic of(String bootstrap, String registry, String tenant, String topicPrefix) {
@@ -75,6 +84,7 @@ public final class RulesTopic {
   public Map<String, RuleGroup> current() {
     Properties p = new Properties();
     p.putAll(kafkaClient);
+    p.putAll(clientConfig == null ? Map.of() : clientConfig.properties());
     p.put("bootstrap.servers", bootstrap);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -83,7 +93,7 @@ public final class RulesTopic {
     try (SchemaRegistry reg = SchemaRegistries.forUrl(registry);
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
       AvroWireSerde<RuleGroup> serde = new AvroWireSerde<>(reg, RuleGroup.class);
-      var infos = c.partitionsFor(topic(), Duration.ofSeconds(30));
+      var infos = c.partitionsFor(topic(), METADATA_TIMEOUT);
       if (infos == null || infos.isEmpty()) {
         throw new IllegalStateException("topic " + topic() + " does not exist on " + bootstrap);
       }
@@ -113,6 +123,8 @@ public final class RulesTopic {
           }
         }
       }
+    } catch (TimeoutException e) {
+      throw unreachable(e);
     } catch (Exception e) {
       if (e instanceof RuntimeException re) {
         throw re;
@@ -135,6 +147,7 @@ public final class RulesTopic {
   public void write(List<Stored> records) throws Exception {
     Properties p = new Properties();
     p.putAll(kafkaClient);
+    p.putAll(clientConfig == null ? Map.of() : clientConfig.properties());
     p.put("bootstrap.servers", bootstrap);
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
@@ -151,6 +164,27 @@ public final class RulesTopic {
       for (var a : acks) {
         a.get(60, TimeUnit.SECONDS);
       }
+    } catch (TimeoutException e) {
+      throw unreachable(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof TimeoutException t ? unreachable(t) : e;
+    }
+  }
+
+  /** Kafka did not answer: the broker is down, or it requires authentication this client does not do. */
+  private IllegalStateException unreachable(TimeoutException e) {
+    return new IllegalStateException("no answer from Kafka at " + bootstrap + " about " + topic() + " (" + e.getMessage()
+        + "): is it reachable, and if it requires authentication (SASL, e.g. the broker of strata up with a web config), "
+        + "is its login in --kafka-client-config FILE?", e);
+  }
+
+  /** {@code verb} of {@code strata rules} run with Kafka's failures as one line on stderr and exit code 1. */
+  static Integer run(String verb, java.util.concurrent.Callable<Integer> body) throws Exception {
+    try {
+      return body.call();
+    } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+      System.err.println("strata rules " + verb + ": " + e.getMessage());
+      return 1;
     }
   }
 }

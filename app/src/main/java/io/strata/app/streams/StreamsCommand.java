@@ -38,6 +38,9 @@ public final class StreamsCommand implements Callable<Integer> {
   public static final int DEFAULT_PORT = 9096;
   private static final Set<String> DEAD = Set.of("ERROR", "PENDING_ERROR", "NOT_RUNNING", "PENDING_SHUTDOWN");
 
+  @picocli.CommandLine.Mixin
+  io.strata.app.KafkaClientConfig kafkaClient;
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "strata.yml as for strata up; read here: host, data_dir, kafka.topic_prefix, rollups.resolutions, "
           + "sink.out_of_order_window; flags override it")
@@ -112,7 +115,7 @@ public final class StreamsCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     RollupService rollups;
     try {
-      rollups = new RollupService(cfg, metrics);
+      rollups = new RollupService(cfg, kafkaClient.properties(), metrics);
       rollups.start();
     } catch (RuntimeException e) {
       http.stop(0);
