@@ -75,7 +75,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (logDir != null) { // before the first logger is made
-      System.setProperty("strata.log.dir", logDir.toAbsolutePath().toString());
+      io.strata.app.LogDir.use(logDir);
     }
     IngestConfig ingestConfig;
     Path scrapeFile;

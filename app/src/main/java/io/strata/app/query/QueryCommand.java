@@ -80,7 +80,7 @@ public final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (logDir != null) { // before the first logger is made
-      System.setProperty("strata.log.dir", logDir.toAbsolutePath().toString());
+      io.strata.app.LogDir.use(logDir);
     }
     PrometheusRegistry metrics = new PrometheusRegistry();
     QueryConfig cfg;

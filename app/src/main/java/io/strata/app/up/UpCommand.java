@@ -98,7 +98,7 @@ public final class UpCommand implements Callable<Integer> {
       settings = Settings.resolve(file, dataDir, host, queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort,
           connectPort, ruleFiles, scrapeConfig, registryHome, configDir).withAlertFlags(forOutageTolerance, forGracePeriod, resendDelay);
       settings.alerting().load(); // an invalid alerting config is an error before anything starts
-      System.setProperty("strata.log.dir", settings.dataDir().resolve("logs").toString());
+      io.strata.app.LogDir.use(settings.dataDir().resolve("logs"));
       System.out.println("Strata: starting on " + settings.host() + ", data in " + settings.dataDir());
       Map<String, List<String>> tenants = Settings.tenants(file);
       // POST /-/quit exits; the shutdown hook below stops the stack
