@@ -8,6 +8,7 @@ import io.strata.embedded.ConnectWorker;
 import io.strata.embedded.Ports;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
+import io.strata.schemas.http.WebSecurity;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.SharedStores;
 import io.strata.tsdb.Store;
@@ -36,7 +37,7 @@ public final class ConnectCommand implements Callable<Integer> {
   io.strata.app.KafkaClientConfig kafkaClient;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "strata.yml as for strata up; read here: host, data_dir, ports.query, ports.connect, kafka.topic_prefix, "
+      description = "strata.yml as for strata up; read here: host, data_dir, ports.query, ports.connect, kafka.topic_prefix, auth.tenants, "
           + "rollups.resolutions, sink.commit_interval, sink.out_of_order_window, query.replica_labels; flags override it")
   Path config;
 
@@ -66,6 +67,11 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--tasks", description = "sink tasks of this worker (default: ${DEFAULT-VALUE})", defaultValue = "2")
   int tasks;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Prometheus web-config.yml on the store's query port: tls_server_config, basic_auth_users (bcrypt), "
+          + "http_server_config headers")
+  Path webConfigFile;
+
   @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
   Path logDir;
 
@@ -83,6 +89,7 @@ public final class ConnectCommand implements Callable<Integer> {
     Duration window;
     Duration commitInterval;
     QueryConfig queryConfig;
+    WebSecurity web;
     try {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
@@ -114,6 +121,8 @@ public final class ConnectCommand implements Callable<Integer> {
       }
       List<String> replicaLabels = file.query() == null || file.query().replicaLabels() == null ? List.of() : file.query().replicaLabels();
       queryConfig = QueryConfig.defaults(bindHost, queryPort).withReplicaLabels(replicaLabels).withRollupResolutions(parsed);
+      web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(), Settings.tenants(file),
+          false, false, null));
       if (queryPort != 0) {
         Ports.requireFree("query", bindHost, queryPort);
       }
@@ -155,7 +164,7 @@ public final class ConnectCommand implements Callable<Integer> {
     try {
       worker.putConnector(TsdbSinkSettings.CONNECTOR, TsdbSinkSettings.connector(prefix, resolutions, tsdb, registryUrl, bootstrap, window,
           kafkaClient.properties(), tasks));
-      server = new QueryServer(queryConfig, store, metrics, () -> sinkRunning(worker)).start();
+      server = new QueryServer(queryConfig, store, metrics, () -> sinkRunning(worker)).secure(web).start();
     } catch (RuntimeException e) {
       worker.close();
       SharedStores.release(tsdb);
@@ -172,7 +181,7 @@ public final class ConnectCommand implements Callable<Integer> {
       stopped.countDown();
     }, "strata-connect-shutdown"));
     String h = bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost;
-    String base = "http://" + h + ":" + server.port();
+    String base = (web.tls() ? "https://" : "http://") + h + ":" + server.port();
     System.out.println("strata connect is up (" + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms): connector "
         + TsdbSinkSettings.CONNECTOR + " (" + tasks + " task(s)) reading " + prefix + "metrics.samples and its rollups");
     System.out.println("  store API          " + base + "/api/v1/store/   (strata query --store " + base + ")");

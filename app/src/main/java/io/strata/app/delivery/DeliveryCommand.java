@@ -1,19 +1,22 @@
 package io.strata.app.delivery;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.up.AlertingSource;
+import io.strata.embedded.Ports;
 import io.strata.schemas.Topics;
+import io.strata.schemas.http.StageHttpServer;
+import io.strata.schemas.http.StageHttpServer.Reply;
+import io.strata.schemas.http.WebSecurity;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code strata delivery}: the alert delivery stage on its own (distributed runs). Reads the alerts topic
  * and posts to the Alertmanagers and webhooks of a prometheus.yml-shaped file; serves {@code /metrics},
- * {@code /-/healthy}, {@code /-/ready} and {@code POST /-/reload} (SIGHUP reloads too).
+ * {@code /-/healthy}, {@code /-/ready} and {@code POST /-/reload} (with {@code --web.enable-lifecycle}; SIGHUP reloads too),
+ * behind {@code --web.config.file} as the other ports.
  */
 @Command(name = "delivery", mixinStandardHelpOptions = true,
     description = "Send the alerts of the alerts topic to Alertmanagers and webhooks, as Prometheus's notifier does.")
@@ -57,6 +61,13 @@ public final class DeliveryCommand implements Callable<Integer> {
   @Option(names = "--port", description = "HTTP port for /metrics and /-/reload (default: ${DEFAULT-VALUE})", defaultValue = "9097")
   int port;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Prometheus web-config.yml: tls_server_config, basic_auth_users (bcrypt), http_server_config headers")
+  Path webConfigFile;
+
+  @Option(names = "--web.enable-lifecycle", description = "answer POST /-/reload and /-/quit (otherwise 403, as Prometheus)")
+  boolean enableLifecycle;
+
   @Override
   public Integer call() throws Exception {
     AlertingSource source = new AlertingSource(null, config.toAbsolutePath().getParent(), config.toAbsolutePath());
@@ -71,49 +82,39 @@ public final class DeliveryCommand implements Callable<Integer> {
       System.err.println("strata delivery: " + config + " configures no Alertmanager (alerting.alertmanagers) and no webhook (alerting.webhooks)");
       return 2;
     }
-    PrometheusRegistry metrics = new PrometheusRegistry();
-    HttpServer http;
+    WebSecurity web;
     try {
-      http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    } catch (IOException e) {
-      System.err.println("strata delivery: cannot listen on " + host + ":" + port + ": " + e.getMessage());
+      web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(), Map.of(),
+          enableLifecycle, false, () -> System.exit(0)));
+    } catch (IllegalArgumentException e) {
+      System.err.println("strata delivery: " + e.getMessage());
       return 2;
     }
+    try {
+      if (port != 0) { // before anything connects to Kafka
+        Ports.requireFree("delivery HTTP", host, port);
+      }
+    } catch (Ports.PortInUseException e) {
+      System.err.println("strata delivery: " + e.getMessage());
+      return 2;
+    }
+    PrometheusRegistry metrics = new PrometheusRegistry();
     AlertDelivery delivery;
     try {
       delivery = new AlertDelivery(bootstrap, kafkaClient.properties(), registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
     } catch (IllegalArgumentException e) { // e.g. a tls_config file that cannot be read
-      http.stop(0);
       System.err.println("strata delivery: " + e.getMessage());
       return 2;
     }
     Runnable reload = () -> delivery.reload(source.load());
-    http.createContext("/metrics", ex -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
-      ex.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
-      reply(ex, 200, out.toByteArray());
-    });
-    http.createContext("/-/healthy", ex -> reply(ex, 200, "Healthy.\n".getBytes(StandardCharsets.UTF_8)));
-    http.createContext("/-/ready", ex -> {
-      String failure = delivery.failure(); // the reader stopped: nothing is read until a restart
-      boolean ready = failure == null && delivery.caughtUp();
-      String body = failure != null ? "Not reading the alerts topic: " + failure + "\n" : ready ? "Ready.\n" : "Reading the alerts topic.\n";
-      reply(ex, ready ? 200 : 503, body.getBytes(StandardCharsets.UTF_8));
-    });
-    http.createContext("/-/reload", ex -> {
-      if (!ex.getRequestMethod().equals("POST") && !ex.getRequestMethod().equals("PUT")) {
-        reply(ex, 405, "Only POST or PUT requests allowed\n".getBytes(StandardCharsets.UTF_8));
-        return;
-      }
-      try {
-        reload.run();
-        reply(ex, 200, new byte[0]);
-      } catch (RuntimeException e) {
-        reply(ex, 500, ("failed to reload config: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-    });
-    http.start();
+    StageHttpServer http;
+    try {
+      http = StageHttpServer.start("delivery", host, port, web, routes(metrics, delivery::failure, delivery::caughtUp, reload));
+    } catch (IllegalStateException e) {
+      delivery.close();
+      System.err.println("strata delivery: " + e.getMessage());
+      return 2;
+    }
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
@@ -126,10 +127,11 @@ public final class DeliveryCommand implements Callable<Integer> {
       log.warn("SIGHUP cannot be handled here ({}); POST /-/reload reloads the config", e.getMessage());
     }
     System.out.println("strata delivery: reading " + topicPrefix + Topics.ALERTS + " from " + bootstrap + ", sending to "
-        + String.join(" ", cfg.targets().stream().map(t -> t.url().toString()).toList()) + "; metrics on http://" + host + ":" + port + "/metrics");
+        + String.join(" ", cfg.targets().stream().map(t -> t.url().toString()).toList()) + "; metrics on "
+        + (web.tls() ? "https://" : "http://") + host + ":" + http.port() + "/metrics");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      http.stop(0);
+      http.close();
       delivery.close();
       stopped.countDown();
     }, "strata-delivery-shutdown"));
@@ -137,11 +139,29 @@ public final class DeliveryCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      ex.getResponseBody().write(body);
-    }
-    ex.close();
+  /** The port's paths; {@code /-/reload}'s method and lifecycle gate are the web security layer's. */
+  static Map<String, StageHttpServer.Route> routes(PrometheusRegistry metrics, Supplier<String> failure, BooleanSupplier caughtUp,
+      Runnable reload) {
+    Map<String, StageHttpServer.Route> routes = new LinkedHashMap<>();
+    routes.put("/metrics", method -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+      return new Reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+    });
+    routes.put("/-/healthy", method -> Reply.text(200, "Healthy.\n"));
+    routes.put("/-/ready", method -> {
+      String stopped = failure.get(); // the reader stopped: nothing is read until a restart
+      boolean ready = stopped == null && caughtUp.getAsBoolean();
+      return Reply.text(ready ? 200 : 503, stopped != null ? "Not reading the alerts topic: " + stopped + "\n" : ready ? "Ready.\n" : "Reading the alerts topic.\n");
+    });
+    routes.put("/-/reload", method -> {
+      try {
+        reload.run();
+        return Reply.text(200, "");
+      } catch (RuntimeException e) {
+        return Reply.text(500, "failed to reload config: " + e.getMessage() + "\n");
+      }
+    });
+    return routes;
   }
 }

@@ -1,7 +1,5 @@
 package io.strata.app.streams;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.up.Settings;
@@ -9,16 +7,19 @@ import io.strata.app.up.StrataConfig;
 import io.strata.app.up.TsdbSinkSettings;
 import io.strata.embedded.Ports;
 import io.strata.schemas.Topics;
+import io.strata.schemas.http.StageHttpServer;
+import io.strata.schemas.http.StageHttpServer.Reply;
+import io.strata.schemas.http.WebSecurity;
 import io.strata.streams.RollupService;
 import io.strata.streams.config.RollupConfig;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -71,6 +72,10 @@ public final class StreamsCommand implements Callable<Integer> {
       defaultValue = DEFAULT_APPLICATION_ID)
   String applicationId;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Prometheus web-config.yml: tls_server_config, basic_auth_users (bcrypt), http_server_config headers")
+  Path webConfigFile;
+
   @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
   Path logDir;
 
@@ -81,6 +86,7 @@ public final class StreamsCommand implements Callable<Integer> {
     }
     RollupConfig cfg;
     String bindHost;
+    WebSecurity web;
     try {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
@@ -97,6 +103,8 @@ public final class StreamsCommand implements Callable<Integer> {
       // the rollups apply the TSDB's acceptance rule, so they take the store's out-of-order window
       cfg = RollupConfig.of(bootstrap, registryUrl, applicationId, dir.resolve("streams"), prefix, resolutions,
           TsdbSinkSettings.outOfOrderWindow(file));
+      web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(), Map.of(),
+          false, false, null));
       if (port != 0) {
         Ports.requireFree("streams HTTP", bindHost, port);
       }
@@ -105,51 +113,33 @@ public final class StreamsCommand implements Callable<Integer> {
       return 2;
     }
     PrometheusRegistry metrics = new PrometheusRegistry();
-    HttpServer http;
-    try {
-      http = HttpServer.create(new InetSocketAddress(bindHost, port), 0);
-    } catch (IOException e) {
-      System.err.println("strata streams: cannot listen on " + bindHost + ":" + port + ": " + e.getMessage());
-      return 2;
-    }
     long t0 = System.nanoTime();
     RollupService rollups;
     try {
       rollups = new RollupService(cfg, kafkaClient.properties(), metrics);
       rollups.start();
     } catch (RuntimeException e) {
-      http.stop(0);
       System.err.println("strata streams: " + e.getMessage());
       return 1;
     }
-    http.createContext("/metrics", ex -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
-      ex.getResponseHeaders().set("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
-      reply(ex, 200, out.toByteArray());
-    });
-    // healthy unless the Streams client stopped for good (a failed thread is replaced by RollupService itself)
-    http.createContext("/-/healthy", ex -> {
-      String state = rollups.state().name();
-      boolean dead = DEAD.contains(state);
-      reply(ex, dead ? 503 : 200, (dead ? "Kafka Streams is " + state + ": restart the process.\n" : "Healthy.\n").getBytes(StandardCharsets.UTF_8));
-    });
-    http.createContext("/-/ready", ex -> {
-      String state = rollups.state().name();
-      boolean ready = "RUNNING".equals(state);
-      reply(ex, ready ? 200 : 503, (ready ? "Ready.\n" : "Kafka Streams is " + state + ".\n").getBytes(StandardCharsets.UTF_8));
-    });
-    http.start();
+    StageHttpServer http;
+    try {
+      http = StageHttpServer.start("streams", bindHost, port, web, routes(metrics, () -> rollups.state().name()));
+    } catch (IllegalStateException e) {
+      rollups.close();
+      System.err.println("strata streams: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("strata streams: stopping ...");
-      http.stop(0);
+      http.close();
       rollups.close();
       System.out.println("strata streams: stopped");
       stopped.countDown();
     }, "strata-streams-shutdown"));
     String h = bindHost.equals("0.0.0.0") ? "127.0.0.1" : bindHost;
-    String base = "http://" + h + ":" + http.getAddress().getPort();
+    String base = (web.tls() ? "https://" : "http://") + h + ":" + http.port();
     System.out.println("strata streams is up (" + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms): application id "
         + applicationId + ", " + cfg.topicPrefix() + Topics.SAMPLES + " into rollups " + cfg.resolutions() + " on " + bootstrap);
     System.out.println("  metrics            " + base + "/metrics   (health: /-/healthy, /-/ready)");
@@ -160,11 +150,25 @@ public final class StreamsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static void reply(HttpExchange ex, int status, byte[] body) throws IOException {
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      ex.getResponseBody().write(body);
-    }
-    ex.close();
+  /** The port's paths; {@code state} is the Kafka Streams client's state name. */
+  static Map<String, StageHttpServer.Route> routes(PrometheusRegistry metrics, Supplier<String> state) {
+    Map<String, StageHttpServer.Route> routes = new LinkedHashMap<>();
+    routes.put("/metrics", method -> {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
+      return new Reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+    });
+    // healthy unless the Streams client stopped for good (a failed thread is replaced by RollupService itself)
+    routes.put("/-/healthy", method -> {
+      String st = state.get();
+      boolean dead = DEAD.contains(st);
+      return Reply.text(dead ? 503 : 200, dead ? "Kafka Streams is " + st + ": restart the process.\n" : "Healthy.\n");
+    });
+    routes.put("/-/ready", method -> {
+      String st = state.get();
+      boolean ready = "RUNNING".equals(st);
+      return Reply.text(ready ? 200 : 503, ready ? "Ready.\n" : "Kafka Streams is " + st + ".\n");
+    });
+    return routes;
   }
 }

@@ -3,6 +3,7 @@ package io.strata.app.connect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import at.favre.lib.crypto.bcrypt.BCrypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -48,11 +49,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code strata connect} as a user runs it for scale-out: a child process (Connect worker, TSDB sink, the store's
  * query server) against the test's Kafka and registry. Sample batches written to {@code metrics.samples} come back
  * through a query node (a {@link FanoutStore} over the worker's store API), and through the worker's own query API.
+ * The worker's port is behind {@code --web.config.file} with one bcrypt user: 401 without credentials, and the
+ * query node reads the store with the user in its URL.
  */
 @StrataTest(realRegistry = true)
 class ConnectCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String AUTH = "Basic " + java.util.Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
@@ -65,7 +69,8 @@ class ConnectCommandIT {
     Path strataYml = Files.writeString(work.resolve("strata.yml"), "rollups: {resolutions: [1m]}\nsink: {commit_interval: 500ms}\n");
     List<String> args = List.of("--bootstrap", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl(), "--topic-prefix", prefix,
         "--port", Integer.toString(ports[0]), "--connect-port", Integer.toString(ports[1]), "--data-dir", work.resolve("data").toString(),
-        "--config", strataYml.toString());
+        "--config", strataYml.toString(), "--web.config.file", Files.writeString(work.resolve("web.yml"),
+            "basic_auth_users:\n  alice: " + BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray()) + "\n").toString());
     long t0 = (System.currentTimeMillis() / 60_000 - 1) * 60_000;
     try (Child worker = Child.start(args)) {
       String store = "http://127.0.0.1:" + ports[0];
@@ -74,6 +79,9 @@ class ConnectCommandIT {
       awaitStatus(store + "/-/ready", 200); // connector and tasks RUNNING
       assertEquals(200, get(store + "/-/healthy").statusCode());
       assertTrue(get(store + "/metrics").body().contains("strata_query_requests_total"), "the worker's own /metrics");
+      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(store + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(401, anonymous.statusCode(), "no credentials on the secured port");
+      assertEquals("Basic", anonymous.headers().firstValue("WWW-Authenticate").orElse(null));
 
       var serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), SampleBatch.class);
       Properties p = new Properties();
@@ -89,7 +97,7 @@ class ConnectCommandIT {
 
       // a query node over the worker's store API, as `strata query --store URL` runs it
       PrometheusRegistry metrics = new PrometheusRegistry();
-      try (FanoutStore fanout = new FanoutStore(List.of(URI.create(store)), false, Duration.ofSeconds(10), metrics)) {
+      try (FanoutStore fanout = new FanoutStore(List.of(URI.create("http://alice:s3cret@127.0.0.1:" + ports[0])), false, Duration.ofSeconds(10), metrics)) {
         QueryServer node = new QueryServer(QueryConfig.defaults("127.0.0.1", ports[2]), fanout, metrics, () -> true).start();
         try {
           String at = Long.toString((t0 + 15_000) / 1000);
@@ -140,7 +148,7 @@ class ConnectCommandIT {
   }
 
   private HttpResponse<String> get(String url) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code strata connect} in its own JVM; its output kept; started when it printed {@code ready}. */
