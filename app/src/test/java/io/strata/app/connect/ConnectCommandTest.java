@@ -74,4 +74,12 @@ class ConnectCommandTest {
       assertTrue(err.toString().contains("Kafka Connect REST"), err.toString());
     }
   }
+
+  @Test
+  void invalidWebConfigIsExitCode2NamingTheFile() throws Exception {
+    Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {alice: notahash}\n");
+    assertEquals(2, run("--web.config.file", web.toString(), "--port", "0", "--connect-port", "18086"));
+    assertTrue(err.toString().contains("--web.config.file " + web.toAbsolutePath() + ": crypto/bcrypt: hashedSecret too short"), err.toString());
+    assertTrue(Files.notExists(dir.resolve("data")), "nothing written before the settings are valid");
+  }
 }

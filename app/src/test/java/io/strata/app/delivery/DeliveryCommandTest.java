@@ -11,17 +11,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** `strata delivery` refuses a config it cannot use before it connects to anything. */
+/** `strata delivery` refuses a config (or web config) it cannot use before it connects to anything. */
 class DeliveryCommandTest {
   @TempDir
   Path dir;
 
-  private int run(String yaml, ByteArrayOutputStream err) throws Exception {
+  private int run(String yaml, ByteArrayOutputStream err, String... more) throws Exception {
     Path file = Files.writeString(dir.resolve("prometheus.yml"), yaml);
     PrintStream before = System.err;
     System.setErr(new PrintStream(err, true));
     try {
-      return new CommandLine(new DeliveryCommand()).execute("--config", file.toString(), "--port", "0");
+      String[] args = java.util.Arrays.copyOf(new String[] {"--config", file.toString(), "--port", "0"}, 4 + more.length);
+      System.arraycopy(more, 0, args, 4, more.length);
+      return new CommandLine(new DeliveryCommand()).execute(args);
     } finally {
       System.setErr(before);
     }
@@ -39,5 +41,14 @@ class DeliveryCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertEquals(2, run("alerting:\n  alertmanagers:\n    - timeout: soon\n      static_configs: [{targets: ['am:9093']}]\n", err));
     assertTrue(err.toString().contains("alerting.alertmanagers[0].timeout: \"soon\" is not a duration"), err.toString());
+  }
+
+  @Test
+  void invalidWebConfigIsExitCode2NamingTheFile() throws Exception {
+    Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {alice: notahash}\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(2, run("alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:1']}]\n", err,
+        "--bootstrap-server", "127.0.0.1:1", "--web.config.file", web.toString()));
+    assertTrue(err.toString().contains("--web.config.file " + web.toAbsolutePath() + ": crypto/bcrypt: hashedSecret too short"), err.toString());
   }
 }
