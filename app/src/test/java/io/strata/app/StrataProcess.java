@@ -49,7 +49,7 @@ final class StrataProcess implements AutoCloseable {
   }
 
   private List<String> command() {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:+UseParallelGC", // the ./strata default
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-XX:+UseParallelGC", // the ./strata default
         "-Dstrata.registry.home=" + System.getProperty("strata.registry.home"),
         "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "up",
         "--data-dir", dataDir.toString(),
