@@ -163,7 +163,7 @@ public final class Stack implements AutoCloseable {
       queryMetrics.register((MultiCollector) stageMetrics::scrape);
       queryMetrics.register((MultiCollector) PrometheusRegistry.defaultRegistry::scrape);
 
-      // every stage shares the launcher's heap (1 GB by default): a sixteenth of the standalone default for the chunk cache
+      // every stage shares the launcher's heap (1 GB by default): a quarter of the standalone default for the chunk cache
       Path tsdb = dir("tsdb");
       TsdbConfig tsdbConfig = TsdbConfig.defaults(tsdb).withChunkCacheBytes(EMBEDDED_CHUNK_CACHE_BYTES)
           .withOutOfOrderWindow(s.outOfOrderWindow());
