@@ -41,6 +41,25 @@ public interface Store extends Closeable {
     return select(tenant, resolution, minT, maxT, matchers);
   }
 
+  /**
+   * Opens a read scope on this thread. What the selects made on this thread hold for their reads (a RocksDB
+   * snapshot each) is released when the scope closes, instead of when the garbage collector finds their results
+   * unreachable: a held snapshot keeps every version it sees on disk, so compaction (and the admin flush) cannot
+   * drop them. Results of those selects must not be read after the scope closed. A scope opened inside another
+   * on the same thread does nothing; the outer one releases. The query server closes one per request.
+   */
+  default ReadScope readScope() {
+    return ReadScope.NONE;
+  }
+
+  /** See {@link #readScope}. */
+  interface ReadScope extends AutoCloseable {
+    ReadScope NONE = () -> {};
+
+    @Override
+    void close();
+  }
+
   /** Label names of the matching series (all series when no matcher), sorted. */
   List<String> labelNames(String tenant, long minT, long maxT, List<LabelMatcher> matchers);
 

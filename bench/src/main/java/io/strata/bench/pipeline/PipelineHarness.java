@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  *
  * <p>Run from the repository root (see bench/README.md):
  * {@code java -Xmx3g -cp bench/target/classes:$(cat /tmp/bench.cp) io.strata.bench.pipeline.PipelineHarness [SERIES] [HOURS]},
- * defaults {@code 10000 2}. {@code -Dharness.peers=false}: Strata only; {@code -Dharness.warm=false}: no second
+ * defaults {@code 10000 2}. {@code -Dharness.peers=false}: Strata only; {@code -Dharness.keep=true}: keep the work dir; {@code -Dharness.warm=false}: no second
  * load; {@code -Dharness.idleSeconds=30}; {@code -Dharness.reps=3}.
  */
 public final class PipelineHarness {
@@ -175,7 +175,11 @@ public final class PipelineHarness {
       for (Process p : started) {
         stop(p);
       }
-      delete(work);
+      if (Boolean.getBoolean("harness.keep")) {
+        progress("kept the work dir %s (-Dharness.keep=true): e.g. strata tsdb inspect --store %s", work, work.resolve("strata").resolve("tsdb"));
+      } else {
+        delete(work);
+      }
     }
   }
 

@@ -234,6 +234,14 @@ public final class QueryServer implements AutoCloseable {
   private final class Routes extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      // the request's reads end with it: their store snapshots go at once, not when the GC finds them
+      try (Store.ReadScope reads = store.readScope()) {
+        route(request, response, callback);
+      }
+      return true;
+    }
+
+    private void route(Request request, Response response, Callback callback) throws Exception {
       String path = Request.getPathInContext(request);
       switch (path) {
         case "/-/healthy" -> text(response, callback, "health", 200, "Strata is Healthy.\n");
@@ -265,7 +273,6 @@ public final class QueryServer implements AutoCloseable {
           }
         }
       }
-      return true;
     }
   }
 

@@ -12,7 +12,8 @@ import org.rocksdb.Snapshot;
 /**
  * A RocksDB snapshot shared by the series of one select, so block metas and chunks are read as of one
  * instant even while commits and compactions go on. Cursors have no close method, so the snapshot is
- * released when the select's results become unreachable (a {@link Cleaner}), or when the store closes.
+ * released when the {@link io.strata.tsdb.Store#readScope} it was taken in closes, else when the select's
+ * results become unreachable (a {@link Cleaner}), or when the store closes.
  */
 final class ReadContext {
   private static final Cleaner CLEANER = Cleaner.create();
@@ -45,7 +46,7 @@ final class ReadContext {
       life.readLock().lock();
       try {
         if (released) {
-          throw new IllegalStateException("read after its store closed");
+          throw new IllegalStateException("read after its read scope or its store closed");
         }
         if (sharedInUse.tryLock()) {
           try {

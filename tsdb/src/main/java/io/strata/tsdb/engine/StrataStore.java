@@ -81,6 +81,8 @@ public final class StrataStore implements Store {
   private final Querier querier;
   private final Tombstones tombstones = new Tombstones();
   private final Set<ReadContext.Handle> snapshots = new HashSet<>();
+  /** The snapshots taken on this thread inside its open {@link #readScope}, released when it closes. */
+  private final ThreadLocal<List<ReadContext.Handle>> scope = new ThreadLocal<>();
   private final ExecutorService background;
   private final AtomicBoolean backgroundQueued = new AtomicBoolean();
   private volatile Map<String, Long> offsets;
@@ -578,8 +580,27 @@ public final class StrataStore implements Store {
       ensureOpen();
       ReadContext rc = new ReadContext(this, db.getSnapshot());
       snapshots.add(rc.handle);
+      List<ReadContext.Handle> open = scope.get();
+      if (open != null) {
+        open.add(rc.handle);
+      }
       return rc;
     }
+  }
+
+  @Override
+  public ReadScope readScope() {
+    if (scope.get() != null) {
+      return ReadScope.NONE;
+    }
+    List<ReadContext.Handle> open = new ArrayList<>();
+    scope.set(open);
+    return () -> {
+      scope.remove();
+      for (ReadContext.Handle h : open) {
+        h.run();
+      }
+    };
   }
 
   void release(ReadContext.Handle h) {
