@@ -20,6 +20,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -142,7 +143,16 @@ public final class SubmitCommand implements Callable<Integer> {
     } else {
       System.out.println("restoring from " + from);
     }
-    StreamGraph graph = job.streamGraph(List.of(), null, RuleJobGraph.jobConfiguration(job.settings()));
+    // the TaskManagers write the checkpoints where the job says: the JobManager's directory (same machine or shared)
+    String checkpoints = clusterOption(restUrl, CheckpointingOptions.CHECKPOINTS_DIRECTORY.key());
+    if (checkpoints == null) {
+      System.err.println(ROLE + ": the cluster at " + restUrl + " sets no " + CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+          + " (/jobmanager/config): the job needs one for its checkpoints");
+      return 1;
+    }
+    Configuration jobConf = RuleJobGraph.jobConfiguration(job.settings());
+    jobConf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints);
+    StreamGraph graph = job.streamGraph(List.of(), null, jobConf);
     if (from != null) {
       // allowNonRestoredState: state of an operator that no longer exists is dropped, not fatal
       graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(from, true));
@@ -204,6 +214,24 @@ public final class SubmitCommand implements Callable<Integer> {
       return root.isEmpty() ? "" : ": " + root.lines().findFirst().orElse("");
     } catch (java.io.IOException e) {
       return "";
+    }
+  }
+
+  /** A key of the JobManager's configuration ({@code /jobmanager/config}), or null when it is not set. */
+  static String clusterOption(String restUrl, String key) {
+    String body = FlinkCommand.get(restUrl, "/jobmanager/config");
+    if (body == null) {
+      throw new IllegalStateException("no answer from " + restUrl + "/jobmanager/config");
+    }
+    try {
+      for (JsonNode kv : JSON.readTree(body)) {
+        if (key.equals(kv.path("key").asText())) {
+          return kv.path("value").asText();
+        }
+      }
+      return null;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable " + restUrl + "/jobmanager/config: " + e.getMessage(), e);
     }
   }
 
