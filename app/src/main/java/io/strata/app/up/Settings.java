@@ -55,15 +55,13 @@ public record Settings(
           + ", kafka_controller " + kafkaControllerPort + ", registry " + registryPort + ", connect " + connectPort);
     }
     if (partitions < 1) {
-      throw new IllegalArgumentException("kafka.partitions must be >= 1, got " + partitions);
+      throw invalid("kafka.partitions", "must be >= 1, got " + partitions);
     }
-    checkTopicPrefix(topicPrefix);
+    checkTopicPrefix("kafka.topic_prefix", topicPrefix);
     if (outOfOrderWindow.isNegative()) {
-      throw new IllegalArgumentException("sink.out_of_order_window must be >= 0, got " + outOfOrderWindow);
+      throw invalid("sink.out_of_order_window", "must be >= 0, got " + PromDuration.format(outOfOrderWindow));
     }
-    if (sinkCommitInterval.toMillis() < 100) {
-      throw new IllegalArgumentException("sink.commit_interval must be >= 100ms, got " + sinkCommitInterval);
-    }
+    checkCommitInterval(sinkCommitInterval);
     ruleJob = Map.copyOf(ruleJob);
     try {
       ruleJobSettings(ruleJob); // validated once, here
@@ -120,8 +118,8 @@ public record Settings(
   }
 
   /**
-   * {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. The wording without the colon
-   * stays for {@code strata connect} until it takes {@code StageOptions}, which calls {@link #checkTopicPrefix(String, String)}.
+   * {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. Only {@code strata connect} calls
+   * this form (its test expects the wording without the colon); once it takes {@code StageOptions} it goes.
    */
   public static String checkTopicPrefix(String topicPrefix) {
     if (!validTopicPrefix(topicPrefix)) {
@@ -198,6 +196,19 @@ public record Settings(
         file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow());
   }
 
+  /** {@code sink.commit_interval} (default 1s, at least 100ms): how often the sink commits its store and offsets. */
+  public static Duration sinkCommitInterval(StrataConfig file) {
+    return checkCommitInterval(duration("sink.commit_interval",
+        file.sink() == null || file.sink().commitInterval() == null ? "1s" : file.sink().commitInterval()));
+  }
+
+  private static Duration checkCommitInterval(Duration d) {
+    if (d.toMillis() < 100) {
+      throw invalid("sink.commit_interval", "must be >= 100ms, got " + PromDuration.format(d));
+    }
+    return d;
+  }
+
   /** {@code rollups.resolutions} (default 1m, 5m, 1h). */
   public static List<String> resolutions(StrataConfig file) {
     return file.rollups() != null && file.rollups().resolutions() != null ? file.rollups().resolutions() : List.of("1m", "5m", "1h");
@@ -209,7 +220,6 @@ public record Settings(
       Path registryHome, Path configDir) {
     StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
-    StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null, null) : file.sink();
     StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null, null, null, null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
     List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
@@ -228,7 +238,7 @@ public record Settings(
         rules,
         scrapeConfig(file, scrapeConfigFlag, configDir),
         resolutions(file),
-        duration("sink.commit_interval", first(null, sink.commitInterval(), "1s")),
+        sinkCommitInterval(file),
         outOfOrderWindow(file),
         first(null, query.replicaLabels(), List.of()),
         registryHome,
