@@ -205,6 +205,18 @@ class StageOptionsTest {
   }
 
   @Test
+  void aCommandLineThatDoesNotParseIsOneLineNamingTheStage() {
+    java.io.StringWriter out = new java.io.StringWriter();
+    int code = Main.commandLine().setErr(new java.io.PrintWriter(out)).execute("streams", "--port", "ninety");
+    assertEquals(2, code);
+    assertEquals("strata streams: Invalid value for option '--port': 'ninety' is not an int; see strata streams --help", out.toString().strip());
+    out.getBuffer().setLength(0);
+    assertEquals(2, Main.commandLine().setErr(new java.io.PrintWriter(out)).execute("ingest", "--prot", "1"));
+    assertTrue(out.toString().startsWith("strata ingest: Unknown options: '--prot', '1'"), out.toString());
+    assertEquals(1, out.toString().strip().lines().count(), out.toString());
+  }
+
+  @Test
   void aFailedStartStopsWhatStartedLastFirst() {
     List<String> closed = new ArrayList<>();
     StageRun run = new StageRun("test");
