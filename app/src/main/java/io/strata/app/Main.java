@@ -9,10 +9,8 @@ import io.strata.app.streams.StreamsCommand;
 import io.strata.app.tsdb.TsdbCommand;
 import io.strata.app.up.UpCommand;
 import picocli.CommandLine;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code strata} command. */
 @Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
@@ -37,15 +35,13 @@ public final class Main implements Runnable {
   }
 
   /**
-   * A command line picocli cannot parse: one line {@code strata <command>: <problem>} (and picocli's suggestion for a
-   * mistyped option) instead of the whole usage, as every refusal of a stage reads; exit code 2.
+   * A command line picocli cannot parse: one line {@code strata <command>: <problem>; see strata <command> --help}
+   * instead of the whole usage, as every refusal of a stage reads; exit code 2.
    */
   static int badUsage(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     String name = cmd.getCommandSpec().qualifiedName(" ");
-    List<String> suggestions = e instanceof UnmatchedArgumentException u ? u.getSuggestions() : List.of();
-    cmd.getErr().println(name + ": " + e.getMessage() + (suggestions.isEmpty() ? "" : " (did you mean " + String.join(" or ", suggestions) + "?)")
-        + "; see " + name + " --help");
+    cmd.getErr().println(name + ": " + e.getMessage() + "; see " + name + " --help");
     cmd.getErr().flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }

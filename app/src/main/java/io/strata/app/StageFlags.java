@@ -35,10 +35,10 @@ public class StageFlags {
   @Option(names = "--topic-prefix", paramLabel = "P", description = "prefix of every topic name (default: kafka.topic_prefix, else none)")
   String topicPrefix;
 
-  @Option(names = "--host", description = "address the stage's HTTP port binds (default: host, else 127.0.0.1)")
+  @Option(names = "--host", paramLabel = "HOST", description = "address the stage's HTTP port binds (default: host, else 127.0.0.1)")
   String host;
 
-  @Option(names = "--port", description = "the stage's HTTP port, 0 for any free one (default: ingest ports.ingest, else 9091; "
+  @Option(names = "--port", paramLabel = "PORT", description = "the stage's HTTP port, 0 for any free one (default: ingest ports.ingest, else 9091; "
       + "query ports.query, else 9090; streams 9096; delivery 9097)")
   Integer port;
 
