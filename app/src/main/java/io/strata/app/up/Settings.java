@@ -209,9 +209,16 @@ public record Settings(
     return d;
   }
 
-  /** {@code rollups.resolutions} (default 1m, 5m, 1h). */
+  /**
+   * {@code rollups.resolutions} (default 1m, 5m, 1h), each in Prometheus's canonical form ({@code 60s} is {@code 1m}):
+   * the rollups name their topics so, and the topics created, the sink's subscription and the query's rollup reads take
+   * these names, so all agree.
+   */
   public static List<String> resolutions(StrataConfig file) {
-    return file.rollups() != null && file.rollups().resolutions() != null ? file.rollups().resolutions() : List.of("1m", "5m", "1h");
+    if (file.rollups() == null || file.rollups().resolutions() == null) {
+      return List.of("1m", "5m", "1h");
+    }
+    return file.rollups().resolutions().stream().map(r -> PromDuration.format(duration("rollups.resolutions", r))).toList();
   }
 
   /** Merges defaults, the config file and flags (a null flag means "not given"). */
