@@ -92,7 +92,7 @@ public final class SubmitCommand implements Callable<Integer> {
       StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
       Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
       Settings s = Settings.resolve(file, null, null, null, null, null, null, null, null, List.of(), null, null, configDir);
-      String prefix = Settings.checkTopicPrefix(topicPrefix != null ? topicPrefix : s.topicPrefix());
+      String prefix = Settings.checkTopicPrefix(topicPrefix != null ? "--topic-prefix" : "kafka.topic_prefix", topicPrefix != null ? topicPrefix : s.topicPrefix());
       AlertRuleSettings settings = s.ruleJobSettings(new RuleSource(List.of(), s.scrapeConfig()).load(null));
       job = new RuleJobGraph(bootstrap, kafkaClient.properties(), registryUrl, prefix, settings);
       wait = Duration.ofMillis(PromDuration.parseMillis(timeout));

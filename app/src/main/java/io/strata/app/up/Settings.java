@@ -136,17 +136,6 @@ public record Settings(
         topicPrefix, ruleFiles, scrapeConfig, resolutions, sinkCommitInterval, outOfOrderWindow, replicaLabels, registryHome, a, limits, job);
   }
 
-  /**
-   * {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. Only {@code strata connect} calls
-   * this form (its test expects the wording without the colon); once it takes {@code StageOptions} it goes.
-   */
-  public static String checkTopicPrefix(String topicPrefix) {
-    if (!validTopicPrefix(topicPrefix)) {
-      throw new IllegalArgumentException("kafka.topic_prefix " + TOPIC_PREFIX_RULE + ", got \"" + topicPrefix + "\"");
-    }
-    return topicPrefix;
-  }
-
   /** A topic prefix given as {@code key} (the config key or the flag): letters, digits, '.', '_' and '-' only; returns it. */
   public static String checkTopicPrefix(String key, String topicPrefix) {
     if (!validTopicPrefix(topicPrefix)) {

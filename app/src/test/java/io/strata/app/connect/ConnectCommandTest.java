@@ -35,26 +35,26 @@ class ConnectCommandTest {
   @Test
   void topicPrefixWithASpaceIsExitCode2NamingTheKey() {
     assertEquals(2, run("--topic-prefix", "team a.", "--port", "0"));
-    assertTrue(err.toString().contains("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
+    assertTrue(err.toString().contains("--topic-prefix: may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
     assertTrue(Files.notExists(dir.resolve("data")), "nothing written before the settings are valid");
   }
 
   @Test
   void sameQueryAndConnectPortIsExitCode2() {
     assertEquals(2, run("--port", "18083", "--connect-port", "18083"));
-    assertTrue(err.toString().contains("--port and --connect-port must differ, both are 18083"), err.toString());
+    assertTrue(err.toString().contains("--connect-port: must differ from the query port 18083"), err.toString());
   }
 
   @Test
   void connectPortOutOfRangeIsExitCode2() {
     assertEquals(2, run("--port", "0", "--connect-port", "70000"));
-    assertTrue(err.toString().contains("--connect-port must be 1..65535, got 70000"), err.toString());
+    assertTrue(err.toString().contains("--connect-port: must be 1..65535, got 70000"), err.toString());
   }
 
   @Test
   void zeroTasksIsExitCode2() {
     assertEquals(2, run("--port", "0", "--connect-port", "18084", "--tasks", "0"));
-    assertTrue(err.toString().contains("--tasks must be >= 1, got 0"), err.toString());
+    assertTrue(err.toString().contains("--tasks: must be >= 1, got 0"), err.toString());
   }
 
   @Test
@@ -86,28 +86,28 @@ class ConnectCommandTest {
   @Test
   void distributedWithoutAGroupIdIsExitCode2() {
     assertEquals(2, run("--distributed", "--port", "0", "--connect-port", "18087"));
-    assertTrue(err.toString().contains("strata connect: --distributed needs --group-id"), err.toString());
+    assertTrue(err.toString().contains("strata connect: --distributed: needs --group-id"), err.toString());
     assertTrue(Files.notExists(dir.resolve("data")), "nothing written before the settings are valid");
   }
 
   @Test
   void groupIdOrReplicationFactorWithoutDistributedIsExitCode2() {
     assertEquals(2, run("--group-id", "g", "--port", "0", "--connect-port", "18087"));
-    assertTrue(err.toString().contains("--group-id needs --distributed"), err.toString());
+    assertTrue(err.toString().contains("--group-id: needs --distributed"), err.toString());
     assertEquals(2, run("--replication-factor", "3", "--port", "0", "--connect-port", "18087"));
-    assertTrue(err.toString().contains("--replication-factor needs --distributed"), err.toString());
+    assertTrue(err.toString().contains("--replication-factor: needs --distributed"), err.toString());
   }
 
   @Test
   void aGroupIdThatCannotBePartOfATopicNameIsExitCode2() {
     assertEquals(2, run("--distributed", "--group-id", "tsdb sink", "--port", "0", "--connect-port", "18087"));
-    assertTrue(err.toString().contains("--group-id is part of topic names: 1..200 letters, digits, '.', '_' or '-', got \"tsdb sink\""),
+    assertTrue(err.toString().contains("--group-id: is part of topic names: 1..200 letters, digits, '.', '_' or '-', got \"tsdb sink\""),
         err.toString());
   }
 
   @Test
   void replicationFactorZeroIsExitCode2() {
     assertEquals(2, run("--distributed", "--group-id", "g", "--replication-factor", "0", "--port", "0", "--connect-port", "18087"));
-    assertTrue(err.toString().contains("--replication-factor must be >= 1 (or -1: the broker's default), got 0"), err.toString());
+    assertTrue(err.toString().contains("--replication-factor: must be >= 1 (or -1: the broker's default), got 0"), err.toString());
   }
 }
