@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * fresh {@code strata up} tree, while a background remote_write load flows and then with no load; and what the
  * tree costs when idle afterwards, thread by thread.
  *
- * <p>Probes, one per path every {@code harness.probeMs} (1 s), each a new series {@code strata_fresh_probe{path,probe}}
+ * <p>Probes, one per push path {@code harness.probeMs} (1 s) after the previous one was answered (fewer when the
+ * tree answers slowly), each a new series {@code strata_fresh_probe{path,probe}}
  * with a unique {@code probe} label: remote_write 1.0 (one sample at the send time), OTLP/HTTP metrics (JSON, a
  * gauge point), a Pushgateway {@code PUT /metrics/job/fresh-probe/probe/<id>}, and a scraped target (an HTTP
  * exporter in this JVM that the tree scrapes every 1 s; each scrape during a phase adds a probe series, each
