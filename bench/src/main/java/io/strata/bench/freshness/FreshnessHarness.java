@@ -155,6 +155,7 @@ public final class FreshnessHarness {
       Load load = new Load(strata.writeUrl(), series, rate);
       double treeCpu0 = ProcTree.cpuSeconds(ProcTree.tree(pid));
       double ownCpu0 = ownCpuSeconds();
+      double[] commits0 = commits(http, q);
       long l0 = System.nanoTime();
       load.start();
       phase = "load";
@@ -166,6 +167,12 @@ public final class FreshnessHarness {
       double ownCores = (ownCpuSeconds() - ownCpu0) / loadWall;
       PipelineHarness.progress("load: %,d samples acknowledged in %.1f s = %,.0f samples/s (asked %,.0f), %d retries after 5xx/429; tree %.2f cores, harness %.2f cores",
           load.acked.get(), loadWall, load.acked.get() / loadWall, rate, load.retries.get(), treeCores, ownCores);
+      double[] commits1 = commits(http, q);
+      double n = commits1[0] - commits0[0];
+      double secs = commits1[1] - commits0[1];
+      String commitLine = String.format("store commits during the load (both sink tasks): %.0f taking %.1f s in all (%.0f ms each; %.0f%% of the load's wall time)",
+          n, secs, n == 0 ? 0 : secs / n * 1000, secs / loadWall * 100);
+      PipelineHarness.progress("%s", commitLine);
       String loadLine = String.format("%,.0f samples/s acknowledged (asked %,.0f; %,d series, %,d samples in %.0f s, %d retries after 5xx/429); "
           + "tree %.2f cores, harness %.2f cores", load.acked.get() / loadWall, rate, series, load.acked.get(), loadWall, load.retries.get(), treeCores, ownCores);
       long c0 = System.nanoTime();
@@ -189,7 +196,7 @@ public final class FreshnessHarness {
 
       System.out.println();
       System.out.printf("load average at the end: %s%n%n", PipelineHarness.loadAverage());
-      System.out.printf("background load: %s; stages caught up %.1f s after the load ended%n%n", loadLine, catchUp);
+      System.out.printf("background load: %s; stages caught up %.1f s after the load ended; %s%n%n", loadLine, catchUp, commitLine);
       System.out.print(latencyTable());
       System.out.println();
       System.out.print(idle.table());
@@ -203,6 +210,18 @@ public final class FreshnessHarness {
       }
       PipelineHarness.delete(work);
     }
+  }
+
+  private static final Pattern COMMIT_COUNT = Pattern.compile("(?m)^strata_tsdb_commit_duration_seconds_count(?:\\{[^}]*\\})? (\\S+)");
+  private static final Pattern COMMIT_SUM = Pattern.compile("(?m)^strata_tsdb_commit_duration_seconds_sum(?:\\{[^}]*\\})? (\\S+)");
+
+  /** The store's commits so far and the seconds they took ({@code strata_tsdb_commit_duration_seconds} on the query port's /metrics). */
+  static double[] commits(HttpClient http, String queryUrl) throws Exception {
+    String body = http.send(HttpRequest.newBuilder(URI.create(queryUrl + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher c = COMMIT_COUNT.matcher(body);
+    Matcher s = COMMIT_SUM.matcher(body);
+    return new double[] {c.find() ? Double.parseDouble(c.group(1)) : Double.NaN, s.find() ? Double.parseDouble(s.group(1)) : Double.NaN};
   }
 
   static Thread daemon(String name, Runnable r) {
