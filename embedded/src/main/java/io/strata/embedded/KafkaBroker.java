@@ -69,6 +69,9 @@ public final class KafkaBroker implements AutoCloseable {
       p.put("share.coordinator.state.topic.min.isr", "1");
       p.put("min.insync.replicas", "1");
       p.put("group.initial.rebalance.delay.ms", "0");
+      // the controller appends a no-op record to the metadata log when idle (liveness of the quorum, KIP-835):
+      // every 5 s instead of every 0.5 s, each one being a log append the broker's metadata loader then applies
+      p.put("metadata.max.idle.interval.ms", "5000");
       p.put("auto.create.topics.enable", "false");
       p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
       // sized for one node on a small machine next to the other stages (defaults: 3 network, 8 I/O and

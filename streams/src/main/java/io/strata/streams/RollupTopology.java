@@ -132,6 +132,10 @@ public final class RollupTopology {
     // exactly-once commits every second instead of every 100 ms: a series' store entry and changelog record
     // are written once per commit, so a shorter interval multiplies the changelog by the batches per series
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1_000);
+    // idle: the stream thread loops every 500 ms instead of 100 (no punctuators here; records end a poll at once),
+    // and its consumer long-polls the broker for 2 s instead of 0.5 (a record arriving meanwhile is returned at once)
+    p.put(StreamsConfig.POLL_MS_CONFIG, 500L);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), io.strata.schemas.kafka.IdleFetch.FETCH_MAX_WAIT_MS);
     // one bounded block cache and memtable budget for every store instead of RocksDB's per-store defaults
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, io.strata.streams.rollup.BoundedRocksDb.class);
     return p;

@@ -93,7 +93,7 @@ public final class PipelineHarness {
   }
 
   /** A system under test: how to start it and where it listens. */
-  record Target(String name, List<String> command, Path dataDir, String queryUrl, String writeUrl, String readyUrl, boolean strata) {}
+  public record Target(String name, List<String> command, Path dataDir, String queryUrl, String writeUrl, String readyUrl, boolean strata) {}
 
   public static void main(String[] args) throws Exception {
     int series = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
@@ -441,7 +441,7 @@ public final class PipelineHarness {
    * rule job commits its offsets at checkpoints and the sink at Connect's offset flushes, while the self-scrape
    * keeps writing (a few records behind when idle).
    */
-  static void awaitCaughtUp(Target target) throws Exception {
+  public static void awaitCaughtUp(Target target) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long t = System.nanoTime();
     long deadline = t + TimeUnit.MINUTES.toNanos(5);
@@ -648,7 +648,7 @@ public final class PipelineHarness {
     return b.toString();
   }
 
-  static void awaitReady(Target target, Process p) throws Exception {
+  public static void awaitReady(Target target, Process p) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     while (System.nanoTime() < deadline) {
@@ -669,7 +669,7 @@ public final class PipelineHarness {
   }
 
   /** SIGTERM, then SIGKILL after 60 s; descendants still alive afterwards (a registry child) are killed too. */
-  static void stop(Process p) throws InterruptedException {
+  public static void stop(Process p) throws InterruptedException {
     List<ProcessHandle> descendants = p.descendants().toList();
     p.destroy();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -703,7 +703,7 @@ public final class PipelineHarness {
     return false;
   }
 
-  static String loadAverage() {
+  public static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return f[0] + " " + f[1] + " " + f[2];
@@ -712,13 +712,13 @@ public final class PipelineHarness {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  static String mib(long bytes) {
+  public static String mib(long bytes) {
     return String.format("%,.0f MiB", bytes / 1048576.0);
   }
 
@@ -728,12 +728,12 @@ public final class PipelineHarness {
 
   private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
 
-  static void progress(String format, Object... args) {
+  public static void progress(String format, Object... args) {
     System.out.printf("%s  %s%n", java.time.LocalTime.now().format(CLOCK), String.format(format, args));
     System.out.flush();
   }
 
-  static void delete(Path dir) throws IOException {
+  public static void delete(Path dir) throws IOException {
     try (var files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }

@@ -15,14 +15,14 @@ import java.util.Map;
  * reaped), resident memory, threads, and per-thread CPU with the thread's name ({@code comm}: a Java thread's
  * name, truncated to 15 characters).
  */
-final class ProcTree {
+public final class ProcTree {
   /** Clock ticks per second of {@code /proc} CPU fields ({@code getconf CLK_TCK}: 100 on Linux/x86 and arm64). */
-  static final double TICKS_PER_SECOND = 100;
+  public static final double TICKS_PER_SECOND = 100;
   static final long PAGE_SIZE = 4096;
 
   /** The fields of {@code /proc/<pid>/stat} (or {@code task/<tid>/stat}) the harness uses. */
-  record Stat(int pid, String comm, int ppid, long utime, long stime, long cutime, long cstime, int threads, long rssPages) {
-    long cpuTicks() {
+  public record Stat(int pid, String comm, int ppid, long utime, long stime, long cutime, long cstime, int threads, long rssPages) {
+    public long cpuTicks() {
       return utime + stime;
     }
   }
@@ -48,7 +48,7 @@ final class ProcTree {
   }
 
   /** The root and its descendants, from the parent of every process in /proc. */
-  static List<Stat> tree(int root) {
+  public static List<Stat> tree(int root) {
     Map<Integer, List<Stat>> byParent = new HashMap<>();
     Stat rootStat = null;
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
@@ -82,7 +82,7 @@ final class ProcTree {
   }
 
   /** CPU seconds of the tree: every live process plus the children each has reaped. */
-  static double cpuSeconds(List<Stat> tree) {
+  public static double cpuSeconds(List<Stat> tree) {
     long ticks = 0;
     for (Stat s : tree) {
       ticks += s.utime() + s.stime() + s.cutime() + s.cstime();
@@ -90,7 +90,7 @@ final class ProcTree {
     return ticks / TICKS_PER_SECOND;
   }
 
-  static long rssBytes(List<Stat> tree) {
+  public static long rssBytes(List<Stat> tree) {
     long pages = 0;
     for (Stat s : tree) {
       pages += s.rssPages();
@@ -98,7 +98,7 @@ final class ProcTree {
     return pages * PAGE_SIZE;
   }
 
-  static int threads(List<Stat> tree) {
+  public static int threads(List<Stat> tree) {
     int n = 0;
     for (Stat s : tree) {
       n += s.threads();
@@ -107,7 +107,7 @@ final class ProcTree {
   }
 
   /** Every thread of the process: thread id to its stat (name and CPU ticks). */
-  static Map<Integer, Stat> tasks(int pid) {
+  public static Map<Integer, Stat> tasks(int pid) {
     Map<Integer, Stat> out = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Integer.toString(pid), "task"))) {
       for (Path t : tasks) {
@@ -150,7 +150,7 @@ final class ProcTree {
   };
 
   /** The stage of a Strata thread, from its (truncated) name; {@code other} when no prefix matches. */
-  static String stage(String comm) {
+  public static String stage(String comm) {
     for (String[] s : STAGES) {
       if (comm.startsWith(s[0])) {
         return s[1];

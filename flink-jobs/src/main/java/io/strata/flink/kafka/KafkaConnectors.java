@@ -51,6 +51,8 @@ public final class KafkaConnectors {
         .setProperty("commit.offsets.on.checkpoint", "true")
         // new partitions of the samples topic are picked up within a minute
         .setProperty("partition.discovery.interval.ms", "60000")
+        // idle: long-poll the broker 2 s, not 0.5 s (a record arriving meanwhile is returned at once)
+        .setProperty("fetch.max.wait.ms", Integer.toString(io.strata.schemas.kafka.IdleFetch.FETCH_MAX_WAIT_MS))
         .build();
   }
 
@@ -72,6 +74,8 @@ public final class KafkaConnectors {
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true")
         .setProperty("partition.discovery.interval.ms", "60000")
+        // idle: long-poll the broker 2 s, not 0.5 s (a record arriving meanwhile is returned at once)
+        .setProperty("fetch.max.wait.ms", Integer.toString(io.strata.schemas.kafka.IdleFetch.FETCH_MAX_WAIT_MS))
         .build();
   }
 

@@ -130,6 +130,7 @@ public final class CompactedTopicReader<V extends SpecificRecord> implements Aut
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, options.clientId());
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, IdleFetch.FETCH_MAX_WAIT_MS);
     if (options.readCommitted()) {
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }

@@ -91,6 +91,8 @@ public final class TsdbSinkTask extends SinkTask {
   private KafkaProducer<byte[], byte[]> deadletters;
   /** The first failed dead-letter write: the task fails at the next put or commit, before its offsets move. */
   private final AtomicReference<Exception> deadletterFailure = new AtomicReference<>();
+  /** The offsets of this task's last store commit: an unchanged set is not committed again. */
+  private Map<String, Long> lastCommitted = Map.of();
 
   @Override
   public String version() {
@@ -139,6 +141,7 @@ public final class TsdbSinkTask extends SinkTask {
    */
   @Override
   public void open(Collection<TopicPartition> partitions) {
+    lastCommitted = Map.of();
     Map<String, Long> stored = store.committedOffsets();
     Map<TopicPartition, Long> ours = new HashMap<>();
     for (TopicPartition tp : partitions) {
@@ -344,7 +347,11 @@ public final class TsdbSinkTask extends SinkTask {
       deadletters.flush(); // the dead letters of these offsets are written before the offsets are committed
       failIfDeadLetterWriteFailed();
     }
+    if (offsets.equals(lastCommitted)) {
+      return currentOffsets; // nothing put since the store made these offsets durable: no commit (idle costs nothing)
+    }
     store.commit(offsets); // data first, then offsets: only what is durable is committed to Kafka
+    lastCommitted = offsets;
     return currentOffsets;
   }
 
