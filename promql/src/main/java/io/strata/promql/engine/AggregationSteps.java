@@ -29,7 +29,7 @@ final class AggregationSteps {
   }
 
   static StepVector eval(RangeEvaluator re, AggregateExpr a) {
-    Evaluator ev = re.ev;
+    QueryContext ev = re.ev;
     AggregateOp op = a.op();
     int steps = re.steps;
     StepVector in = re.evalVector(a.expr());

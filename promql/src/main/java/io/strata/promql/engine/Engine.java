@@ -41,8 +41,9 @@ public final class Engine {
 
   /** Evaluates at one instant: a Scalar, String, Vector (timestamps = timeMs) or Matrix. */
   public Value instantQuery(Queryable storage, Expr expr, long timeMs) {
-    Evaluator ev = new Evaluator(storage, options, timeMs, timeMs, 0, deadline());
-    ev.prepare(expr);
+    QueryContext q = new QueryContext(storage, options, timeMs, timeMs, 0, deadline());
+    q.prepare(expr);
+    Evaluator ev = new Evaluator(q);
     Object v = ev.eval(expr, timeMs);
     if (v instanceof Double d) {
       return new Scalar(timeMs, d);
@@ -76,10 +77,9 @@ public final class Engine {
    */
   public Matrix rangeQuery(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
     checkRange(expr, startMs, endMs, stepMs);
-    Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
-    ev.prepare(expr, true);
-    RangeEvaluator range = new RangeEvaluator(ev, startMs, endMs, stepMs);
-    ev.useRangeEvaluator(range);
+    QueryContext q = new QueryContext(storage, options, startMs, endMs, stepMs, deadline());
+    q.prepare(expr, true);
+    RangeEvaluator range = new RangeEvaluator(q, startMs, endMs, stepMs);
     Object v = range.eval(expr);
     int steps = range.steps;
     List<Series> out;
@@ -134,14 +134,15 @@ public final class Engine {
    */
   public Matrix rangeQueryStepByStep(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
     checkRange(expr, startMs, endMs, stepMs);
-    Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
-    ev.prepare(expr);
+    QueryContext q = new QueryContext(storage, options, startMs, endMs, stepMs, deadline());
+    q.prepare(expr);
+    Evaluator ev = new Evaluator(q);
     Map<Labels, long[]> times = new LinkedHashMap<>();
     Map<Labels, double[]> values = new LinkedHashMap<>();
     Map<Labels, int[]> counts = new LinkedHashMap<>();
     int steps = (int) ((endMs - startMs) / stepMs) + 1;
     for (long t = startMs; t <= endMs; t += stepMs) {
-      ev.checkTimeout();
+      q.checkTimeout();
       ev.stepSamples = 0;
       Object v = ev.eval(expr, t);
       if (v instanceof Double d) {
@@ -155,7 +156,7 @@ public final class Engine {
         ev.resultSamples += iv.size;
       }
       if (ev.resultSamples > options.maxSamples()) {
-        throw ev.tooManySamples();
+        throw q.tooManySamples();
       }
     }
     List<Series> out = new ArrayList<>(times.size());

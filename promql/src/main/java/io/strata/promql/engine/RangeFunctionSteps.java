@@ -37,7 +37,7 @@ final class RangeFunctionSteps {
   }
 
   static StepVector eval(RangeEvaluator re, Call c, int matrixArg) {
-    Evaluator ev = re.ev;
+    QueryContext ev = re.ev;
     String name = c.function().name();
     List<Expr> args = c.args();
     int steps = re.steps;
