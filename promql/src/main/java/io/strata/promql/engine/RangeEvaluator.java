@@ -141,7 +141,7 @@ final class RangeEvaluator {
       StepSeries o = null;
       long[] ts = s.rawT;
       double[] vs2 = s.rawV;
-      int next = 0; // first sample after the current reference time
+      int next = -1; // first sample after the current reference time (references only increase)
       for (int k = 0; k < steps; k++) {
         long ref = (at != Long.MIN_VALUE ? at : time(k)) - vs.offsetMs();
         long min = ref - lookback;
@@ -152,6 +152,9 @@ final class RangeEvaluator {
           }
           min = Math.max(min, clip[0]);
           ref = Math.min(ref, clip[1]);
+        }
+        if (next < 0) {
+          next = LoadedSeries.lowerBound(ts, s.rawN, ref + 1); // a subquery's run may start late in the series
         }
         while (next < s.rawN && ts[next] <= ref) {
           next++;
