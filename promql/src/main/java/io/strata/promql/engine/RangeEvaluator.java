@@ -18,6 +18,7 @@ import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.StaleMarker;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,10 +104,12 @@ final class RangeEvaluator {
       return call(c);
     }
     if (e instanceof AggregateExpr a) {
-      if (a.param() == null && AggregationSteps.handles(a.op())) {
-        return AggregationSteps.eval(this, a);
+      if (a.param() == null) {
+        StepVector in = evalVector(a.expr());
+        // AggregationSteps folds in series order: a per-step order goes through the per-step code
+        return AggregationSteps.handles(a.op()) && in.stepOrder == null ? AggregationSteps.eval(this, a, in) : aggregate(a, in);
       }
-      return aggregate(a);
+      return aggregate(a, null);
     }
     if (e instanceof BinaryExpr b) {
       if (b.lhs().type() == ValueType.VECTOR && b.rhs().type() == ValueType.VECTOR) {
@@ -427,7 +430,9 @@ final class RangeEvaluator {
       fs[k] = perStepArgs ? Functions.elementWise(c, argsAt(scalars, k, null)) : shared;
     }
     List<StepSeries> out = new ArrayList<>(in.series.size());
-    for (StepSeries s : in.series) {
+    Labels[] outLabels = new Labels[in.series.size()];
+    for (int j = 0; j < in.series.size(); j++) {
+      StepSeries s = in.series.get(j);
       ev.checkTimeout();
       StepSeries o = new StepSeries(LabelSets.dropName(s.labels), s.n, false);
       for (int i = 0; i < s.n; i++) {
@@ -439,10 +444,12 @@ final class RangeEvaluator {
       }
       if (o.n > 0) {
         out.add(o);
+        outLabels[j] = o.labels;
       }
     }
     StepVector res = new StepVector(StepVector.unique(out), in.load.clone());
     res.addCountsTo(res.load);
+    in.orderInto(res, outLabels);
     return res;
   }
 
@@ -453,22 +460,29 @@ final class RangeEvaluator {
     UnaryOperator<Labels> f = c.function().name().equals("label_replace")
         ? LabelFunctions.replacer(all) : LabelFunctions.joiner(all);
     List<StepSeries> out = new ArrayList<>(in.series.size());
-    for (StepSeries s : in.series) {
+    Labels[] outLabels = new Labels[in.series.size()];
+    for (int j = 0; j < in.series.size(); j++) {
+      StepSeries s = in.series.get(j);
       StepSeries o = new StepSeries(f.apply(s.labels), s.n, false);
       o.steps = s.steps;
       o.values = s.values;
       o.n = s.n;
       out.add(o);
+      outLabels[j] = o.labels;
     }
     StepVector res = new StepVector(StepVector.unique(out), in.load.clone());
     res.addCountsTo(res.load);
+    in.orderInto(res, outLabels);
     return res;
   }
 
   // ---- aggregations with a parameter ------------------------------------------------------------------
 
-  /** topk, bottomk, quantile, count_values: {@link Aggregations#apply} at each step. */
-  private StepVector aggregate(AggregateExpr a) {
+  /**
+   * topk, bottomk, quantile, count_values (and any aggregation over a vector with a per-step order):
+   * {@link Aggregations#apply} at each step. {@code evaluated} is the input when already evaluated.
+   */
+  private StepVector aggregate(AggregateExpr a, StepVector evaluated) {
     AggregateOp op = a.op();
     Object param = a.param() == null ? null : eval(a.param());
     String valueLabel = op == AggregateOp.COUNT_VALUES ? Aggregations.valueLabel((String) param) : null;
@@ -486,7 +500,7 @@ final class RangeEvaluator {
     if (!any) {
       return out.result(load);
     }
-    StepVector in = evalVector(a.expr());
+    StepVector in = evaluated != null ? evaluated : evalVector(a.expr());
     boolean limited = op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK;
     for (int k = 0; k < steps; k++) {
       ev.checkTimeout();
@@ -518,15 +532,20 @@ final class RangeEvaluator {
     }
     StepVector in = (StepVector) v;
     List<StepSeries> out = new ArrayList<>(in.series.size());
-    for (StepSeries s : in.series) {
+    Labels[] outLabels = new Labels[in.series.size()];
+    for (int j = 0; j < in.series.size(); j++) {
+      StepSeries s = in.series.get(j);
       StepSeries o = new StepSeries(LabelSets.dropName(s.labels), s.n, false);
       for (int i = 0; i < s.n; i++) {
         o.add(s.steps[i], -s.values[i]);
       }
       out.add(o);
+      outLabels[j] = o.labels;
     }
     // the step-by-step evaluation does not count a negation's result
-    return new StepVector(StepVector.unique(out), in.load.clone());
+    StepVector res = new StepVector(StepVector.unique(out), in.load.clone());
+    in.orderInto(res, outLabels);
+    return res;
   }
 
   /** Vector/vector operators: {@link BinaryOps#vectors} at each step. */
@@ -563,7 +582,9 @@ final class RangeEvaluator {
     double[] sc = (double[]) (scalarOnLeft ? l : r);
     boolean dropName = BinaryOps.dropsName(op) || b.returnBool();
     List<StepSeries> out = new ArrayList<>(vec.series.size());
-    for (StepSeries s : vec.series) {
+    Labels[] outLabels = new Labels[vec.series.size()];
+    for (int j = 0; j < vec.series.size(); j++) {
+      StepSeries s = vec.series.get(j);
       StepSeries o = new StepSeries(dropName ? LabelSets.dropName(s.labels) : s.labels, s.n, false);
       for (int i = 0; i < s.n; i++) {
         int k = s.steps[i];
@@ -585,10 +606,12 @@ final class RangeEvaluator {
       }
       if (o.n > 0) {
         out.add(o);
+        outLabels[j] = o.labels;
       }
     }
     StepVector res = new StepVector(StepVector.unique(out), vec.load.clone());
     res.addCountsTo(res.load);
+    vec.orderInto(res, outLabels);
     return res;
   }
 
@@ -651,6 +674,16 @@ final class RangeEvaluator {
   InstantVector slice(StepVector sv, int k) {
     long t = time(k);
     InstantVector out = new InstantVector(sv.series.size());
+    if (sv.stepOrder != null) {
+      for (int j : sv.stepOrder[k]) {
+        StepSeries s = sv.series.get(j);
+        int i = s.indexOf(k);
+        if (i >= 0) {
+          out.add(s.labels, s.values[i], s.sampleTimes != null ? s.sampleTimes[i] : t);
+        }
+      }
+      return out;
+    }
     for (StepSeries s : sv.series) {
       int i = s.indexOf(k);
       if (i >= 0) {
@@ -662,21 +695,47 @@ final class RangeEvaluator {
 
   /** Per-step results gathered into one series per label set, in order of first appearance. */
   private final class Collector {
-    private final Map<Labels, StepSeries> byLabels = new LinkedHashMap<>();
+    private final Map<Labels, Integer> byLabels = new HashMap<>();
+    private final List<StepSeries> series = new ArrayList<>();
+    /** Per step, the series in the order the step listed them. */
+    private final int[][] order = new int[steps][];
+    /** Whether some step lists its series in another order than {@link #series}. */
+    private boolean reordered;
 
     void add(int k, InstantVector iv) {
+      int[] o = new int[iv.size];
+      int n = 0;
       for (int i = 0; i < iv.size; i++) {
-        StepSeries s = byLabels.get(iv.labels[i]);
-        if (s == null) {
-          s = new StepSeries(iv.labels[i], Math.min(steps, 64), false);
-          byLabels.put(iv.labels[i], s);
+        Integer j = byLabels.get(iv.labels[i]);
+        if (j == null) {
+          j = series.size();
+          series.add(new StepSeries(iv.labels[i], Math.min(steps, 64), false));
+          byLabels.put(iv.labels[i], j);
+        }
+        StepSeries s = series.get(j);
+        if (s.n > 0 && s.steps[s.n - 1] == k) {
+          continue; // the same labels twice in one step (sort does not check): the first one
         }
         s.add(k, iv.values[i]);
+        if (n > 0 && o[n - 1] > j) {
+          reordered = true;
+        }
+        o[n++] = j;
       }
+      order[k] = n == o.length ? o : Arrays.copyOf(o, n);
     }
 
     StepVector result(long[] load) {
-      return new StepVector(new ArrayList<>(byLabels.values()), load);
+      StepVector out = new StepVector(series, load);
+      if (reordered) {
+        for (int k = 0; k < steps; k++) {
+          if (order[k] == null) {
+            order[k] = new int[0];
+          }
+        }
+        out.stepOrder = order;
+      }
+      return out;
     }
   }
 }
