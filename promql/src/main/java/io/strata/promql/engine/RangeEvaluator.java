@@ -618,10 +618,9 @@ final class RangeEvaluator {
   // ---- streamed selectors -----------------------------------------------------------------------------
 
   /**
-   * The range selectors that {@link #eval} of {@code root} reads through {@link RangeFunctionSteps} (a
-   * sliding range function reached through nodes evaluated here, or through the children a step-by-step
-   * node reads from here), so the step-by-step evaluator never needs their samples. It follows
-   * {@link #compute}'s dispatch; a selector listed twice is read twice.
+   * The range selectors that {@link #eval} of {@code root} reads through {@link RangeFunctionSteps} (the
+   * argument of a sliding range function, not inside a subquery), so no one needs their samples selected up
+   * front. It follows {@link #call}'s dispatch; a selector listed twice is read twice.
    */
   static List<VectorSelector> streamable(Expr root) {
     List<VectorSelector> out = new ArrayList<>();
