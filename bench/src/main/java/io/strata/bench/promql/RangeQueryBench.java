@@ -24,10 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * The PromQL evaluator alone (no store decoding, no HTTP): range queries over {@link InMemoryStorage} holding
  * node_exporter-like data, 10 instances x (40 CPU counters, 15 temperature gauges, 10 histogram buckets) =
  * 650 series, 24 h at 15 s (3.7 M samples). Each query runs with 250 steps (step = range / 250, at least
- * 15 s, as Grafana asks), through the range evaluator ({@code evaluator=range}, what
- * {@link Engine#rangeQuery} serves) and through the step-by-step reference
- * ({@code evaluator=stepByStep}, {@link Engine#rangeQueryStepByStep}: the whole expression at each step,
- * as the engine evaluated range queries before).
+ * 15 s, as Grafana asks), through {@link Engine#rangeQuery}. The step-by-step evaluator it was compared with
+ * (the whole expression at each step) is test-scope only since 2026-12-07 (promql's {@code StepByStep}, the
+ * oracle of its differential tests); its figures stay in results/.
  *
  * <p>Run: {@code cd /work/main && mvn -o -q -pl bench package -DskipTests && java -cp
  * bench/target/strata-bench-0.1.0-SNAPSHOT.jar:$(cat /tmp/bcp.txt) org.openjdk.jmh.Main RangeQueryBench -prof gc}
@@ -55,9 +54,6 @@ public class RangeQueryBench {
       "max_over_time24h|max(max_over_time(node_hwmon_temp_celsius[1h]))|24",
       "ratio1h|sum by (instance) (rate(node_cpu_seconds_total{mode=\"idle\"}[5m])) / sum by (instance) (rate(node_cpu_seconds_total[5m]))|1"})
   public String query;
-
-  @Param({"range", "stepByStep"})
-  public String evaluator;
 
   private InMemoryStorage storage;
   private final Engine engine = new Engine();
@@ -112,8 +108,6 @@ public class RangeQueryBench {
 
   @Benchmark
   public Matrix rangeQuery() {
-    return evaluator.equals("range")
-        ? engine.rangeQuery(storage, expr, start, end, step)
-        : engine.rangeQueryStepByStep(storage, expr, start, end, step);
+    return engine.rangeQuery(storage, expr, start, end, step);
   }
 }

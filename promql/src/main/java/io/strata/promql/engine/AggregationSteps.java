@@ -28,11 +28,11 @@ final class AggregationSteps {
     };
   }
 
-  static StepVector eval(RangeEvaluator re, AggregateExpr a) {
-    Evaluator ev = re.ev;
+  /** {@code a} over its evaluated input {@code in}, which lists its series in the same order at every step. */
+  static StepVector eval(RangeEvaluator re, AggregateExpr a, StepVector in) {
+    QueryContext ev = re.ev;
     AggregateOp op = a.op();
     int steps = re.steps;
-    StepVector in = re.evalVector(a.expr());
     List<StepSeries> inputs = in.series;
     int size = inputs.size();
     // the group of each input series, once

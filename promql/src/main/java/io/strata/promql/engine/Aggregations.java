@@ -36,29 +36,29 @@ final class Aggregations {
     }
   }
 
-  static InstantVector eval(Evaluator ev, AggregateExpr a, long t) {
+  /** count_values' label name (its parameter), checked. */
+  static String valueLabel(String param) {
+    if (!Labels.isValidName(param)) {
+      throw new QueryExecutionException("invalid label name " + GoFormat.quote(param));
+    }
+    return param;
+  }
+
+  /** topk/bottomk's k from the parameter, checked; below 1 the result is empty (the input is not evaluated). */
+  static long k(double paramValue) {
+    if (Double.isNaN(paramValue) || paramValue >= 9.223372036854776E18 || paramValue <= -9.223372036854776E18) {
+      throw new QueryExecutionException("Scalar value " + GoFormat.number(paramValue) + " overflows int64");
+    }
+    return (long) paramValue;
+  }
+
+  /**
+   * The aggregation of {@code in} at one evaluation time: {@code paramValue} is the scalar parameter (NaN
+   * without one), {@code valueLabel} count_values' label (else null), {@code k} topk/bottomk's (checked by
+   * {@link #k}, at least 1).
+   */
+  static InstantVector apply(AggregateExpr a, double paramValue, String valueLabel, long k, InstantVector in, long t) {
     AggregateOp op = a.op();
-    double paramValue = Double.NaN;
-    String valueLabel = null;
-    if (op == AggregateOp.COUNT_VALUES) {
-      valueLabel = (String) ev.eval(a.param(), t);
-      if (!Labels.isValidName(valueLabel)) {
-        throw new QueryExecutionException("invalid label name " + GoFormat.quote(valueLabel));
-      }
-    } else if (a.param() != null) {
-      paramValue = ev.evalScalar(a.param(), t);
-    }
-    long k = 0;
-    if (op == AggregateOp.TOPK || op == AggregateOp.BOTTOMK) {
-      if (Double.isNaN(paramValue) || paramValue >= 9.223372036854776E18 || paramValue <= -9.223372036854776E18) {
-        throw new QueryExecutionException("Scalar value " + GoFormat.number(paramValue) + " overflows int64");
-      }
-      k = (long) paramValue;
-      if (k < 1) {
-        return new InstantVector(0);
-      }
-    }
-    InstantVector in = ev.evalVector(a.expr(), t);
     List<String> grouping = a.grouping();
     if (valueLabel != null && !a.without()) {
       grouping = new ArrayList<>(grouping);
@@ -145,7 +145,6 @@ final class Aggregations {
         default -> out.add(g.labels, g.value, t);
       }
     }
-    ev.account(out.size);
     return out;
   }
 

@@ -31,7 +31,7 @@ import java.util.Map;
  * {@code @ time - offset}; everything else, and every query without such nesting, is untouched.
  *
  * <p>A shifted read may fall outside the samples 2.42 selected for the selector (its selection uses the
- * plain times); {@link Evaluator} then clips reads to the selected range, as 2.42's storage trims them.
+ * plain times); {@link QueryContext} then clips reads to the selected range, as 2.42's storage trims them.
  */
 final class AtOffsets {
   /** {@code @} selectors (alone or in a range selector) read at this reference time (offset applied). */
@@ -225,7 +225,7 @@ final class AtOffsets {
     if (e instanceof SubqueryExpr sq) {
       long offset = sq.at() != null ? offsets.get(sq) : sq.offsetMs();
       long step = sq.stepMs() > 0 ? sq.stepMs() : defaultStep;
-      long first = Evaluator.firstStep(start - offset - sq.rangeMs(), step);
+      long first = QueryContext.firstStep(start - offset - sq.rangeMs(), step);
       if (sq.at() != null && start - offset != at(sq) - sq.offsetMs()) {
         subqueryEnds.put(sq, start - offset);
       }
@@ -243,7 +243,7 @@ final class AtOffsets {
         } else if (a instanceof SubqueryExpr sq && sq.at() != null) {
           long step = sq.stepMs() > 0 ? sq.stepMs() : defaultStep;
           movingSubqueries.put(sq, new long[] {sq.offsetMs() + (start - at(sq)),
-              Evaluator.firstStep(start - offsets.get(sq) - sq.rangeMs(), step)});
+              QueryContext.firstStep(start - offsets.get(sq) - sq.rangeMs(), step)});
         }
       }
     }

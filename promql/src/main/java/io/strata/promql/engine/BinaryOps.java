@@ -15,9 +15,11 @@ import java.util.Set;
 final class BinaryOps {
   private BinaryOps() {}
 
-  static Object eval(Evaluator ev, BinaryExpr b, long t) {
-    Object l = ev.eval(b.lhs(), t);
-    Object r = ev.eval(b.rhs(), t);
+  /**
+   * The operator applied to its evaluated operands at one evaluation time {@code t}: two scalars give a
+   * {@link Double}, anything with a vector an {@link InstantVector}.
+   */
+  static Object apply(BinaryExpr b, Object l, Object r, long t) {
     BinaryOp op = b.op();
     if (l instanceof Double lv && r instanceof Double rv) {
       double v = scalarOp(op, lv, rv);
@@ -28,23 +30,22 @@ final class BinaryOps {
       return v;
     }
     if (l instanceof InstantVector lv && r instanceof InstantVector rv) {
-      InstantVector out = switch (op) {
-        case AND -> and(lv, rv, b.matching());
-        case OR -> or(lv, rv, b.matching());
-        case UNLESS -> unless(lv, rv, b.matching());
-        default -> vectorVector(lv, rv, b, t);
-      };
-      ev.account(out.size);
-      return out;
+      return vectors(b, lv, rv, t);
     }
-    InstantVector out;
     if (l instanceof InstantVector lv) {
-      out = vectorScalar(lv, (Double) r, b, false, t);
-    } else {
-      out = vectorScalar((InstantVector) r, (Double) l, b, true, t);
+      return vectorScalar(lv, (Double) r, b, false, t);
     }
-    ev.account(out.size);
-    return out;
+    return vectorScalar((InstantVector) r, (Double) l, b, true, t);
+  }
+
+  /** A vector/vector operator (arithmetic, comparison or set operator) with the expression's matching. */
+  static InstantVector vectors(BinaryExpr b, InstantVector lv, InstantVector rv, long t) {
+    return switch (b.op()) {
+      case AND -> and(lv, rv, b.matching());
+      case OR -> or(lv, rv, b.matching());
+      case UNLESS -> unless(lv, rv, b.matching());
+      default -> vectorVector(lv, rv, b, t);
+    };
   }
 
   /**

@@ -7,9 +7,7 @@ import io.strata.promql.storage.Queryable;
 import io.strata.schemas.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -39,31 +37,45 @@ public final class Engine {
     return instantQuery(storage, PromQL.parse(query), timeMs);
   }
 
-  /** Evaluates at one instant: a Scalar, String, Vector (timestamps = timeMs) or Matrix. */
+  /**
+   * Evaluates at one instant: a Scalar, String, Vector (timestamps = timeMs) or Matrix. Runs as a range
+   * query of one step (the samples are selected up front, never streamed: instant reads are raw).
+   */
   public Value instantQuery(Queryable storage, Expr expr, long timeMs) {
-    Evaluator ev = new Evaluator(storage, options, timeMs, timeMs, 0, deadline());
-    ev.prepare(expr);
-    Object v = ev.eval(expr, timeMs);
-    if (v instanceof Double d) {
-      return new Scalar(timeMs, d);
+    QueryContext q = new QueryContext(storage, options, timeMs, timeMs, 0, deadline());
+    q.prepare(expr, false);
+    RangeEvaluator range = new RangeEvaluator(q, timeMs, timeMs, 1);
+    if (expr.type() == ValueType.MATRIX) {
+      RangeEvaluator.Windows w = range.windows(expr);
+      RangeMatrix m = w.at(0);
+      if (w.load(0) > options.maxSamples()) {
+        throw q.tooManySamples();
+      }
+      List<Series> series = new ArrayList<>(m.series.size());
+      for (RangeSeries s : m.series) {
+        series.add(new Series(s.labels, Arrays.copyOfRange(s.t, s.from, s.to), Arrays.copyOfRange(s.v, s.from, s.to)));
+      }
+      series.sort((a, b) -> a.labels().compareTo(b.labels()));
+      return new Matrix(series);
+    }
+    Object v = range.eval(expr);
+    if (v instanceof double[] d) {
+      return new Scalar(timeMs, d[0]);
     }
     if (v instanceof String s) {
       return new StringValue(timeMs, s);
     }
-    if (v instanceof InstantVector iv) {
-      List<Sample> samples = new ArrayList<>(iv.size);
-      for (int i = 0; i < iv.size; i++) {
-        samples.add(new Sample(iv.labels[i], timeMs, iv.values[i]));
+    StepVector sv = (StepVector) v;
+    if (sv.load[0] > options.maxSamples()) {
+      throw q.tooManySamples();
+    }
+    List<Sample> samples = new ArrayList<>(sv.series.size());
+    for (StepSeries s : sv.series) {
+      if (s.n > 0) {
+        samples.add(new Sample(s.labels, timeMs, s.values[0]));
       }
-      return new Vector(samples);
     }
-    RangeMatrix m = (RangeMatrix) v;
-    List<Series> series = new ArrayList<>(m.series.size());
-    for (RangeSeries s : m.series) {
-      series.add(new Series(s.labels, Arrays.copyOfRange(s.t, s.from, s.to), Arrays.copyOfRange(s.v, s.from, s.to)));
-    }
-    series.sort((a, b) -> a.labels().compareTo(b.labels()));
-    return new Matrix(series);
+    return new Vector(samples);
   }
 
   public Matrix rangeQuery(Queryable storage, String query, long startMs, long endMs, long stepMs) {
@@ -76,10 +88,9 @@ public final class Engine {
    */
   public Matrix rangeQuery(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
     checkRange(expr, startMs, endMs, stepMs);
-    Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
-    ev.prepare(expr, true);
-    RangeEvaluator range = new RangeEvaluator(ev, startMs, endMs, stepMs);
-    ev.useRangeEvaluator(range);
+    QueryContext q = new QueryContext(storage, options, startMs, endMs, stepMs, deadline());
+    q.prepare(expr, true);
+    RangeEvaluator range = new RangeEvaluator(q, startMs, endMs, stepMs);
     Object v = range.eval(expr);
     int steps = range.steps;
     List<Series> out;
@@ -109,7 +120,7 @@ public final class Engine {
     return new Matrix(out);
   }
 
-  private void checkRange(Expr expr, long startMs, long endMs, long stepMs) {
+  void checkRange(Expr expr, long startMs, long endMs, long stepMs) {
     if (stepMs <= 0) {
       throw new BadQueryException("zero or negative query resolution step widths are not accepted. Try a positive integer");
     }
@@ -124,68 +135,6 @@ public final class Engine {
       throw new BadQueryException("invalid expression type \"" + expr.type().documentedName()
           + "\" for range query, must be Scalar or instant Vector");
     }
-  }
-
-  /**
-   * The same answer as {@link #rangeQuery(Queryable, Expr, long, long, long)}, computed the slow way: the
-   * whole expression evaluated at each step in turn, as an instant query would be. Kept as the reference
-   * the range evaluator is tested against ({@code RangeEvaluationTest}) and benchmarked against
-   * ({@code bench/}'s {@code RangeQueryBench}); not for serving queries.
-   */
-  public Matrix rangeQueryStepByStep(Queryable storage, Expr expr, long startMs, long endMs, long stepMs) {
-    checkRange(expr, startMs, endMs, stepMs);
-    Evaluator ev = new Evaluator(storage, options, startMs, endMs, stepMs, deadline());
-    ev.prepare(expr);
-    Map<Labels, long[]> times = new LinkedHashMap<>();
-    Map<Labels, double[]> values = new LinkedHashMap<>();
-    Map<Labels, int[]> counts = new LinkedHashMap<>();
-    int steps = (int) ((endMs - startMs) / stepMs) + 1;
-    for (long t = startMs; t <= endMs; t += stepMs) {
-      ev.checkTimeout();
-      ev.stepSamples = 0;
-      Object v = ev.eval(expr, t);
-      if (v instanceof Double d) {
-        append(times, values, counts, Labels.EMPTY, t, d, steps);
-        ev.resultSamples++;
-      } else {
-        InstantVector iv = (InstantVector) v;
-        for (int i = 0; i < iv.size; i++) {
-          append(times, values, counts, iv.labels[i], t, iv.values[i], steps);
-        }
-        ev.resultSamples += iv.size;
-      }
-      if (ev.resultSamples > options.maxSamples()) {
-        throw ev.tooManySamples();
-      }
-    }
-    List<Series> out = new ArrayList<>(times.size());
-    for (Map.Entry<Labels, long[]> e : times.entrySet()) {
-      int n = counts.get(e.getKey())[0];
-      out.add(new Series(e.getKey(), Arrays.copyOf(e.getValue(), n), Arrays.copyOf(values.get(e.getKey()), n)));
-    }
-    out.sort((a, b) -> a.labels().compareTo(b.labels()));
-    return new Matrix(out);
-  }
-
-  private static void append(Map<Labels, long[]> times, Map<Labels, double[]> values, Map<Labels, int[]> counts,
-      Labels l, long t, double v, int steps) {
-    long[] ts = times.get(l);
-    if (ts == null) {
-      ts = new long[Math.min(steps, 16)];
-      times.put(l, ts);
-      values.put(l, new double[ts.length]);
-      counts.put(l, new int[1]);
-    }
-    int[] n = counts.get(l);
-    if (n[0] == ts.length) {
-      int c = Math.min(steps, ts.length * 2);
-      ts = Arrays.copyOf(ts, c);
-      times.put(l, ts);
-      values.put(l, Arrays.copyOf(values.get(l), c));
-    }
-    ts[n[0]] = t;
-    values.get(l)[n[0]] = v;
-    n[0]++;
   }
 
   private static int[] ones(int steps) {
@@ -211,7 +160,7 @@ public final class Engine {
     }
   }
 
-  private long deadline() {
+  long deadline() {
     return System.nanoTime() + options.timeoutMs() * 1_000_000L;
   }
 }

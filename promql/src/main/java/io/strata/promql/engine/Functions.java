@@ -23,9 +23,50 @@ import java.util.TreeMap;
 final class Functions {
   private Functions() {}
 
-  static Object eval(Evaluator ev, Call c, long t) {
+  /**
+   * The order in which a call's arguments are evaluated (the indices; an argument not listed is not
+   * evaluated): a range function's other arguments before its range vector, histogram_fraction only its
+   * vector, every other call left to right.
+   */
+  static int[] evalOrder(Call c) {
     String name = c.function().name();
-    List<Expr> args = c.args();
+    int n = c.args().size();
+    if (name.equals("histogram_fraction")) {
+      return new int[] {2};
+    }
+    int m = matrixArg(c);
+    int[] order = new int[n];
+    int j = 0;
+    for (int i = 0; i < n; i++) {
+      if (i != m) {
+        order[j++] = i;
+      }
+    }
+    if (m >= 0) {
+      order[j] = m;
+    }
+    return order;
+  }
+
+  /** The index of the range-vector argument, or -1. */
+  static int matrixArg(Call c) {
+    List<ValueType> types = c.function().argTypes();
+    int m = -1;
+    for (int i = 0; i < types.size() && i < c.args().size(); i++) {
+      if (types.get(i) == ValueType.MATRIX) {
+        m = i;
+      }
+    }
+    return m;
+  }
+
+  /**
+   * The call at evaluation time {@code t}, over its arguments evaluated in {@link #evalOrder} ({@link Double},
+   * {@link String}, {@link InstantVector} or {@link RangeMatrix}; null where not evaluated): a {@link Double}
+   * for {@code time}, {@code pi} and {@code scalar}, else an {@link InstantVector}.
+   */
+  static Object apply(Call c, Object[] args, long t) {
+    String name = c.function().name();
     switch (name) {
       case "time":
         return t / 1000.0;
@@ -33,33 +74,35 @@ final class Functions {
         return Math.PI;
       case "vector": {
         InstantVector out = new InstantVector(1);
-        out.add(Labels.EMPTY, ev.evalScalar(args.get(0), t), t);
+        out.add(Labels.EMPTY, (Double) args[0], t);
         return out;
       }
       case "scalar": {
-        InstantVector in = ev.evalVector(args.get(0), t);
+        InstantVector in = (InstantVector) args[0];
         return in.size == 1 ? in.values[0] : Double.NaN;
       }
       default:
         break;
     }
-    int matrixArg = -1;
-    for (int i = 0; i < c.function().argTypes().size() && i < args.size(); i++) {
-      if (c.function().argTypes().get(i) == ValueType.MATRIX) {
-        matrixArg = i;
-      }
-    }
+    int matrixArg = matrixArg(c);
     InstantVector out;
     if (matrixArg >= 0) {
-      out = rangeFunction(ev, c, matrixArg, t);
+      out = rangeFunction(c, args, matrixArg, t);
     } else {
-      out = instantFunction(ev, c, t);
+      out = instantFunction(c, args, t);
     }
     if (!name.equals("sort") && !name.equals("sort_desc")) {
       LabelSets.checkUnique(out);
     }
-    ev.account(out.size);
     return out;
+  }
+
+  /** Whether the evaluator counts the result of {@link #apply} into the samples a step holds. */
+  static boolean counted(Call c) {
+    return switch (c.function().name()) {
+      case "time", "pi", "vector", "scalar" -> false;
+      default -> true;
+    };
   }
 
   static Expr unwrap(Expr e) {
@@ -71,32 +114,34 @@ final class Functions {
 
   // ---- range-vector functions -------------------------------------------------------------------------
 
-  private static InstantVector rangeFunction(Evaluator ev, Call c, int matrixArg, long t) {
+  /** holt_winters' smoothing and trend factors, checked. */
+  static void checkHoltWinters(double sf, double tf) {
+    if (sf <= 0 || sf >= 1) {
+      throw new QueryExecutionException("invalid smoothing factor. Expected: 0 < sf < 1, got: " + String.format("%f", sf));
+    }
+    if (tf <= 0 || tf >= 1) {
+      throw new QueryExecutionException("invalid trend factor. Expected: 0 < tf < 1, got: " + String.format("%f", tf));
+    }
+  }
+
+  private static InstantVector rangeFunction(Call c, Object[] args, int matrixArg, long t) {
     String name = c.function().name();
-    List<Expr> args = c.args();
-    double[] scalars = new double[args.size()];
-    for (int i = 0; i < args.size(); i++) {
+    double[] scalars = new double[args.length];
+    for (int i = 0; i < args.length; i++) {
       if (i != matrixArg) {
-        scalars[i] = ev.evalScalar(args.get(i), t);
+        scalars[i] = (Double) args[i];
       }
     }
-    RangeMatrix m = (RangeMatrix) ev.eval(args.get(matrixArg), t);
+    RangeMatrix m = (RangeMatrix) args[matrixArg];
     if (name.equals("absent_over_time")) {
       InstantVector out = new InstantVector(1);
       if (m.series.isEmpty()) {
-        out.add(absentLabels(unwrap(args.get(0))), 1, t);
+        out.add(absentLabels(unwrap(c.args().get(0))), 1, t);
       }
       return out;
     }
     if (name.equals("holt_winters")) {
-      double sf = scalars[1];
-      double tf = scalars[2];
-      if (sf <= 0 || sf >= 1) {
-        throw new QueryExecutionException("invalid smoothing factor. Expected: 0 < sf < 1, got: " + String.format("%f", sf));
-      }
-      if (tf <= 0 || tf >= 1) {
-        throw new QueryExecutionException("invalid trend factor. Expected: 0 < tf < 1, got: " + String.format("%f", tf));
-      }
+      checkHoltWinters(scalars[1], scalars[2]);
     }
     int minPoints = RangeFunctions.minPoints(name);
     boolean keepName = name.equals("last_over_time");
@@ -173,97 +218,103 @@ final class Functions {
 
   // ---- instant-vector functions -----------------------------------------------------------------------
 
-  private static InstantVector instantFunction(Evaluator ev, Call c, long t) {
+  private static InstantVector instantFunction(Call c, Object[] args, long t) {
     String name = c.function().name();
-    List<Expr> args = c.args();
     switch (name) {
-      case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year": {
-        if (args.isEmpty()) {
-          InstantVector out = new InstantVector(1);
-          out.add(Labels.EMPTY, datePart(name, Math.floorDiv(t, 1000)), t);
-          return out;
-        }
-        InstantVector in = ev.evalVector(args.get(0), t);
-        InstantVector out = new InstantVector(in.size);
-        for (int i = 0; i < in.size; i++) {
-          out.add(LabelSets.dropName(in.labels[i]), datePart(name, (long) in.values[i]), t);
-        }
-        return out;
-      }
-      case "timestamp": {
-        boolean fromSelector = unwrap(args.get(0)) instanceof VectorSelector;
-        InstantVector in = ev.evalVector(args.get(0), t);
-        InstantVector out = new InstantVector(in.size);
-        for (int i = 0; i < in.size; i++) {
-          out.add(LabelSets.dropName(in.labels[i]), (fromSelector ? in.times[i] : t) / 1000.0, t);
-        }
-        return out;
-      }
       case "absent": {
-        InstantVector in = ev.evalVector(args.get(0), t);
+        InstantVector in = (InstantVector) args[0];
         InstantVector out = new InstantVector(1);
         if (in.size == 0) {
-          out.add(absentLabels(unwrap(args.get(0))), 1, t);
+          out.add(absentLabels(unwrap(c.args().get(0))), 1, t);
         }
         return out;
       }
       case "label_replace":
-        return LabelFunctions.labelReplace(ev, args, t);
+        return LabelFunctions.relabel((InstantVector) args[0], LabelFunctions.replacer(args), t);
       case "label_join":
-        return LabelFunctions.labelJoin(ev, args, t);
+        return LabelFunctions.relabel((InstantVector) args[0], LabelFunctions.joiner(args), t);
       case "sort", "sort_desc":
-        return sort(ev.evalVector(args.get(0), t), name.equals("sort_desc"));
+        return sort((InstantVector) args[0], name.equals("sort_desc"));
       case "histogram_quantile":
-        return histogramQuantile(ev.evalScalar(args.get(0), t), ev.evalVector(args.get(1), t), t);
-      case "histogram_count", "histogram_sum":
+        return histogramQuantile((Double) args[0], (InstantVector) args[1], t);
+      case "histogram_count", "histogram_sum", "histogram_fraction":
         // native histograms only: float samples produce nothing
-        ev.evalVector(args.get(0), t);
         return new InstantVector(0);
-      case "histogram_fraction":
-        ev.evalVector(args.get(2), t);
-        return new InstantVector(0);
-      case "clamp": {
-        InstantVector in = ev.evalVector(args.get(0), t);
-        double min = ev.evalScalar(args.get(1), t);
-        double max = ev.evalScalar(args.get(2), t);
+      default: {
+        if (args.length == 0) {
+          // the date functions without argument: of vector(time())
+          InstantVector out = new InstantVector(1);
+          out.add(Labels.EMPTY, datePart(name, Math.floorDiv(t, 1000)), t);
+          return out;
+        }
+        InstantVector in = (InstantVector) args[0];
+        ElementWise f = elementWise(c, args);
         InstantVector out = new InstantVector(in.size);
-        if (max < min) {
+        if (f == null) {
           return out;
         }
         for (int i = 0; i < in.size; i++) {
-          out.add(LabelSets.dropName(in.labels[i]), Math.max(min, Math.min(max, in.values[i])), t);
-        }
-        return out;
-      }
-      case "clamp_min", "clamp_max": {
-        InstantVector in = ev.evalVector(args.get(0), t);
-        double bound = ev.evalScalar(args.get(1), t);
-        InstantVector out = new InstantVector(in.size);
-        for (int i = 0; i < in.size; i++) {
-          double x = in.values[i];
-          out.add(LabelSets.dropName(in.labels[i]), name.equals("clamp_min") ? Math.max(x, bound) : Math.min(x, bound), t);
-        }
-        return out;
-      }
-      case "round": {
-        InstantVector in = ev.evalVector(args.get(0), t);
-        double toNearest = args.size() > 1 ? ev.evalScalar(args.get(1), t) : 1;
-        double inverse = 1.0 / toNearest;
-        InstantVector out = new InstantVector(in.size);
-        for (int i = 0; i < in.size; i++) {
-          out.add(LabelSets.dropName(in.labels[i]), Math.floor(in.values[i] * inverse + 0.5) / inverse, t);
-        }
-        return out;
-      }
-      default: {
-        InstantVector in = ev.evalVector(args.get(0), t);
-        InstantVector out = new InstantVector(in.size);
-        for (int i = 0; i < in.size; i++) {
-          out.add(LabelSets.dropName(in.labels[i]), math(name, in.values[i]), t);
+          out.add(LabelSets.dropName(in.labels[i]), f.apply(in.values[i], in.times[i], t), t);
         }
         return out;
       }
     }
+  }
+
+  /** An instant function applied to each element on its own: value, sample time, evaluation time to value. */
+  interface ElementWise {
+    double apply(double x, long sampleTime, long t);
+  }
+
+  /**
+   * The element-wise functions (math, date parts of a vector, timestamp, clamp*, round) with their scalar
+   * arguments at one evaluation time; null when the result is empty (clamp with max below min); drop the
+   * metric name. Not for the other instant functions.
+   */
+  static ElementWise elementWise(Call c, Object[] args) {
+    String name = c.function().name();
+    switch (name) {
+      case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year":
+        return (x, st, t) -> datePart(name, (long) x);
+      case "timestamp": {
+        boolean fromSelector = unwrap(c.args().get(0)) instanceof VectorSelector;
+        return (x, st, t) -> (fromSelector ? st : t) / 1000.0;
+      }
+      case "clamp": {
+        double min = (Double) args[1];
+        double max = (Double) args[2];
+        if (max < min) {
+          return null;
+        }
+        return (x, st, t) -> Math.max(min, Math.min(max, x));
+      }
+      case "clamp_min": {
+        double bound = (Double) args[1];
+        return (x, st, t) -> Math.max(x, bound);
+      }
+      case "clamp_max": {
+        double bound = (Double) args[1];
+        return (x, st, t) -> Math.min(x, bound);
+      }
+      case "round": {
+        double toNearest = args.length > 1 ? (Double) args[1] : 1;
+        double inverse = 1.0 / toNearest;
+        return (x, st, t) -> Math.floor(x * inverse + 0.5) / inverse;
+      }
+      default:
+        return (x, st, t) -> math(name, x);
+    }
+  }
+
+  /** Whether {@link #elementWise} computes {@code c} (with a vector argument). */
+  static boolean isElementWise(Call c) {
+    return switch (c.function().name()) {
+      case "day_of_month", "day_of_week", "day_of_year", "days_in_month", "hour", "minute", "month", "year" -> !c.args().isEmpty();
+      case "timestamp", "clamp", "clamp_min", "clamp_max", "round", "abs", "ceil", "floor", "exp", "sqrt", "ln", "log2",
+          "log10", "sgn", "deg", "rad", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+          "acosh", "atanh" -> true;
+      default -> false;
+    };
   }
 
   static double math(String name, double x) {

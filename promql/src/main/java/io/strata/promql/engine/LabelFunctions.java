@@ -1,6 +1,5 @@
 package io.strata.promql.engine;
 
-import io.strata.promql.ast.Expr;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.prom.GoExpand;
 import io.strata.schemas.prom.GoRegex;
@@ -8,17 +7,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** label_replace (an RE2 regex, {@link GoRegex}, with Go's replacement syntax: {@code $1}, {@code ${name}}) and label_join. */
+/**
+ * label_replace (an RE2 regex, {@link GoRegex}, with Go's replacement syntax: {@code $1}, {@code ${name}}) and
+ * label_join. Their string arguments are checked once ({@link #replacer}, {@link #joiner}); the result is a
+ * function of each element's labels alone.
+ */
 final class LabelFunctions {
   private LabelFunctions() {}
 
-  static InstantVector labelReplace(Evaluator ev, List<Expr> args, long t) {
-    InstantVector in = ev.evalVector(args.get(0), t);
-    String dst = (String) ev.eval(args.get(1), t);
-    String repl = (String) ev.eval(args.get(2), t);
-    String src = (String) ev.eval(args.get(3), t);
-    String regex = (String) ev.eval(args.get(4), t);
+  /** label_replace's relabeling from its evaluated arguments {@code (v, dst, replacement, src, regex)}, checked. */
+  static UnaryOperator<Labels> replacer(Object[] args) {
+    String dst = (String) args[1];
+    String repl = (String) args[2];
+    String src = (String) args[3];
+    String regex = (String) args[4];
     GoRegex re;
     try {
       re = GoRegex.anchored(regex);
@@ -29,9 +33,7 @@ final class LabelFunctions {
       throw new QueryExecutionException("invalid destination label name in label_replace(): " + dst);
     }
     Map<Labels, Labels> memo = new HashMap<>();
-    InstantVector out = new InstantVector(in.size);
-    for (int i = 0; i < in.size; i++) {
-      Labels l = in.labels[i];
+    return l -> {
       Labels res = memo.get(l);
       if (res == null) {
         String srcVal = l.get(src);
@@ -44,18 +46,17 @@ final class LabelFunctions {
         }
         memo.put(l, res);
       }
-      out.add(res, in.values[i], t);
-    }
-    return out;
+      return res;
+    };
   }
 
-  static InstantVector labelJoin(Evaluator ev, List<Expr> args, long t) {
-    InstantVector in = ev.evalVector(args.get(0), t);
-    String dst = (String) ev.eval(args.get(1), t);
-    String sep = (String) ev.eval(args.get(2), t);
+  /** label_join's relabeling from its evaluated arguments {@code (v, dst, separator, src...)}, checked. */
+  static UnaryOperator<Labels> joiner(Object[] args) {
+    String dst = (String) args[1];
+    String sep = (String) args[2];
     List<String> srcs = new ArrayList<>();
-    for (int k = 3; k < args.size(); k++) {
-      String src = (String) ev.eval(args.get(k), t);
+    for (int k = 3; k < args.length; k++) {
+      String src = (String) args[k];
       if (!Labels.isValidName(src)) {
         throw new QueryExecutionException("invalid source label name in label_join(): " + src);
       }
@@ -64,9 +65,7 @@ final class LabelFunctions {
     if (!Labels.isValidName(dst)) {
       throw new QueryExecutionException("invalid destination label name in label_join(): " + dst);
     }
-    InstantVector out = new InstantVector(in.size);
-    for (int i = 0; i < in.size; i++) {
-      Labels l = in.labels[i];
+    return l -> {
       StringBuilder sb = new StringBuilder();
       for (int k = 0; k < srcs.size(); k++) {
         if (k > 0) {
@@ -78,8 +77,15 @@ final class LabelFunctions {
         }
       }
       String joined = sb.toString();
-      Labels res = joined.isEmpty() ? (l.get(dst) == null ? l : l.without(dst)) : l.with(dst, joined);
-      out.add(res, in.values[i], t);
+      return joined.isEmpty() ? (l.get(dst) == null ? l : l.without(dst)) : l.with(dst, joined);
+    };
+  }
+
+  /** The elements of {@code in} with their labels relabeled. */
+  static InstantVector relabel(InstantVector in, UnaryOperator<Labels> relabel, long t) {
+    InstantVector out = new InstantVector(in.size);
+    for (int i = 0; i < in.size; i++) {
+      out.add(relabel.apply(in.labels[i]), in.values[i], t);
     }
     return out;
   }

@@ -37,7 +37,7 @@ final class RangeFunctionSteps {
   }
 
   static StepVector eval(RangeEvaluator re, Call c, int matrixArg) {
-    Evaluator ev = re.ev;
+    QueryContext ev = re.ev;
     String name = c.function().name();
     List<Expr> args = c.args();
     int steps = re.steps;
@@ -350,11 +350,16 @@ final class RangeFunctionSteps {
       long[] t = s.t;
       double[] v = s.v;
       int n = s.n;
-      int[] resets = fn == Fn.RATE || fn == Fn.INCREASE ? RangeFunctions.resetIndices(v, n) : null;
+      // the samples any window can reach: a subquery's nested evaluation reads a short run of steps of a long
+      // series, so start at the first window by binary search (windows only move forward)
+      long firstRef = (fixedAt ? at : re.time(0)) - offset;
+      long lastRef = (fixedAt ? at : re.time(steps - 1)) - offset;
+      int lo = LoadedSeries.lowerBound(t, n, Math.max(firstRef - range, clipLo)); // first sample >= ref - range
+      int hi = lo; // first sample > ref
+      int end = LoadedSeries.lowerBound(t, n, Math.min(lastRef, clipHi) + 1);
+      int[] resets = fn == Fn.RATE || fn == Fn.INCREASE ? RangeFunctions.resetIndices(v, lo, Math.max(lo, end)) : null;
       int firstReset = 0; // first reset index > lo
       StepSeries o = null;
-      int lo = 0; // first sample >= ref - range
-      int hi = 0; // first sample > ref
       for (int k = 0; k < steps; k++) {
         long ref = (fixedAt ? at : re.time(k)) - offset;
         long min = ref - range;

@@ -37,20 +37,20 @@ final class RangeFunctions {
   }
 
   /**
-   * The indices {@code i} in {@code [1, n)} where {@code v[i] < v[i - 1]}: the counter resets of a whole
-   * series, so a window's reset correction adds {@code v[i - 1]} for the resets inside it only, in the
-   * same order as {@link #extrapolatedRate}'s loop (identical result).
+   * The indices {@code i} in {@code (from, to)} where {@code v[i] < v[i - 1]}, increasing: the counter resets
+   * of the part of a series any window reaches, so a window's reset correction adds {@code v[i - 1]} for the
+   * resets inside it only, in the same order as {@link #extrapolatedRate}'s loop (identical result).
    */
-  static int[] resetIndices(double[] v, int n) {
+  static int[] resetIndices(double[] v, int from, int to) {
     int count = 0;
-    for (int i = 1; i < n; i++) {
+    for (int i = from + 1; i < to; i++) {
       if (v[i] < v[i - 1]) {
         count++;
       }
     }
     int[] out = new int[count];
     int k = 0;
-    for (int i = 1; i < n; i++) {
+    for (int i = from + 1; i < to; i++) {
       if (v[i] < v[i - 1]) {
         out[k++] = i;
       }

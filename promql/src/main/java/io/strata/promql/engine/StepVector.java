@@ -16,10 +16,45 @@ final class StepVector {
   final List<StepSeries> series;
   /** Per step: samples held by this subtree's values while that step was evaluated (children included). */
   final long[] load;
+  /**
+   * Per step, the indices of the series with a value there in the order the step-by-step evaluation lists
+   * them, when that is not {@link #series}' order at some step (a function over subquery windows, whose
+   * series come in order of their first point in each window); else null. The order decides the order of
+   * an aggregation's sums, so it is kept.
+   */
+  int[][] stepOrder;
 
   StepVector(List<StepSeries> series, long[] load) {
     this.series = series;
     this.load = load;
+  }
+
+  /**
+   * Gives {@code out} (a result with at most one series per series of this vector, in any order) this vector's
+   * per-step order, if it has one: {@code outLabels[i]} is the labels of the result of series {@code i}, null
+   * when it has none.
+   */
+  void orderInto(StepVector out, Labels[] outLabels) {
+    if (stepOrder == null) {
+      return;
+    }
+    Map<Labels, Integer> position = new HashMap<>(out.series.size() * 2);
+    for (int j = 0; j < out.series.size(); j++) {
+      position.put(out.series.get(j).labels, j);
+    }
+    int[][] order = new int[stepOrder.length][];
+    for (int k = 0; k < stepOrder.length; k++) {
+      int[] o = new int[stepOrder[k].length];
+      int n = 0;
+      for (int i : stepOrder[k]) {
+        Integer j = outLabels[i] == null ? null : position.get(outLabels[i]);
+        if (j != null) {
+          o[n++] = j;
+        }
+      }
+      order[k] = n == o.length ? o : java.util.Arrays.copyOf(o, n);
+    }
+    out.stepOrder = order;
   }
 
   /** Values per step, counted over all series. */

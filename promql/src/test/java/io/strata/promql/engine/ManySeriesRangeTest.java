@@ -139,7 +139,7 @@ class ManySeriesRangeTest {
   }
 
   private static void check(String q, long start, long end, long step) {
-    Matrix want = ENGINE.rangeQueryStepByStep(DATA, PromQL.parse(q), start, end, step);
+    Matrix want = StepByStep.rangeQuery(ENGINE, DATA, PromQL.parse(q), start, end, step);
     for (Split split : Split.values()) {
       Matrix got = ENGINE.rangeQuery(new Pooled(split), q, start, end, step);
       RangeEvaluationTest.assertSame(want, got);

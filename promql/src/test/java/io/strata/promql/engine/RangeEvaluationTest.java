@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The range evaluator (node by node over all steps) against the step-by-step reference
- * ({@link Engine#rangeQueryStepByStep}): every expression of every {@code promqltest} script, over the
- * script's own range for range evals and over two ranges around the instant for instant evals, must give
- * the same series, timestamps and bit-for-bit values, or fail the same way.
+ * The engine (node by node over all steps; instant queries as one-step ranges) against the step-by-step
+ * oracle ({@link StepByStep}): every expression of every {@code promqltest} script, as an instant query at
+ * the script's time (every value type; vectors in the same order), and as range queries over the script's
+ * own range for range evals and over two ranges around the instant for instant evals, must give the same
+ * series, timestamps and bit-for-bit values, or fail with the same error. The query module's
+ * {@code EvaluatorOracleTest} does the same over the corpus compared with Prometheus.
  */
 class RangeEvaluationTest {
   private static final Engine ENGINE = new Engine();
@@ -63,11 +65,19 @@ class RangeEvaluationTest {
           } catch (PromQLParseException e) {
             continue;
           }
+          InMemoryStorage s = storage[0];
+          String name = f.getFileName() + ":" + ev.line() + " " + ev.expr();
+          for (long t : ev.range() ? new long[] {ev.start(), ev.end()} : new long[] {ev.start()}) {
+            out.add(DynamicTest.dynamicTest(name + " (instant at " + t + ")", () -> {
+              String d = StepByStep.instantDifference(ENGINE, s, expr, t);
+              if (d != null) {
+                fail(d);
+              }
+            }));
+          }
           if (expr.type() != ValueType.VECTOR && expr.type() != ValueType.SCALAR) {
             continue;
           }
-          InMemoryStorage s = storage[0];
-          String name = f.getFileName() + ":" + ev.line() + " " + ev.expr();
           if (ev.range()) {
             out.add(DynamicTest.dynamicTest(name, () -> compare(s, expr, ev.start(), ev.end(), ev.step())));
           } else {
@@ -87,7 +97,7 @@ class RangeEvaluationTest {
   static void compare(InMemoryStorage s, Expr expr, long start, long end, long step) {
     Matrix want;
     try {
-      want = ENGINE.rangeQueryStepByStep(s, expr, start, end, step);
+      want = StepByStep.rangeQuery(ENGINE, s, expr, start, end, step);
     } catch (QueryException e) {
       QueryException got = assertThrows(QueryException.class, () -> ENGINE.rangeQuery(s, expr, start, end, step));
       assertEquals(e.getMessage(), got.getMessage());
@@ -122,7 +132,7 @@ class RangeEvaluationTest {
     }
     Matrix m = ENGINE.rangeQuery(s, "abs(a) or abs(b)", 0, 40 * 60_000L, 60_000);
     assertEquals(1, m.series().size());
-    assertSame(ENGINE.rangeQueryStepByStep(s, PromQL.parse("rate(a[5m]) * 2 or rate(b[5m]) * 2"), 0, 40 * 60_000L, 60_000),
+    assertSame(StepByStep.rangeQuery(ENGINE, s, PromQL.parse("rate(a[5m]) * 2 or rate(b[5m]) * 2"), 0, 40 * 60_000L, 60_000),
         ENGINE.rangeQuery(s, "rate(a[5m]) * 2 or rate(b[5m]) * 2", 0, 40 * 60_000L, 60_000));
     // {__name__=~"a|b"} holds both; after rate() drops the names they are one series, never two at once
     Matrix r = ENGINE.rangeQuery(s, "rate({__name__=~\"a|b\"}[2m])", 0, 40 * 60_000L, 60_000);
@@ -152,7 +162,7 @@ class RangeEvaluationTest {
       s.add(l, i * 15_000L, v);
     }
     for (String q : List.of("rate(c[5m])", "increase(c[17m])", "sum(rate(c[1h]))", "resets(c[10m])", "irate(c[1m])")) {
-      assertSame(ENGINE.rangeQueryStepByStep(s, PromQL.parse(q), 0, 30_000_000L, 37_000),
+      assertSame(StepByStep.rangeQuery(ENGINE, s, PromQL.parse(q), 0, 30_000_000L, 37_000),
           ENGINE.rangeQuery(s, q, 0, 30_000_000L, 37_000));
     }
   }

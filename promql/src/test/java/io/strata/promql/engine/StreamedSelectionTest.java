@@ -127,7 +127,7 @@ class StreamedSelectionTest {
         "last_over_time(requests_total[2m])", "resets(requests_total[30m]) + changes(requests_total[30m])",
         "quantile_over_time(0.5, requests_total[10m] offset 5m)", "count_over_time(requests_total[1m] @ 1767227400)",
         "avg by (instance) (deriv(requests_total[5m]))")) {
-      Matrix want = new Engine().rangeQueryStepByStep(s, io.strata.promql.PromQL.parse(q), T0, T0 + 3_600_000, 45_000);
+      Matrix want = StepByStep.rangeQuery(new Engine(), s, io.strata.promql.PromQL.parse(q), T0, T0 + 3_600_000, 45_000);
       assertSame(want, new Engine().rangeQuery(new Recording(s), q, T0, T0 + 3_600_000, 45_000), q);
     }
   }
@@ -141,8 +141,8 @@ class StreamedSelectionTest {
     long hi = 100_000;
     while (lo < hi) {
       long mid = (lo + hi) / 2;
-      if (passes(() -> new Engine(EngineOptions.DEFAULTS.withMaxSamples(mid))
-          .rangeQueryStepByStep(s, io.strata.promql.PromQL.parse(q), T0, T0 + 3_600_000, 60_000))) {
+      if (passes(() -> StepByStep.rangeQuery(new Engine(EngineOptions.DEFAULTS.withMaxSamples(mid)),
+          s, io.strata.promql.PromQL.parse(q), T0, T0 + 3_600_000, 60_000))) {
         hi = mid;
       } else {
         lo = mid + 1;

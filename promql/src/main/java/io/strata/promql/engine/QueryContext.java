@@ -5,39 +5,30 @@ import io.strata.promql.ast.BinaryExpr;
 import io.strata.promql.ast.Call;
 import io.strata.promql.ast.Expr;
 import io.strata.promql.ast.MatrixSelector;
-import io.strata.promql.ast.NumberLiteral;
 import io.strata.promql.ast.ParenExpr;
-import io.strata.promql.ast.StringLiteral;
 import io.strata.promql.ast.SubqueryExpr;
 import io.strata.promql.ast.UnaryExpr;
 import io.strata.promql.ast.VectorSelector;
 import io.strata.promql.storage.Queryable;
-import io.strata.schemas.model.MatchDeadline;
 import io.strata.promql.storage.SelectHints;
 import io.strata.promql.storage.SeriesData;
 import io.strata.promql.storage.SeriesFunction;
 import io.strata.promql.storage.SummaryFunction;
-import io.strata.schemas.model.Labels;
-import io.strata.schemas.model.StaleMarker;
+import io.strata.schemas.model.MatchDeadline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Evaluates an expression at single timestamps. Series are selected once per selector for the whole
- * query (like Prometheus's populateSeries) and every step then works on those arrays. Subquery steps are
- * aligned to absolute multiples of their step, so their inner results are cached across outer steps.
- *
- * <p>Values during evaluation: {@link Double} (scalar), {@link String}, {@link InstantVector},
- * {@link RangeMatrix}.
+ * One query's selection and limits: every selector's time range, its series selected once for the whole
+ * query (like Prometheus's populateSeries) or streamed, the deadline, 2.42's {@code @} bookkeeping
+ * ({@link AtOffsets}), and the windows a range selector or subquery covers at a given evaluation time.
  */
-final class Evaluator {
+final class QueryContext {
   final EngineOptions opts;
   final long queryStart;
   final long queryEnd;
@@ -51,18 +42,10 @@ final class Evaluator {
   private final Map<VectorSelector, Integer> uses = new IdentityHashMap<>();
   /** Selectors not selected by {@link #prepare}: the range evaluator streams them ({@link #selectEach}). */
   private final Map<VectorSelector, Boolean> streamed = new IdentityHashMap<>();
-  private final Map<SubqueryExpr, TreeMap<Long, InstantVector>> subqueryCache = new IdentityHashMap<>();
   /** 2.42's shifted reads of {@code @} nodes inside subqueries ({@link AtOffsets}), or null (the usual case). */
   private AtOffsets atOffsets;
-  /** In a range query: the node-by-node evaluator, and the expressions this evaluator reads from it. */
-  private RangeEvaluator range;
-  private final Map<Expr, Boolean> deferred = new IdentityHashMap<>();
-  /** Samples held by the values of the step being evaluated. */
-  long stepSamples;
-  /** Points already added to the query's result. */
-  long resultSamples;
 
-  Evaluator(Queryable storage, EngineOptions opts, long start, long end, long step, long deadlineNanos) {
+  QueryContext(Queryable storage, EngineOptions opts, long start, long end, long step, long deadlineNanos) {
     this.storage = storage;
     this.opts = opts;
     this.queryStart = start;
@@ -97,21 +80,25 @@ final class Evaluator {
     return new long[] {offset, r[0], r[1]};
   }
 
-  /** Whether {@code vs} was left out of {@link #prepare} for the range evaluator to stream it. */
-  boolean streamed(VectorSelector vs) {
-    return streamed.containsKey(vs);
-  }
-
-  void useRangeEvaluator(RangeEvaluator r) {
-    this.range = r;
+  /**
+   * For an {@code @} selector that 2.42 reads at another time than its own ({@link AtOffsets#selectorRefs}):
+   * that reference time; else null.
+   */
+  Long shiftedRef(VectorSelector vs) {
+    return atOffsets == null ? null : atOffsets.selectorRefs.get(vs);
   }
 
   /**
-   * From now on {@link #eval} answers {@code e} at a query step from the range evaluator (computed over all
-   * steps on first use) instead of evaluating it here.
+   * In a query with 2.42's {@code @} quirks ({@link AtOffsets}), reads are clipped to the selected range,
+   * as 2.42's storage trims them to the selection: {first, last} selected time; else null (no clipping).
    */
-  void deferToRange(Expr e) {
-    deferred.put(e, Boolean.TRUE);
+  long[] clip(VectorSelector vs) {
+    return atOffsets == null ? null : ranges.get(vs);
+  }
+
+  /** Whether {@code vs} was left out of {@link #prepare} for the range evaluator to stream it. */
+  boolean streamed(VectorSelector vs) {
+    return streamed.containsKey(vs);
   }
 
   // ---- selection ------------------------------------------------------------------------------------
@@ -123,9 +110,9 @@ final class Evaluator {
 
   /**
    * Finds every selector's time range, then selects each once, except, when {@code streaming} (a range
-   * query evaluated by {@link RangeEvaluator}), the selectors read only by one sliding range function of
-   * the range evaluator ({@link RangeEvaluator#streamable}): it streams those through the function
-   * ({@link #selectEach}), so their samples are never all in memory at once.
+   * query), the selectors read only by one sliding range function ({@link RangeEvaluator#streamable}): the
+   * range evaluator streams those through the function ({@link #selectEach}), so their samples are never all
+   * in memory at once.
    */
   void prepare(Expr root, boolean streaming) {
     walk(root, queryStart, queryEnd, "");
@@ -136,7 +123,7 @@ final class Evaluator {
         candidates.merge(vs, 1, Integer::sum);
       }
       for (Map.Entry<VectorSelector, Integer> c : candidates.entrySet()) {
-        if (c.getValue() == 1 && uses.get(c.getKey()) == 1) {
+        if (c.getValue() == 1 && uses.get(c.getKey()) == 1 && shiftedRef(c.getKey()) == null) {
           streamed.put(c.getKey(), Boolean.TRUE);
         }
       }
@@ -258,6 +245,82 @@ final class Evaluator {
     }
   }
 
+  // ---- windows ----------------------------------------------------------------------------------------
+
+  /** The samples in {@code [ref - range, ref]} of each series at evaluation time {@code t} (stale markers skipped). */
+  RangeMatrix selectRange(MatrixSelector m, long t) {
+    VectorSelector vs = m.selector();
+    long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
+    long min = ref - m.rangeMs();
+    long from0 = min;
+    long to0 = ref;
+    if (atOffsets != null) {
+      Long shifted = atOffsets.selectorRefs.get(vs);
+      Long moving = atOffsets.movingSelectors.get(vs);
+      if (moving != null) {
+        ref = t - moving;
+        min = ref - m.rangeMs();
+      } else if (shifted != null) {
+        ref = shifted;
+        min = ref - m.rangeMs();
+      }
+      // only the selected samples, as 2.42's storage trims them to the selection
+      long[] r = ranges.get(vs);
+      from0 = Math.max(min, r[0]);
+      to0 = Math.min(ref, r[1]);
+    }
+    LoadedSeries[] series = loaded(vs);
+    List<RangeSeries> out = new ArrayList<>(series.length);
+    for (LoadedSeries s : series) {
+      int from = LoadedSeries.lowerBound(s.t, s.n, from0);
+      int to = LoadedSeries.lowerBound(s.t, s.n, to0 + 1);
+      if (from < to) {
+        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
+      }
+    }
+    return new RangeMatrix(out, min, ref, m.rangeMs());
+  }
+
+  /**
+   * The first multiple of {@code step} at or after {@code t} (2.42 rounds toward zero and adds a step when
+   * that is below {@code t}, which is the same for negative times).
+   */
+  static long firstStep(long t, long step) {
+    long first = step * (t / step);
+    return first < t ? first + step : first;
+  }
+
+  /**
+   * A subquery at evaluation time {@code t}: {first step, last step, window start, window end, step}. It
+   * evaluates its expression at the multiples of its step in {@code [first, last]}; the function over it
+   * sees those in {@code [window start, window end]} (closed at both ends: a step on the lower boundary
+   * counts), with 2.42's {@code @} quirks ({@link AtOffsets}).
+   */
+  long[] subqueryWindow(SubqueryExpr sq, long t) {
+    long ref = (sq.at() != null ? sq.at().resolve(queryStart, queryEnd) : t) - sq.offsetMs();
+    long interval = sq.stepMs() > 0 ? sq.stepMs() : opts.defaultSubqueryStepMs();
+    long min = ref - sq.rangeMs();
+    long last = ref;
+    long first;
+    long[] moving = atOffsets == null ? null : atOffsets.movingSubqueries.get(sq);
+    if (moving != null) {
+      // 2.42 evaluates the call at every step with the first step's offset: the window moves with t
+      ref = t - moving[0];
+      min = ref - sq.rangeMs();
+      last = ref;
+      first = Math.max(moving[1], firstStep(min, interval));
+    } else if (atOffsets != null && atOffsets.subqueryEnds.containsKey(sq)) {
+      last = atOffsets.subqueryEnds.get(sq);
+      first = firstStep(last - sq.rangeMs(), interval);
+      // 2.42 evaluated other steps than the window's: keep those inside it
+      first = Math.max(first, firstStep(min, interval));
+      last = Math.min(last, ref);
+    } else {
+      first = firstStep(min, interval);
+    }
+    return new long[] {first, last, min, ref, interval};
+  }
+
   // ---- limits ---------------------------------------------------------------------------------------
 
   /**
@@ -284,233 +347,5 @@ final class Evaluator {
 
   QueryExecutionException tooManySamples() {
     return new QueryExecutionException("query processing would load too many samples into memory in query execution");
-  }
-
-  void account(long samples) {
-    stepSamples += samples;
-    if (stepSamples + resultSamples > opts.maxSamples()) {
-      throw tooManySamples();
-    }
-  }
-
-  // ---- evaluation -----------------------------------------------------------------------------------
-
-  Object eval(Expr e, long t) {
-    if (!deferred.isEmpty() && deferred.containsKey(e)) {
-      int k = range.stepOf(t);
-      if (k >= 0) {
-        // computing it may run step-by-step evaluations of its own: keep this step's count
-        long saved = stepSamples;
-        Object all = range.evalKept(e);
-        stepSamples = saved;
-        return range.slice(all, k, t);
-      }
-    }
-    return evalHere(e, t);
-  }
-
-  /** Evaluates {@code e} at {@code t} here, even when it is deferred to the range evaluator (which calls this). */
-  Object evalHere(Expr e, long t) {
-    if (e instanceof NumberLiteral n) {
-      return n.value();
-    }
-    if (e instanceof StringLiteral s) {
-      return s.value();
-    }
-    if (e instanceof ParenExpr p) {
-      return eval(p.expr(), t);
-    }
-    if (e instanceof VectorSelector vs) {
-      return selectInstant(vs, t);
-    }
-    if (e instanceof MatrixSelector m) {
-      return selectRange(m, t);
-    }
-    if (e instanceof SubqueryExpr sq) {
-      return subquery(sq, t);
-    }
-    if (e instanceof UnaryExpr u) {
-      Object v = eval(u.expr(), t);
-      if (!u.negate()) {
-        return v;
-      }
-      if (v instanceof Double d) {
-        return -d;
-      }
-      InstantVector in = (InstantVector) v;
-      InstantVector out = new InstantVector(in.size);
-      for (int i = 0; i < in.size; i++) {
-        out.add(LabelSets.dropName(in.labels[i]), -in.values[i], t);
-      }
-      LabelSets.checkUnique(out);
-      return out;
-    }
-    if (e instanceof BinaryExpr b) {
-      return BinaryOps.eval(this, b, t);
-    }
-    if (e instanceof AggregateExpr a) {
-      return Aggregations.eval(this, a, t);
-    }
-    if (e instanceof Call c) {
-      return Functions.eval(this, c, t);
-    }
-    throw new IllegalStateException("BUG: unknown node " + e.getClass());
-  }
-
-  InstantVector evalVector(Expr e, long t) {
-    return (InstantVector) eval(e, t);
-  }
-
-  double evalScalar(Expr e, long t) {
-    return (Double) eval(e, t);
-  }
-
-  /** The latest sample at or before {@code ref} within the lookback delta, unless it is a stale marker. */
-  InstantVector selectInstant(VectorSelector vs, long t) {
-    long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
-    long min = ref - opts.lookbackDeltaMs();
-    LoadedSeries[] series = loaded(vs);
-    if (atOffsets != null) {
-      Long shifted = atOffsets.selectorRefs.get(vs);
-      if (shifted != null) {
-        ref = shifted;
-        min = ref - opts.lookbackDeltaMs();
-      }
-      // only the selected samples, as 2.42's storage trims them to the selection
-      long[] r = ranges.get(vs);
-      min = Math.max(min, r[0]);
-      ref = Math.min(ref, r[1]);
-    }
-    InstantVector out = new InstantVector(series.length);
-    for (LoadedSeries s : series) {
-      int idx = LoadedSeries.lowerBound(s.rawT, s.rawN, ref + 1) - 1;
-      if (idx < 0 || s.rawT[idx] < min) {
-        continue;
-      }
-      double v = s.rawV[idx];
-      if (StaleMarker.isStale(v)) {
-        continue;
-      }
-      out.add(s.labels, v, s.rawT[idx]);
-    }
-    account(out.size);
-    return out;
-  }
-
-  /** The samples in {@code [ref - range, ref]} of each series (stale markers skipped). */
-  RangeMatrix selectRange(MatrixSelector m, long t) {
-    VectorSelector vs = m.selector();
-    long ref = (vs.at() != null ? vs.at().resolve(queryStart, queryEnd) : t) - vs.offsetMs();
-    long min = ref - m.rangeMs();
-    long from0 = min;
-    long to0 = ref;
-    if (atOffsets != null) {
-      Long shifted = atOffsets.selectorRefs.get(vs);
-      Long moving = atOffsets.movingSelectors.get(vs);
-      if (moving != null) {
-        ref = t - moving;
-        min = ref - m.rangeMs();
-      } else if (shifted != null) {
-        ref = shifted;
-        min = ref - m.rangeMs();
-      }
-      // only the selected samples, as 2.42's storage trims them to the selection
-      long[] r = ranges.get(vs);
-      from0 = Math.max(min, r[0]);
-      to0 = Math.min(ref, r[1]);
-    }
-    LoadedSeries[] series = loaded(vs);
-    List<RangeSeries> out = new ArrayList<>(series.length);
-    long total = 0;
-    for (LoadedSeries s : series) {
-      int from = LoadedSeries.lowerBound(s.t, s.n, from0);
-      int to = LoadedSeries.lowerBound(s.t, s.n, to0 + 1);
-      if (from < to) {
-        out.add(new RangeSeries(s.labels, s.t, s.v, from, to));
-        total += to - from;
-      }
-    }
-    account(total);
-    return new RangeMatrix(out, min, ref, m.rangeMs());
-  }
-
-  private static final class Growable {
-    long[] t = new long[16];
-    double[] v = new double[16];
-    int n;
-
-    void add(long ts, double val) {
-      if (n == t.length) {
-        t = Arrays.copyOf(t, n * 2);
-        v = Arrays.copyOf(v, n * 2);
-      }
-      t[n] = ts;
-      v[n] = val;
-      n++;
-    }
-  }
-
-  /**
-   * The first multiple of {@code step} at or after {@code t} (2.42 rounds toward zero and adds a step when
-   * that is below {@code t}, which is the same for negative times).
-   */
-  static long firstStep(long t, long step) {
-    long first = step * (t / step);
-    return first < t ? first + step : first;
-  }
-
-  /**
-   * Evaluates the inner expression at each aligned step in {@code [ref - range, ref]} (closed at both ends:
-   * a step on the lower boundary counts).
-   */
-  RangeMatrix subquery(SubqueryExpr sq, long t) {
-    long ref = (sq.at() != null ? sq.at().resolve(queryStart, queryEnd) : t) - sq.offsetMs();
-    long interval = sq.stepMs() > 0 ? sq.stepMs() : opts.defaultSubqueryStepMs();
-    long min = ref - sq.rangeMs();
-    // the steps evaluated: [first, last]; the function over the result sees those in [min, ref]
-    long last = ref;
-    long first;
-    long[] moving = atOffsets == null ? null : atOffsets.movingSubqueries.get(sq);
-    if (moving != null) {
-      // 2.42 evaluates the call at every step with the first step's offset: the window moves with t
-      ref = t - moving[0];
-      min = ref - sq.rangeMs();
-      last = ref;
-      first = Math.max(moving[1], firstStep(min, interval));
-    } else if (atOffsets != null && atOffsets.subqueryEnds.containsKey(sq)) {
-      last = atOffsets.subqueryEnds.get(sq);
-      first = firstStep(last - sq.rangeMs(), interval);
-      // 2.42 evaluated other steps than the window's: keep those inside it
-      first = Math.max(first, firstStep(min, interval));
-      last = Math.min(last, ref);
-    } else {
-      first = firstStep(min, interval);
-    }
-    TreeMap<Long, InstantVector> cache = subqueryCache.computeIfAbsent(sq, k -> new TreeMap<>());
-    cache.headMap(first).clear();
-    Map<Labels, Growable> acc = new LinkedHashMap<>();
-    long saved = stepSamples;
-    long total = 0;
-    for (long ts = first; ts <= last; ts += interval) {
-      checkTimeout();
-      InstantVector v = cache.get(ts);
-      if (v == null) {
-        v = evalVector(sq.expr(), ts);
-        cache.put(ts, v);
-      }
-      stepSamples = saved;
-      for (int i = 0; i < v.size; i++) {
-        acc.computeIfAbsent(v.labels[i], k -> new Growable()).add(ts, v.values[i]);
-      }
-      total += v.size;
-    }
-    stepSamples = saved;
-    account(total);
-    List<RangeSeries> out = new ArrayList<>(acc.size());
-    for (Map.Entry<Labels, Growable> e : acc.entrySet()) {
-      Growable g = e.getValue();
-      out.add(new RangeSeries(e.getKey(), g.t, g.v, 0, g.n));
-    }
-    return new RangeMatrix(out, min, ref, sq.rangeMs());
   }
 }
