@@ -137,24 +137,36 @@ public final class ClusterTopology {
 
   /** As {@link #standard()}, with every topic name prefixed. */
   public static ClusterTopology standard(String topicPrefix) {
+    return standard(topicPrefix, 0);
+  }
+
+  /**
+   * As {@link #standard(String)}, with {@code portOffset} added to every port: a second cluster on the same machine
+   * (a test beside a running cluster).
+   */
+  public static ClusterTopology standard(String topicPrefix, int portOffset) {
+    if (portOffset < 0 || 9298 + portOffset > 65535) {
+      throw new IllegalArgumentException("port offset must be 0.." + (65535 - 9298) + ", got " + portOffset);
+    }
+    int o = portOffset;
     List<Instance> all = new ArrayList<>();
     List<String> brokers = new ArrayList<>();
     for (int n = 1; n <= 3; n++) {
-      all.add(new Instance(Role.KAFKA, n, ports("client", 9092 + 100 * (n - 1), "controller", 9095 + 100 * (n - 1)), "384m", List.of(), false, 1));
+      all.add(new Instance(Role.KAFKA, n, ports("client", o + 9092 + 100 * (n - 1), "controller", o + 9095 + 100 * (n - 1)), "384m", List.of(), false, 1));
       brokers.add("kafka-" + n);
     }
-    all.add(new Instance(Role.REGISTRY, 1, ports("http", 8081), "128m", List.of(), false, 1));
+    all.add(new Instance(Role.REGISTRY, 1, ports("http", o + 8081), "128m", List.of(), false, 1));
     List<String> kafkaAndRegistry = new ArrayList<>(brokers);
     kafkaAndRegistry.add("registry-1");
     List<String> connects = new ArrayList<>();
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.STREAMS, n, ports("http", 9096 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
+      all.add(new Instance(Role.STREAMS, n, ports("http", o + 9096 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.CONNECT, n, ports("rest", 8083 + 100 * (n - 1), "store", 9098 + 100 * (n - 1)), "384m", kafkaAndRegistry, false, 2));
+      all.add(new Instance(Role.CONNECT, n, ports("rest", o + 8083 + 100 * (n - 1), "store", o + 9098 + 100 * (n - 1)), "768m", kafkaAndRegistry, false, 2));
       connects.add("connect-" + n);
     }
-    all.add(new Instance(Role.JOBMANAGER, 1, ports("rest", 8088, "rpc", 6123), "384m", List.of(), false, 2));
+    all.add(new Instance(Role.JOBMANAGER, 1, ports("rest", o + 8088, "rpc", o + 6123), "384m", List.of(), false, 2));
     for (int n = 1; n <= 2; n++) {
       all.add(new Instance(Role.TASKMANAGER, n, Map.of(), "512m", List.of("jobmanager-1"), false, 3));
     }
@@ -162,12 +174,12 @@ public final class ClusterTopology {
     submitAfter.addAll(List.of("jobmanager-1", "taskmanager-1", "taskmanager-2"));
     all.add(new Instance(Role.SUBMIT, 1, Map.of(), "256m", submitAfter, true, 4));
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.INGEST, n, ports("ingest", 9091 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
+      all.add(new Instance(Role.INGEST, n, ports("ingest", o + 9091 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.QUERY, n, ports("query", 9090 + 100 * (n - 1)), "256m", connects, false, 3));
+      all.add(new Instance(Role.QUERY, n, ports("query", o + 9090 + 100 * (n - 1)), "256m", connects, false, 3));
     }
-    all.add(new Instance(Role.DELIVERY, 1, ports("http", 9097), "128m", kafkaAndRegistry, false, 2));
+    all.add(new Instance(Role.DELIVERY, 1, ports("http", o + 9097), "128m", kafkaAndRegistry, false, 2));
     return new ClusterTopology(all, topicPrefix);
   }
 
