@@ -69,13 +69,25 @@ class ClusterKillOneIT {
   static void up() throws Exception {
     dir = Files.createTempDirectory("strata-cluster-it");
     topology = ClusterTopology.standard("", PORT_OFFSET);
+    failed = true;
     cluster(420, "up", "--data-dir", dir.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+    failed = false;
   }
+
+  /** The data dir is deleted after a passing (or skipped) run, kept (with every instance's log) after a failing one. */
+  static volatile boolean failed;
 
   @AfterAll
   static void down() throws Exception {
     if (dir != null) {
       cluster(120, "down", "--data-dir", dir.toString());
+      if (!failed) {
+        try (var files = Files.walk(dir)) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      } else {
+        System.out.println("the cluster's directories (pid, out.log, strata.log, data) stay in " + dir);
+      }
     }
   }
 
@@ -108,6 +120,7 @@ class ClusterKillOneIT {
   void everyAcknowledgedSampleIsQueryableOnceAfterKillingOneInstanceOfEachStage() throws Exception {
     Assumptions.assumeTrue(topology.of(ClusterTopology.Role.CONNECT).stream().allMatch(ClusterKillOneIT::running),
         "the Connect workers (strata connect --distributed) are not in this build: no store to query");
+    failed = true; // until the last check passed
     long t0 = System.nanoTime();
     Load load = new Load(topology.of(ClusterTopology.Role.INGEST).stream()
         .map(i -> "http://127.0.0.1:" + i.port("ingest") + "/api/v1/write").toList());
@@ -175,6 +188,7 @@ class ClusterKillOneIT {
     verifyRollupWindows(load);
 
     assertTrue(prober.unanswered.isEmpty(), "rounds in which no query node answered: " + prober.unanswered);
+    failed = false;
     System.out.println("queries: " + prober.rounds.get() + " rounds, " + prober.warnings.get() + " answers with warnings; test took "
         + (System.nanoTime() - t0) / 1_000_000_000 + " s after up");
   }
