@@ -258,11 +258,12 @@ public final class ClusterTopology {
       case CONNECT -> args.addAll(List.of("connect", "--distributed", "--group-id", CONNECT_GROUP, "--bootstrap", bootstrap,
           "--registry-url", registry, "--host", host, "--connect-port", Integer.toString(i.port("rest")), "--port", Integer.toString(i.port("store")),
           "--replication-factor", Integer.toString(REPLICATION_FACTOR)));
-      case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--rpc-port", Integer.toString(i.port("rpc")),
+      // Flink's --host is the address it binds and announces: the one the other instances reach it at
+      case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--host", a.host(i), "--rpc-port", Integer.toString(i.port("rpc")),
           "--rest-port", Integer.toString(i.port("rest"))));
       case TASKMANAGER -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
-        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--slots", "2"));
+        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--slots", "2", "--host", a.host(i)));
       }
       case SUBMIT -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
@@ -292,9 +293,7 @@ public final class ClusterTopology {
     if (i.role() != Role.INGEST && i.role() != Role.QUERY && i.role() != Role.DELIVERY && i.role() != Role.SUBMIT) {
       args.addAll(List.of("--data-dir", dir));
     }
-    if (!i.oneShot()) {
-      args.addAll(List.of("--log-dir", dir));
-    }
+    args.addAll(List.of("--log-dir", dir));
     return args;
   }
 
