@@ -85,9 +85,12 @@ public final class ClusterCommand implements Runnable {
             continue;
           }
           if (i.oneShot()) {
-            boolean depStarted = i.dependsOn().stream().anyMatch(started::contains);
-            if (!depStarted && procs.state(i) == State.DONE) {
-              System.out.println("  " + i.name() + ": done earlier, nothing it depends on was restarted");
+            // the rule job's submission runs again when the JobManager was restarted (a session cluster without HA forgets
+            // its jobs); a restarted TaskManager is the job's own restart (from its checkpoint), nothing to submit
+            boolean jobManagerStarted = i.dependsOn().stream()
+                .anyMatch(d -> started.contains(d) && topology.instance(d).role() == ClusterTopology.Role.JOBMANAGER);
+            if (!jobManagerStarted && procs.state(i) == State.DONE) {
+              System.out.println("  " + i.name() + ": done earlier, the JobManager was not restarted");
               continue;
             }
             if (i.dependsOn().stream().anyMatch(skipped::contains)) {

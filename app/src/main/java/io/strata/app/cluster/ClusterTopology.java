@@ -158,13 +158,11 @@ public final class ClusterTopology {
     all.add(new Instance(Role.REGISTRY, 1, ports("http", o + 8081), "128m", List.of(), false, 1));
     List<String> kafkaAndRegistry = new ArrayList<>(brokers);
     kafkaAndRegistry.add("registry-1");
-    List<String> connects = new ArrayList<>();
     for (int n = 1; n <= 2; n++) {
       all.add(new Instance(Role.STREAMS, n, ports("http", o + 9096 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     for (int n = 1; n <= 2; n++) {
       all.add(new Instance(Role.CONNECT, n, ports("rest", o + 8083 + 100 * (n - 1), "store", o + 9098 + 100 * (n - 1)), "768m", kafkaAndRegistry, false, 2));
-      connects.add("connect-" + n);
     }
     all.add(new Instance(Role.JOBMANAGER, 1, ports("rest", o + 8088, "rpc", o + 6123), "384m", List.of(), false, 2));
     for (int n = 1; n <= 2; n++) {
@@ -177,7 +175,8 @@ public final class ClusterTopology {
       all.add(new Instance(Role.INGEST, n, ports("ingest", o + 9091 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.QUERY, n, ports("query", o + 9090 + 100 * (n - 1)), "256m", connects, false, 3));
+      // a query node needs no store to start (one that is down is a partial response), so it starts beside them
+      all.add(new Instance(Role.QUERY, n, ports("query", o + 9090 + 100 * (n - 1)), "256m", List.of(), false, 2));
     }
     all.add(new Instance(Role.DELIVERY, 1, ports("http", o + 9097), "128m", kafkaAndRegistry, false, 2));
     return new ClusterTopology(all, topicPrefix);
@@ -259,11 +258,12 @@ public final class ClusterTopology {
       case CONNECT -> args.addAll(List.of("connect", "--distributed", "--group-id", CONNECT_GROUP, "--bootstrap", bootstrap,
           "--registry-url", registry, "--host", host, "--connect-port", Integer.toString(i.port("rest")), "--port", Integer.toString(i.port("store")),
           "--replication-factor", Integer.toString(REPLICATION_FACTOR)));
-      case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--rpc-port", Integer.toString(i.port("rpc")),
+      // Flink's --host is the address it binds and announces: the one the other instances reach it at
+      case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--host", a.host(i), "--rpc-port", Integer.toString(i.port("rpc")),
           "--rest-port", Integer.toString(i.port("rest"))));
       case TASKMANAGER -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
-        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--slots", "2"));
+        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--slots", "2", "--host", a.host(i)));
       }
       case SUBMIT -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
@@ -293,9 +293,7 @@ public final class ClusterTopology {
     if (i.role() != Role.INGEST && i.role() != Role.QUERY && i.role() != Role.DELIVERY && i.role() != Role.SUBMIT) {
       args.addAll(List.of("--data-dir", dir));
     }
-    if (!i.oneShot()) {
-      args.addAll(List.of("--log-dir", dir));
-    }
+    args.addAll(List.of("--log-dir", dir));
     return args;
   }
 

@@ -65,7 +65,24 @@ class ClusterTopologyTest {
         "--data-dir", "/d/connect-2")), connect.toString());
     assertTrue(t.args(t.instance("ingest-2"), lo).contains("--no-pushgateway"));
     assertTrue(!t.args(t.instance("ingest-1"), lo).contains("--no-pushgateway"));
-    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--slots", "2", "--data-dir", "/d/taskmanager-1",
+    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--slots", "2", "--host", "127.0.0.1", "--data-dir", "/d/taskmanager-1",
         "--log-dir", "/d/taskmanager-1"), t.args(t.instance("taskmanager-1"), lo));
+  }
+
+  @Test
+  void aPortOffsetMovesEveryPortAndNothingElse() {
+    ClusterTopology moved = ClusterTopology.standard("", 20000);
+    for (Instance i : t.instances()) {
+      Instance m = moved.instance(i.name());
+      i.ports().forEach((name, port) -> assertEquals(port + 20000, m.port(name), i.name() + " " + name));
+    }
+    assertEquals("127.0.0.1:29092,127.0.0.1:29192,127.0.0.1:29292", moved.bootstrap(lo));
+  }
+
+  @Test
+  void upSkipsACommandLineThisBuildCannotParse() {
+    assertTrue(ClusterCommand.unsupported(t.args(t.instance("kafka-1"), lo)).isEmpty());
+    assertTrue(ClusterCommand.unsupported(List.of("no-such-role", "--x")).isPresent());
+    assertTrue(ClusterCommand.unsupported(List.of("kafka", "--no-such-flag")).isPresent());
   }
 }
