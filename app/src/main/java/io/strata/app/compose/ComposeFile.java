@@ -142,13 +142,11 @@ public final class ComposeFile {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("image", STRATA_IMAGE);
     s.put("hostname", i.name());
-    s.put("command", command(t, i));
+    s.put("command", t.args(i, ADDRESSING));
     s.put("environment", Map.of("JDK_JAVA_OPTIONS", "-Xmx" + i.heap()));
     List<String> mounts = new ArrayList<>();
-    if (i.role() != Role.SUBMIT) {
-      mounts.add(i.name() + ":" + ADDRESSING.dataDir(i));
-      volumes.put(i.name(), Map.of());
-    }
+    mounts.add(i.name() + ":" + ADDRESSING.dataDir(i));
+    volumes.put(i.name(), Map.of());
     if (i.role() == Role.TASKMANAGER) {
       // the JobManager's directory holds the checkpoints and savepoints the TaskManagers write and restore
       // (on loopback: the same disk)
@@ -159,9 +157,7 @@ public final class ComposeFile {
     if (i.role() == Role.DELIVERY) {
       mounts.add("./" + ClusterTopology.DELIVERY_CONFIG + ":" + ADDRESSING.dataDir(i) + "/" + ClusterTopology.DELIVERY_CONFIG + ":ro");
     }
-    if (!mounts.isEmpty()) {
-      s.put("volumes", mounts);
-    }
+    s.put("volumes", mounts);
     if (!i.ports().isEmpty()) {
       List<Object> ports = new ArrayList<>();
       for (int p : i.ports().values()) {
@@ -184,19 +180,6 @@ public final class ComposeFile {
     // restarts to its supervisor (an instance that waits for one not yet serving exits and is started again)
     s.put("restart", i.oneShot() ? "on-failure" : "unless-stopped");
     return s;
-  }
-
-  /**
-   * The topology's arguments of {@code i}; a Flink JobManager or TaskManager also gets {@code --host <service>} when the
-   * topology gives none: Flink announces the address it binds, and on loopback the default 127.0.0.1 serves, but in
-   * compose the other containers must reach it by its service name.
-   */
-  static List<String> command(ClusterTopology t, Instance i) {
-    List<String> args = new ArrayList<>(t.args(i, ADDRESSING));
-    if ((i.role() == Role.JOBMANAGER || i.role() == Role.TASKMANAGER) && !args.contains("--host")) {
-      args.addAll(2, List.of("--host", ADDRESSING.host(i)));
-    }
-    return args;
   }
 
   private static Map<String, Object> healthcheck(List<String> test) {

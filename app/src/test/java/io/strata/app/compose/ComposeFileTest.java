@@ -70,11 +70,7 @@ class ComposeFileTest {
       List<String> command = strings(s.get("command"));
       if (i.role() == Role.JOBMANAGER || i.role() == Role.TASKMANAGER) {
         // Flink announces the address it binds: the service name, which the other containers resolve
-        int host = command.indexOf("--host");
-        assertEquals(i.name(), command.get(host + 1), i.name() + " binds and announces its service name");
-        if (!TOPOLOGY.args(i, ComposeFile.ADDRESSING).contains("--host")) {
-          command.subList(host, host + 2).clear();
-        }
+        assertEquals(i.name(), command.get(command.indexOf("--host") + 1), i.name() + " binds and announces its service name");
       }
       assertEquals(TOPOLOGY.args(i, ComposeFile.ADDRESSING), command, i.name());
       List<Integer> published = new ArrayList<>();
@@ -86,10 +82,8 @@ class ComposeFileTest {
       }
       assertEquals(List.copyOf(i.ports().values()), published, i.name());
       assertEquals("-Xmx" + i.heap(), s.get("environment").get("JDK_JAVA_OPTIONS").asText());
-      if (i.role() != Role.SUBMIT) {
-        assertTrue(strings(s.get("volumes")).contains(i.name() + ":/data/" + i.name()), i.name() + " keeps its data in a volume");
-        assertTrue(file.get("volumes").has(i.name()), i.name());
-      }
+      assertTrue(strings(s.get("volumes")).contains(i.name() + ":/data/" + i.name()), i.name() + " keeps its directory in a volume");
+      assertTrue(file.get("volumes").has(i.name()), i.name());
       for (String d : i.dependsOn()) {
         assertTrue(s.get("depends_on").has(d), i.name() + " waits for " + d);
       }
