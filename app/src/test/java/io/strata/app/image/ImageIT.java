@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.schemas.model.Labels;
+import io.strata.tsdb.Store;
+import io.strata.tsdb.Stores;
+import io.strata.tsdb.TsdbConfig;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,14 +35,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The container image that {@code mvn -Pimage package} builds with Jib into {@code target/jib-image.tar} (what
  * {@code docker load} reads): its config starts {@code strata} on the image's own Java runtime, its layers hold the
- * app's jars, the registry distribution and the runtime, and the extracted layers run {@code strata --help} as a
- * container would (own root directory, /proc and /dev, the config's environment and working directory, nothing of
- * this machine's file system). Without -Pimage (the property {@code strata.image.tar} unset) it skips; ./test
+ * app's jars, the registry distribution and the runtime, and the extracted layers run {@code strata --help} and
+ * {@code strata tsdb inspect} (RocksDB's native library) as a container would (own root directory, /proc and /dev, the
+ * config's environment and working directory, nothing of this machine's file system). Without -Pimage (the property {@code strata.image.tar} unset) it skips; ./test
  * builds with -Pimage.
  */
 class ImageIT {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String MODULES = "schemas embedded promql tsdb ingest streams flink-jobs sinks query";
+  static final long T0 = 1767225600000L;
 
   static Path tar;
   static Path unpacked;
@@ -129,31 +134,66 @@ class ImageIT {
   /** As a container runtime does: new mount and PID namespaces, /proc and /dev, chroot into the layers. */
   @Test
   void extractedLayersRunStrataHelpInAChroot() throws Exception {
+    String out = runInImage(strings(config.get("config").get("Cmd")));
+    assertTrue(out.contains("Usage: strata"), out);
+    for (String command : List.of("up", "ingest", "streams", "connect", "query", "delivery")) {
+      assertTrue(out.contains("\n  " + command + " "), "strata " + command + " listed:\n" + out);
+    }
+  }
+
+  /** A store written by this build's TSDB opens in the image: RocksDB's native library and libstdc++ load there. */
+  @Test
+  void storeOpensInTheImageWithRocksDbsNativeLibrary() throws Exception {
+    Path root = rootfs();
+    Path data = root.resolve("data").resolve("inspect");
+    try (Store store = Stores.open(TsdbConfig.defaults(data.resolve("tsdb")))) {
+      for (int s = 0; s < 3; s++) {
+        for (int i = 0; i < 500; i++) {
+          store.append("default", Labels.of("__name__", "node_load1", "instance", "h" + s), T0 + i * 15_000L, i * 0.25);
+        }
+      }
+      store.commit(Map.of("metrics.samples/0", 1500L));
+      store.flush();
+    }
+    String out = runInImage(List.of("tsdb", "inspect", "--data-dir", "/data/inspect"));
+    assertTrue(out.contains("series 3,"), out);
+    assertTrue(out.contains("samples 1500"), out);
+    assertTrue(out.contains("checksums: all OK"), out);
+  }
+
+  /** The image's layers extracted in order: its root file system, as a container runtime lays it out. */
+  static synchronized Path rootfs() throws IOException, InterruptedException {
     boolean root = "0".equals(run(List.of("id", "-u"), 10).trim());
     assumeTrue(root && Files.isExecutable(Path.of("/usr/bin/unshare")),
         "running the layers needs root and unshare (util-linux): not here");
     assumeTrue(new ProcessBuilder("/usr/bin/unshare", "--mount", "--pid", "--fork", "true").start().waitFor() == 0,
         "this sandbox does not allow new mount and PID namespaces (unshare --mount --pid fails)");
     Path rootfs = unpacked.resolve("rootfs");
-    Files.createDirectories(rootfs);
-    for (JsonNode layer : manifest.get("Layers")) {
-      untar(unpacked.resolve(layer.asText()), rootfs, true);
+    if (!Files.isDirectory(rootfs)) {
+      Files.createDirectories(rootfs);
+      for (JsonNode layer : manifest.get("Layers")) {
+        untar(unpacked.resolve(layer.asText()), rootfs, true);
+      }
+      Files.createDirectories(rootfs.resolve("proc"));
+      Files.createDirectories(rootfs.resolve("dev"));
     }
-    Files.createDirectories(rootfs.resolve("proc"));
-    Files.createDirectories(rootfs.resolve("dev"));
+    return rootfs;
+  }
 
+  /**
+   * Runs the image's entry point with {@code args} in the extracted layers: private mount and PID namespaces with
+   * /dev and a new /proc, only the config's environment, its working directory, the layers as the root directory.
+   */
+  static String runInImage(List<String> args) throws IOException, InterruptedException {
+    Path rootfs = rootfs();
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/unshare", "--mount", "--pid", "--fork", "--kill-child",
         "/bin/sh", "-c", "mount --rbind /dev \"$0/dev\" && mount -t proc proc \"$0/proc\" && exec \"$@\"",
         rootfs.toString(), "/usr/bin/env", "-i"));
     cmd.addAll(strings(config.get("config").get("Env")));
     cmd.addAll(List.of("/usr/bin/unshare", "--root=" + rootfs, "--wd=" + config.get("config").get("WorkingDir").asText()));
     cmd.addAll(strings(config.get("config").get("Entrypoint")));
-    cmd.addAll(strings(config.get("config").get("Cmd")));
-    String out = run(cmd, 60);
-    assertTrue(out.contains("Usage: strata"), out);
-    for (String command : List.of("up", "ingest", "streams", "connect", "query", "delivery")) {
-      assertTrue(out.contains("\n  " + command + " "), "strata " + command + " listed:\n" + out);
-    }
+    cmd.addAll(args);
+    return run(cmd, 60);
   }
 
   static void untar(Path archive, Path into, boolean gzip) throws IOException, InterruptedException {
