@@ -6,9 +6,15 @@
 #                              the shared libraries that runtime and the native libraries inside the app's jars
 #                              (RocksDB, snappy, zstd, lz4) link against, found with ldd and copied from this machine
 #   etc/passwd, etc/group, etc/nsswitch.conf, tmp/
-# Usage: rootfs.sh JAVA_HOME APP_LIB_DIR OUT_DIR   (run by `mvn -Pimage package` in app/, see app/pom.xml)
+# Usage: rootfs.sh full|empty JAVA_HOME APP_LIB_DIR OUT_DIR   (run by `mvn -Pimage package` in app/, see app/pom.xml)
+# `empty` only makes OUT_DIR: the base image brings Java and glibc (-Pimage,image-registry-base).
 set -euo pipefail
-JDK="$1"; APP_LIB="$2"; OUT="$3"
+MODE="$1"; JDK="$2"; APP_LIB="$3"; OUT="$4"
+if [ "$MODE" = empty ]; then
+  rm -rf "$OUT" && mkdir -p "$OUT"
+  exit 0
+fi
+[ "$MODE" = full ] || { echo "rootfs.sh: mode must be full or empty, got $MODE" >&2; exit 2; }
 
 # java.se plus what Kafka, Flink, Connect, Quarkus (the registry) and RocksDB reach outside it: sun.misc.Unsafe
 # (jdk.unsupported), EC and PKCS#11 crypto for TLS, DNS lookups through JNDI, JFR and the management beans
