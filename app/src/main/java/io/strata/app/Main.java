@@ -3,6 +3,7 @@ package io.strata.app;
 import io.strata.app.cluster.ClusterCommand;
 import io.strata.app.connect.ConnectCommand;
 import io.strata.app.delivery.DeliveryCommand;
+import io.strata.app.flink.FlinkCommand;
 import io.strata.app.ingest.IngestCommand;
 import io.strata.app.kafka.KafkaCommand;
 import io.strata.app.query.QueryCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 /** The {@code strata} command. */
 @Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
     description = "Kafka-native metrics pipeline: ingest, rollups, alert rules, TSDB, PromQL query API.",
-    subcommands = {UpCommand.class, IngestCommand.class, StreamsCommand.class, ConnectCommand.class, QueryCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class,
+    subcommands = {UpCommand.class, IngestCommand.class, StreamsCommand.class, FlinkCommand.class, ConnectCommand.class, QueryCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class,
         KafkaCommand.class, RegistryCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
@@ -34,6 +35,7 @@ public final class Main implements Runnable {
 
   private static boolean isLongRunning(String[] args) {
     return args.length > 0 && (args[0].equals("up") || args[0].equals("ingest") || args[0].equals("query") || args[0].equals("delivery")
-        || args[0].equals("streams") || args[0].equals("connect") || args[0].equals("kafka") || args[0].equals("registry"));
+        || args[0].equals("streams") || args[0].equals("connect") || args[0].equals("kafka") || args[0].equals("registry"))
+        || FlinkCommand.isLongRunning(args);
   }
 }

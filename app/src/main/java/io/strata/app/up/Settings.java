@@ -79,6 +79,25 @@ public record Settings(
     return ruleJobSettings(ruleJob);
   }
 
+  /**
+   * The rule job's settings as {@code strata up} runs it and {@code strata flink submit} submits it: the config key
+   * {@code rule_job}, {@code $externalURL} the query port on {@code host}, a first start reading everything retained
+   * (later starts resume from the checkpoint or savepoint), and the prometheus.yml's {@code global.evaluation_interval}
+   * and {@code global.external_labels} when it sets them.
+   */
+  public AlertRuleSettings ruleJobSettings(RuleSource.Loaded rules) {
+    AlertRuleSettings settings = ruleJobSettings()
+        .withExternalUrl("http://" + host + ":" + queryPort)
+        .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
+    if (rules.evaluationInterval() != null) {
+      settings = settings.withEvaluationInterval(rules.evaluationInterval());
+    }
+    if (!rules.externalLabels().isEmpty()) {
+      settings = settings.withExternalLabels(rules.externalLabels());
+    }
+    return settings;
+  }
+
   private static AlertRuleSettings ruleJobSettings(Map<String, String> keys) {
     Map<String, String> m = new java.util.HashMap<>();
     keys.forEach((k, v) -> m.put("flink." + k, v));
