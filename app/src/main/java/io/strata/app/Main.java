@@ -14,6 +14,7 @@ import io.strata.app.tsdb.TsdbCommand;
 import io.strata.app.up.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 
 /** The {@code strata} command. */
 @Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
@@ -27,10 +28,27 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int code = commandLine().execute(args);
     if (code != 0 || !isLongRunning(args)) {
       System.exit(code);
     }
+  }
+
+  /** The {@code strata} command line as {@link #main} runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).setParameterExceptionHandler(Main::badUsage);
+  }
+
+  /**
+   * A command line picocli cannot parse: one line {@code strata <command>: <problem>; see strata <command> --help}
+   * instead of the whole usage, as every refusal of a stage reads; exit code 2.
+   */
+  static int badUsage(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    String name = cmd.getCommandSpec().qualifiedName(" ");
+    cmd.getErr().println(name + ": " + e.getMessage() + "; see " + name + " --help");
+    cmd.getErr().flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 
   private static boolean isLongRunning(String[] args) {

@@ -49,18 +49,13 @@ public final class TsdbSinkSettings {
     return cfg;
   }
 
-  /** {@code sink.out_of_order_window} of the config file (default 10m). */
+  /** {@code sink.out_of_order_window} of the config file (default 10m): {@link Settings#outOfOrderWindow}. */
   public static Duration outOfOrderWindow(StrataConfig file) {
-    String v = file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow();
-    try {
-      return Duration.ofMillis(io.strata.schemas.prom.PromDuration.parseMillis(v));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("sink.out_of_order_window: \"" + v + "\" is not a duration like 30s or 1m");
-    }
+    return Settings.outOfOrderWindow(file);
   }
 
-  /** {@code rollups.resolutions} of the config file (default 1m, 5m, 1h). */
+  /** {@code rollups.resolutions} of the config file (default 1m, 5m, 1h): {@link Settings#resolutions}. */
   public static List<String> resolutions(StrataConfig file) {
-    return file.rollups() != null && file.rollups().resolutions() != null ? file.rollups().resolutions() : List.of("1m", "5m", "1h");
+    return Settings.resolutions(file);
   }
 }
