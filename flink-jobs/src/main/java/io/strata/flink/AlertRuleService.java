@@ -1,10 +1,6 @@
 package io.strata.flink;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.strata.flink.job.RuleJob;
-import io.strata.flink.kafka.ForStateReader;
-import io.strata.flink.job.SampleWatermarks;
-import io.strata.flink.kafka.KafkaConnectors;
 import io.strata.flink.metrics.MetricsHooks;
 import io.strata.flink.metrics.PrometheusStageMetrics;
 import io.strata.flink.model.GroupSpec;
@@ -28,23 +24,15 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertRuleService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertRuleService.class);
-  public static final String JOB_NAME = "strata-alert-rules";
+  public static final String JOB_NAME = RuleJobGraph.JOB_NAME;
   private static final long STOP_TIMEOUT_SECONDS = 60;
 
   private final String bootstrapServers;
@@ -168,22 +156,8 @@ public final class AlertRuleService implements AutoCloseable {
       LOG.info("Flink REST endpoint of the rule job's MiniCluster: {}{}", cluster.getRestAddress().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS),
           flinkOverrides.containsKey("security.ssl.rest.authentication-enabled") ? " (mutual TLS)" : "");
 
-      StreamExecutionEnvironment env = new StreamExecutionEnvironment(conf);
-      env.setParallelism(settings.parallelism());
-      String samplesTopic = topicPrefix + Topics.SAMPLES;
-      String txPrefix = settings.consumerGroup() + (topicPrefix.isEmpty() ? "" : "-" + topicPrefix);
-      int samplesPartitions = partitions(samplesTopic);
-      new RuleJob(fileGroups, settings, samplesPartitions, metricsHook, SampleWatermarks.SYSTEM,
-          new ForStateReader(bootstrapServers, samplesTopic, registryUrl, kafkaClient),
-          KafkaConnectors.samplesSource(bootstrapServers, samplesTopic, samplesPartitions, registryUrl, settings, kafkaClient),
-          KafkaConnectors.rulesSource(bootstrapServers, topicPrefix + Topics.RULES, registryUrl, settings, kafkaClient),
-          KafkaConnectors.alertsSink(bootstrapServers, topicPrefix + Topics.ALERTS, registryUrl, txPrefix, kafkaClient),
-          KafkaConnectors.samplesSink(bootstrapServers, samplesTopic, registryUrl, txPrefix, kafkaClient),
-          KafkaConnectors.deadLetterSink(bootstrapServers, topicPrefix + Topics.DEADLETTER, kafkaClient),
-          KafkaConnectors.statusSink(bootstrapServers, topicPrefix + Topics.RULES_STATUS, registryUrl, kafkaClient))
-          .build(env);
-      StreamGraph graph = env.getStreamGraph();
-      graph.setJobName(JOB_NAME);
+      StreamGraph graph = new RuleJobGraph(bootstrapServers, kafkaClient, registryUrl, topicPrefix, settings)
+          .streamGraph(fileGroups, metricsHook, conf);
       restoredFrom = settings.restoreFromCheckpoint() ? latestCheckpoint(checkpointDir) : null;
       if (restoredFrom != null) {
         // allowNonRestoredState: state of an operator that no longer exists is dropped, not fatal
@@ -199,15 +173,6 @@ public final class AlertRuleService implements AutoCloseable {
     } catch (Exception e) {
       stopQuietly();
       throw new IllegalStateException("cannot start the alert rule job on a local Flink MiniCluster: " + e, e);
-    }
-  }
-
-  /** Partitions of the samples topic: the rule output goes to each series' partition, as ingest writes it. */
-  private int partitions(String topic) throws Exception {
-    Map<String, Object> p = new java.util.HashMap<>(kafkaClient);
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(p)) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get(60, TimeUnit.SECONDS).get(topic).partitions().size();
     }
   }
 
@@ -231,20 +196,8 @@ public final class AlertRuleService implements AutoCloseable {
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(settings.networkMemoryMb()));
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.ofMebiBytes(settings.networkMemoryMb()));
     c.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(settings.managedMemoryMb()));
-    c.set(StateBackendOptions.STATE_BACKEND, "hashmap");
-    c.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, settings.checkpointInterval());
-    c.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-    c.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+    c.addAll(RuleJobGraph.jobConfiguration(settings));
     c.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
-    c.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-    c.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, 1);
-    // a transient failure (registry or broker unreachable) restarts the job from its last checkpoint,
-    // backing off from 1 s up to 1 min, without giving up
-    c.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
-    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofSeconds(1));
-    c.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofMinutes(1));
-    // every type in the pipeline is a POJO or primitive array: Kryo is never needed, so forbid it
-    c.set(PipelineOptions.GENERIC_TYPES, false);
     c.addAll(Configuration.fromMap(flinkOverrides));
     return c;
   }

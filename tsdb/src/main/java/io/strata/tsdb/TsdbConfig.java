@@ -1,5 +1,6 @@
 package io.strata.tsdb;
 
+import io.strata.schemas.prom.PromDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -179,26 +180,14 @@ public record TsdbConfig(
         m.containsKey(CHUNK_CACHE_BYTES) ? longInteger(CHUNK_CACHE_BYTES, m.get(CHUNK_CACHE_BYTES)) : d.chunkCacheBytes());
   }
 
-  /** A Prometheus duration: an integer and one of ms, s, m, h, d, w, y (y = 365 d). */
+  /**
+   * A Prometheus duration ({@link PromDuration}, the parser of every Strata duration setting: {@code 10m}, {@code 1h30m},
+   * {@code 15d}, {@code 0}); the error names the key.
+   */
   public static Duration duration(String key, String s) {
-    String v = s == null ? "" : s.trim();
-    int i = 0;
-    while (i < v.length() && Character.isDigit(v.charAt(i))) {
-      i++;
-    }
     try {
-      long n = Long.parseLong(v.substring(0, i));
-      return switch (v.substring(i)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        case "w" -> Duration.ofDays(7 * n);
-        case "y" -> Duration.ofDays(365 * n);
-        default -> throw new NumberFormatException();
-      };
-    } catch (NumberFormatException e) {
+      return PromDuration.parse(s == null ? "" : s.trim());
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + " must be a duration like 10m, 2h, 15d; got " + s);
     }
   }

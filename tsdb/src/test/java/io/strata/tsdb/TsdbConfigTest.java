@@ -30,6 +30,14 @@ class TsdbConfigTest {
   }
 
   @Test
+  void durationsAreReadAsStrataYmlReadsThem() {
+    // sink.out_of_order_window reaches the store through the sink connector: one syntax (PromDuration) on both sides
+    assertEquals(Duration.ofMinutes(90), TsdbConfig.fromMap(Map.of("tsdb.data.dir", "/d", "tsdb.out.of.order.window", "1h30m")).outOfOrderWindow());
+    assertEquals(Duration.ZERO, TsdbConfig.fromMap(Map.of("tsdb.data.dir", "/d", "tsdb.out.of.order.window", "0")).outOfOrderWindow());
+    assertTrue(error(Map.of("tsdb.data.dir", "/d", "tsdb.out.of.order.window", "30m1h")).contains("tsdb.out.of.order.window must be a duration"));
+  }
+
+  @Test
   void badValuesAreRejectedNamingKeyAndValue() {
     assertTrue(error(Map.of("tsdb.data.dir", "/d", "tsdb.block.duration", "0s")).contains("tsdb.block.duration must be > 0, got PT0S"));
     assertTrue(error(Map.of("tsdb.data.dir", "/d", "tsdb.block.max.duration", "3h")).contains("tsdb.block.max.duration must be a multiple of tsdb.block.duration"));

@@ -256,8 +256,8 @@ public final class ClusterTopology {
       case STREAMS -> args.addAll(List.of("streams", "--bootstrap", bootstrap, "--registry-url", registry, "--host", host,
           "--port", Integer.toString(i.port("http"))));
       case CONNECT -> args.addAll(List.of("connect", "--distributed", "--group-id", CONNECT_GROUP, "--bootstrap", bootstrap,
-          "--registry-url", registry, "--host", host, "--connect-port", Integer.toString(i.port("rest")), "--port", Integer.toString(i.port("store")),
-          "--replication-factor", Integer.toString(REPLICATION_FACTOR)));
+          "--registry-url", registry, "--host", host, "--advertised-host", a.host(i), "--connect-port", Integer.toString(i.port("rest")),
+          "--port", Integer.toString(i.port("store")), "--replication-factor", Integer.toString(REPLICATION_FACTOR)));
       // Flink's --host is the address it binds and announces: the one the other instances reach it at
       case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--host", a.host(i), "--rpc-port", Integer.toString(i.port("rpc")),
           "--rest-port", Integer.toString(i.port("rest"))));

@@ -2,8 +2,14 @@ package io.strata.app.delivery;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.app.KafkaClientConfig;
+import io.strata.app.Stage;
+import io.strata.app.StageFlags;
+import io.strata.app.StageRun;
+import io.strata.app.StageSettings;
 import io.strata.app.up.AlertingSource;
-import io.strata.embedded.Ports;
+import io.strata.app.up.Settings;
+import io.strata.app.up.StrataConfig;
 import io.strata.schemas.Topics;
 import io.strata.schemas.http.StageHttpServer;
 import io.strata.schemas.http.StageHttpServer.Reply;
@@ -18,10 +24,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.strata.app.KafkaClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,88 +37,65 @@ import picocli.CommandLine.Option;
  * behind {@code --web.config.file} as the other ports.
  */
 @Command(name = "delivery", mixinStandardHelpOptions = true,
-    description = "Send the alerts of the alerts topic to Alertmanagers and webhooks, as Prometheus's notifier does.")
+    description = "Send the alerts of the alerts topic to Alertmanagers and webhooks, as Prometheus's notifier does. Its --config is "
+        + "the prometheus.yml-shaped alerting file, so it reads no strata.yml: the topic prefix is --topic-prefix, else none.")
 public final class DeliveryCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(DeliveryCommand.class);
+  public static final int DEFAULT_PORT = 9097;
+  static final Stage STAGE = new Stage("delivery", "delivery HTTP", null, DEFAULT_PORT, false);
 
   @Option(names = "--config", paramLabel = "FILE", required = true,
       description = "prometheus.yml (or a file shaped like it): global.external_labels, global.evaluation_interval, alerting")
   Path config;
 
-  @Option(names = "--bootstrap-server", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:9092")
-  String bootstrap;
+  @Mixin
+  StageFlags options;
 
   @Mixin
   KafkaClientConfig kafkaClient;
-
-  @Option(names = "--registry-url", description = "schema registry, Confluent-compatible API; a password as user info: "
-      + "http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
-  String registryUrl;
-
-  @Option(names = "--topic-prefix", description = "prefix of every topic name (default: none)", defaultValue = "")
-  String topicPrefix;
-
-  @Option(names = "--host", description = "address the HTTP port binds (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
-  String host;
-
-  @Option(names = "--port", description = "HTTP port for /metrics and /-/reload (default: ${DEFAULT-VALUE})", defaultValue = "9097")
-  int port;
-
-  @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = "Prometheus web-config.yml: tls_server_config, basic_auth_users (bcrypt), http_server_config headers")
-  Path webConfigFile;
 
   @Option(names = "--web.enable-lifecycle", description = "answer POST /-/reload and /-/quit (otherwise 403, as Prometheus)")
   boolean enableLifecycle;
 
   @Override
   public Integer call() throws Exception {
+    StageRun run = new StageRun(STAGE.name());
     AlertingSource source = new AlertingSource(null, config.toAbsolutePath().getParent(), config.toAbsolutePath());
+    StageSettings s;
     DeliveryConfig cfg;
-    try {
-      cfg = source.load();
-    } catch (IllegalArgumentException e) {
-      System.err.println("strata delivery: " + e.getMessage());
-      return 2;
-    }
-    if (cfg.isEmpty()) {
-      System.err.println("strata delivery: " + config + " configures no Alertmanager (alerting.alertmanagers) and no webhook (alerting.webhooks)");
-      return 2;
-    }
     WebSecurity web;
     try {
-      web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(), Map.of(),
-          enableLifecycle, false, () -> System.exit(0)));
-    } catch (IllegalArgumentException e) {
-      System.err.println("strata delivery: " + e.getMessage());
-      return 2;
-    }
-    try {
-      if (port != 0) { // before anything connects to Kafka
-        Ports.requireFree("delivery HTTP", host, port);
+      s = options.resolve(STAGE, StrataConfig.EMPTY, Path.of(""));
+      cfg = source.load();
+      if (cfg.isEmpty()) {
+        throw Settings.invalid("--config " + config, "configures no Alertmanager (alerting.alertmanagers) and no webhook (alerting.webhooks)");
       }
-    } catch (Ports.PortInUseException e) {
-      System.err.println("strata delivery: " + e.getMessage());
-      return 2;
+      web = s.web(false, enableLifecycle, () -> System.exit(0));
+      s.requirePortFree(); // before anything connects to Kafka
+    } catch (IllegalArgumentException e) {
+      return run.refuse(e);
     }
     PrometheusRegistry metrics = new PrometheusRegistry();
     AlertDelivery delivery;
-    try {
-      delivery = new AlertDelivery(bootstrap, kafkaClient.properties(), registryUrl, topicPrefix + Topics.ALERTS, cfg, metrics, Clock.systemUTC()).start();
-    } catch (IllegalArgumentException e) { // e.g. a tls_config file that cannot be read
-      System.err.println("strata delivery: " + e.getMessage());
-      return 2;
-    }
-    Runnable reload = () -> delivery.reload(source.load());
     StageHttpServer http;
     try {
-      http = StageHttpServer.start("delivery", host, port, web, routes(metrics, delivery::failure, delivery::caughtUp, reload));
-    } catch (IllegalStateException e) {
-      delivery.close();
-      System.err.println("strata delivery: " + e.getMessage());
-      return 2;
+      delivery = run.started(new AlertDelivery(s.bootstrap(), kafkaClient.properties(), s.registryUrl(), s.topicPrefix() + Topics.ALERTS, cfg,
+          metrics, Clock.systemUTC()).start());
+      Runnable reload = () -> delivery.reload(source.load());
+      http = run.started(StageHttpServer.start("delivery", s.host(), s.port(), web, routes(metrics, delivery::failure, delivery::caughtUp, reload)));
+      onHangup(reload);
+    } catch (IllegalArgumentException | IllegalStateException e) { // a tls_config file that cannot be read; the port taken since the check
+      return run.fail(2, e.getMessage());
     }
+    return run.serve("reading " + s.topicPrefix() + Topics.ALERTS + " from " + s.bootstrap(), s.baseUrl(web.tls(), http.port()), out -> {
+      for (var t : cfg.targets()) {
+        out.println(StageRun.line("sending to", t.url().toString()));
+      }
+    });
+  }
+
+  /** SIGHUP reloads the config, as it makes Prometheus reload; a config that does not load is logged, the running one stays. */
+  private void onHangup(Runnable reload) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
         try {
@@ -126,17 +107,6 @@ public final class DeliveryCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       log.warn("SIGHUP cannot be handled here ({}); POST /-/reload reloads the config", e.getMessage());
     }
-    System.out.println("strata delivery: reading " + topicPrefix + Topics.ALERTS + " from " + bootstrap + ", sending to "
-        + String.join(" ", cfg.targets().stream().map(t -> t.url().toString()).toList()) + "; metrics on "
-        + (web.tls() ? "https://" : "http://") + host + ":" + http.port() + "/metrics");
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      http.close();
-      delivery.close();
-      stopped.countDown();
-    }, "strata-delivery-shutdown"));
-    stopped.await();
-    return 0;
   }
 
   /** The port's paths; {@code /-/reload}'s method and lifecycle gate are the web security layer's. */

@@ -1,23 +1,23 @@
 package io.strata.app.query;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.app.KafkaClientConfig;
+import io.strata.app.Stage;
+import io.strata.app.StageOptions;
+import io.strata.app.StageRun;
+import io.strata.app.StageSettings;
 import io.strata.app.up.Settings;
 import io.strata.app.up.StrataConfig;
-import io.strata.embedded.Ports;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.query.store.FanoutStore;
 import io.strata.schemas.http.WebSecurity;
-import io.strata.schemas.prom.PromDuration;
 import io.strata.tsdb.Resolution;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import io.strata.app.KafkaClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,12 +30,16 @@ import picocli.CommandLine.Option;
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = "Run a query node: the Prometheus HTTP API and web UI over the stores given with --store (each a Strata process "
         + "serving /api/v1/store/, e.g. the query port of strata up or of a Connect worker's store), merged and deduplicated. "
-        + "Ctrl-C stops it.")
+        + "Ctrl-C stops it. strata.yml keys read: host, ports.query, query.stores, query.partial_response, query.store_timeout, "
+        + "query.replica_labels, rollups.resolutions, kafka.topic_prefix, auth.tenants.")
 public final class QueryCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "strata.yml; read here: host, ports.query, query.stores, query.partial_response, query.store_timeout, "
-          + "query.replica_labels, rollups.resolutions, kafka.topic_prefix, auth.tenants; flags override it")
-  Path config;
+  static final Stage STAGE = new Stage("query", "query", "ports.query", Settings.DEFAULT_QUERY_PORT, true);
+
+  @Mixin
+  StageOptions options;
+
+  @Mixin
+  KafkaClientConfig kafkaClient;
 
   @Option(names = "--store", paramLabel = "URL",
       description = "a store to read (repeatable; http(s)://[user:password@]host:port), in order of preference for samples two "
@@ -51,115 +55,64 @@ public final class QueryCommand implements Callable<Integer> {
       + "(default: query.store_timeout, else 30s)")
   String storeTimeout;
 
-  @Option(names = "--host", description = "address the query port binds (default: host, else 127.0.0.1)")
-  String host;
-
-  @Option(names = "--port", description = "query port (default: ports.query, else 9090)")
-  Integer port;
-
-  @Option(names = {"--bootstrap", "--kafka"}, paramLabel = "HOST:PORT,...",
-      description = "Kafka bootstrap servers: with it, /api/v1/metadata, /rules and /alerts read their topics (default: none, "
-          + "those answer empty)")
-  String bootstrap;
-
-  @Mixin
-  KafkaClientConfig kafkaClient;
-
-  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, with --bootstrap; a password as user info: "
-      + "http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
-  String registryUrl;
-
-  @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = "Prometheus web-config.yml: tls_server_config, basic_auth_users (bcrypt), http_server_config headers")
-  Path webConfigFile;
-
-  @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
-  Path logDir;
-
   @Override
   public Integer call() throws Exception {
-    if (logDir != null) { // before the first logger is made
-      io.strata.app.LogDir.use(logDir);
-    }
+    StageRun run = new StageRun(STAGE.name());
     PrometheusRegistry metrics = new PrometheusRegistry();
+    StageSettings s;
     QueryConfig cfg;
-    FanoutStore fanout;
+    List<URI> uris = new ArrayList<>();
+    boolean partial;
+    Duration timeout;
     WebSecurity web;
-    String prefix;
+    FanoutStore fanout;
     try {
-      StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
+      s = options.resolve(STAGE);
+      StrataConfig file = s.file();
       StrataConfig.QuerySection q = file.query() == null ? new StrataConfig.QuerySection(null, null, null, null) : file.query();
-      List<String> urls = stores != null && !stores.isEmpty() ? stores : q.stores() == null ? List.of() : q.stores();
+      boolean storeFlags = stores != null && !stores.isEmpty();
+      List<String> urls = storeFlags ? stores : q.stores() == null ? List.of() : q.stores();
       if (urls.isEmpty()) {
-        throw new IllegalArgumentException("no store to read: give --store URL (repeatable) or query.stores");
+        throw Settings.invalid("--store", "no store to read: give --store URL (repeatable) or query.stores");
       }
-      List<URI> uris = new ArrayList<>();
       for (String u : urls) {
         try {
           uris.add(URI.create(u));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("query.stores: \"" + u + "\" is not an http(s)://host:port URL");
+          throw Settings.invalid(storeFlags ? "--store" : "query.stores", "\"" + u + "\" is not an http(s)://host:port URL");
         }
       }
-      boolean partial = partialResponse != null ? partialResponse : q.partialResponse() == null || q.partialResponse();
-      String timeout = storeTimeout != null ? storeTimeout : q.storeTimeout() != null ? q.storeTimeout() : "30s";
-      long timeoutMs;
-      try {
-        timeoutMs = PromDuration.parseMillis(timeout);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("query.store_timeout: \"" + timeout + "\" is not a duration like 30s or 1m");
+      partial = partialResponse != null ? partialResponse : q.partialResponse() == null || q.partialResponse();
+      String timeoutKey = storeTimeout != null ? "--store-timeout" : "query.store_timeout";
+      String timeoutValue = storeTimeout != null ? storeTimeout : q.storeTimeout() != null ? q.storeTimeout() : "30s";
+      timeout = Settings.duration(timeoutKey, timeoutValue);
+      if (timeout.toMillis() <= 0) {
+        throw Settings.invalid(timeoutKey, "must be > 0, got " + timeoutValue);
       }
-      if (timeoutMs <= 0) {
-        throw new IllegalArgumentException("query.store_timeout must be > 0, got " + timeout);
-      }
-      prefix = Settings.checkTopicPrefix(Settings.topicPrefix(file));
-      String bindHost = host != null ? host : file.host() != null ? file.host() : "127.0.0.1";
-      int bindPort = port != null ? port : file.ports() != null && file.ports().query() != null ? file.ports().query() : Settings.DEFAULT_QUERY_PORT;
-      List<String> resolutions = file.rollups() != null && file.rollups().resolutions() != null ? file.rollups().resolutions() : List.of("1m", "5m", "1h");
-      cfg = QueryConfig.defaults(bindHost, bindPort).withReplicaLabels(q.replicaLabels())
-          .withRollupResolutions(resolutions.stream().map(Resolution::parse).toList());
-      web = WebSecurity.load(new WebSecurity.Options(webConfigFile == null ? null : webConfigFile.toAbsolutePath(), Settings.tenants(file),
-          false, false, () -> System.exit(0)));
-      if (bindPort != 0) {
-        Ports.requireFree("query", bindHost, bindPort);
-      }
-      fanout = new FanoutStore(uris, partial, Duration.ofMillis(timeoutMs), metrics);
-    } catch (IllegalArgumentException | Ports.PortInUseException e) {
-      System.err.println("strata query: " + e.getMessage());
-      return 2;
+      cfg = QueryConfig.defaults(s.host(), s.port()).withReplicaLabels(q.replicaLabels())
+          .withRollupResolutions(Settings.resolutions(file).stream().map(Resolution::parse).toList());
+      web = s.web(true, false, () -> System.exit(0));
+      s.requirePortFree();
+      fanout = run.started(new FanoutStore(uris, partial, timeout, metrics)); // checks each URL's scheme
+    } catch (IllegalArgumentException e) {
+      return run.refuse(e);
     }
-    long t0 = System.nanoTime();
     QueryServer server;
     try {
-      server = (bootstrap == null ? new QueryServer(cfg, fanout, metrics, () -> true)
-          : new QueryServer(cfg, fanout, metrics, () -> true, bootstrap, kafkaClient.properties(), registryUrl, prefix)).secure(web).start();
+      server = run.started((s.bootstrap() == null ? new QueryServer(cfg, fanout, metrics, () -> true)
+          : new QueryServer(cfg, fanout, metrics, () -> true, s.bootstrap(), kafkaClient.properties(), s.registryUrl(), s.topicPrefix()))
+          .secure(web).start());
     } catch (RuntimeException e) {
-      fanout.close();
-      System.err.println("strata query: " + e.getMessage());
-      return 1;
+      return run.fail(1, e.getMessage());
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("strata query: stopping ...");
-      server.close();
-      fanout.close();
-      System.out.println("strata query: stopped");
-      stopped.countDown();
-    }, "strata-query-shutdown"));
-    String h = cfg.host().equals("0.0.0.0") ? "127.0.0.1" : cfg.host();
-    String base = (web.tls() ? "https://" : "http://") + h + ":" + server.port();
-    System.out.println("strata query is up (" + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms) over "
-        + fanout.storeNames().size() + " store(s), partial responses " + (fanout.partialByDefault() ? "on" : "off") + " by default");
-    System.out.println("  web UI             " + base + "/");
-    System.out.println("  query API          " + base + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + base + ")");
-    System.out.println("  metrics            " + base + "/metrics   (health: /-/healthy, /-/ready)");
-    for (String s : fanout.storeNames()) {
-      System.out.println("  store              " + s);
-    }
-    System.out.println("ready");
-    System.out.flush();
-    stopped.await();
-    return 0;
+    String base = s.baseUrl(web.tls(), server.port());
+    return run.serve("over " + fanout.storeNames().size() + " store(s), partial responses " + (fanout.partialByDefault() ? "on" : "off")
+        + " by default", base, out -> {
+          out.println(StageRun.line("web UI", base + "/"));
+          out.println(StageRun.line("query API", base + "/api/v1/   (Prometheus HTTP API; Grafana data source URL " + base + ")"));
+          for (String store : fanout.storeNames()) {
+            out.println(StageRun.line("store", store));
+          }
+        });
   }
 }

@@ -43,26 +43,25 @@ public record Settings(
   public static final int DEFAULT_CONNECT_PORT = 8083;
 
   public Settings {
-    for (var p : new int[][] {{queryPort}, {ingestPort}, {kafkaPort}, {kafkaControllerPort}, {registryPort}, {connectPort}}) {
-      if (p[0] < 1 || p[0] > 65535) {
-        throw new IllegalArgumentException("ports must be 1..65535, got " + p[0]);
-      }
-    }
+    port("ports.query", queryPort, 1);
+    port("ports.ingest", ingestPort, 1);
+    port("ports.kafka", kafkaPort, 1);
+    port("ports.kafka_controller", kafkaControllerPort, 1);
+    port("ports.registry", registryPort, 1);
+    port("ports.connect", connectPort, 1);
     long distinct = java.util.stream.IntStream.of(queryPort, ingestPort, kafkaPort, kafkaControllerPort, registryPort, connectPort).distinct().count();
     if (distinct != 6) {
       throw new IllegalArgumentException("ports must all differ: query " + queryPort + ", ingest " + ingestPort + ", kafka " + kafkaPort
           + ", kafka_controller " + kafkaControllerPort + ", registry " + registryPort + ", connect " + connectPort);
     }
     if (partitions < 1) {
-      throw new IllegalArgumentException("kafka.partitions must be >= 1, got " + partitions);
+      throw invalid("kafka.partitions", "must be >= 1, got " + partitions);
     }
-    checkTopicPrefix(topicPrefix);
+    checkTopicPrefix("kafka.topic_prefix", topicPrefix);
     if (outOfOrderWindow.isNegative()) {
-      throw new IllegalArgumentException("sink.out_of_order_window must be >= 0, got " + outOfOrderWindow);
+      throw invalid("sink.out_of_order_window", "must be >= 0, got " + PromDuration.format(outOfOrderWindow));
     }
-    if (sinkCommitInterval.toMillis() < 100) {
-      throw new IllegalArgumentException("sink.commit_interval must be >= 100ms, got " + sinkCommitInterval);
-    }
+    checkCommitInterval(sinkCommitInterval);
     ruleJob = Map.copyOf(ruleJob);
     try {
       ruleJobSettings(ruleJob); // validated once, here
@@ -77,6 +76,25 @@ public record Settings(
    */
   public AlertRuleSettings ruleJobSettings() {
     return ruleJobSettings(ruleJob);
+  }
+
+  /**
+   * The rule job's settings as {@code strata up} runs it and {@code strata flink submit} submits it: the config key
+   * {@code rule_job}, {@code $externalURL} the query port on {@code host}, a first start reading everything retained
+   * (later starts resume from the checkpoint or savepoint), and the prometheus.yml's {@code global.evaluation_interval}
+   * and {@code global.external_labels} when it sets them.
+   */
+  public AlertRuleSettings ruleJobSettings(RuleSource.Loaded rules) {
+    AlertRuleSettings settings = ruleJobSettings()
+        .withExternalUrl("http://" + host + ":" + queryPort)
+        .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
+    if (rules.evaluationInterval() != null) {
+      settings = settings.withEvaluationInterval(rules.evaluationInterval());
+    }
+    if (!rules.externalLabels().isEmpty()) {
+      settings = settings.withExternalLabels(rules.externalLabels());
+    }
+    return settings;
   }
 
   private static AlertRuleSettings ruleJobSettings(Map<String, String> keys) {
@@ -99,7 +117,7 @@ public record Settings(
     String[][] flags = {{"rules.alert.for-outage-tolerance", forOutageTolerance}, {"rules.alert.for-grace-period", forGracePeriod},
         {"rules.alert.resend-delay", resendDelay}};
     for (String[] f : flags) {
-      if (f[1] != null && (duration("--" + f[0], f[1]) <= 0)) {
+      if (f[1] != null && duration("--" + f[0], f[1]).toMillis() <= 0) {
         throw new IllegalArgumentException("--" + f[0] + " must be > 0, got " + f[1]);
       }
     }
@@ -118,12 +136,57 @@ public record Settings(
         topicPrefix, ruleFiles, scrapeConfig, resolutions, sinkCommitInterval, outOfOrderWindow, replicaLabels, registryHome, a, limits, job);
   }
 
-  /** {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. */
+  /**
+   * {@code kafka.topic_prefix}: letters, digits, '.', '_' and '-' only; returns it. Only {@code strata connect} calls
+   * this form (its test expects the wording without the colon); once it takes {@code StageOptions} it goes.
+   */
   public static String checkTopicPrefix(String topicPrefix) {
-    if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
-      throw new IllegalArgumentException("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"" + topicPrefix + "\"");
+    if (!validTopicPrefix(topicPrefix)) {
+      throw new IllegalArgumentException("kafka.topic_prefix " + TOPIC_PREFIX_RULE + ", got \"" + topicPrefix + "\"");
     }
     return topicPrefix;
+  }
+
+  /** A topic prefix given as {@code key} (the config key or the flag): letters, digits, '.', '_' and '-' only; returns it. */
+  public static String checkTopicPrefix(String key, String topicPrefix) {
+    if (!validTopicPrefix(topicPrefix)) {
+      throw invalid(key, TOPIC_PREFIX_RULE + ", got \"" + topicPrefix + "\"");
+    }
+    return topicPrefix;
+  }
+
+  private static final String TOPIC_PREFIX_RULE = "may hold only letters, digits, '.', '_' and '-'";
+
+  private static boolean validTopicPrefix(String topicPrefix) {
+    return topicPrefix.matches("[a-zA-Z0-9._-]*");
+  }
+
+  /**
+   * A port given as {@code key} (the config key or the flag): {@code min}..65535, where {@code min} is 0 for a
+   * stage's own HTTP port (0: any free port) and 1 for ports others must reach at a known number.
+   */
+  public static int port(String key, int port, int min) {
+    if (port < min || port > 65535) {
+      throw invalid(key, "must be " + min + "..65535, got " + port);
+    }
+    return port;
+  }
+
+  /**
+   * A Prometheus duration ({@code PromDuration}: {@code 30s}, {@code 1h30m}) given as {@code key}: the one way every
+   * Strata config key and flag that holds a duration is read.
+   */
+  public static Duration duration(String key, String value) {
+    try {
+      return Duration.ofMillis(PromDuration.parseMillis(value));
+    } catch (RuntimeException e) {
+      throw invalid(key, "\"" + value + "\" is not a duration like 30s or 1m");
+    }
+  }
+
+  /** The one error of a bad setting: {@code <key or flag>: <problem>} (the command prefixes {@code strata <command>: }). */
+  public static IllegalArgumentException invalid(String key, String problem) {
+    return new IllegalArgumentException(key + ": " + problem);
   }
 
   /** {@code kafka.topic_prefix} of the config file ("" when absent), unchecked. */
@@ -138,7 +201,7 @@ public record Settings(
 
   /** {@code limits}: ingest's write limits; the oldest accepted sample depends on {@code sink.out_of_order_window}. */
   public static LimitsConfig limits(StrataConfig file) {
-    return LimitsConfig.parse(file.limits(), Duration.ofMillis(duration("sink.out_of_order_window", outOfOrderWindow(file))));
+    return LimitsConfig.parse(file.limits(), outOfOrderWindow(file));
   }
 
   /** {@code auth.tenants} (empty when absent). */
@@ -146,8 +209,35 @@ public record Settings(
     return file.auth() == null || file.auth().tenants() == null ? Map.of() : file.auth().tenants();
   }
 
-  private static String outOfOrderWindow(StrataConfig file) {
-    return file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow();
+  /** {@code sink.out_of_order_window} (default 10m): the store's window, which ingest's limits and the rollups take too. */
+  public static Duration outOfOrderWindow(StrataConfig file) {
+    return duration("sink.out_of_order_window",
+        file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow());
+  }
+
+  /** {@code sink.commit_interval} (default 1s, at least 100ms): how often the sink commits its store and offsets. */
+  public static Duration sinkCommitInterval(StrataConfig file) {
+    return checkCommitInterval(duration("sink.commit_interval",
+        file.sink() == null || file.sink().commitInterval() == null ? "1s" : file.sink().commitInterval()));
+  }
+
+  private static Duration checkCommitInterval(Duration d) {
+    if (d.toMillis() < 100) {
+      throw invalid("sink.commit_interval", "must be >= 100ms, got " + PromDuration.format(d));
+    }
+    return d;
+  }
+
+  /**
+   * {@code rollups.resolutions} (default 1m, 5m, 1h), each in Prometheus's canonical form ({@code 60s} is {@code 1m}):
+   * the rollups name their topics so, and the topics created, the sink's subscription and the query's rollup reads take
+   * these names, so all agree.
+   */
+  public static List<String> resolutions(StrataConfig file) {
+    if (file.rollups() == null || file.rollups().resolutions() == null) {
+      return List.of("1m", "5m", "1h");
+    }
+    return file.rollups().resolutions().stream().map(r -> PromDuration.format(duration("rollups.resolutions", r))).toList();
   }
 
   /** Merges defaults, the config file and flags (a null flag means "not given"). */
@@ -156,8 +246,6 @@ public record Settings(
       Path registryHome, Path configDir) {
     StrataConfig.PortsConfig ports = file.ports() == null ? new StrataConfig.PortsConfig(null, null, null, null, null, null) : file.ports();
     StrataConfig.KafkaConfig kafka = file.kafka() == null ? new StrataConfig.KafkaConfig(null, null) : file.kafka();
-    StrataConfig.RollupsConfig rollups = file.rollups() == null ? new StrataConfig.RollupsConfig(null) : file.rollups();
-    StrataConfig.SinkConfig sink = file.sink() == null ? new StrataConfig.SinkConfig(null, null) : file.sink();
     StrataConfig.QuerySection query = file.query() == null ? new StrataConfig.QuerySection(null, null, null, null) : file.query();
     Path dataDir = dataDirFlag != null ? dataDirFlag : file.dataDir() != null ? configDir.resolve(file.dataDir()) : Path.of("data");
     List<Path> rules = ruleFilesFlag != null && !ruleFilesFlag.isEmpty() ? ruleFilesFlag
@@ -175,22 +263,14 @@ public record Settings(
         topicPrefix(file),
         rules,
         scrapeConfig(file, scrapeConfigFlag, configDir),
-        first(null, rollups.resolutions(), List.of("1m", "5m", "1h")),
-        Duration.ofMillis(duration("sink.commit_interval", first(null, sink.commitInterval(), "1s"))),
-        Duration.ofMillis(duration("sink.out_of_order_window", outOfOrderWindow(file))),
+        resolutions(file),
+        sinkCommitInterval(file),
+        outOfOrderWindow(file),
         first(null, query.replicaLabels(), List.of()),
         registryHome,
         new AlertingSource(file.alerting(), configDir.toAbsolutePath(), scrapeConfig(file, scrapeConfigFlag, configDir)),
         limits(file), // ingest's write limits (ingest README "Limits")
         file.ruleJob() == null ? Map.of() : file.ruleJob());
-  }
-
-  private static long duration(String key, String value) {
-    try {
-      return PromDuration.parseMillis(value);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(key + ": \"" + value + "\" is not a duration like 30s or 1m");
-    }
   }
 
   @SafeVarargs

@@ -297,16 +297,7 @@ public final class Stack implements AutoCloseable {
    */
   private RuleJobStage startFlink(PrometheusRegistry metrics) {
     RuleSource.Loaded rules = ruleSource().load(this::builtInRules);
-    AlertRuleSettings settings = s.ruleJobSettings()
-        .withExternalUrl("http://" + s.host() + ":" + s.queryPort())
-        // a first start reads everything retained; later starts resume from the checkpoint
-        .withStartFrom(AlertRuleSettings.StartFrom.EARLIEST);
-    if (rules.evaluationInterval() != null) {
-      settings = settings.withEvaluationInterval(rules.evaluationInterval());
-    }
-    if (!rules.externalLabels().isEmpty()) {
-      settings = settings.withExternalLabels(rules.externalLabels());
-    }
+    AlertRuleSettings settings = s.ruleJobSettings(rules);
     ruleSettings = settings;
     rulesTopic = RulesTopic.of(kafkaBootstrap, internal.kafka(InternalSecurity.RULES), registryUrl, settings.fileTenant(), s.topicPrefix());
     try {

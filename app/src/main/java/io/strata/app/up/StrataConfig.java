@@ -54,15 +54,24 @@ public record StrataConfig(
 
   public static final StrataConfig EMPTY = new StrataConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
 
+  /**
+   * Reads {@code file}, given as {@code --config}.
+   *
+   * @throws IllegalArgumentException {@code --config <file>: <problem>}, e.g. {@code unknown key "store" in query (known: [...])}
+   */
   public static StrataConfig load(Path file) {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     try {
       StrataConfig c = yaml.readValue(Files.readAllBytes(file), StrataConfig.class);
       return c == null ? EMPTY : c;
     } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(file + ": unknown key \"" + e.getPropertyName() + "\" (known: " + e.getKnownPropertyIds() + ")");
+      // the path down to the unknown key's parent: "query" for query.store
+      String parent = e.getPath().stream().limit(Math.max(0, e.getPath().size() - 1)).map(r -> r.getFieldName() != null ? r.getFieldName()
+          : "[" + r.getIndex() + "]").reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+      throw new IllegalArgumentException("--config " + file + ": unknown key \"" + e.getPropertyName() + "\""
+          + (parent.isEmpty() ? "" : " in " + parent) + " (known: " + e.getKnownPropertyIds() + ")");
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage());
+      throw new IllegalArgumentException("--config " + file + ": " + e.getMessage());
     }
   }
 }

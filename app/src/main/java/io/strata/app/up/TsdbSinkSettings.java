@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The TSDB sink connector's configuration as {@code strata connect} submits it (the same keys as
- * {@code Stack}'s connector): the samples and rollup topics into the store at {@code tsdbDir}.
+ * The TSDB sink connector's configuration, the one place of it ({@code strata up} and {@code strata connect}): the
+ * samples and rollup topics into the store at {@code tsdbDir}, or, without one, into the store of the worker that
+ * runs each task ({@code strata connect}, whose config must hold for every worker of a distributed group).
  */
 public final class TsdbSinkSettings {
   /** The connector's name: its sink offsets are the consumer group {@code connect-strata-tsdb-sink}. */
@@ -21,6 +22,7 @@ public final class TsdbSinkSettings {
 
   private TsdbSinkSettings() {}
 
+  /** @param tsdbDir the store's directory; null: each worker's own store (no path in the config) */
   public static Map<String, String> connector(String prefix, List<String> resolutions, Path tsdbDir, String registryUrl, String bootstrap,
       Duration outOfOrderWindow, Map<String, String> kafkaClient, int tasks) {
     List<String> topics = new ArrayList<>();
@@ -32,10 +34,12 @@ public final class TsdbSinkSettings {
     cfg.put("connector.class", TsdbSinkConnector.class.getName());
     cfg.put("tasks.max", Integer.toString(tasks));
     cfg.put("topics", String.join(",", topics));
-    cfg.put(TsdbSinkConfig.DATA_DIR, tsdbDir.toString());
+    if (tsdbDir != null) {
+      cfg.put(TsdbSinkConfig.DATA_DIR, tsdbDir.toString());
+      // the store is opened once with the same window (SharedStores); stated here too so the two never differ
+      cfg.put(TsdbConfig.OUT_OF_ORDER_WINDOW, outOfOrderWindow.toMillis() + "ms");
+    } // else the worker opened its store with its own window
     cfg.put(TsdbSinkConfig.REGISTRY_URL, registryUrl);
-    // the store is opened once with the same window (SharedStores); stated here too so the two never differ
-    cfg.put(TsdbConfig.OUT_OF_ORDER_WINDOW, outOfOrderWindow.toMillis() + "ms");
     // the task writes its own dead letters (the strata.error.* headers of every stage), original headers as bytes
     cfg.put(TsdbSinkConfig.KAFKA_BOOTSTRAP, bootstrap);
     cfg.put(TsdbSinkConfig.DEADLETTER_TOPIC, prefix + Topics.DEADLETTER);
@@ -45,18 +49,13 @@ public final class TsdbSinkSettings {
     return cfg;
   }
 
-  /** {@code sink.out_of_order_window} of the config file (default 10m). */
+  /** {@code sink.out_of_order_window} of the config file (default 10m): {@link Settings#outOfOrderWindow}. */
   public static Duration outOfOrderWindow(StrataConfig file) {
-    String v = file.sink() == null || file.sink().outOfOrderWindow() == null ? "10m" : file.sink().outOfOrderWindow();
-    try {
-      return Duration.ofMillis(io.strata.schemas.prom.PromDuration.parseMillis(v));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("sink.out_of_order_window: \"" + v + "\" is not a duration like 30s or 1m");
-    }
+    return Settings.outOfOrderWindow(file);
   }
 
-  /** {@code rollups.resolutions} of the config file (default 1m, 5m, 1h). */
+  /** {@code rollups.resolutions} of the config file (default 1m, 5m, 1h): {@link Settings#resolutions}. */
   public static List<String> resolutions(StrataConfig file) {
-    return file.rollups() != null && file.rollups().resolutions() != null ? file.rollups().resolutions() : List.of("1m", "5m", "1h");
+    return Settings.resolutions(file);
   }
 }

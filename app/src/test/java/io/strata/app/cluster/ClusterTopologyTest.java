@@ -85,4 +85,11 @@ class ClusterTopologyTest {
     assertTrue(ClusterCommand.unsupported(List.of("no-such-role", "--x")).isPresent());
     assertTrue(ClusterCommand.unsupported(List.of("kafka", "--no-such-flag")).isPresent());
   }
+
+  @Test
+  void everyInstancesCommandLineIsOneThisBuildRuns() {
+    for (Instance i : t.instances()) {
+      assertEquals(java.util.Optional.empty(), ClusterCommand.unsupported(t.args(i, lo)), i.name() + ": " + t.args(i, lo));
+    }
+  }
 }

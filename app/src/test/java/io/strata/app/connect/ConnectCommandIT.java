@@ -21,9 +21,6 @@ import io.strata.schemas.model.Labels;
 import io.strata.schemas.model.SeriesPartitioner;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.serde.AvroWireSerde;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,12 +30,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -72,7 +65,7 @@ class ConnectCommandIT {
         "--config", strataYml.toString(), "--web.config.file", Files.writeString(work.resolve("web.yml"),
             "basic_auth_users:\n  alice: " + BCrypt.withDefaults().hashToString(4, "s3cret".toCharArray()) + "\n").toString());
     long t0 = (System.currentTimeMillis() / 60_000 - 1) * 60_000;
-    try (Child worker = Child.start(args)) {
+    try (ConnectChild worker = ConnectChild.start("connectcmd-logs", args)) {
       String store = "http://127.0.0.1:" + ports[0];
       assertTrue(worker.output().contains("  store API          " + store + "/api/v1/store/   (strata query --store " + store + ")"),
           String.join("\n", worker.output()));
@@ -149,56 +142,5 @@ class ConnectCommandIT {
 
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** {@code strata connect} in its own JVM; its output kept; started when it printed {@code ready}. */
-  private static final class Child implements AutoCloseable {
-    private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-
-    private Child(Process process, CompletableFuture<Boolean> ready) {
-      this.process = process;
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            output.add(line);
-            if (line.equals("ready")) {
-              ready.complete(true);
-            }
-          }
-        } catch (IOException e) {
-          // process gone
-        }
-        ready.complete(false);
-      }, "strata-connect-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Child start(List<String> args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "connect", "--log-dir",
-          Path.of("target", "connectcmd-logs").toAbsolutePath().toString()));
-      cmd.addAll(args);
-      CompletableFuture<Boolean> ready = new CompletableFuture<>();
-      Child c = new Child(new ProcessBuilder(cmd).redirectErrorStream(true).start(), ready);
-      if (!ready.get(60, TimeUnit.SECONDS)) {
-        c.close();
-        throw new AssertionError("strata connect exited before ready:\n" + String.join("\n", c.output));
-      }
-      return c;
-    }
-
-    List<String> output() {
-      return output;
-    }
-
-    @Override
-    public void close() {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-      }
-    }
   }
 }

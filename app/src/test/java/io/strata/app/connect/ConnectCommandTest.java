@@ -82,4 +82,32 @@ class ConnectCommandTest {
     assertTrue(err.toString().contains("--web.config.file " + web.toAbsolutePath() + ": crypto/bcrypt: hashedSecret too short"), err.toString());
     assertTrue(Files.notExists(dir.resolve("data")), "nothing written before the settings are valid");
   }
+
+  @Test
+  void distributedWithoutAGroupIdIsExitCode2() {
+    assertEquals(2, run("--distributed", "--port", "0", "--connect-port", "18087"));
+    assertTrue(err.toString().contains("strata connect: --distributed needs --group-id"), err.toString());
+    assertTrue(Files.notExists(dir.resolve("data")), "nothing written before the settings are valid");
+  }
+
+  @Test
+  void groupIdOrReplicationFactorWithoutDistributedIsExitCode2() {
+    assertEquals(2, run("--group-id", "g", "--port", "0", "--connect-port", "18087"));
+    assertTrue(err.toString().contains("--group-id needs --distributed"), err.toString());
+    assertEquals(2, run("--replication-factor", "3", "--port", "0", "--connect-port", "18087"));
+    assertTrue(err.toString().contains("--replication-factor needs --distributed"), err.toString());
+  }
+
+  @Test
+  void aGroupIdThatCannotBePartOfATopicNameIsExitCode2() {
+    assertEquals(2, run("--distributed", "--group-id", "tsdb sink", "--port", "0", "--connect-port", "18087"));
+    assertTrue(err.toString().contains("--group-id is part of topic names: 1..200 letters, digits, '.', '_' or '-', got \"tsdb sink\""),
+        err.toString());
+  }
+
+  @Test
+  void replicationFactorZeroIsExitCode2() {
+    assertEquals(2, run("--distributed", "--group-id", "g", "--replication-factor", "0", "--port", "0", "--connect-port", "18087"));
+    assertTrue(err.toString().contains("--replication-factor must be >= 1 (or -1: the broker's default), got 0"), err.toString());
+  }
 }

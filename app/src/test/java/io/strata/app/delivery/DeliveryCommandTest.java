@@ -48,7 +48,7 @@ class DeliveryCommandTest {
     Path web = Files.writeString(dir.resolve("web.yml"), "basic_auth_users: {alice: notahash}\n");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertEquals(2, run("alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:1']}]\n", err,
-        "--bootstrap-server", "127.0.0.1:1", "--web.config.file", web.toString()));
+        "--bootstrap", "127.0.0.1:1", "--web.config.file", web.toString()));
     assertTrue(err.toString().contains("--web.config.file " + web.toAbsolutePath() + ": crypto/bcrypt: hashedSecret too short"), err.toString());
   }
 }

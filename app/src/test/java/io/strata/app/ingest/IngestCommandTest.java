@@ -40,7 +40,7 @@ class IngestCommandTest {
   @Test
   void topicPrefixWithASpaceIsExitCode2NamingTheKey() {
     assertEquals(2, run("--topic-prefix", "team a.", "--port", "0"));
-    assertTrue(err.toString().contains("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
+    assertTrue(err.toString().contains("strata ingest: --topic-prefix: may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
   }
 
   @Test

@@ -35,7 +35,7 @@ class StreamsCommandTest {
   @Test
   void topicPrefixWithASpaceIsExitCode2NamingTheKey() {
     assertEquals(2, run("--topic-prefix", "team a.", "--port", "0"));
-    assertTrue(err.toString().contains("kafka.topic_prefix may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
+    assertTrue(err.toString().contains("strata streams: --topic-prefix: may hold only letters, digits, '.', '_' and '-', got \"team a.\""), err.toString());
   }
 
   @Test
@@ -55,9 +55,9 @@ class StreamsCommandTest {
   @Test
   void emptyApplicationIdAndPortOutOfRangeAreExitCode2() {
     assertEquals(2, run("--application-id", " ", "--port", "0"));
-    assertTrue(err.toString().contains("--application-id must not be empty"), err.toString());
+    assertTrue(err.toString().contains("strata streams: --application-id: must not be empty"), err.toString());
     assertEquals(2, run("--port", "70000"));
-    assertTrue(err.toString().contains("--port must be 0..65535, got 70000"), err.toString());
+    assertTrue(err.toString().contains("strata streams: --port: must be 0..65535, got 70000"), err.toString());
   }
 
   @Test

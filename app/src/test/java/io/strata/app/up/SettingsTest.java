@@ -73,11 +73,27 @@ class SettingsTest {
   }
 
   @Test
+  void resolutionsTakeTheirCanonicalNameAsTheRollupTopicsDo() throws Exception {
+    Path f = Files.writeString(dir.resolve("strata.yml"), "rollups:\n  resolutions: [60s, 300s, 1h]\n");
+    // streams writes metrics.rollup.1m for 60s: the topics, the sink and the query must read that name too
+    assertEquals(List.of("1m", "5m", "1h"), resolve(StrataConfig.load(f), null, null).resolutions());
+  }
+
+  @Test
   void badValuesNameTheirKey() throws Exception {
     Path f = dir.resolve("bad.yml");
     Files.writeString(f, "sink:\n  commit_interval: soon\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
-    assertTrue(e.getMessage().contains("sink.commit_interval"), e.getMessage());
+    assertEquals("sink.commit_interval: \"soon\" is not a duration like 30s or 1m", e.getMessage());
+    Files.writeString(f, "sink:\n  commit_interval: 50ms\n");
+    e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertEquals("sink.commit_interval: must be >= 100ms, got 50ms", e.getMessage());
+    Files.writeString(f, "rollups:\n  resolutions: [1m, soon]\n");
+    e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertEquals("rollups.resolutions: \"soon\" is not a duration like 30s or 1m", e.getMessage());
+    Files.writeString(f, "ports:\n  query: 70000\n");
+    e = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.load(f), null, null));
+    assertEquals("ports.query: must be 1..65535, got 70000", e.getMessage());
     IllegalArgumentException same = assertThrows(IllegalArgumentException.class, () -> resolve(StrataConfig.EMPTY, null, 9091));
     assertTrue(same.getMessage().contains("ports must all differ"), same.getMessage());
   }

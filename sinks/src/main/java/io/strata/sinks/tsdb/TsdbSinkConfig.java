@@ -18,8 +18,9 @@ public final class TsdbSinkConfig extends AbstractConfig {
   public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
 
   public static final ConfigDef DEF = new ConfigDef()
-      .define(DATA_DIR, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), ConfigDef.Importance.HIGH,
-          "Directory of the store. Tasks of one worker with the same directory share one store.")
+      .define(DATA_DIR, ConfigDef.Type.STRING, "", ConfigDef.Importance.HIGH,
+          "Directory of the store; tasks of one worker with the same directory share one store. Empty: the store the worker "
+              + "itself opened (strata connect registers it), so one config serves every worker of a distributed Connect cluster.")
       .define(REGISTRY_URL, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, (name, value) -> {
         String s = (String) value;
         if (s == null || !(s.startsWith("http://") || s.startsWith("https://") || s.startsWith("mock://"))) {
@@ -41,6 +42,7 @@ public final class TsdbSinkConfig extends AbstractConfig {
       .define(TsdbConfig.BLOCK_DURATION, ConfigDef.Type.STRING, "2h", ConfigDef.Importance.LOW, "Time span of a freshly cut block.")
       .define(TsdbConfig.MAX_BLOCK_DURATION, ConfigDef.Type.STRING, "24h", ConfigDef.Importance.LOW, "Largest block compaction builds.");
 
+  /** Null: the worker's store ({@link WorkerStore}). */
   public final Path dataDir;
   public final String registryUrl;
   public final String kafkaBootstrap;
@@ -48,12 +50,16 @@ public final class TsdbSinkConfig extends AbstractConfig {
   public final String deadletterTopic;
   /** The {@link #KAFKA_CLIENT_PREFIX} keys, prefix removed. */
   public final Map<String, String> kafkaClient;
-  /** The engine's settings: every {@code tsdb.*} key given (see tsdb/README.md), the rest at their defaults. */
+  /**
+   * The engine's settings: every {@code tsdb.*} key given (see tsdb/README.md), the rest at their defaults; null with
+   * the worker's store, which its owner opened with its own settings.
+   */
   public final TsdbConfig tsdb;
 
   public TsdbSinkConfig(Map<String, String> props) {
     super(DEF, props);
-    this.dataDir = Path.of(getString(DATA_DIR));
+    String dir = getString(DATA_DIR);
+    this.dataDir = dir.isBlank() ? null : Path.of(dir);
     this.registryUrl = getString(REGISTRY_URL);
     this.kafkaBootstrap = getString(KAFKA_BOOTSTRAP);
     this.deadletterTopic = getString(DEADLETTER_TOPIC);
@@ -70,6 +76,16 @@ public final class TsdbSinkConfig extends AbstractConfig {
         engine.put(k, v);
       }
     });
+    if (dataDir == null) {
+      engine.remove(DATA_DIR);
+      if (!engine.isEmpty()) { // the store is the worker's: a setting here would silently not apply
+        String key = new java.util.TreeSet<>(engine.keySet()).first();
+        throw new ConfigException(key, engine.get(key), "a setting of the store, which the worker opens itself when "
+            + DATA_DIR + " is empty: set it on the worker (strata connect --config), or name a directory in " + DATA_DIR);
+      }
+      this.tsdb = null;
+      return;
+    }
     try {
       this.tsdb = TsdbConfig.fromMap(engine);
     } catch (IllegalArgumentException e) {

@@ -81,6 +81,8 @@ public final class TsdbSinkTask extends SinkTask {
 
   private TsdbSinkConfig cfg;
   private Store store;
+  /** The sink's consumer group ({@code connect-<connector name>}); null when the config does not say. */
+  private String group;
   private AvroWireSerde<SampleBatch> samples;
   private AvroWireSerde<RollupBatch> rollups;
   private Admin admin;
@@ -98,8 +100,19 @@ public final class TsdbSinkTask extends SinkTask {
   @Override
   public void start(Map<String, String> props) {
     cfg = new TsdbSinkConfig(props);
-    // the first user in this JVM opens it (in `strata up` the app, so the query server shares it)
-    store = SharedStores.acquire(cfg.dataDir, dir -> Stores.open(cfg.tsdb, METRICS));
+    if (cfg.dataDir == null) {
+      store = WorkerStore.get();
+      if (store == null) {
+        throw new ConnectException(TsdbSinkConfig.DATA_DIR + " is empty and this Connect worker has no store of its own: run the worker "
+            + "with `strata connect`, which opens one under its --data-dir, or name a directory in " + TsdbSinkConfig.DATA_DIR);
+      }
+    } else {
+      // the first user in this JVM opens it (in `strata up` the app, so the query server shares it)
+      store = SharedStores.acquire(cfg.dataDir, dir -> Stores.open(cfg.tsdb, METRICS));
+    }
+    // the sink's consumer group, whose committed offsets open() compares with the store's
+    String name = props.get("name");
+    group = props.getOrDefault("consumer.override.group.id", name == null ? null : "connect-" + name);
     SchemaRegistry registry = SchemaRegistries.forUrl(cfg.registryUrl);
     samples = new AvroWireSerde<>(registry, SampleBatch.class);
     rollups = new AvroWireSerde<>(registry, RollupBatch.class);
@@ -116,19 +129,68 @@ public final class TsdbSinkTask extends SinkTask {
     }
   }
 
+  /**
+   * Where each newly assigned partition resumes: the later of the offset stored with this store's data and the
+   * group's committed offset. The stored one is later after a crash between the store's commit and Kafka's (nothing
+   * re-delivered that is already durable here); the committed one is later when the partition was written by
+   * another worker since this store last held it (its data is in that worker's store: re-reading it here would only
+   * copy it). Without a committed offset at hand (no group name, the broker not answering in time) the stored one
+   * is used: at worst a copy the query fan-out merges away, never a gap.
+   */
   @Override
   public void open(Collection<TopicPartition> partitions) {
     Map<String, Long> stored = store.committedOffsets();
-    Map<TopicPartition, Long> rewind = new HashMap<>();
+    Map<TopicPartition, Long> ours = new HashMap<>();
     for (TopicPartition tp : partitions) {
       Long next = stored.get(key(tp));
       if (next != null) {
-        rewind.put(tp, next);
+        ours.put(tp, next);
       }
     }
+    if (ours.isEmpty()) {
+      return; // the consumer starts at the committed offsets
+    }
+    Map<TopicPartition, Long> rewind = resumeOffsets(ours, committed(ours.keySet()));
     if (!rewind.isEmpty()) {
       log.info("resuming from offsets stored with the data: {}", rewind);
       context.offset(rewind);
+    }
+  }
+
+  /** Of the offsets stored with the data, those ahead of the group's committed ones (or with none committed). */
+  static Map<TopicPartition, Long> resumeOffsets(Map<TopicPartition, Long> stored, Map<TopicPartition, Long> committed) {
+    Map<TopicPartition, Long> out = new HashMap<>();
+    stored.forEach((tp, next) -> {
+      Long c = committed.get(tp);
+      if (c == null || next > c) {
+        out.put(tp, next);
+      }
+    });
+    return out;
+  }
+
+  /** The sink group's committed offsets of these partitions; empty when they cannot be read. */
+  private Map<TopicPartition, Long> committed(java.util.Set<TopicPartition> partitions) {
+    if (group == null) {
+      return Map.of();
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> got = admin.listConsumerGroupOffsets(Map.of(group,
+              new org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec().topicPartitions(partitions)))
+          .partitionsToOffsetAndMetadata(group).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      Map<TopicPartition, Long> out = new HashMap<>();
+      got.forEach((tp, om) -> {
+        if (om != null) {
+          out.put(tp, om.offset());
+        }
+      });
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    } catch (Exception e) {
+      log.warn("cannot read the committed offsets of group {} ({}): resuming from the offsets stored with the data", group, e.toString());
+      return Map.of();
     }
   }
 
@@ -297,7 +359,9 @@ public final class TsdbSinkTask extends SinkTask {
       admin = null;
     }
     if (store != null) {
-      SharedStores.release(cfg.dataDir);
+      if (cfg.dataDir != null) {
+        SharedStores.release(cfg.dataDir);
+      } // the worker's store is its owner's to close
       store = null;
     }
   }
