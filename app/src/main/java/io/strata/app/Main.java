@@ -1,10 +1,13 @@
 package io.strata.app;
 
+import io.strata.app.cluster.ClusterCommand;
 import io.strata.app.connect.ConnectCommand;
 import io.strata.app.delivery.DeliveryCommand;
 import io.strata.app.flink.FlinkCommand;
 import io.strata.app.ingest.IngestCommand;
+import io.strata.app.kafka.KafkaCommand;
 import io.strata.app.query.QueryCommand;
+import io.strata.app.registry.RegistryCommand;
 import io.strata.app.rules.RulesCommand;
 import io.strata.app.streams.StreamsCommand;
 import io.strata.app.tsdb.TsdbCommand;
@@ -16,7 +19,8 @@ import picocli.CommandLine.ParameterException;
 /** The {@code strata} command. */
 @Command(name = "strata", mixinStandardHelpOptions = true, version = "strata 0.1.0",
     description = "Kafka-native metrics pipeline: ingest, rollups, alert rules, TSDB, PromQL query API.",
-    subcommands = {UpCommand.class, IngestCommand.class, StreamsCommand.class, FlinkCommand.class, ConnectCommand.class, QueryCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, IngestCommand.class, StreamsCommand.class, FlinkCommand.class, ConnectCommand.class, QueryCommand.class, RulesCommand.class, DeliveryCommand.class, TsdbCommand.class,
+        KafkaCommand.class, RegistryCommand.class, ClusterCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override
   public void run() {
@@ -49,6 +53,7 @@ public final class Main implements Runnable {
 
   private static boolean isLongRunning(String[] args) {
     return args.length > 0 && (args[0].equals("up") || args[0].equals("ingest") || args[0].equals("query") || args[0].equals("delivery")
-        || args[0].equals("streams") || args[0].equals("connect")) || FlinkCommand.isLongRunning(args);
+        || args[0].equals("streams") || args[0].equals("connect") || args[0].equals("kafka") || args[0].equals("registry"))
+        || FlinkCommand.isLongRunning(args);
   }
 }

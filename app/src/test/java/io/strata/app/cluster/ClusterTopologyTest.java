@@ -1,0 +1,95 @@
+package io.strata.app.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strata.app.cluster.ClusterTopology.Instance;
+import io.strata.app.cluster.ClusterTopology.Role;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ClusterTopologyTest {
+  final ClusterTopology t = ClusterTopology.standard();
+  final ClusterTopology.Addressing lo = ClusterTopology.loopback("/d");
+
+  @Test
+  void readmeExamplesKeepTheirPortsOnTheFirstQueryAndIngest() {
+    assertEquals(9090, t.instance("query-1").port("query"));
+    assertEquals(9091, t.instance("ingest-1").port("ingest"));
+  }
+
+  @Test
+  void everyPortIsUsedOnce() {
+    Set<Integer> seen = new HashSet<>();
+    for (Instance i : t.instances()) {
+      for (int p : i.ports().values()) {
+        assertTrue(seen.add(p), i.name() + " reuses port " + p);
+      }
+    }
+  }
+
+  @Test
+  void theIssuesRolesAndCounts() {
+    assertEquals(3, t.of(Role.KAFKA).size());
+    assertEquals(1, t.of(Role.REGISTRY).size());
+    assertEquals(2, t.of(Role.INGEST).size());
+    assertEquals(2, t.of(Role.STREAMS).size());
+    assertEquals(1, t.of(Role.JOBMANAGER).size());
+    assertEquals(2, t.of(Role.TASKMANAGER).size());
+    assertEquals(2, t.of(Role.CONNECT).size());
+    assertEquals(2, t.of(Role.QUERY).size());
+    assertEquals(1, t.of(Role.DELIVERY).size());
+  }
+
+  @Test
+  void everyInstanceStartsAfterWhatItDependsOn() {
+    for (Instance i : t.instances()) {
+      for (String d : i.dependsOn()) {
+        assertTrue(t.instance(d).wave() < i.wave(), i.name() + " starts in wave " + i.wave() + ", before " + d);
+      }
+    }
+    assertEquals(List.of("kafka-1", "kafka-2", "kafka-3", "registry-1"), t.waves().get(0).stream().map(Instance::name).toList());
+  }
+
+  @Test
+  void commandLinesFollowTheContracts() {
+    assertEquals(List.of("kafka", "--node-id", "2", "--host", "127.0.0.1", "--advertised-host", "127.0.0.1", "--port", "9192",
+        "--controller-port", "9195", "--voters", "1@127.0.0.1:9095,2@127.0.0.1:9195,3@127.0.0.1:9295", "--replication-factor", "3",
+        "--min-insync-replicas", "2", "--data-dir", "/d/kafka-2", "--log-dir", "/d/kafka-2"), t.args(t.instance("kafka-2"), lo));
+    assertEquals(List.of("query", "--host", "127.0.0.1", "--port", "9190", "--partial-response", "--store", "http://127.0.0.1:9098",
+        "--store", "http://127.0.0.1:9198", "--log-dir", "/d/query-2"), t.args(t.instance("query-2"), lo));
+    List<String> connect = t.args(t.instance("connect-2"), lo);
+    assertTrue(connect.containsAll(List.of("--distributed", "--group-id", "strata-tsdb-sink", "--connect-port", "8183", "--port", "9198",
+        "--data-dir", "/d/connect-2")), connect.toString());
+    assertTrue(t.args(t.instance("ingest-2"), lo).contains("--no-pushgateway"));
+    assertTrue(!t.args(t.instance("ingest-1"), lo).contains("--no-pushgateway"));
+    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--slots", "2", "--host", "127.0.0.1", "--data-dir", "/d/taskmanager-1",
+        "--log-dir", "/d/taskmanager-1"), t.args(t.instance("taskmanager-1"), lo));
+  }
+
+  @Test
+  void aPortOffsetMovesEveryPortAndNothingElse() {
+    ClusterTopology moved = ClusterTopology.standard("", 20000);
+    for (Instance i : t.instances()) {
+      Instance m = moved.instance(i.name());
+      i.ports().forEach((name, port) -> assertEquals(port + 20000, m.port(name), i.name() + " " + name));
+    }
+    assertEquals("127.0.0.1:29092,127.0.0.1:29192,127.0.0.1:29292", moved.bootstrap(lo));
+  }
+
+  @Test
+  void upSkipsACommandLineThisBuildCannotParse() {
+    assertTrue(ClusterCommand.unsupported(t.args(t.instance("kafka-1"), lo)).isEmpty());
+    assertTrue(ClusterCommand.unsupported(List.of("no-such-role", "--x")).isPresent());
+    assertTrue(ClusterCommand.unsupported(List.of("kafka", "--no-such-flag")).isPresent());
+  }
+
+  @Test
+  void everyInstancesCommandLineIsOneThisBuildRuns() {
+    for (Instance i : t.instances()) {
+      assertEquals(java.util.Optional.empty(), ClusterCommand.unsupported(t.args(i, lo)), i.name() + ": " + t.args(i, lo));
+    }
+  }
+}
