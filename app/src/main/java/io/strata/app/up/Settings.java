@@ -136,6 +136,11 @@ public record Settings(
         topicPrefix, ruleFiles, scrapeConfig, resolutions, sinkCommitInterval, outOfOrderWindow, replicaLabels, registryHome, a, limits, job);
   }
 
+  /** {@code kafka.topic_prefix} as {@link #checkTopicPrefix(String, String)} checks it; returns it. */
+  public static String checkTopicPrefix(String topicPrefix) {
+    return checkTopicPrefix("kafka.topic_prefix", topicPrefix);
+  }
+
   /** A topic prefix given as {@code key} (the config key or the flag): letters, digits, '.', '_' and '-' only; returns it. */
   public static String checkTopicPrefix(String key, String topicPrefix) {
     if (!validTopicPrefix(topicPrefix)) {
