@@ -76,6 +76,9 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
   private final LinkedHashMap<Bytes, Entry> cache = new LinkedHashMap<>(1024, 0.75f, true);
   private final List<Map.Entry<Bytes, Entry>> dirty = new ArrayList<>();
   private InternalProcessorContext<?, ?> context;
+  /** The key and entry of the last {@link #get}. */
+  private Bytes lastKey;
+  private Entry last;
 
   SeriesStateStore(KeyValueStore<Bytes, byte[]> inner, long[] coarserMillis, Budget budget) {
     this.inner = inner;
@@ -148,12 +151,14 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
       budget.used.addAndGet(e.bytes);
       evict();
     }
+    lastKey = key;
+    last = e;
     return e.state;
   }
 
   /** Marks the series' state (the instance {@link #get} returned, changed) to be written at the next commit. */
   public void put(Bytes key, SeriesState state) {
-    Entry e = cache.get(key);
+    Entry e = key == lastKey ? last : cache.get(key); // the processor puts what it just got: no second lookup
     if (e == null || e.state != state) {
       throw new IllegalStateException("BUG: put of a series state that get did not return");
     }
@@ -227,6 +232,8 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
     cache.values().forEach(e -> budget.used.addAndGet(-e.bytes));
     cache.clear();
     dirty.clear();
+    lastKey = null;
+    last = null;
   }
 
   @Override
