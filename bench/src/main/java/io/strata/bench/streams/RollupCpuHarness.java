@@ -228,6 +228,14 @@ public final class RollupCpuHarness {
           long streamCpu = streamThreadCpu(threads0);
           double accepted = counter(prometheus, "strata_streams_samples");
           System.out.printf("rollups: %.0f samples accepted, every offset committed %.1f s after start%n", accepted, wall);
+          for (var m : prometheus.scrape()) {
+            for (var d : m.getDataPoints()) {
+              double v = ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) d).getValue();
+              if (v != 0) {
+                System.out.printf("  %s%s = %.0f%n", m.getMetadata().getName(), d.getLabels(), v);
+              }
+            }
+          }
           System.out.printf("stream thread CPU %.2f s: %.2f CPU-s per 1M samples all, %.2f after the first quarter%n", streamCpu / 1e9,
               streamCpu / 1e9 / (samples / 1e6), (streamCpu - streamCpuAtQuarter) / 1e9 / ((samples - quarterSamples) / 1e6));
           long javaThreads = byGroup.values().stream().mapToLong(Long::longValue).sum();
@@ -250,12 +258,20 @@ public final class RollupCpuHarness {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     long[] records = new long[1];
     int[] part = new int[1];
+    java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
     try (var producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       records(series, steps, PARTITIONS, batch -> {
-        producer.send(new ProducerRecord<>(topic, part[0], null, serde.serialize(topic, batch)));
+        producer.send(new ProducerRecord<>(topic, part[0], null, serde.serialize(topic, batch)), (md, e) -> {
+          if (e != null) {
+            failed.compareAndSet(null, e);
+          }
+        });
         records[0]++;
       }, pp -> part[0] = pp);
       producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new IllegalStateException("a record was not written to " + topic, failed.get());
     }
     return records[0];
   }
