@@ -58,13 +58,18 @@ final class RollupHarness implements AutoCloseable {
   }
 
   RollupHarness(RollupConfig cfg) {
+    this(cfg, RollupTopology.SERIES_CACHE_BYTES);
+  }
+
+  /** @param seriesCacheBytes budget of the decoded series states' cache (1: every access evicts the others) */
+  RollupHarness(RollupConfig cfg, long seriesCacheBytes) {
     this.cfg = cfg;
     this.scope = cfg.registryUrl().substring("mock://".length());
     this.registry = SchemaRegistries.forUrl(cfg.registryUrl());
     this.sampleSerde = new AvroWireSerde<>(registry, SampleBatch.class);
     this.rollupSerde = new AvroWireSerde<>(registry, RollupBatch.class);
     this.metrics = new RollupMetrics(prometheus);
-    this.driver = new TopologyTestDriver(RollupTopology.buildTopology(cfg, registry, topic -> partitions, metrics),
+    this.driver = new TopologyTestDriver(RollupTopology.buildTopology(cfg, registry, topic -> partitions, metrics, seriesCacheBytes),
         RollupTopology.streamsConfig(cfg), Samples.T0);
     this.samples = driver.createInputTopic(RollupTopology.samplesTopic(cfg), new ByteArraySerializer(), new ByteArraySerializer());
   }
@@ -212,7 +217,7 @@ final class RollupHarness implements AutoCloseable {
 
   /** Entries in a state store. */
   long storeSize(String storeName) {
-    KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(storeName);
+    KeyValueStore<Bytes, byte[]> store = ((io.strata.streams.rollup.SeriesStateStore) driver.getStateStore(storeName)).persisted();
     long n = 0;
     try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
       while (it.hasNext()) {

@@ -403,7 +403,7 @@ class RollupTopologyTest {
 
   /** The distinct number of samples held per series in the store. */
   private List<Integer> sizes() {
-    KeyValueStore<Bytes, byte[]> store = h.driver.getKeyValueStore(RollupTopology.SERIES_STORE);
+    KeyValueStore<Bytes, byte[]> store = ((io.strata.streams.rollup.SeriesStateStore) h.driver.getStateStore(RollupTopology.SERIES_STORE)).persisted();
     java.util.Set<Integer> sizes = new java.util.TreeSet<>();
     try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
       while (it.hasNext()) {

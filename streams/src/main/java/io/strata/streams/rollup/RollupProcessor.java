@@ -15,13 +15,12 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The rollup of one task (one input partition). Per series of each decoded batch: reads the series'
- * state once, applies the TSDB's acceptance rule to each sample in order ({@link SeriesState#offer}),
+ * The rollup of one task (one input partition). Per series of each decoded batch: gets the series'
+ * state from the task's {@link SeriesStateStore} once, applies the TSDB's acceptance rule to each sample in order ({@link SeriesState#offer}),
  * and when the series' maxT moved, closes the windows that became final ({@link WindowCloser}); then
- * writes the state back once. The windows closed by one input batch are written as one RollupBatch per
+ * marks the state changed (the store writes it at the next commit). The windows closed by one input batch are written as one RollupBatch per
  * resolution (split by size), in the same exactly-once transaction as the state change.
  *
  * <p>Nothing depends on other series, on partition time or on the wall clock: a series' windows close
@@ -35,8 +34,7 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
   private final RollupMetrics metrics;
 
   private ProcessorContext<Void, RollupOutput> context;
-  private KeyValueStore<Bytes, byte[]> store;
-  private SeriesState state;
+  private SeriesStateStore store;
   private WindowCloser closer;
   private RollupBatches out;
   private long outOfOrderWindowMs;
@@ -54,11 +52,6 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
   public void init(ProcessorContext<Void, RollupOutput> context) {
     this.context = context;
     store = context.getStateStore(storeName);
-    long[] coarser = new long[cfg.resolutions().size() - 1];
-    for (int i = 0; i < coarser.length; i++) {
-      coarser[i] = cfg.resolutions().get(i + 1).millis();
-    }
-    state = new SeriesState(coarser);
     outOfOrderWindowMs = cfg.outOfOrderWindow().toMillis();
     closer = new WindowCloser(cfg.finest().millis(), outOfOrderWindowMs);
     out = new RollupBatches(cfg.resolutions(), sinks, cfg.topicPrefix(), cfg.maxSeriesPerBatch(), serde, metrics);
@@ -87,7 +80,7 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
       Labels labels = Labels.fromAvro(series.getLabels());
       byte[] key = SeriesKey.encode(tenant, labels);
       Bytes storeKey = Bytes.wrap(key);
-      state.decode(store.get(storeKey));
+      SeriesState state = store.get(storeKey);
       long maxTBefore = state.maxT();
       boolean appended = false;
       for (int i = 0; i < list.size(); i++) {
@@ -114,7 +107,7 @@ public final class RollupProcessor implements Processor<byte[], Object, Void, Ro
         out.series(key, labels);
         closer.close(state, out);
       }
-      store.put(storeKey, state.encode());
+      store.put(storeKey, state);
     }
     metrics.samples(samples);
     metrics.staleMarkers(stale);

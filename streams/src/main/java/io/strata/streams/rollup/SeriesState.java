@@ -163,6 +163,11 @@ public final class SeriesState {
     open[level] = false;
   }
 
+  /** Approximate heap bytes of this instance (arrays and objects), for the cache's budget. */
+  long heapBytes() {
+    return 64 + 2 * (16 + 8L * ts.length) + levelMillis.length * (8 + 1 + 8 + 120);
+  }
+
   public byte[] encode() {
     int size = 1 + 8 + 4 + 16 * n + 1;
     for (int l = 0; l < levelMillis.length; l++) {
