@@ -191,7 +191,9 @@ class WebUiIT {
     browser.open(graphUrl("http_requests_total", 1, "") + "&g1.expr=" + URLEncoder.encode("sum(http_requests_total)", StandardCharsets.UTF_8)
         + "&g1.tab=0&g1.range_input=15m&g1.moment_input=" + URLEncoder.encode(END, StandardCharsets.UTF_8));
     browser.waitFor("document.querySelectorAll('section.panel').length === 2 && document.querySelectorAll('section.panel')[0].querySelectorAll('table.result tr').length === 3"
-        + " && document.querySelectorAll('section.panel')[1].querySelectorAll('svg.chart path.series').length === 1", WAIT);
+        + " && document.querySelectorAll('section.panel')[1].querySelectorAll('svg.chart path.series').length === 1"
+        // the info line is written a frame after the result is drawn
+        + " && document.querySelectorAll('section.panel')[0].querySelector('.info').innerText.includes('Read from')", WAIT);
     assertTrue(browser.eval("document.querySelectorAll('section.panel')[0].querySelector('.info').innerText").asText().contains("Read from: raw"));
     // how the page reads Prometheus 2.42's parameters (tab 0 = graph, else table; end_input in UTC; step in seconds)
     JsonNode panels = browser.eval("import('/static/graph.js').then(m => m.panelsFromUrl("
