@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class ConnectWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectWorker.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The name of the thread Connect's own shutdown hook runs in ({@code Connect.start}). */
+  private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";
   private final Connect<? extends Herder> connect;
   private final String restUrl;
 
@@ -222,9 +224,22 @@ public final class ConnectWorker implements AutoCloseable {
     }
   }
 
+  /** Stops the worker; its tasks have stopped (committed, or given up after {@code task.shutdown.graceful.timeout.ms}) on return. */
   @Override
   public void close() {
     connect.stop();
     connect.awaitStop();
+    // Connect adds its own shutdown hook: on SIGTERM it may be the one stopping the herder, and then stop() above
+    // returns at once; wait for it, so that no task still writes into a store its owner closes after this
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().equals(CONNECT_SHUTDOWN_HOOK) && t != Thread.currentThread()) {
+        try {
+          t.join(120_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 }

@@ -69,7 +69,7 @@ public final class ConnectCommand implements Callable<Integer> {
   @Option(names = "--connect-port", description = "Kafka Connect REST port (default: ports.connect, else 8083)")
   Integer connectPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "holds tsdb/ (the store) and connect/ (default: data_dir, else ./data)")
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "holds tsdb/ (this worker's store) and, standalone, connect/ (default: data_dir, else ./data)")
   Path dataDir;
 
   @Option(names = "--tasks", description = "the connector's tasks.max: sink tasks of this worker, or with --distributed of the whole group "
@@ -219,7 +219,7 @@ public final class ConnectCommand implements Callable<Integer> {
       } else {
         worker.putConnector(TsdbSinkSettings.CONNECTOR, connector);
       }
-      server = new QueryServer(queryConfig, store, metrics, () -> sinkRunning(worker)).secure(web).start();
+      server = new QueryServer(queryConfig, store, metrics, () -> sinkRunning(worker, distributed)).secure(web).start();
     } catch (RuntimeException e) {
       worker.close();
       closeStore.run();
@@ -281,12 +281,12 @@ public final class ConnectCommand implements Callable<Integer> {
    * RUNNING (a standalone worker holds them all; a distributed one may hold none when the group has more workers than
    * tasks, and still serves its store).
    */
-  private static boolean sinkRunning(ConnectWorker worker) {
+  private static boolean sinkRunning(ConnectWorker worker, boolean distributed) {
     try {
       ConnectorStateInfo st = worker.status(TsdbSinkSettings.CONNECTOR);
       String me = worker.workerId();
       return st != null && "RUNNING".equals(st.connector().state()) && !st.tasks().isEmpty()
-          && st.tasks().stream().filter(t -> me.equals(t.workerId())).allMatch(t -> "RUNNING".equals(t.state()));
+          && st.tasks().stream().filter(t -> !distributed || me.equals(t.workerId())).allMatch(t -> "RUNNING".equals(t.state()));
     } catch (RuntimeException e) {
       return false;
     }
