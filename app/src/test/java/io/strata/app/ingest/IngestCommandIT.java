@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.strata.avro.Sample;
 import io.strata.avro.SampleBatch;
 import io.strata.avro.Series;
+import io.strata.app.StageProcess;
 import io.strata.embedded.KafkaBroker;
 import io.strata.embedded.Ports;
 import io.strata.embedded.TopicProvisioner;
@@ -20,9 +21,6 @@ import io.strata.schemas.Topics;
 import io.strata.schemas.model.Labels;
 import io.strata.schemas.registry.SchemaRegistries;
 import io.strata.schemas.serde.AvroWireSerde;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,9 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -94,7 +89,7 @@ class IngestCommandIT {
     Files.writeString(strataYml, "kafka: {topic_prefix: '" + prefix + "'}\nports: {ingest: " + ports[1] + "}\n");
     List<String> second = List.of("--kafka", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl(), "--config", strataYml.toString(),
         "--no-pushgateway");
-    try (Child one = Child.start(first); Child two = Child.start(second)) {
+    try (StageProcess one = StageProcess.start("ingest", first); StageProcess two = StageProcess.start("ingest", second)) {
       String url1 = "http://127.0.0.1:" + ports[0];
       String url2 = "http://127.0.0.1:" + ports[1];
       assertTrue(one.output().contains("  ingest             " + url1 + "/api/v1/write   (remote_write 1.0/2.0)"), String.join("\n", one.output()));
@@ -145,7 +140,7 @@ class IngestCommandIT {
     String bootstrap = "127.0.0.1:" + ports[1];
     List<String> args = List.of("--bootstrap", bootstrap, "--registry-url", cluster.registryUrl(), "--port", Integer.toString(ports[0]),
         "--no-pushgateway");
-    try (Child ingest = Child.start(args)) {
+    try (StageProcess ingest = StageProcess.start("ingest", args)) {
       String url = "http://127.0.0.1:" + ports[0];
       HttpResponse<String> ready = get(url + "/-/ready");
       assertEquals(503, ready.statusCode(), ready.body());
@@ -227,71 +222,5 @@ class IngestCommandIT {
 
   private HttpResponse<String> get(String url) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** {@code strata ingest} as a child JVM (logs in {@code target/}), started until its {@code ready} line. */
-  private static final class Child implements AutoCloseable {
-    private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private final Thread reader;
-
-    private Child(Process process, CompletableFuture<Boolean> ready) {
-      this.process = process;
-      this.reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) {
-            output.add(line);
-            if (line.equals("ready")) {
-              ready.complete(true);
-            }
-          }
-        } catch (IOException e) {
-          // process gone
-        }
-        ready.complete(false);
-      }, "strata-ingest-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Child start(List<String> args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", System.getProperty("java.class.path"), "io.strata.app.Main", "ingest", "--log-dir", Path.of("target", "ingestcmd-logs").toAbsolutePath().toString()));
-      cmd.addAll(args);
-      CompletableFuture<Boolean> ready = new CompletableFuture<>();
-      Child c = new Child(new ProcessBuilder(cmd).redirectErrorStream(true).start(), ready);
-      if (!ready.get(60, TimeUnit.SECONDS)) {
-        c.close();
-        throw new AssertionError("strata ingest exited before ready:\n" + String.join("\n", c.output));
-      }
-      return c;
-    }
-
-    List<String> output() {
-      return output;
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    /** SIGTERM (through the handle: {@code Process.destroy} would close the pipe before the last lines are read). */
-    int stop() throws InterruptedException {
-      process.toHandle().destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-      reader.join(10_000);
-      return process.exitValue();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (process.isAlive()) {
-        stop();
-      }
-    }
   }
 }
