@@ -263,7 +263,8 @@ public final class ClusterTopology {
           "--rest-port", Integer.toString(i.port("rest"))));
       case TASKMANAGER -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
-        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--slots", "2", "--host", a.host(i)));
+        args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--jobmanager-rest",
+            "http://" + a.host(jm) + ":" + jm.port("rest"), "--slots", "2", "--host", a.host(i)));
       }
       case SUBMIT -> {
         Instance jm = of(Role.JOBMANAGER).get(0);

@@ -65,7 +65,7 @@ class ClusterTopologyTest {
         "--data-dir", "/d/connect-2")), connect.toString());
     assertTrue(t.args(t.instance("ingest-2"), lo).contains("--no-pushgateway"));
     assertTrue(!t.args(t.instance("ingest-1"), lo).contains("--no-pushgateway"));
-    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--slots", "2", "--host", "127.0.0.1", "--data-dir", "/d/taskmanager-1",
+    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--jobmanager-rest", "http://127.0.0.1:8088", "--slots", "2", "--host", "127.0.0.1", "--data-dir", "/d/taskmanager-1",
         "--log-dir", "/d/taskmanager-1"), t.args(t.instance("taskmanager-1"), lo));
   }
 
