@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Run the distributed deployment on this machine, every stage instance a separate process: 3 KRaft brokers, the "
         + "registry, 2 Streams, 2 Connect workers, a Flink JobManager with 2 TaskManagers, 2 ingest, 2 query nodes, alert delivery.",
-    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class, ClusterCommand.TopicsCommand.class})
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class, ClusterCommand.TopicsCommand.class,
+        io.strata.app.compose.ComposeCommand.class})
 public final class ClusterCommand implements Runnable {
   static final String DEFAULT_DIR = "cluster-data";
 
