@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -38,15 +39,19 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * changelog: {@link #close}, {@link #init} and {@link #clearCache} drop the cache, so nothing of an aborted
  * transaction survives in memory.
  *
- * <p>Bounded: states are evicted least recently used first once the decoded states of every store of the
- * topology (one {@link Budget}) exceed its bytes; a dirty state is written to the store when evicted (in the
- * open transaction, as Streams' cache evicts).
+ * <p>Bounded: once the decoded states of every store of the topology (one {@link Budget}) exceed its bytes, a
+ * store holding more than its fair share (the bytes divided by the open stores) evicts its least recently used
+ * states; a dirty state is written to the store when evicted (in the open transaction, as Streams' cache evicts).
+ * A store can only evict its own states (each belongs to one stream thread), so the share keeps a busy task's
+ * cache from pushing a quiet one's down to one entry; the total may pass the budget by what stores below their
+ * share hold, at most one share.
  */
 public final class SeriesStateStore implements StateStore, CachedStateStore<Bytes, byte[]> {
   /** Bytes of decoded states the cache of every store of one topology may hold, shared by its stream threads. */
   public static final class Budget {
     private final long maxBytes;
     private final AtomicLong used = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
 
     public Budget(long maxBytes) {
       this.maxBytes = maxBytes;
@@ -54,6 +59,23 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
 
     long used() {
       return used.get();
+    }
+
+    void add(long bytes) {
+      used.addAndGet(bytes);
+    }
+
+    /** Whether a store holding {@code ownBytes} must evict: the budget is exceeded and it holds more than its share. */
+    boolean mustEvict(long ownBytes) {
+      return used.get() > maxBytes && ownBytes > maxBytes / Math.max(1, open.get());
+    }
+
+    void opened() {
+      open.incrementAndGet();
+    }
+
+    void closed() {
+      open.decrementAndGet();
     }
   }
 
@@ -79,6 +101,9 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
   /** The key and entry of the last {@link #get}. */
   private Bytes lastKey;
   private Entry last;
+  /** Bytes of this store's cached states (its part of the budget's). */
+  private long ownBytes;
+  private boolean open;
 
   SeriesStateStore(KeyValueStore<Bytes, byte[]> inner, long[] coarserMillis, Budget budget) {
     this.inner = inner;
@@ -148,7 +173,7 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
       SeriesState s = new SeriesState(coarserMillis).decode(inner.get(key));
       e = new Entry(s, estimate(key, s));
       cache.put(key, e);
-      budget.used.addAndGet(e.bytes);
+      account(e.bytes);
       evict();
     }
     lastKey = key;
@@ -167,7 +192,7 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
     }
     e.dirty = context.recordContext();
     long bytes = estimate(key, state);
-    budget.used.addAndGet(bytes - e.bytes);
+    account(bytes - e.bytes);
     e.bytes = bytes;
     evict();
   }
@@ -186,20 +211,25 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
     return 160 + key.get().length + s.heapBytes();
   }
 
+  private void account(long delta) {
+    ownBytes += delta;
+    budget.add(delta);
+  }
+
   private void evict() {
-    if (budget.used.get() <= budget.maxBytes) {
+    if (!budget.mustEvict(ownBytes)) {
       return;
     }
     Iterator<Map.Entry<Bytes, Entry>> it = cache.entrySet().iterator();
     // never the most recently used: the processor holds it
-    while (budget.used.get() > budget.maxBytes && cache.size() > 1) {
+    while (budget.mustEvict(ownBytes) && cache.size() > 1) {
       Map.Entry<Bytes, Entry> eldest = it.next();
       Entry e = eldest.getValue();
       if (e.dirty != null) {
         write(eldest.getKey(), e);
       }
       it.remove();
-      budget.used.addAndGet(-e.bytes);
+      account(-e.bytes);
     }
   }
 
@@ -229,7 +259,7 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
   /** Drops every cached state, dirty ones too: Streams restores the store from its changelog after this. */
   @Override
   public void clearCache() {
-    cache.values().forEach(e -> budget.used.addAndGet(-e.bytes));
+    account(-ownBytes);
     cache.clear();
     dirty.clear();
     lastKey = null;
@@ -249,6 +279,10 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
   @Override
   public void init(StateStoreContext stateStoreContext, StateStore root) {
     clearCache();
+    if (!open) {
+      open = true;
+      budget.opened();
+    }
     context = (InternalProcessorContext<?, ?>) stateStoreContext;
     inner.init(stateStoreContext, root);
   }
@@ -262,6 +296,10 @@ public final class SeriesStateStore implements StateStore, CachedStateStore<Byte
   @Override
   public void close() {
     clearCache();
+    if (open) {
+      open = false;
+      budget.closed();
+    }
     inner.close();
   }
 
