@@ -43,8 +43,8 @@ import picocli.CommandLine.Option;
     description = "Submit the alert rule job to a Flink session cluster (strata flink jobmanager). If a job of that name runs, "
         + "stop it with a savepoint and start the new one from it (upgrade). Exits 0 once every task runs, 1 otherwise.")
 public final class SubmitCommand implements Callable<Integer> {
-  static final String ROLE = "strata flink submit";
   static final Stage STAGE = new Stage("flink submit", "", null, 0, false);
+  static final String ROLE = "strata " + STAGE.name();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @picocli.CommandLine.Mixin
