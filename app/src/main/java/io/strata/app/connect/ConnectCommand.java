@@ -2,8 +2,8 @@ package io.strata.app.connect;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.Stage;
-import io.strata.app.StageOptions;
 import io.strata.app.StageMetrics;
+import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
 import io.strata.app.up.Settings;
