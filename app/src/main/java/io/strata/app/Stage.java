@@ -8,5 +8,13 @@ package io.strata.app;
  * @param portKey the strata.yml key of its port ({@code ports.ingest}), or null when {@code strata up} has none for it
  * @param defaultPort the port without flag and key
  * @param kafkaOptional true when the stage runs without Kafka unless {@code --bootstrap} is given ({@code strata query})
+ * @param dataSubdir the folder under {@code data_dir} (or the default {@code ./data}) that is this process's directory
+ *     when {@code --data-dir} is not given ({@code kafka}: {@code ./data/kafka}, as {@code strata up} lays it out);
+ *     empty: {@code data_dir} itself
  */
-public record Stage(String name, String portRole, String portKey, int defaultPort, boolean kafkaOptional) {}
+public record Stage(String name, String portRole, String portKey, int defaultPort, boolean kafkaOptional, String dataSubdir) {
+  /** A stage whose directory is {@code data_dir} itself. */
+  public Stage(String name, String portRole, String portKey, int defaultPort, boolean kafkaOptional) {
+    this(name, portRole, portKey, defaultPort, kafkaOptional, "");
+  }
+}

@@ -2,17 +2,15 @@ package io.strata.app;
 
 import io.strata.app.up.StrataConfig;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@link StageFlags} plus {@code --config strata.yml}: the one typed model ({@link StrataConfig}) {@code strata up}
  * reads, so a stage started on its own takes the same file as the whole stack.
  */
 public class StageOptions extends StageFlags {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "strata.yml, the file of strata up: the stage reads its keys (app/README.md), accepts the others, refuses unknown "
-          + "ones; flags override it")
-  Path config;
+  @Mixin
+  Config config = new Config();
 
   /**
    * Resolves every option against the {@code --config} file (none: defaults only), as {@link StageFlags#resolve}.
@@ -20,12 +18,11 @@ public class StageOptions extends StageFlags {
    * @throws IllegalArgumentException {@code <flag or key>: <problem>}, e.g. {@code --config FILE: unknown key "limts" (known: ...)}
    */
   public StageSettings resolve(Stage stage) {
-    StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
-    return resolve(stage, file, configDir());
+    return resolve(stage, config.load(), configDir());
   }
 
   /** The folder relative paths of the config file resolve against (the working directory without a file). */
   public Path configDir() {
-    return config == null ? Path.of("") : config.toAbsolutePath().getParent();
+    return config.dir();
   }
 }

@@ -58,7 +58,16 @@ class StageCommandsIT {
 
       awaitReady(s + "/-/ready"); // the Streams client RUNNING
       awaitReady(d + "/-/ready"); // the alerts topic read to its end
-      assertEquals(200, get(s + "/metrics").statusCode());
+      for (String base : List.of(s, d)) { // every stage's port: the process and JVM metrics as well as its own
+        HttpResponse<String> metrics = get(base + "/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("\nprocess_cpu_seconds_total ") && metrics.body().contains("\njvm_threads_current "), metrics.body());
+      }
+      // strata registry adds no port of its own: Apicurio's answers health and metrics (app/README.md)
+      String registry = cluster.registryUrl().replaceFirst("/apis/.*$", "");
+      assertEquals(200, get(registry + "/health/ready").statusCode());
+      assertEquals(200, get(registry + "/health/live").statusCode());
+      assertTrue(get(registry + "/metrics").body().contains("jvm_"), "Apicurio's Prometheus metrics");
 
       streams.stop();
       delivery.stop();

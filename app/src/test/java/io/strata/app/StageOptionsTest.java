@@ -204,6 +204,86 @@ class StageOptionsTest {
     assertTrue(Files.notExists(dir.resolve("data")), "nothing started");
   }
 
+  /**
+   * The roles of the loopback cluster (kafka, registry, the Flink processes and submit) take the shared options that mean
+   * something to them, resolved and refused the same way: the same bad input, the same line but the role's name.
+   */
+  @Test
+  void everyRoleRefusesTheSameBadInputWithTheSameLine() throws Exception {
+    Path unknown = Files.writeString(dir.resolve("strata.yml"), "limts: {}\n");
+    Path badPort = Files.writeString(dir.resolve("ports.yml"), "ports: {kafka: 70000, registry: 70000}\n");
+    Path badPrefix = Files.writeString(dir.resolve("prefix.yml"), "kafka: {topic_prefix: 'a b'}\n");
+    String data = dir.resolve("data").toString();
+    List<List<String>> roles = List.of(List.of("kafka"), List.of("registry"), List.of("flink", "jobmanager"), List.of("flink", "taskmanager"),
+        List.of("flink", "submit"));
+    for (List<String> role : roles) {
+      String name = "strata " + String.join(" ", role);
+      boolean serves = !role.contains("submit");
+      if (serves) {
+        assertEquals("strata " + String.join(" ", role) + ": --port: must be 0..65535, got 70000", refusal(role, "--data-dir", data, "--port", "70000"));
+        assertEquals(name + ": --port: must be 0..65535, got -1", refusal(role, "--data-dir", data, "--port", "-1"));
+      }
+      assertTrue(refusal(role, "--config", unknown.toString()).startsWith(name + ": --config " + unknown + ": unknown key \"limts\" (known: "), name);
+      if (role.contains("registry") || role.contains("submit")) { // the roles that name topics
+        assertEquals(name + ": --topic-prefix: may hold only letters, digits, '.', '_' and '-', got \"a/b\"", refusal(role, "--topic-prefix", "a/b"));
+        assertEquals(name + ": kafka.topic_prefix: may hold only letters, digits, '.', '_' and '-', got \"a b\"",
+            refusal(role, "--config", badPrefix.toString()));
+      }
+      if (serves && role.contains("flink")) { // not a number: picocli's usage error, one line, exit 2 as well
+        assertTrue(refusal(role, "--port", "x").startsWith(name + ": Invalid value for option '--port': 'x' is not an int"), name);
+      }
+    }
+    assertEquals("strata kafka: ports.kafka: must be 0..65535, got 70000", refusal(List.of("kafka"), "--config", badPort.toString()));
+    assertEquals("strata registry: ports.registry: must be 0..65535, got 70000", refusal(List.of("registry"), "--config", badPort.toString()));
+    assertEquals("strata kafka: --port: must be a fixed port (the other nodes and clients are told it)", refusal(List.of("kafka"), "--port", "0"));
+    assertTrue(refusal(List.of("flink", "taskmanager"), "--port", "0", "--web.config.file", dir.resolve("none.yml").toString())
+        .startsWith("strata flink taskmanager: --web.config.file " + dir.resolve("none.yml") + ": "));
+    assertEquals("strata flink submit: --timeout: \"soon\" is not a duration like 30s or 1m", refusal(List.of("flink", "submit"), "--timeout", "soon"));
+    assertTrue(Files.notExists(dir.resolve("data")), "nothing started");
+  }
+
+  /** Flag > strata.yml > default for the roles: the port keys of strata up, and each role's folder of data_dir. */
+  @Test
+  void theRolesResolveFlagThenFileThenDefault() throws Exception {
+    Path file = Files.writeString(dir.resolve("strata.yml"), "host: 127.0.0.3\ndata_dir: here\nports: {kafka: 19092, registry: 18081}\n");
+    Stage kafka = new Stage("kafka", "Kafka", "ports.kafka", 9092, true, "kafka");
+    StageSettings defaults = StageFlags.resolve(kafka, io.strata.app.up.StrataConfig.EMPTY, Path.of(""), null, null, null, null, null);
+    assertEquals(9092, defaults.port());
+    assertEquals(Path.of("data", "kafka").toAbsolutePath(), defaults.dataDir(), "as strata up lays out ./data");
+    assertNull(defaults.bootstrap(), "a role without --bootstrap has none");
+    StageSettings fromFile = StageFlags.resolve(kafka, io.strata.app.up.StrataConfig.load(file), dir, null, null, null, null, null);
+    assertEquals("127.0.0.3", fromFile.host());
+    assertEquals(19092, fromFile.port());
+    assertEquals(dir.resolve("here").resolve("kafka"), fromFile.dataDir());
+    StageFlags.Process flags = new StageFlags.Process();
+    new CommandLine(new Object() {
+      @Mixin
+      StageFlags.Process process = flags;
+    }).parseArgs("--port", "29092", "--data-dir", dir.resolve("k1").toString());
+    StageSettings fromFlags = StageFlags.resolve(kafka, io.strata.app.up.StrataConfig.load(file), dir, null, flags, null, null, null);
+    assertEquals(29092, fromFlags.port());
+    assertEquals("--port", fromFlags.portSource());
+    assertEquals(dir.resolve("k1"), fromFlags.dataDir(), "a --data-dir given is the process's directory itself");
+  }
+
+  /** The line a role's refusal prints (exit code 2 asserted), run as main runs it. */
+  private String refusal(List<String> role, String... args) {
+    java.io.StringWriter usage = new java.io.StringWriter();
+    err.reset();
+    int code;
+    PrintStream before = System.err;
+    System.setErr(new PrintStream(err, true));
+    try {
+      code = Main.commandLine().setErr(new java.io.PrintWriter(usage, true)).execute(concat(role, args));
+    } finally {
+      System.setErr(before);
+    }
+    String line = (err.toString() + usage).strip();
+    assertEquals(2, code, line);
+    assertEquals(1, line.lines().count(), line);
+    return line;
+  }
+
   @Test
   void aCommandLineThatDoesNotParseIsOneLineNamingTheStage() {
     java.io.StringWriter out = new java.io.StringWriter();

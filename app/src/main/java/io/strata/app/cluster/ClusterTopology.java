@@ -164,9 +164,9 @@ public final class ClusterTopology {
     for (int n = 1; n <= 2; n++) {
       all.add(new Instance(Role.CONNECT, n, ports("rest", o + 8083 + 100 * (n - 1), "store", o + 9098 + 100 * (n - 1)), "768m", kafkaAndRegistry, false, 2));
     }
-    all.add(new Instance(Role.JOBMANAGER, 1, ports("rest", o + 8088, "rpc", o + 6123), "384m", List.of(), false, 2));
+    all.add(new Instance(Role.JOBMANAGER, 1, ports("rest", o + 8088, "rpc", o + 6123, "http", o + 9099), "384m", List.of(), false, 2));
     for (int n = 1; n <= 2; n++) {
-      all.add(new Instance(Role.TASKMANAGER, n, Map.of(), "512m", List.of("jobmanager-1"), false, 3));
+      all.add(new Instance(Role.TASKMANAGER, n, ports("http", o + 9089 + 100 * (n - 1)), "512m", List.of("jobmanager-1"), false, 3));
     }
     List<String> submitAfter = new ArrayList<>(kafkaAndRegistry);
     submitAfter.addAll(List.of("jobmanager-1", "taskmanager-1", "taskmanager-2"));
@@ -260,11 +260,11 @@ public final class ClusterTopology {
           "--port", Integer.toString(i.port("store")), "--replication-factor", Integer.toString(REPLICATION_FACTOR)));
       // Flink's --host is the address it binds and announces: the one the other instances reach it at
       case JOBMANAGER -> args.addAll(List.of("flink", "jobmanager", "--host", a.host(i), "--rpc-port", Integer.toString(i.port("rpc")),
-          "--rest-port", Integer.toString(i.port("rest"))));
+          "--rest-port", Integer.toString(i.port("rest")), "--port", Integer.toString(i.port("http"))));
       case TASKMANAGER -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
         args.addAll(List.of("flink", "taskmanager", "--jobmanager", a.host(jm) + ":" + jm.port("rpc"), "--jobmanager-rest",
-            "http://" + a.host(jm) + ":" + jm.port("rest"), "--slots", "2", "--host", a.host(i)));
+            "http://" + a.host(jm) + ":" + jm.port("rest"), "--slots", "2", "--host", a.host(i), "--port", Integer.toString(i.port("http"))));
       }
       case SUBMIT -> {
         Instance jm = of(Role.JOBMANAGER).get(0);
@@ -314,15 +314,18 @@ public final class ClusterTopology {
     switch (i.role()) {
       case KAFKA -> urls.put("bootstrap", h + ":" + i.port("client"));
       case REGISTRY -> urls.put("registry", registryUrl(a));
-      case STREAMS, DELIVERY -> urls.put("metrics", "http://" + h + ":" + i.port("http") + "/metrics");
+      case STREAMS, DELIVERY, TASKMANAGER -> urls.put("metrics", "http://" + h + ":" + i.port("http") + "/metrics");
       case CONNECT -> {
         urls.put("connect", "http://" + h + ":" + i.port("rest") + "/connectors");
         urls.put("store", "http://" + h + ":" + i.port("store"));
       }
-      case JOBMANAGER -> urls.put("flink", "http://" + h + ":" + i.port("rest"));
+      case JOBMANAGER -> {
+        urls.put("flink", "http://" + h + ":" + i.port("rest"));
+        urls.put("metrics", "http://" + h + ":" + i.port("http") + "/metrics");
+      }
       case INGEST -> urls.put("remote_write", "http://" + h + ":" + i.port("ingest") + "/api/v1/write");
       case QUERY -> urls.put("query", "http://" + h + ":" + i.port("query"));
-      case TASKMANAGER, SUBMIT -> { }
+      case SUBMIT -> { }
     }
     return urls;
   }

@@ -2,6 +2,7 @@ package io.strata.app.connect;
 
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.Stage;
+import io.strata.app.StageMetrics;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
@@ -119,7 +120,7 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     Path tsdb = s.dataDir().resolve("tsdb");
     run.say("starting the TSDB sink into " + tsdb + ", Kafka " + s.bootstrap() + ", registry " + s.registryUrl() + " ...");
-    PrometheusRegistry metrics = new PrometheusRegistry();
+    PrometheusRegistry metrics = StageMetrics.registry();
     Store store;
     try {
       store = Stores.open(TsdbConfig.defaults(tsdb).withOutOfOrderWindow(window), metrics);

@@ -1,10 +1,10 @@
 package io.strata.app.delivery;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.KafkaClientConfig;
 import io.strata.app.Stage;
 import io.strata.app.StageFlags;
+import io.strata.app.StageMetrics;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
 import io.strata.app.up.AlertingSource;
@@ -16,7 +16,6 @@ import io.strata.schemas.http.StageHttpServer.Reply;
 import io.strata.schemas.http.WebSecurity;
 import io.strata.sinks.alertmanager.AlertDelivery;
 import io.strata.sinks.alertmanager.DeliveryConfig;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -75,7 +74,7 @@ public final class DeliveryCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return run.refuse(e);
     }
-    PrometheusRegistry metrics = new PrometheusRegistry();
+    PrometheusRegistry metrics = StageMetrics.registry();
     AlertDelivery delivery;
     StageHttpServer http;
     try {
@@ -113,11 +112,7 @@ public final class DeliveryCommand implements Callable<Integer> {
   static Map<String, StageHttpServer.Route> routes(PrometheusRegistry metrics, Supplier<String> failure, BooleanSupplier caughtUp,
       Runnable reload) {
     Map<String, StageHttpServer.Route> routes = new LinkedHashMap<>();
-    routes.put("/metrics", method -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
-      return new Reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
-    });
+    routes.put("/metrics", StageMetrics.route(metrics));
     routes.put("/-/healthy", method -> Reply.text(200, "Healthy.\n"));
     routes.put("/-/ready", method -> {
       String stopped = failure.get(); // the reader stopped: nothing is read until a restart

@@ -1,29 +1,49 @@
 package io.strata.app.flink;
 
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.app.Stage;
+import io.strata.app.StageFlags;
+import io.strata.app.StageMetrics;
+import io.strata.app.StageRun;
+import io.strata.app.StageSettings;
+import io.strata.app.up.Settings;
 import io.strata.embedded.Ports;
-import java.nio.file.Path;
+import io.strata.schemas.http.StageHttpServer;
+import io.strata.schemas.http.WebSecurity;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code strata flink jobmanager}: the JobManager of a Flink standalone session cluster (dispatcher, resource
  * manager, REST API) in this process, from {@code flink-runtime}. Jobs are submitted over its REST API
- * ({@code strata flink submit}); TaskManagers register over RPC ({@code strata flink taskmanager}).
+ * ({@code strata flink submit}); TaskManagers register over RPC ({@code strata flink taskmanager}). Its own HTTP port
+ * ({@code --port}) serves {@code /metrics} (the cluster's jobs, TaskManagers and slots: {@link FlinkHttp}),
+ * {@code /-/healthy} and {@code /-/ready} (the REST API answers).
  */
 @Command(name = "jobmanager", mixinStandardHelpOptions = true,
-    description = "Run the JobManager of a Flink session cluster (REST API, RPC, checkpoints and savepoints under --data-dir). "
-        + "Ctrl-C stops it.")
+    description = "Run the JobManager of a Flink session cluster (REST API, RPC, checkpoints and savepoints under --data-dir) and "
+        + "its /metrics, /-/healthy, /-/ready on --port. Ctrl-C stops it. strata.yml keys read: host, data_dir (it keeps DIR/jobmanager).")
 public final class JobManagerCommand implements Callable<Integer> {
-  static final String ROLE = "strata flink jobmanager";
+  static final Stage STAGE = new Stage("flink jobmanager", "JobManager HTTP", null, 9099, true, "jobmanager");
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
-  @Option(names = "--host", description = "address the RPC and REST ports bind and announce (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
-  String host;
+  @Mixin
+  StageFlags.Config config;
+
+  @Mixin
+  StageFlags.Process process;
+
+  @Mixin
+  StageFlags.Web web;
+
+  @Mixin
+  StageFlags.Log log;
 
   @Option(names = "--rpc-port", description = "RPC port the TaskManagers register at (default: ${DEFAULT-VALUE})", defaultValue = "6123")
   int rpcPort;
@@ -32,84 +52,65 @@ public final class JobManagerCommand implements Callable<Integer> {
       defaultValue = "8088")
   int restPort;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", required = true,
-      description = "this JobManager's directory: checkpoints/, savepoints/, blobs/, work/, tmp/")
-  Path dataDir;
-
-  @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
-  Path logDir;
-
   @Override
   public Integer call() throws Exception {
-    if (logDir != null) {
-      io.strata.app.LogDir.use(logDir);
-    }
-    Path dir = dataDir.toAbsolutePath().normalize();
+    StageRun run = new StageRun(STAGE.name());
+    StageSettings s;
+    WebSecurity security;
     try {
-      for (int[] p : new int[][] {{rpcPort}, {restPort}}) {
-        if (p[0] < 1 || p[0] > 65535) {
-          throw new IllegalArgumentException("ports must be 1..65535, got " + p[0]);
+      s = StageFlags.resolve(STAGE, config.load(), config.dir(), log, process, null, null, web);
+      Settings.port("--rpc-port", rpcPort, 1);
+      Settings.port("--rest-port", restPort, 1);
+      if (rpcPort == restPort || rpcPort == s.port() || restPort == s.port()) {
+        throw Settings.invalid("--rpc-port", "--rpc-port " + rpcPort + ", --rest-port " + restPort + " and " + s.portSource() + " " + s.port()
+            + " must differ");
+      }
+      security = s.web(false, false, null);
+      s.requirePortFree();
+      for (Object[] p : new Object[][] {{"--rpc-port", "JobManager RPC", rpcPort}, {"--rest-port", "JobManager REST", restPort}}) {
+        try {
+          Ports.requireFree((String) p[1], s.host(), (Integer) p[2]);
+        } catch (Ports.PortInUseException e) {
+          throw Settings.invalid((String) p[0], e.getMessage());
         }
       }
-      if (rpcPort == restPort) {
-        throw new IllegalArgumentException("--rpc-port and --rest-port must differ, both are " + rpcPort);
-      }
-      Ports.requireFree("JobManager RPC", host, rpcPort);
-      Ports.requireFree("JobManager REST", host, restPort);
-      java.nio.file.Files.createDirectories(dir);
-    } catch (IllegalArgumentException | Ports.PortInUseException | java.io.IOException e) {
-      System.err.println(ROLE + ": " + e.getMessage());
-      return 2;
+      Files.createDirectories(s.dataDir());
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      return run.refuse(new IllegalArgumentException(e.getMessage(), e));
     }
-    long t0 = System.nanoTime();
-    // the entrypoint registers its own shutdown hook (SIGTERM stops the cluster cleanly)
-    StandaloneSessionClusterEntrypoint entrypoint = new StandaloneSessionClusterEntrypoint(FlinkRoles.jobManager(host, rpcPort, restPort, dir));
+    // the entrypoint registers its own shutdown hook too (SIGTERM stops the cluster cleanly)
+    StandaloneSessionClusterEntrypoint entrypoint =
+        new StandaloneSessionClusterEntrypoint(FlinkRoles.jobManager(s.host(), rpcPort, restPort, s.dataDir()));
+    run.started(() -> entrypoint.closeAsync().get(60, TimeUnit.SECONDS));
     try {
       entrypoint.startCluster();
     } catch (Exception e) {
-      entrypoint.closeAsync();
-      System.err.println(ROLE + ": cannot start: " + rootMessage(e));
-      return 1;
+      return run.fail(1, "cannot start: " + rootMessage(e));
     }
-    String rest = "http://" + host + ":" + restPort;
+    String rest = "http://" + s.host() + ":" + restPort;
+    PrometheusRegistry metrics = StageMetrics.registry();
+    FlinkHttp.jobManagerMetrics(metrics, rest);
+    StageHttpServer http;
+    try {
+      http = run.started(StageHttpServer.start("jobmanager", s.host(), s.port(), security, FlinkHttp.routes(metrics,
+          () -> FlinkCommand.get(rest, "/overview") != null ? null : "the REST API " + rest + " does not answer /overview")));
+    } catch (IllegalStateException e) { // the port was taken since the check
+      return run.fail(2, e.getMessage());
+    }
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (FlinkCommand.get(rest, "/overview") == null) {
       if (System.nanoTime() > deadline || entrypoint.getTerminationFuture().isDone()) {
-        System.err.println(ROLE + ": the REST API " + rest + " did not answer /overview in " + READY_TIMEOUT.toSeconds() + " s");
-        entrypoint.closeAsync().get(30, TimeUnit.SECONDS);
-        return 1;
+        return run.fail(1, "the REST API " + rest + " did not answer /overview in " + READY_TIMEOUT.toSeconds() + " s");
       }
       Thread.sleep(100);
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      System.out.println(ROLE + ": stopping ...");
-      try {
-        entrypoint.closeAsync().get(60, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println(ROLE + ": stopping: " + e);
-      }
-      System.out.println(ROLE + ": stopped");
-      stopped.countDown();
-    }, "strata-jobmanager-shutdown"));
-    System.out.println("strata flink jobmanager is up (" + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms)");
-    System.out.println("  rest               " + rest + "   (/overview, /jobs, /taskmanagers)");
-    System.out.println("  rpc                " + host + ":" + rpcPort + "   (strata flink taskmanager --jobmanager)");
-    System.out.println("  checkpoints        " + dir.resolve("checkpoints"));
-    System.out.println("  savepoints         " + dir.resolve("savepoints"));
-    System.out.println("ready");
-    System.out.flush();
-    // the cluster also ends by itself on a fatal error: then the process exits with Flink's failure code
-    entrypoint.getTerminationFuture().whenComplete((status, err) -> {
-      if (!stopping.get()) {
-        System.err.println(ROLE + ": the cluster stopped: " + (err != null ? err : status));
-        new Thread(() -> System.exit(1), "strata-jobmanager-exit").start(); // blocks harmlessly if a shutdown is under way
-      }
-    });
-    stopped.await();
-    return 0;
+    // the cluster also ends by itself on a fatal error: then the process exits 1
+    return run.serve("REST " + rest + ", RPC " + s.host() + ":" + rpcPort, s.baseUrl(security.tls(), http.port()), out -> {
+      out.println(StageRun.line("rest", rest + "   (/overview, /jobs, /taskmanagers)"));
+      out.println(StageRun.line("rpc", s.host() + ":" + rpcPort + "   (strata flink taskmanager --jobmanager)"));
+      out.println(StageRun.line("checkpoints", s.dataDir().resolve("checkpoints").toString()));
+      out.println(StageRun.line("savepoints", s.dataDir().resolve("savepoints").toString()));
+    }, () -> entrypoint.getTerminationFuture().isDone() ? "the cluster stopped: " + entrypoint.getTerminationFuture().getNow(null) : null);
   }
 
   static String rootMessage(Throwable e) {

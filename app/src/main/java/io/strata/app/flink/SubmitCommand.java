@@ -2,14 +2,15 @@ package io.strata.app.flink;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.app.Stage;
+import io.strata.app.StageFlags;
+import io.strata.app.StageRun;
+import io.strata.app.StageSettings;
 import io.strata.app.up.RuleSource;
 import io.strata.app.up.Settings;
-import io.strata.app.up.StrataConfig;
 import io.strata.flink.AlertRuleSettings;
 import io.strata.flink.RuleJobGraph;
-import io.strata.schemas.prom.PromDuration;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,7 +43,8 @@ import picocli.CommandLine.Option;
     description = "Submit the alert rule job to a Flink session cluster (strata flink jobmanager). If a job of that name runs, "
         + "stop it with a savepoint and start the new one from it (upgrade). Exits 0 once every task runs, 1 otherwise.")
 public final class SubmitCommand implements Callable<Integer> {
-  static final String ROLE = "strata flink submit";
+  static final Stage STAGE = new Stage("flink submit", "", null, 0, false);
+  static final String ROLE = "strata " + STAGE.name();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @picocli.CommandLine.Mixin
@@ -51,21 +54,17 @@ public final class SubmitCommand implements Callable<Integer> {
       defaultValue = "http://127.0.0.1:8088")
   String rest;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "strata.yml as for strata up; read here: rule_job, kafka.topic_prefix, host and ports.query ($externalURL), "
-          + "scrape_config (its global.evaluation_interval and external_labels); flags override it")
-  Path config;
+  @Mixin
+  StageFlags.Config config;
 
-  @Option(names = {"--bootstrap", "--kafka"}, paramLabel = "HOST:PORT,...",
-      description = "Kafka bootstrap servers, as the TaskManagers reach them (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1:9092")
-  String bootstrap;
+  @Mixin
+  StageFlags.Kafka kafka;
 
-  @Option(names = "--registry-url", paramLabel = "URL", description = "schema registry, Confluent-compatible API (default: ${DEFAULT-VALUE})",
-      defaultValue = "http://127.0.0.1:8081/apis/ccompat/v7")
-  String registryUrl;
+  @Mixin
+  StageFlags.Prefix prefix;
 
-  @Option(names = "--topic-prefix", paramLabel = "P", description = "prefix of every topic name (default: kafka.topic_prefix, else none)")
-  String topicPrefix;
+  @Mixin
+  StageFlags.Log log;
 
   @Option(names = "--restore", paramLabel = "PATH",
       description = "start from this savepoint or retained checkpoint (default: the upgraded job's savepoint, else the newest "
@@ -76,33 +75,29 @@ public final class SubmitCommand implements Callable<Integer> {
       defaultValue = "2m")
   String timeout;
 
-  @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
-  Path logDir;
-
   @Override
   public Integer call() throws Exception {
-    if (logDir != null) {
-      io.strata.app.LogDir.use(logDir);
-    }
+    StageRun run = new StageRun(STAGE.name());
     RuleJobGraph job;
     Duration wait;
     String restUrl = rest.replaceAll("/+$", "");
     URI restUri;
     try {
-      StrataConfig file = config == null ? StrataConfig.EMPTY : StrataConfig.load(config);
-      Path configDir = config == null ? Path.of("") : config.toAbsolutePath().getParent();
-      Settings s = Settings.resolve(file, null, null, null, null, null, null, null, null, List.of(), null, null, configDir);
-      String prefix = Settings.checkTopicPrefix(topicPrefix != null ? "--topic-prefix" : "kafka.topic_prefix", topicPrefix != null ? topicPrefix : s.topicPrefix());
+      StageSettings shared = StageFlags.resolve(STAGE, config.load(), config.dir(), log, null, kafka, prefix, null);
+      Settings s = Settings.resolve(shared.file(), null, null, null, null, null, null, null, null, List.of(), null, null, config.dir());
       AlertRuleSettings settings = s.ruleJobSettings(new RuleSource(List.of(), s.scrapeConfig()).load(null));
-      job = new RuleJobGraph(bootstrap, kafkaClient.properties(), registryUrl, prefix, settings);
-      wait = Duration.ofMillis(PromDuration.parseMillis(timeout));
-      restUri = URI.create(restUrl);
+      job = new RuleJobGraph(shared.bootstrap(), kafkaClient.properties(), shared.registryUrl(), shared.topicPrefix(), settings);
+      wait = Settings.duration("--timeout", timeout);
+      try {
+        restUri = URI.create(restUrl);
+      } catch (IllegalArgumentException e) {
+        restUri = URI.create("invalid:x");
+      }
       if (!"http".equals(restUri.getScheme()) || restUri.getHost() == null) {
-        throw new IllegalArgumentException("--rest must be an http://HOST:PORT URL, got \"" + rest + "\"");
+        throw Settings.invalid("--rest", "must be an http://HOST:PORT URL, got \"" + rest + "\"");
       }
     } catch (RuntimeException e) {
-      System.err.println(ROLE + ": " + e.getMessage());
-      return 2;
+      return run.refuse(e);
     }
     Configuration client = new Configuration();
     client.set(RestOptions.ADDRESS, restUri.getHost());

@@ -1,8 +1,8 @@
 package io.strata.app.ingest;
 
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.KafkaClientConfig;
 import io.strata.app.Stage;
+import io.strata.app.StageMetrics;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
@@ -74,7 +74,7 @@ public final class IngestCommand implements Callable<Integer> {
     IngestStage stage;
     try {
       stage = run.started(IngestStage.start(s.bootstrap(), kafkaClient.properties(), s.registryUrl(), s.topicPrefix(), ingestConfig, web,
-          scrapeFile, null, new PrometheusRegistry()));
+          scrapeFile, null, StageMetrics.registry()));
       stage.startScraping(() -> { });
     } catch (RuntimeException e) {
       return run.fail(1, e.getMessage());

@@ -1,37 +1,48 @@
 package io.strata.app.kafka;
 
+import io.strata.app.Stage;
+import io.strata.app.StageFlags;
+import io.strata.app.StageRun;
+import io.strata.app.StageSettings;
+import io.strata.app.up.Settings;
 import io.strata.embedded.KafkaBroker;
 import io.strata.embedded.Ports;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code strata kafka}: one Kafka node in KRaft combined mode (broker and controller), alone or one voter of a
- * quorum ({@code --voters}), the same broker {@code strata up} runs in-process ({@link KafkaBroker}).
+ * quorum ({@code --voters}), the same broker {@code strata up} runs in-process ({@link KafkaBroker}). {@code --port} is
+ * its client port; it has no HTTP port (its health is the Kafka protocol's: a metadata request answers).
  */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
     description = "Run one Kafka node in KRaft combined mode (broker + controller): alone, or one voter of a quorum (--voters). "
-        + "Start every voter of a new quorum at about the same time: each waits for a majority. Ctrl-C stops it.")
+        + "Start every voter of a new quorum at about the same time: each waits for a majority. Ctrl-C stops it. strata.yml keys "
+        + "read: host, data_dir (the node keeps DIR/kafka), ports.kafka, ports.kafka_controller.")
 public final class KafkaCommand implements Callable<Integer> {
+  static final Stage STAGE = new Stage("kafka", "Kafka", "ports.kafka", 9092, true, "kafka");
+  static final int DEFAULT_CONTROLLER_PORT = 9095;
+
+  @Mixin
+  StageFlags.Config config;
+
+  @Mixin
+  StageFlags.Process process;
+
+  @Mixin
+  StageFlags.Log log;
+
   @Option(names = "--node-id", description = "node.id, one of the ids in --voters (default: ${DEFAULT-VALUE})", defaultValue = "1")
   int nodeId;
-
-  @Option(names = "--host", description = "address the ports bind (default: ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
-  String host;
 
   @Option(names = "--advertised-host", description = "address clients and the other nodes reach it at (default: --host; 127.0.0.1 for 0.0.0.0)")
   String advertisedHost;
 
-  @Option(names = "--port", description = "client (PLAINTEXT) port (default: ${DEFAULT-VALUE})", defaultValue = "9092")
-  int port;
-
-  @Option(names = "--controller-port", description = "KRaft controller port (default: ${DEFAULT-VALUE})", defaultValue = "9095")
-  int controllerPort;
+  @Option(names = "--controller-port", description = "KRaft controller port (default: ports.kafka_controller, else " + DEFAULT_CONTROLLER_PORT + ")")
+  Integer controllerPort;
 
   @Option(names = "--voters", paramLabel = "ID@HOST:PORT,...",
       description = "controller.quorum.voters, every voter's id and controller address (default: this node alone)")
@@ -45,83 +56,77 @@ public final class KafkaCommand implements Callable<Integer> {
       + "(default: replication factor - 1, at least 1)")
   Integer minInsyncReplicas;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "holds logs/, metadata/ and cluster.id (default: ${DEFAULT-VALUE})",
-      defaultValue = "data/kafka")
-  Path dataDir;
-
-  @Option(names = "--log-dir", paramLabel = "DIR", description = "where strata.log goes (default: the temp dir's strata-logs/)")
-  Path logDir;
-
   @Override
   public Integer call() throws Exception {
-    if (logDir != null) { // before the first logger is made
-      io.strata.app.LogDir.use(logDir);
-    }
+    StageRun run = new StageRun(STAGE.name());
+    StageSettings s;
     KafkaBroker.Node node;
     try {
-      node = node();
-      Ports.requireFree("Kafka", host, port);
-      Ports.requireFree("Kafka controller", host, controllerPort);
-    } catch (IllegalArgumentException | Ports.PortInUseException e) {
-      System.err.println("strata kafka: " + e.getMessage());
-      return 2;
+      s = StageFlags.resolve(STAGE, config.load(), config.dir(), log, process, null, null, null);
+      node = node(s);
+      if (s.port() == 0 || node.controllerPort() == 0) {
+        throw Settings.invalid(s.port() == 0 ? s.portSource() : "--controller-port", "must be a fixed port (the other nodes and clients are told it)");
+      }
+      if (s.port() == node.controllerPort()) {
+        throw Settings.invalid("--controller-port", "must differ from the client port " + s.port());
+      }
+      s.requirePortFree();
+      try {
+        Ports.requireFree("Kafka controller", s.host(), node.controllerPort());
+      } catch (Ports.PortInUseException e) {
+        throw Settings.invalid("--controller-port", e.getMessage());
+      }
+    } catch (IllegalArgumentException e) {
+      return run.refuse(e);
     }
-    System.out.println("strata kafka: starting node " + node.nodeId() + " of quorum " + node.voters() + ", data in "
-        + dataDir.toAbsolutePath().normalize() + " ...");
+    run.say("starting node " + node.nodeId() + " of quorum " + node.voters() + ", data in " + s.dataDir() + " ...");
     System.out.flush();
-    long t0 = System.nanoTime();
     KafkaBroker broker;
     try {
-      broker = KafkaBroker.start(dataDir.toAbsolutePath().normalize(), node, Map.of());
+      broker = run.started(KafkaBroker.start(s.dataDir(), node, Map.of()));
     } catch (RuntimeException e) {
-      System.err.println("strata kafka: " + e.getMessage());
-      return 1;
+      return run.fail(1, e.getMessage());
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("strata kafka: stopping ...");
-      broker.close();
-      System.out.println("strata kafka: stopped");
-      stopped.countDown();
-    }, "strata-kafka-shutdown"));
-    System.out.println("strata kafka is up (" + Duration.ofNanos(System.nanoTime() - t0).toMillis() + " ms): node " + node.nodeId()
-        + ", replication factor " + node.replicationFactor() + ", min.insync.replicas " + node.minInsyncReplicas());
-    System.out.println("  bootstrap          " + broker.bootstrapServers());
-    System.out.println("  controller         " + node.advertisedHost() + ":" + controllerPort);
-    System.out.println("ready");
-    System.out.flush();
-    stopped.await();
-    return 0;
+    return run.serve("node " + node.nodeId() + ", replication factor " + node.replicationFactor() + ", min.insync.replicas "
+        + node.minInsyncReplicas(), null, out -> {
+          out.println(StageRun.line("bootstrap", broker.bootstrapServers()));
+          out.println(StageRun.line("controller", node.advertisedHost() + ":" + node.controllerPort()));
+        });
   }
 
-  KafkaBroker.Node node() {
+  /** The node's settings: the shared ones resolved in {@code s}, the role's own from its flags. */
+  KafkaBroker.Node node(StageSettings s) {
+    String host = s.host();
+    int controller = Settings.port(controllerPort != null ? "--controller-port" : "ports.kafka_controller",
+        controllerPort != null ? controllerPort : java.util.Objects.requireNonNullElse(StageFlags.filePort(s.file(), "ports.kafka_controller"),
+            DEFAULT_CONTROLLER_PORT), 0);
     String advertised = advertisedHost != null ? advertisedHost : host.equals("0.0.0.0") ? "127.0.0.1" : host;
-    String quorum = voters != null ? voters : nodeId + "@" + advertised + ":" + controllerPort;
+    String quorum = voters != null ? voters : nodeId + "@" + advertised + ":" + controller;
     int count = 0;
     boolean self = false;
     for (String v : quorum.split(",")) {
       String[] idAddress = v.trim().split("@", 2);
       if (idAddress.length != 2 || !idAddress[1].matches(".+:\\d+")) {
-        throw new IllegalArgumentException("--voters: \"" + v + "\" is not ID@HOST:PORT");
+        throw Settings.invalid("--voters", "\"" + v + "\" is not ID@HOST:PORT");
       }
       try {
         self |= Integer.parseInt(idAddress[0]) == nodeId;
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--voters: \"" + idAddress[0] + "\" is not a node id");
+        throw Settings.invalid("--voters", "\"" + idAddress[0] + "\" is not a node id");
       }
       count++;
     }
     if (!self) {
-      throw new IllegalArgumentException("--voters " + quorum + " does not list --node-id " + nodeId);
+      throw Settings.invalid("--voters", quorum + " does not list --node-id " + nodeId);
     }
     int rf = replicationFactor != null ? replicationFactor : count >= 3 ? 3 : 1;
     if (rf < 1 || rf > count) {
-      throw new IllegalArgumentException("--replication-factor must be 1.." + count + " (the number of voters), got " + rf);
+      throw Settings.invalid("--replication-factor", "must be 1.." + count + " (the number of voters), got " + rf);
     }
     int minIsr = minInsyncReplicas != null ? minInsyncReplicas : Math.max(1, rf - 1);
     if (minIsr < 1 || minIsr > rf) {
-      throw new IllegalArgumentException("--min-insync-replicas must be 1.." + rf + " (the replication factor), got " + minIsr);
+      throw Settings.invalid("--min-insync-replicas", "must be 1.." + rf + " (the replication factor), got " + minIsr);
     }
-    return new KafkaBroker.Node(nodeId, host, advertised, port, controllerPort, quorum.replace(" ", ""), rf, minIsr);
+    return new KafkaBroker.Node(nodeId, host, advertised, s.port(), controller, quorum.replace(" ", ""), rf, minIsr);
   }
 }

@@ -3,6 +3,7 @@ package io.strata.app.query;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.KafkaClientConfig;
 import io.strata.app.Stage;
+import io.strata.app.StageMetrics;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
@@ -58,7 +59,7 @@ public final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     StageRun run = new StageRun(STAGE.name());
-    PrometheusRegistry metrics = new PrometheusRegistry();
+    PrometheusRegistry metrics = StageMetrics.registry();
     StageSettings s;
     QueryConfig cfg;
     List<URI> uris = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.strata.app.streams;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.strata.app.KafkaClientConfig;
 import io.strata.app.Stage;
+import io.strata.app.StageMetrics;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
@@ -14,7 +14,6 @@ import io.strata.schemas.http.StageHttpServer.Reply;
 import io.strata.schemas.http.WebSecurity;
 import io.strata.streams.RollupService;
 import io.strata.streams.config.RollupConfig;
-import java.io.ByteArrayOutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +69,7 @@ public final class StreamsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return run.refuse(e);
     }
-    PrometheusRegistry metrics = new PrometheusRegistry();
+    PrometheusRegistry metrics = StageMetrics.registry();
     RollupService rollups;
     try {
       rollups = run.started(new RollupService(cfg, kafkaClient.properties(), metrics));
@@ -91,11 +90,7 @@ public final class StreamsCommand implements Callable<Integer> {
   /** The port's paths; {@code state} is the Kafka Streams client's state name. */
   static Map<String, StageHttpServer.Route> routes(PrometheusRegistry metrics, Supplier<String> state) {
     Map<String, StageHttpServer.Route> routes = new LinkedHashMap<>();
-    routes.put("/metrics", method -> {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      PrometheusTextFormatWriter.create().write(out, metrics.scrape());
-      return new Reply(200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
-    });
+    routes.put("/metrics", StageMetrics.route(metrics));
     // healthy unless the Streams client stopped for good (a failed thread is replaced by RollupService itself)
     routes.put("/-/healthy", method -> {
       String st = state.get();

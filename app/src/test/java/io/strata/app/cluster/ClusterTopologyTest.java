@@ -65,8 +65,13 @@ class ClusterTopologyTest {
         "--data-dir", "/d/connect-2")), connect.toString());
     assertTrue(t.args(t.instance("ingest-2"), lo).contains("--no-pushgateway"));
     assertTrue(!t.args(t.instance("ingest-1"), lo).contains("--no-pushgateway"));
-    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--jobmanager-rest", "http://127.0.0.1:8088", "--slots", "2", "--host", "127.0.0.1", "--data-dir", "/d/taskmanager-1",
-        "--log-dir", "/d/taskmanager-1"), t.args(t.instance("taskmanager-1"), lo));
+    assertEquals(List.of("flink", "taskmanager", "--jobmanager", "127.0.0.1:6123", "--jobmanager-rest", "http://127.0.0.1:8088", "--slots", "2", "--host", "127.0.0.1", "--port", "9089",
+        "--data-dir", "/d/taskmanager-1", "--log-dir", "/d/taskmanager-1"), t.args(t.instance("taskmanager-1"), lo));
+    assertEquals(List.of("flink", "jobmanager", "--host", "127.0.0.1", "--rpc-port", "6123", "--rest-port", "8088", "--port", "9099",
+        "--data-dir", "/d/jobmanager-1", "--log-dir", "/d/jobmanager-1"), t.args(t.instance("jobmanager-1"), lo));
+    assertEquals(9189, t.instance("taskmanager-2").port("http"), "every Flink process has its own /metrics and health port");
+    assertEquals("http://127.0.0.1:9099/metrics", t.urls(t.instance("jobmanager-1"), lo).get("metrics"));
+    assertEquals("http://127.0.0.1:9189/metrics", t.urls(t.instance("taskmanager-2"), lo).get("metrics"));
   }
 
   @Test

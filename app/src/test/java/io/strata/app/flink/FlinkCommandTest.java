@@ -41,23 +41,23 @@ class FlinkCommandTest {
   void jobManagerOnATakenRestPortIsExitCode2NamingThePort() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertEquals(2, run("jobmanager", "--rpc-port", "1", "--rest-port", Integer.toString(port), "--data-dir", dir.toString()));
-      assertTrue(err.toString().startsWith("strata flink jobmanager: JobManager REST port 127.0.0.1:" + port + " is already in use"), err.toString());
+      assertEquals(2, run("jobmanager", "--rpc-port", "1", "--rest-port", Integer.toString(port), "--port", "0", "--data-dir", dir.toString()));
+      assertTrue(err.toString().startsWith("strata flink jobmanager: --rest-port: JobManager REST port 127.0.0.1:" + port + " is already in use"), err.toString());
     }
   }
 
   @Test
   void jobManagerWithTheSamePortTwiceIsExitCode2() {
-    assertEquals(2, run("jobmanager", "--rpc-port", "6999", "--rest-port", "6999", "--data-dir", dir.toString()));
-    assertTrue(err.toString().contains("--rpc-port and --rest-port must differ, both are 6999"), err.toString());
+    assertEquals(2, run("jobmanager", "--rpc-port", "6999", "--rest-port", "6999", "--port", "0", "--data-dir", dir.toString()));
+    assertEquals("strata flink jobmanager: --rpc-port: --rpc-port 6999, --rest-port 6999 and --port 0 must differ", err.toString().strip());
   }
 
   @Test
   void taskManagerWithoutAPortInJobmanagerOrWithNoSlotsIsExitCode2() {
     assertEquals(2, run("taskmanager", "--jobmanager", "127.0.0.1", "--data-dir", dir.toString()));
-    assertTrue(err.toString().contains("strata flink taskmanager: --jobmanager must be HOST:RPCPORT, got \"127.0.0.1\""), err.toString());
+    assertTrue(err.toString().contains("strata flink taskmanager: --jobmanager: must be HOST:RPCPORT, got \"127.0.0.1\""), err.toString());
     assertEquals(2, run("taskmanager", "--slots", "0", "--data-dir", dir.toString()));
-    assertTrue(err.toString().contains("--slots must be 1..64, got 0"), err.toString());
+    assertTrue(err.toString().contains("strata flink taskmanager: --slots: must be 1..64, got 0"), err.toString());
   }
 
   @Test
@@ -67,7 +67,7 @@ class FlinkCommandTest {
     assertTrue(err.toString().contains("strata flink submit: rule_job: "), err.toString());
     assertTrue(err.toString().contains("often"), err.toString());
     assertEquals(2, run("submit", "--rest", "ftp://127.0.0.1:8088"));
-    assertTrue(err.toString().contains("--rest must be an http://HOST:PORT URL, got \"ftp://127.0.0.1:8088\""), err.toString());
+    assertTrue(err.toString().contains("strata flink submit: --rest: must be an http://HOST:PORT URL, got \"ftp://127.0.0.1:8088\""), err.toString());
   }
 
   @Test

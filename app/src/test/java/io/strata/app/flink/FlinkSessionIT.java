@@ -94,14 +94,16 @@ class FlinkSessionIT {
           consumer.group-id: %s-rules
         """.formatted(prefix));
 
-    int[] ports = Ports.free(2);
+    int[] ports = Ports.free(4);
     String rest = "http://127.0.0.1:" + ports[1];
+    String jmHttp = "http://127.0.0.1:" + ports[2];
+    String tmHttp = "http://127.0.0.1:" + ports[3];
     Path jmDir = work.resolve("jobmanager-1");
     ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
     try (Child jm = Child.start("jobmanager", "--rpc-port", Integer.toString(ports[0]), "--rest-port", Integer.toString(ports[1]),
-            "--data-dir", jmDir.toString());
+            "--port", Integer.toString(ports[2]), "--data-dir", jmDir.toString());
         Child tm = Child.start("taskmanager", "--jobmanager", "127.0.0.1:" + ports[0], "--jobmanager-rest", rest, "--slots", "2",
-            "--data-dir", work.resolve("taskmanager-1").toString());
+            "--port", Integer.toString(ports[3]), "--data-dir", work.resolve("taskmanager-1").toString());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props(cluster), new ByteArraySerializer(), new ByteArraySerializer());
         Alerts seen = new Alerts(cluster, alerts)) {
       jm.awaitReady();
@@ -113,6 +115,21 @@ class FlinkSessionIT {
       Child first = Child.run("submit", submit);
       assertEquals(0, first.exitCode(), String.join("\n", first.output()));
       String firstJob = jobId(first);
+
+      // each process's own port: health, readiness, process/JVM metrics and the role's gauges
+      assertTrue(jm.output().contains("  metrics            " + jmHttp + "/metrics   (health: /-/healthy, /-/ready)"), String.join("\n", jm.output()));
+      assertTrue(tm.output().contains("  metrics            " + tmHttp + "/metrics   (health: /-/healthy, /-/ready)"), String.join("\n", tm.output()));
+      for (String base : List.of(jmHttp, tmHttp)) {
+        assertEquals(200, status(base + "/-/healthy"), base);
+        assertEquals(200, status(base + "/-/ready"), base);
+        String metrics = FlinkCommand.get(base, "/metrics");
+        assertTrue(metrics.contains("\nprocess_cpu_seconds_total ") && metrics.contains("\njvm_memory_used_bytes{area=\"heap\"} "), metrics);
+        assertTrue(metrics.matches("(?s).*\nstrata_flink_task_slots 2(\\.0)?\n.*"), metrics);
+      }
+      String jmMetrics = FlinkCommand.get(jmHttp, "/metrics");
+      assertTrue(jmMetrics.matches("(?s).*\nstrata_flink_jobs_running 1(\\.0)?\n.*"), jmMetrics);
+      assertTrue(jmMetrics.matches("(?s).*\nstrata_flink_taskmanagers_registered 1(\\.0)?\n.*"), jmMetrics);
+      assertTrue(FlinkCommand.get(tmHttp, "/metrics").matches("(?s).*\nstrata_flink_taskmanager_registered 1(\\.0)?\n.*"));
 
       // 40 °C every second, live timestamps, on the series' own partition
       AvroWireSerde<SampleBatch> serde = new AvroWireSerde<>(SchemaRegistries.forUrl(cluster.registryUrl()), SampleBatch.class);
@@ -146,13 +163,20 @@ class FlinkSessionIT {
       assertEquals(activeAt + 10_000, (long) firing.getFiredAtMs(), "fired when its for of 10s had passed since then");
 
       sender.shutdownNow();
-      tm.stop(); // SIGTERM, as Ctrl-C: the shutdown hook stops it
-      assertTrue(tm.output().contains("strata flink taskmanager: stopped"), String.join("\n", tm.output()));
-      jm.stop();
+      jm.stop(); // SIGTERM, as Ctrl-C: the shutdown hook stops it
       assertTrue(jm.output().contains("strata flink jobmanager: stopped"), String.join("\n", jm.output()));
+      assertEquals(503, status(tmHttp + "/-/ready"), "a TaskManager without its JobManager is not ready");
+      assertEquals(200, status(tmHttp + "/-/healthy"));
+      tm.stop();
+      assertTrue(tm.output().contains("strata flink taskmanager: stopped"), String.join("\n", tm.output()));
     } finally {
       sender.shutdownNow();
     }
+  }
+
+  private static int status(String url) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(URI.create(url)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
   private static String jobId(Child submit) {

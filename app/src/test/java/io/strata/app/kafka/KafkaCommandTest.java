@@ -18,7 +18,7 @@ class KafkaCommandTest {
   static KafkaBroker.Node node(String... args) {
     KafkaCommand c = new KafkaCommand();
     new CommandLine(c).parseArgs(args);
-    return c.node();
+    return c.node(io.strata.app.StageFlags.resolve(KafkaCommand.STAGE, c.config.load(), c.config.dir(), null, c.process, null, null, null));
   }
 
   @Test
@@ -51,7 +51,7 @@ class KafkaCommandTest {
   void votersWithoutThisNodeAreRefusedInOneLine() {
     Object[] r = run("--node-id", "4", "--voters", "1@127.0.0.1:9095,2@127.0.0.1:9195", "--data-dir", dir.toString());
     assertEquals(2, r[0]);
-    assertEquals("strata kafka: --voters 1@127.0.0.1:9095,2@127.0.0.1:9195 does not list --node-id 4\n", r[1]);
+    assertEquals("strata kafka: --voters: 1@127.0.0.1:9095,2@127.0.0.1:9195 does not list --node-id 4\n", r[1]);
   }
 
   @Test
@@ -61,15 +61,15 @@ class KafkaCommandTest {
     assertTrue(((String) r[1]).startsWith("strata kafka: --voters: \"1@127.0.0.1\" is not ID@HOST:PORT"), (String) r[1]);
     r = run("--replication-factor", "3", "--data-dir", dir.toString());
     assertEquals(2, r[0]);
-    assertTrue(((String) r[1]).contains("--replication-factor must be 1..1"), (String) r[1]);
+    assertTrue(((String) r[1]).contains("strata kafka: --replication-factor: must be 1..1"), (String) r[1]);
   }
 
   @Test
   void aBusyPortIsRefusedNamingIt() throws Exception {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      Object[] r = run("--port", Integer.toString(s.getLocalPort()), "--controller-port", "0", "--data-dir", dir.toString());
+      Object[] r = run("--port", Integer.toString(s.getLocalPort()), "--controller-port", "1", "--data-dir", dir.toString());
       assertEquals(2, r[0]);
-      assertTrue(((String) r[1]).startsWith("strata kafka: Kafka port 127.0.0.1:" + s.getLocalPort() + " is already in use"), (String) r[1]);
+      assertTrue(((String) r[1]).startsWith("strata kafka: --port: Kafka port 127.0.0.1:" + s.getLocalPort() + " is already in use"), (String) r[1]);
     }
   }
 }
