@@ -59,11 +59,17 @@ public final class ClusterCommand implements Runnable {
         + "(default: ${DEFAULT-VALUE})", defaultValue = "300")
     int timeoutSeconds;
 
+    @Option(names = "--config", paramLabel = "FILE", description = "strata.yml, the file of strata up, given to every instance that reads "
+        + "one (registry, streams, connect, submit, ingest, query; the cluster's own flags win over its keys); its kafka.topic_prefix, "
+        + "kafka.partitions and rollups.resolutions shape the topics. Stored for later commands on DIR (default: what the last `up` "
+        + "of this DIR stored, else none)")
+    Path config;
+
     @Override
     public Integer call() throws Exception {
       ClusterTopology topology;
       try {
-        topology = topology(dataDir, portOffset);
+        topology = topology(dataDir, portOffset, config);
       } catch (IllegalArgumentException e) {
         System.err.println("strata cluster up: " + e.getMessage());
         return 2;
@@ -111,7 +117,17 @@ public final class ClusterCommand implements Runnable {
           if (i.role() == ClusterTopology.Role.REGISTRY) {
             RegistryProcess.stopOrphan(procs.dir(i)); // an Apicurio child left by a registry killed with SIGKILL
           }
-          Started s = procs.start(i);
+          List<String> extra = List.of();
+          if (i.role() == ClusterTopology.Role.SUBMIT) {
+            // a restarted JobManager (no HA) lists no job: the new job takes the rule state (alerts' activeAt and for
+            // progress, offsets) from the newest checkpoint or savepoint the old one left in the JobManager's directory
+            Optional<Path> from = newestCheckpoint(procs.dir(topology.of(ClusterTopology.Role.JOBMANAGER).get(0)));
+            if (from.isPresent()) {
+              extra = List.of("--restore", from.get().toString());
+              System.out.println("  " + i.name() + ": restoring the rule job from " + from.get());
+            }
+          }
+          Started s = procs.start(i, extra);
           System.out.println("  " + i.name() + ": starting (pid " + s.process().pid() + ", log " + procs.dir(i).resolve(ClusterProcesses.OUT) + ")");
           wave.add(s);
           started.add(i.name());
@@ -131,7 +147,8 @@ public final class ClusterCommand implements Runnable {
         if (w == 0) {
           List<String> created;
           try {
-            created = createTopics(topology.bootstrap(procs.addressing()), topology.topicPrefix(), null, ClusterTopology.REPLICATION_FACTOR,
+            created = createTopics(topology.bootstrap(procs.addressing()), topology.topicPrefix(),
+                topology.config() == null ? null : Path.of(topology.config()), ClusterTopology.REPLICATION_FACTOR,
                 ClusterTopology.MIN_INSYNC_REPLICAS);
           } catch (IllegalStateException e) {
             System.err.println("strata cluster: " + e.getMessage());
@@ -173,14 +190,87 @@ public final class ClusterCommand implements Runnable {
     }
   }
 
+  /**
+   * The newest complete checkpoint ({@code checkpoints/<job>/chk-<n>}) or savepoint ({@code savepoints/<name>}) under a
+   * JobManager's directory: the one whose {@code _metadata} (written last, when it completed) is newest.
+   */
+  static Optional<Path> newestCheckpoint(Path jobManagerDir) throws IOException {
+    List<Path> candidates = new ArrayList<>();
+    Path checkpoints = jobManagerDir.resolve("checkpoints");
+    if (Files.isDirectory(checkpoints)) {
+      try (var jobs = Files.list(checkpoints)) {
+        for (Path job : jobs.filter(Files::isDirectory).toList()) {
+          try (var chks = Files.list(job)) {
+            chks.filter(c -> c.getFileName().toString().startsWith("chk-")).forEach(candidates::add);
+          }
+        }
+      }
+    }
+    Path savepoints = jobManagerDir.resolve("savepoints");
+    if (Files.isDirectory(savepoints)) {
+      try (var sps = Files.list(savepoints)) {
+        sps.forEach(candidates::add);
+      }
+    }
+    Path best = null;
+    long bestAt = Long.MIN_VALUE;
+    for (Path c : candidates) {
+      Path meta = c.resolve("_metadata");
+      if (Files.isRegularFile(meta)) {
+        long at = Files.getLastModifiedTime(meta).toMillis();
+        if (at > bestAt) {
+          best = c;
+          bestAt = at;
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   /** What the first {@code up} of a data dir chose and later commands on it reuse. */
   static final String SETTINGS = "cluster.properties";
 
   /**
-   * The topology of a data dir: the port offset given (stored in {@link #SETTINGS} for the commands after it), else the
-   * stored one, else none.
+   * The instances and ports of a data dir (the port offset given, else the stored one), for {@code status} and {@code down}:
+   * without the stored strata.yml, so a file moved away since does not keep them from stopping the cluster.
    */
   static ClusterTopology topology(Path dataDir, Integer portOffset) throws IOException {
+    java.util.Properties p = settings(dataDir);
+    return ClusterTopology.standard("", portOffset != null ? portOffset : Integer.parseInt(p.getProperty("port_offset", "0")));
+  }
+
+  /**
+   * The topology {@code up} runs on a data dir: the port offset and strata.yml given (stored in {@link #SETTINGS}, the file
+   * as its absolute path, for the commands after it), else the stored ones, else none. The file's {@code kafka.topic_prefix}
+   * is the cluster's topic prefix.
+   *
+   * @throws IllegalArgumentException the file does not load ({@code FILE: problem})
+   */
+  static ClusterTopology topology(Path dataDir, Integer portOffset, Path config) throws IOException {
+    java.util.Properties p = settings(dataDir);
+    int offset = portOffset != null ? portOffset : Integer.parseInt(p.getProperty("port_offset", "0"));
+    String configPath = config != null ? config.toAbsolutePath().normalize().toString() : p.getProperty("config");
+    String prefix = "";
+    if (configPath != null) {
+      prefix = Settings.checkTopicPrefix(Settings.topicPrefix(StrataConfig.load(Path.of(configPath))));
+    }
+    ClusterTopology t = ClusterTopology.standard(prefix, offset).withConfig(configPath);
+    boolean changed = portOffset != null && !Integer.toString(offset).equals(p.getProperty("port_offset"));
+    changed |= config != null && !configPath.equals(p.getProperty("config"));
+    if (changed) {
+      Files.createDirectories(dataDir);
+      p.setProperty("port_offset", Integer.toString(offset));
+      if (configPath != null) {
+        p.setProperty("config", configPath);
+      }
+      try (var w = Files.newBufferedWriter(dataDir.resolve(SETTINGS), StandardCharsets.UTF_8)) {
+        p.store(w, "strata cluster: settings of this data dir");
+      }
+    }
+    return t;
+  }
+
+  private static java.util.Properties settings(Path dataDir) throws IOException {
     Path f = dataDir.resolve(SETTINGS);
     java.util.Properties p = new java.util.Properties();
     if (Files.exists(f)) {
@@ -188,16 +278,7 @@ public final class ClusterCommand implements Runnable {
         p.load(r);
       }
     }
-    int offset = portOffset != null ? portOffset : Integer.parseInt(p.getProperty("port_offset", "0"));
-    ClusterTopology t = ClusterTopology.standard("", offset);
-    if (portOffset != null && !Integer.toString(offset).equals(p.getProperty("port_offset"))) {
-      Files.createDirectories(dataDir);
-      p.setProperty("port_offset", Integer.toString(offset));
-      try (var w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
-        p.store(w, "strata cluster: settings of this data dir");
-      }
-    }
-    return t;
+    return p;
   }
 
   /**

@@ -104,6 +104,11 @@ final class ClusterProcesses {
 
   /** The full command line of an instance. */
   List<String> command(Instance i) {
+    return command(i, List.of());
+  }
+
+  /** The full command line of an instance, with {@code extra} arguments after the topology's. */
+  List<String> command(Instance i, List<String> extra) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -121,6 +126,7 @@ final class ClusterProcesses {
         .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(File.pathSeparator)));
     cmd.add("io.strata.app.Main");
     cmd.addAll(topology.args(i, addressing));
+    cmd.addAll(extra);
     return cmd;
   }
 
@@ -129,6 +135,11 @@ final class ClusterProcesses {
 
   /** Starts an instance detached from this process's session; its pid goes to its pid file. */
   Started start(Instance i) throws IOException {
+    return start(i, List.of());
+  }
+
+  /** As {@link #start(Instance)}, with {@code extra} arguments after the topology's. */
+  Started start(Instance i, List<String> extra) throws IOException {
     Path d = dir(i);
     Files.createDirectories(d);
     Files.deleteIfExists(d.resolve(EXIT));
@@ -138,7 +149,7 @@ final class ClusterProcesses {
     if (new File("/usr/bin/setsid").canExecute()) {
       cmd.add("/usr/bin/setsid"); // its own session: a later Ctrl-C in this terminal does not reach it
     }
-    cmd.addAll(command(i));
+    cmd.addAll(command(i, extra));
     Process p = new ProcessBuilder(cmd).directory(d.toFile()).redirectInput(new File("/dev/null"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
     Files.writeString(d.resolve(PID), Long.toString(p.pid()), StandardCharsets.UTF_8);

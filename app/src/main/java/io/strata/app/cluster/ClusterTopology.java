@@ -120,10 +120,29 @@ public final class ClusterTopology {
 
   private final List<Instance> instances;
   private final String topicPrefix;
+  private final String config;
 
-  private ClusterTopology(List<Instance> instances, String topicPrefix) {
+  private ClusterTopology(List<Instance> instances, String topicPrefix, String config) {
     this.instances = List.copyOf(instances);
     this.topicPrefix = topicPrefix;
+    this.config = config;
+  }
+
+  /** The roles that read strata.yml ({@code --config}, the typed model of {@code strata up}); the others take flags only. */
+  public static final java.util.Set<Role> CONFIG_ROLES = java.util.EnumSet.of(Role.KAFKA, Role.REGISTRY, Role.STREAMS, Role.CONNECT, Role.JOBMANAGER, Role.TASKMANAGER, Role.SUBMIT,
+      Role.INGEST, Role.QUERY);
+
+  /**
+   * This topology with every instance of {@link #CONFIG_ROLES} given {@code --config path} (a strata.yml as every instance
+   * reaches it; null: none). The flags the topology sets come first and win over the file's keys.
+   */
+  public ClusterTopology withConfig(String path) {
+    return new ClusterTopology(instances, topicPrefix, path);
+  }
+
+  /** The strata.yml every instance of {@link #CONFIG_ROLES} reads, or null. */
+  public String config() {
+    return config;
   }
 
   /**
@@ -175,11 +194,12 @@ public final class ClusterTopology {
       all.add(new Instance(Role.INGEST, n, ports("ingest", o + 9091 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     for (int n = 1; n <= 2; n++) {
-      // a query node needs no store to start (one that is down is a partial response), so it starts beside them
-      all.add(new Instance(Role.QUERY, n, ports("query", o + 9090 + 100 * (n - 1)), "256m", List.of(), false, 2));
+      // a query node needs no store to start (one that is down is a partial response), so it starts beside them; it reads
+      // the rules and alerts topics
+      all.add(new Instance(Role.QUERY, n, ports("query", o + 9090 + 100 * (n - 1)), "256m", kafkaAndRegistry, false, 2));
     }
     all.add(new Instance(Role.DELIVERY, 1, ports("http", o + 9097), "128m", kafkaAndRegistry, false, 2));
-    return new ClusterTopology(all, topicPrefix);
+    return new ClusterTopology(all, topicPrefix, null);
   }
 
   private static Map<String, Integer> ports(Object... nameThenPort) {
@@ -279,7 +299,9 @@ public final class ClusterTopology {
         }
       }
       case QUERY -> {
-        args.addAll(List.of("query", "--host", host, "--port", Integer.toString(i.port("query")), "--partial-response"));
+        // --bootstrap and --registry-url: its /api/v1/rules and /alerts read metrics.rules and metrics.alerts
+        args.addAll(List.of("query", "--bootstrap", bootstrap, "--registry-url", registry, "--host", host,
+            "--port", Integer.toString(i.port("query")), "--partial-response"));
         for (Instance c : of(Role.CONNECT)) {
           args.addAll(List.of("--store", "http://" + a.host(c) + ":" + c.port("store")));
         }
@@ -287,9 +309,11 @@ public final class ClusterTopology {
       case DELIVERY -> args.addAll(List.of("delivery", "--config", dir + "/" + DELIVERY_CONFIG, "--bootstrap", bootstrap,
           "--registry-url", registry, "--host", host, "--port", Integer.toString(i.port("http"))));
     }
-    if (i.role() != Role.QUERY && i.role() != Role.REGISTRY && i.role() != Role.KAFKA && i.role() != Role.JOBMANAGER
-        && i.role() != Role.TASKMANAGER) {
+    if (i.role() != Role.REGISTRY && i.role() != Role.KAFKA && i.role() != Role.JOBMANAGER && i.role() != Role.TASKMANAGER) {
       prefix(args);
+    }
+    if (config != null && CONFIG_ROLES.contains(i.role())) {
+      args.addAll(List.of("--config", config));
     }
     if (i.role() != Role.INGEST && i.role() != Role.QUERY && i.role() != Role.DELIVERY && i.role() != Role.SUBMIT) {
       args.addAll(List.of("--data-dir", dir));

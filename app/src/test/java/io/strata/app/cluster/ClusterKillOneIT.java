@@ -46,10 +46,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The loopback cluster ({@code strata cluster up}, every instance its own process) under sustained remote_write
- * load: one instance of each stage killed with SIGKILL in turn and started again by {@code strata cluster up}; then
- * every acknowledged sample is queryable exactly once, every final 1m rollup window is on its topic exactly once with
- * the acknowledged samples' count and sum, and at least one query node answered throughout.
+ * The loopback cluster ({@code strata cluster up --config strata.yml}, every instance its own process) under sustained
+ * remote_write load, with an alert rule pushed by {@code strata rules push} on a series of the load: one instance of each
+ * stage killed with SIGKILL in turn and started again by {@code strata cluster up}; then every acknowledged sample is
+ * queryable exactly once, every final 1m rollup window is on its topic exactly once with the acknowledged samples' count
+ * and sum, at least one query node answered throughout, and the alert kept its state: firing since the same
+ * {@code activeAt} after every kill, never resolved on the alerts topic.
  */
 class ClusterKillOneIT {
   /** Ports below the ephemeral range, away from a cluster on the default ports. */
@@ -61,6 +63,30 @@ class ClusterKillOneIT {
   /** Stages in the order the issue lists them: a broker, an ingest, a Streams instance, a TaskManager, a Connect worker, a query node. */
   static final List<String> VICTIMS = List.of("kafka-2", "ingest-1", "streams-1", "taskmanager-1", "connect-1", "query-1");
 
+  static final String ALERT = "ClusterKillOneSeriesUp";
+  /**
+   * The rule job settings of the cluster's strata.yml ({@code cluster up --config}, read by the submit). The load's sample
+   * times start an hour back, so event time must follow them: the quiet samples topic's watermark may not follow the wall
+   * clock before the load starts (its samples would all be late), and evaluations of any age run. Checkpoints are often
+   * (alerts become visible at each).
+   */
+  static final String STRATA_YML = """
+      rule_job:
+        watermark.wall-clock-delay: 2h
+        rules.max-evaluation-age: 0s
+        checkpoint.interval: 2s
+      """;
+  /** Pending at the first evaluation with a sample of s000, firing 20 s (event time: about two seconds of load) later. */
+  static final String RULES = """
+      groups:
+        - name: cluster-kill-one
+          interval: 10s
+          rules:
+            - alert: %s
+              expr: %s{series="s000"} >= 0
+              for: 20s
+      """.formatted(ALERT, METRIC);
+
   static Path dir;
   static ClusterTopology topology;
   static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -70,7 +96,11 @@ class ClusterKillOneIT {
     dir = Files.createTempDirectory("strata-cluster-it");
     topology = ClusterTopology.standard("", PORT_OFFSET);
     failed = true;
-    cluster(420, "up", "--data-dir", dir.toString(), "--port-offset", Integer.toString(PORT_OFFSET));
+    Path yml = Files.writeString(dir.resolve("strata.yml"), STRATA_YML);
+    cluster(420, "up", "--data-dir", dir.toString(), "--port-offset", Integer.toString(PORT_OFFSET), "--config", yml.toString());
+    Path rules = Files.writeString(dir.resolve("kill-one-rules.yml"), RULES);
+    ClusterTopology.Addressing lo = ClusterTopology.loopback(dir.toString());
+    strata(60, "rules", "push", "--bootstrap", topology.bootstrap(lo), "--registry", topology.registryUrl(lo), rules.toString());
     failed = false;
   }
 
@@ -93,22 +123,30 @@ class ClusterKillOneIT {
 
   /** Runs {@code strata cluster ...} to its end; fails unless it exits 0 (and, for up, prints {@code ready}). */
   static String cluster(int timeoutSeconds, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of("cluster"));
+    all.addAll(List.of(args));
+    String text = strata(timeoutSeconds, all.toArray(String[]::new));
+    if (args[0].equals("up")) {
+      assertTrue(text.endsWith("ready\n"), text);
+    }
+    return text;
+  }
+
+  /** Runs {@code strata ...} to its end; fails unless it exits 0. */
+  static String strata(int timeoutSeconds, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-XX:+UseParallelGC", "-Dstrata.registry.home=" + System.getProperty("strata.registry.home"), "-cp", System.getProperty("java.class.path"),
-        "io.strata.app.Main", "cluster"));
+        "io.strata.app.Main"));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("strata-cluster", ".out");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      fail("strata cluster " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s:\n" + Files.readString(out));
+      fail("strata " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s:\n" + Files.readString(out));
     }
     String text = Files.readString(out);
-    System.out.println("strata cluster " + args[0] + ":\n" + text);
-    assertEquals(0, p.exitValue(), "strata cluster " + String.join(" ", args) + " failed:\n" + text);
-    if (args[0].equals("up")) {
-      assertTrue(text.endsWith("ready\n"), text);
-    }
+    System.out.println("strata " + args[0] + " " + args[1] + ":\n" + text);
+    assertEquals(0, p.exitValue(), "strata " + String.join(" ", args) + " failed:\n" + text);
     return text;
   }
 
@@ -128,8 +166,12 @@ class ClusterKillOneIT {
     load.start();
     prober.start();
     List<String> notRun = new ArrayList<>();
+    String activeAt;
+    List<String> alertAfterKill = new ArrayList<>();
     try {
-      Thread.sleep(10_000);
+      activeAt = firingSince(queryNodesBut(null), 90);
+      System.out.println("alert " + ALERT + " firing since " + activeAt + " at " + (System.nanoTime() - t0) / 1_000_000_000 + " s");
+      Thread.sleep(Math.max(0, 10_000 - (System.nanoTime() - t0) / 1_000_000));
       for (String victim : VICTIMS) {
         Instance i = topology.instance(victim);
         if (!running(i)) {
@@ -143,6 +185,11 @@ class ClusterKillOneIT {
         cluster(300, "up", "--data-dir", dir.toString()); // starts only the dead instance
         assertTrue(running(i), victim + " runs again");
         Thread.sleep(5_000);
+        // through a surviving query node: still firing, since the same time (a restart from scratch would set a new one)
+        String since = firingSince(queryNodesBut(victim), 30);
+        if (!activeAt.equals(since)) {
+          alertAfterKill.add("after killing " + victim + ": activeAt " + since);
+        }
       }
     } finally {
       load.stop();
@@ -188,9 +235,108 @@ class ClusterKillOneIT {
     verifyRollupWindows(load);
 
     assertTrue(prober.unanswered.isEmpty(), "rounds in which no query node answered: " + prober.unanswered);
+
+    // alerts keep their state: the same activeAt after every kill and at the end through each query node, and the alerts
+    // topic (what the delivery stage sends) never resolved it
+    assertTrue(alertAfterKill.isEmpty(), ALERT + " firing since " + activeAt + " before the faults, then " + alertAfterKill);
+    for (Instance q : topology.of(ClusterTopology.Role.QUERY)) {
+      assertEquals(activeAt, firingSince(List.of(q), 30), q.name() + ": " + ALERT + " activeAt at the end");
+    }
+    verifyAlertsTopic(java.time.Instant.parse(activeAt).toEpochMilli());
     failed = false;
     System.out.println("queries: " + prober.rounds.get() + " rounds, " + prober.warnings.get() + " answers with warnings; test took "
         + (System.nanoTime() - t0) / 1_000_000_000 + " s after up");
+  }
+
+  /** The query nodes but {@code victim} (all for null). */
+  static List<Instance> queryNodesBut(String victim) {
+    return topology.of(ClusterTopology.Role.QUERY).stream().filter(q -> !q.name().equals(victim)).toList();
+  }
+
+  /** The {@code activeAt} of {@link #ALERT} once one of {@code nodes} lists it firing; fails when none does within {@code seconds}. */
+  static String firingSince(List<Instance> nodes, int seconds) throws Exception {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    while (true) {
+      for (Instance q : nodes) {
+        String base = "http://127.0.0.1:" + q.port("query");
+        try {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/alerts")).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() != 200) {
+            seen.add(q.name() + " " + r.statusCode());
+            continue;
+          }
+          for (JsonNode a : JSON.readTree(r.body()).at("/data/alerts")) {
+            if (ALERT.equals(a.at("/labels/alertname").asText())) {
+              if ("firing".equals(a.get("state").asText())) {
+                return a.get("activeAt").asText();
+              }
+              seen.add(q.name() + " " + a);
+            }
+          }
+        } catch (IOException e) {
+          seen.add(q.name() + " " + e);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        fail(ALERT + " not firing on " + nodes.stream().map(Instance::name).toList() + " within " + seconds + " s; seen: "
+            + seen.subList(Math.max(0, seen.size() - 5), seen.size()));
+      }
+      Thread.sleep(1_000);
+    }
+  }
+
+  /**
+   * Every record of {@link #ALERT} on the alerts topic (read_committed, from the start): none resolved or retired (a
+   * flap), each with the {@code activeAt} the query nodes showed, and the last one firing.
+   */
+  void verifyAlertsTopic(long activeAtMs) throws Exception {
+    String registry = topology.registryUrl(ClusterTopology.loopback(dir.toString()));
+    var serde = new AvroWireSerde<>(new HttpSchemaRegistry(registry), io.strata.avro.AlertEvent.class);
+    Properties c = new Properties();
+    c.put("bootstrap.servers", topology.bootstrap(ClusterTopology.loopback(dir.toString())));
+    c.put("isolation.level", "read_committed");
+    c.put("enable.auto.commit", "false");
+    List<String> problems = new ArrayList<>();
+    List<String> states = new ArrayList<>();
+    Map<String, String> keys = new HashMap<>();
+    try (var consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      consumer.partitionsFor(Topics.ALERTS).forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(500))) {
+          String key = new String(rec.key(), StandardCharsets.UTF_8);
+          if (rec.value() == null) {
+            keys.computeIfPresent(key, (k, v) -> {
+              problems.add(v + " retired (tombstone) at offset " + rec.offset());
+              return v;
+            });
+            continue;
+          }
+          io.strata.avro.AlertEvent e = serde.deserialize(rec.value());
+          if (!ALERT.equals(e.getAlertName())) {
+            continue;
+          }
+          keys.put(key, ALERT);
+          states.add(e.getState().name());
+          if (e.getState() == io.strata.avro.AlertState.resolved) {
+            problems.add("resolved at " + e.getResolvedAtMs() + " (evaluation " + e.getEvaluatedAtMs() + ")");
+          }
+          if (e.getActiveAtMs() != activeAtMs) {
+            problems.add(e.getState() + " with active_at_ms " + e.getActiveAtMs() + " (evaluation " + e.getEvaluatedAtMs() + ")");
+          }
+        }
+      }
+    }
+    assertEquals(1, keys.size(), "one alert of " + ALERT + " on " + Topics.ALERTS + ": " + keys);
+    assertTrue(problems.isEmpty(), Topics.ALERTS + " flapped or restarted " + ALERT + " (active since " + activeAtMs + "): " + problems);
+    assertEquals("firing", states.get(states.size() - 1), "the last state of " + ALERT + " on " + Topics.ALERTS + ": " + states);
+    System.out.println("alerts: " + ALERT + " active since " + activeAtMs + " through every kill; " + states.size() + " records on "
+        + Topics.ALERTS + ", none resolved");
   }
 
   static String seriesName(int s) {

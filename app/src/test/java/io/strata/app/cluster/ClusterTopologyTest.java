@@ -58,7 +58,8 @@ class ClusterTopologyTest {
     assertEquals(List.of("kafka", "--node-id", "2", "--host", "127.0.0.1", "--advertised-host", "127.0.0.1", "--port", "9192",
         "--controller-port", "9195", "--voters", "1@127.0.0.1:9095,2@127.0.0.1:9195,3@127.0.0.1:9295", "--replication-factor", "3",
         "--min-insync-replicas", "2", "--data-dir", "/d/kafka-2", "--log-dir", "/d/kafka-2"), t.args(t.instance("kafka-2"), lo));
-    assertEquals(List.of("query", "--host", "127.0.0.1", "--port", "9190", "--partial-response", "--store", "http://127.0.0.1:9098",
+    assertEquals(List.of("query", "--bootstrap", "127.0.0.1:9092,127.0.0.1:9192,127.0.0.1:9292", "--registry-url",
+        "http://127.0.0.1:8081/apis/ccompat/v7", "--host", "127.0.0.1", "--port", "9190", "--partial-response", "--store", "http://127.0.0.1:9098",
         "--store", "http://127.0.0.1:9198", "--log-dir", "/d/query-2"), t.args(t.instance("query-2"), lo));
     List<String> connect = t.args(t.instance("connect-2"), lo);
     assertTrue(connect.containsAll(List.of("--distributed", "--group-id", "strata-tsdb-sink", "--connect-port", "8183", "--port", "9198",
@@ -72,6 +73,57 @@ class ClusterTopologyTest {
     assertEquals(9189, t.instance("taskmanager-2").port("http"), "every Flink process has its own /metrics and health port");
     assertEquals("http://127.0.0.1:9099/metrics", t.urls(t.instance("jobmanager-1"), lo).get("metrics"));
     assertEquals("http://127.0.0.1:9189/metrics", t.urls(t.instance("taskmanager-2"), lo).get("metrics"));
+  }
+
+  @Test
+  void aConfigGoesToEveryRoleThatReadsStrataYmlAfterTheTopologysFlags() {
+    ClusterTopology c = ClusterTopology.standard("p.").withConfig("/etc/strata.yml");
+    for (Instance i : c.instances()) {
+      List<String> args = c.args(i, lo);
+      int at = args.indexOf("--config");
+      if (ClusterTopology.CONFIG_ROLES.contains(i.role())) {
+        assertEquals("/etc/strata.yml", args.get(at + 1), i.name() + ": " + args);
+        assertEquals(List.of("--config", "/etc/strata.yml"), args.subList(at, at + 2));
+        assertEquals(java.util.Optional.empty(), ClusterCommand.unsupported(args), i.name() + ": " + args);
+      } else if (i.role() == Role.DELIVERY) {
+        assertEquals("/d/delivery-1/alerting.yml", args.get(at + 1), "delivery's --config is its prometheus.yml-shaped file: " + args);
+      } else {
+        assertEquals(-1, at, i.name() + " takes no strata.yml: " + args);
+      }
+    }
+    assertTrue(c.args(c.instance("query-1"), lo).containsAll(List.of("--topic-prefix", "p.")), "query reads p.alerts, p.rules");
+    assertEquals(t.args(t.instance("query-1"), lo), t.withConfig(null).args(t.instance("query-1"), lo));
+  }
+
+  @Test
+  void upStoresItsConfigForTheNextUpOnTheSameDir(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path yml = tmp.resolve("strata.yml");
+    java.nio.file.Files.writeString(yml, "kafka:\n  topic_prefix: team1.\n");
+    java.nio.file.Path dir = tmp.resolve("cluster");
+    ClusterTopology first = ClusterCommand.topology(dir, 100, yml);
+    ClusterTopology again = ClusterCommand.topology(dir, null, null);
+    assertEquals(yml.toAbsolutePath().toString(), again.config());
+    assertEquals("team1.", again.topicPrefix());
+    assertEquals(first.args(first.instance("ingest-1"), lo), again.args(again.instance("ingest-1"), lo));
+    assertEquals(9191, ClusterCommand.topology(dir, null).instance("ingest-1").port("ingest"));
+    java.nio.file.Files.writeString(yml, "kafka:\n  topic_prefx: team1.\n");
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ClusterCommand.topology(dir, null, null));
+    assertTrue(e.getMessage().contains("topic_prefx"), e.getMessage());
+  }
+
+  @Test
+  void aRestartedJobManagersRuleJobRestoresTheNewestCompleteCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path jm)
+      throws Exception {
+    assertEquals(java.util.Optional.empty(), ClusterCommand.newestCheckpoint(jm));
+    java.nio.file.Path old = java.nio.file.Files.createDirectories(jm.resolve("checkpoints/aaa/chk-7"));
+    java.nio.file.Files.writeString(old.resolve("_metadata"), "x");
+    java.nio.file.Files.setLastModifiedTime(old.resolve("_metadata"), java.nio.file.attribute.FileTime.fromMillis(1_000_000));
+    java.nio.file.Path newer = java.nio.file.Files.createDirectories(jm.resolve("checkpoints/bbb/chk-3"));
+    java.nio.file.Files.writeString(newer.resolve("_metadata"), "x");
+    java.nio.file.Files.createDirectories(jm.resolve("checkpoints/bbb/chk-4")); // in progress: no _metadata yet
+    java.nio.file.Files.createDirectories(jm.resolve("checkpoints/bbb/shared"));
+    assertEquals(java.util.Optional.of(newer), ClusterCommand.newestCheckpoint(jm));
   }
 
   @Test
