@@ -5,6 +5,8 @@ import io.strata.app.Stage;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
+import io.strata.app.up.ConnectRestAuth;
+import io.strata.app.up.ConnectRestTls;
 import io.strata.app.up.Settings;
 import io.strata.app.up.StrataConfig;
 import io.strata.app.up.TsdbSinkSettings;
@@ -85,6 +87,7 @@ public final class ConnectCommand implements Callable<Integer> {
     Duration commitInterval;
     QueryConfig queryConfig;
     WebSecurity web;
+    Map<String, String> restTls;
     try {
       s = options.resolve(STAGE);
       StrataConfig file = s.file();
@@ -108,6 +111,8 @@ public final class ConnectCommand implements Callable<Integer> {
       List<String> replicaLabels = file.query() == null || file.query().replicaLabels() == null ? List.of() : file.query().replicaLabels();
       queryConfig = QueryConfig.defaults(s.host(), s.port()).withReplicaLabels(replicaLabels).withRollupResolutions(parsed);
       web = s.web(true, false, null);
+      // Connect's REST API behind the same web config: its own HTTPS listener, and the users through a REST extension
+      restTls = ConnectRestTls.workerConfig(web, s.host(), restPort, s.dataDir().resolve("connect-rest-tls"));
       s.requirePortFree();
       try {
         Ports.requireFree("Kafka Connect REST", s.host(), restPort);
@@ -143,6 +148,12 @@ public final class ConnectCommand implements Callable<Integer> {
         overrides.put("producer." + k, v);
         overrides.put("admin." + k, v);
       });
+      overrides.putAll(restTls);
+      if (web.basicAuth()) {
+        overrides.putAll(ConnectRestAuth.workerConfig(web));
+      }
+      // ${file:...}, ${env:...} and ${dir:...} references in connector configs: secrets stay out of the config topic
+      overrides.putAll(ConnectSecrets.workerProviders(kafkaClient.properties()));
       if (distributed) {
         // a worker gone longer than this (not restarted) has its tasks started on the others, so tasks.max keep running;
         // a restart within it takes them back without moving the others' (Connect's default waits 5 min)
@@ -155,10 +166,14 @@ public final class ConnectCommand implements Callable<Integer> {
         worker = run.started(ConnectWorker.start(s.bootstrap(), s.host(), restPort, s.dataDir().resolve("connect"), commitInterval.toMillis(),
             overrides));
       }
+      Map<String, String> client = kafkaClient.file() == null ? Map.of() : ConnectSecrets.references(kafkaClient.properties(), kafkaClient.file());
       Map<String, String> connector = TsdbSinkSettings.connector(s.topicPrefix(), resolutions, null, s.registryUrl(), s.bootstrap(), window,
-          kafkaClient.properties(), tasks);
+          client, tasks);
       if (distributed) { // every worker of the group puts the same config; the first creates it, the others find it
-        worker.putConnectorRest(TsdbSinkSettings.CONNECTOR, connector, CONNECTOR_TIMEOUT);
+        String kept = worker.putConnectorShared(TsdbSinkSettings.CONNECTOR, connector, CONNECTOR_TIMEOUT);
+        if (kept != null) {
+          run.say("warning: " + kept);
+        }
       } else {
         worker.putConnector(TsdbSinkSettings.CONNECTOR, connector);
       }
@@ -177,7 +192,7 @@ public final class ConnectCommand implements Callable<Integer> {
         + ") reading " + s.topicPrefix() + "metrics.samples and its rollups", base, out -> {
           out.println(StageRun.line("store API", base + "/api/v1/store/   (strata query --store " + base + ")"));
           out.println(StageRun.line("query API", base + "/api/v1/   (this store only)"));
-          out.println(StageRun.line("Kafka Connect REST", "http://" + h + ":" + restPort + "/connectors"
+          out.println(StageRun.line("Kafka Connect REST", (restTls.isEmpty() ? "http" : "https") + "://" + h + ":" + restPort + "/connectors"
               + (distributed ? "   (worker " + worker.workerId() + " of group " + groupId + ", topics " + s.topicPrefix() + "connect-" + groupId
               + "-*)" : "")));
           out.println(StageRun.line("data", s.dataDir().toString()));
