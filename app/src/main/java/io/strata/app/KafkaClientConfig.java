@@ -24,7 +24,6 @@ public final class KafkaClientConfig {
   CommandSpec spec;
 
   private Map<String, String> properties = Map.of();
-  private Path file;
 
   @Option(names = "--kafka-client-config", paramLabel = "FILE",
       description = "Kafka client properties (e.g. security.protocol, sasl.mechanism, sasl.jaas.config for a SASL broker) "
@@ -32,7 +31,6 @@ public final class KafkaClientConfig {
   void file(Path file) {
     try {
       properties = read(file);
-      this.file = file.toAbsolutePath().normalize();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -41,11 +39,6 @@ public final class KafkaClientConfig {
   /** The file's properties (none without the option). */
   public Map<String, String> properties() {
     return properties;
-  }
-
-  /** The file's absolute path, null without the option. */
-  public Path file() {
-    return file;
   }
 
   /**

@@ -15,6 +15,7 @@ import io.strata.embedded.Ports;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.http.WebSecurity;
+import io.strata.sinks.tsdb.TsdbSinkConfig;
 import io.strata.sinks.tsdb.WorkerStore;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.Store;
@@ -152,8 +153,10 @@ public final class ConnectCommand implements Callable<Integer> {
       if (web.basicAuth()) {
         overrides.putAll(ConnectRestAuth.workerConfig(web));
       }
-      // ${file:...}, ${env:...} and ${dir:...} references in connector configs: secrets stay out of the config topic
-      overrides.putAll(ConnectSecrets.workerProviders(kafkaClient.properties()));
+      // secrets by reference in the connector config: the config topic holds ${strata:...}, each worker resolves it
+      ConnectSecrets.Split secrets = ConnectSecrets.connectorConfig(kafkaClient.properties(), TsdbSinkConfig.KAFKA_CLIENT_PREFIX,
+          TsdbSinkConfig.REGISTRY_URL, s.registryUrl());
+      overrides.putAll(ConnectSecrets.workerConfig(secrets.secrets(), kafkaClient.properties()));
       if (distributed) {
         // a worker gone longer than this (not restarted) has its tasks started on the others, so tasks.max keep running;
         // a restart within it takes them back without moving the others' (Connect's default waits 5 min)
@@ -166,9 +169,9 @@ public final class ConnectCommand implements Callable<Integer> {
         worker = run.started(ConnectWorker.start(s.bootstrap(), s.host(), restPort, s.dataDir().resolve("connect"), commitInterval.toMillis(),
             overrides));
       }
-      Map<String, String> client = kafkaClient.file() == null ? Map.of() : ConnectSecrets.references(kafkaClient.properties(), kafkaClient.file());
-      Map<String, String> connector = TsdbSinkSettings.connector(s.topicPrefix(), resolutions, null, s.registryUrl(), s.bootstrap(), window,
-          client, tasks);
+      Map<String, String> connector = new java.util.HashMap<>(TsdbSinkSettings.connector(s.topicPrefix(), resolutions, null, s.registryUrl(),
+          s.bootstrap(), window, kafkaClient.properties(), tasks));
+      connector.putAll(secrets.connector());
       if (distributed) { // every worker of the group puts the same config; the first creates it, the others find it
         String kept = worker.putConnectorShared(TsdbSinkSettings.CONNECTOR, connector, CONNECTOR_TIMEOUT);
         if (kept != null) {

@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a {@code --kafka-client-config} holding secrets: Connect's REST API and the store port answer HTTPS only, 401 without
  * the user's credentials and 200 with them; a user's request to either worker (one of them forwards it to the leader)
  * succeeds, and the workers' signed internal requests (task configs sent to the leader) still pass, so a second
- * connector gets its tasks wherever it runs; the group's config topic holds {@code ${file:...}} references, never the
- * secrets.
+ * connector gets its tasks wherever it runs; the group's config topic holds {@code ${strata:...}} references, never the
+ * secrets (of the client config, and the registry URL's password).
  */
 @StrataTest(realRegistry = true)
 class ConnectSecurityIT {
@@ -73,6 +73,9 @@ class ConnectSecurityIT {
         + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"" + jaasSecret + "\";\n"
         + "ssl.key.password=" + keySecret + "\n");
 
+    // the registry answers anyone; the credentials in its URL are sent and must stay secret too
+    String registrySecret = "reg-" + UUID.randomUUID();
+    String registry = cluster.registryUrl().replace("://", "://strata-registry:" + registrySecret + "@");
     String prefix = cluster.uniquePrefix();
     cluster.createTopic(prefix + Topics.SAMPLES, 2);
     cluster.createTopic(prefix + Topics.rollup("1m"), 1);
@@ -83,8 +86,8 @@ class ConnectSecurityIT {
     String restA = "https://127.0.0.1:" + ports[1];
     String restB = "https://127.0.0.1:" + ports[3];
     String storeA = "https://127.0.0.1:" + ports[0];
-    try (ConnectChild a = ConnectChild.launch("connectsec-logs-1", args(cluster, prefix, group, ports[0], ports[1], work.resolve("w1"), yml, web, client));
-        ConnectChild bw = ConnectChild.launch("connectsec-logs-2", args(cluster, prefix, group, ports[2], ports[3], work.resolve("w2"), yml, web, client))) {
+    try (ConnectChild a = ConnectChild.launch("connectsec-logs-1", args(cluster, registry, prefix, group, ports[0], ports[1], work.resolve("w1"), yml, web, client));
+        ConnectChild bw = ConnectChild.launch("connectsec-logs-2", args(cluster, registry, prefix, group, ports[2], ports[3], work.resolve("w2"), yml, web, client))) {
       a.awaitReady();
       bw.awaitReady();
       assertTrue(a.output().stream().anyMatch(l -> l.contains(restA + "/connectors")), String.join("\n", a.output()));
@@ -114,7 +117,8 @@ class ConnectSecurityIT {
 
       // a second connector through B, then the same config through A: one of the two is the follower and forwards it
       ObjectNode second = (ObjectNode) JSON.readTree(send("GET", restA + "/connectors/" + TsdbSinkSettings.CONNECTOR + "/config", ALICE, null).body());
-      assertEquals("${file:" + client.toAbsolutePath() + ":sasl.jaas.config}", second.path("kafka.client.sasl.jaas.config").asText(), second.toString());
+      assertEquals("${strata:kafka.client.sasl.jaas.config}", second.path("kafka.client.sasl.jaas.config").asText(), second.toString());
+      assertEquals("${strata:schema.registry.url}", second.path("schema.registry.url").asText(), second.toString());
       second.put("name", "strata-tsdb-sink-2").put("topics", prefix + Topics.rollup("1m")).put("tasks.max", "1");
       HttpResponse<String> created = send("PUT", restB + "/connectors/strata-tsdb-sink-2/config", ALICE, JSON.writeValueAsString(second));
       assertEquals(201, created.statusCode(), created.body());
@@ -145,18 +149,20 @@ class ConnectSecurityIT {
 
       // the group's config topic: connector and task configs name the client config's secrets by reference only
       String configs = readAll(cluster, ConnectWorker.internalTopics(prefix, group).get(0));
-      assertTrue(configs.contains("${file:" + client.toAbsolutePath() + ":sasl.jaas.config}"), configs);
-      assertTrue(configs.contains("${file:" + client.toAbsolutePath() + ":ssl.key.password}"), configs);
+      assertTrue(configs.contains("${strata:kafka.client.sasl.jaas.config}"), configs);
+      assertTrue(configs.contains("${strata:kafka.client.ssl.key.password}"), configs);
+      assertTrue(configs.contains("kafka.client.security.protocol\":\"PLAINTEXT\""), "not a secret, kept as it is: " + configs);
       assertTrue(configs.contains("task-" + TsdbSinkSettings.CONNECTOR), "task configs are in the topic too: " + configs);
       assertFalse(configs.contains(jaasSecret), "the JAAS password is in the config topic");
       assertFalse(configs.contains(keySecret), "the key password is in the config topic");
+      assertFalse(configs.contains(registrySecret), "the registry password is in the config topic");
     }
   }
 
-  private static List<String> args(TestCluster cluster, String prefix, String group, int storePort, int restPort, Path dir, Path yml, Path web,
+  private static List<String> args(TestCluster cluster, String registry, String prefix, String group, int storePort, int restPort, Path dir, Path yml, Path web,
       Path client) {
     return List.of("--distributed", "--group-id", group, "--replication-factor", "1", "--bootstrap", cluster.bootstrapServers(),
-        "--registry-url", cluster.registryUrl(), "--topic-prefix", prefix, "--port", Integer.toString(storePort),
+        "--registry-url", registry, "--topic-prefix", prefix, "--port", Integer.toString(storePort),
         "--connect-port", Integer.toString(restPort), "--data-dir", dir.toString(), "--config", yml.toString(),
         "--web.config.file", web.toString(), "--kafka-client-config", client.toString());
   }
