@@ -56,7 +56,8 @@ public final class ConnectCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   StageOptions options;
 
-  @Option(names = "--connect-port", paramLabel = "PORT", description = "Kafka Connect REST port (default: ports.connect, else 8083)")
+  @Option(names = "--connect-port", paramLabel = "PORT", description = "Kafka Connect REST port (default: ports.connect, else 8083); "
+      + "behind --web.config.file's TLS and users as --port is")
   Integer connectPort;
 
   @Option(names = "--tasks", description = "the connector's tasks.max: sink tasks of this worker, or with --distributed of the whole group "

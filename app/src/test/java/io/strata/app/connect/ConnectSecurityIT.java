@@ -61,7 +61,7 @@ class ConnectSecurityIT {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
     openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "key.pem", "-out", "cert.pem",
         "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1");
-    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5));
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30));
     TlsContexts.configure(b, work.resolve("cert.pem").toString(), "", "", "", false);
     https = b.build();
     Path web = Files.writeString(work.resolve("web.yml"), "tls_server_config:\n  cert_file: cert.pem\n  key_file: key.pem\n"
@@ -88,8 +88,10 @@ class ConnectSecurityIT {
     String storeA = "https://127.0.0.1:" + ports[0];
     try (ConnectChild a = ConnectChild.launch("connectsec-logs-1", args(cluster, registry, prefix, group, ports[0], ports[1], work.resolve("w1"), yml, web, client));
         ConnectChild bw = ConnectChild.launch("connectsec-logs-2", args(cluster, registry, prefix, group, ports[2], ports[3], work.resolve("w2"), yml, web, client))) {
+      long started = System.nanoTime();
       a.awaitReady();
       bw.awaitReady();
+      phase("both workers ready", started);
       assertTrue(a.output().stream().anyMatch(l -> l.contains(restA + "/connectors")), String.join("\n", a.output()));
 
       // Connect's REST API: HTTPS, the web config's user only, as every other Strata port
@@ -156,7 +158,13 @@ class ConnectSecurityIT {
       assertFalse(configs.contains(jaasSecret), "the JAAS password is in the config topic");
       assertFalse(configs.contains(keySecret), "the key password is in the config topic");
       assertFalse(configs.contains(registrySecret), "the registry password is in the config topic");
+      phase("done", started);
     }
+  }
+
+  /** Where the time goes (the test's budget is 40 s on a quiet machine). */
+  private static void phase(String what, long started) {
+    System.out.println("ConnectSecurityIT: " + what + " at " + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
   }
 
   private static List<String> args(TestCluster cluster, String registry, String prefix, String group, int storePort, int restPort, Path dir, Path yml, Path web,
