@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
  * (the default, what {@code strata up} runs) or, with {@code --distributed --group-id G}, one worker of a distributed
  * Connect cluster that spreads the connector's tasks over its workers. Either way the connector config names no
  * path: its tasks write the store this command opened and registered ({@link WorkerStore}), and the workers share the
- * partitions through the sink's consumer group {@code connect-strata-tsdb-sink}.
+ * partitions through the sink's consumer group {@code connect-strata-tsdb-sink}. {@code --web.config.file} guards the
+ * store's port and Connect's REST API alike ({@link ConnectRestTls}, {@link ConnectRestAuth}); the connector config
+ * holds the secrets of {@code --kafka-client-config} and the registry URL by reference only ({@link ConnectSecrets}).
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
     description = "Run a Kafka Connect worker with the TSDB sink against an existing Kafka and schema registry; its store is served "
