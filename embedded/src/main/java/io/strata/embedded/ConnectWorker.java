@@ -1,20 +1,11 @@
 package io.strata.embedded;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.cli.ConnectDistributed;
 import org.apache.kafka.connect.cli.ConnectStandalone;
@@ -35,15 +26,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectWorker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectWorker.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The name of the thread Connect's own shutdown hook runs in ({@code Connect.start}). */
   private static final String CONNECT_SHUTDOWN_HOOK = "connect-shutdown-hook";
   private final Connect<? extends Herder> connect;
-  private final String restUrl;
 
-  private ConnectWorker(Connect<? extends Herder> connect, String restUrl) {
+  private ConnectWorker(Connect<? extends Herder> connect) {
     this.connect = connect;
-    this.restUrl = restUrl;
   }
 
   /**
@@ -60,9 +48,9 @@ public final class ConnectWorker implements AutoCloseable {
     p.put("offset.storage.file.filename", dir.resolve("connect.offsets").toString());
     p.putAll(overrides);
     Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(p);
-    String url = "http://" + host + ":" + restPort;
-    log.info("Kafka Connect worker REST at {}", url);
-    return new ConnectWorker(connect, url);
+    ConnectWorker w = new ConnectWorker(connect);
+    log.info("Kafka Connect worker REST at {}", w.restUrl());
+    return w;
   }
 
   /**
@@ -90,9 +78,9 @@ public final class ConnectWorker implements AutoCloseable {
     }
     p.putAll(overrides);
     Connect<DistributedHerder> connect = new ConnectDistributed().startConnect(p);
-    String url = "http://" + advertisedHost + ":" + restPort;
-    log.info("Kafka Connect worker of group {} REST at {}", groupId, url);
-    return new ConnectWorker(connect, url);
+    ConnectWorker w = new ConnectWorker(connect);
+    log.info("Kafka Connect worker of group {} REST at {}", groupId, w.restUrl());
+    return w;
   }
 
   /** The distributed group's config, offset and status topics: {@code <prefix>connect-<group>-configs|offsets|status}. */
@@ -112,13 +100,15 @@ public final class ConnectWorker implements AutoCloseable {
     return p;
   }
 
+  /** The REST API's advertised URL (https when the listener is), without a trailing slash. */
   public String restUrl() {
-    return restUrl;
+    String u = connect.rest().advertisedUrl().toString();
+    return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
   }
 
   /** How statuses name this worker ({@code worker_id}: the advertised REST host and port). */
   public String workerId() {
-    URI u = connect.rest().advertisedUrl();
+    java.net.URI u = connect.rest().advertisedUrl();
     return u.getHost() + ":" + u.getPort();
   }
 
@@ -136,55 +126,88 @@ public final class ConnectWorker implements AutoCloseable {
   }
 
   /**
-   * Creates the connector, or updates it if its config differs, through this worker's REST API (a follower forwards it
-   * to the leader of a distributed group): every worker of a group may call it at start with the same config, and
-   * only the first (or a changed config) writes one, so the others' starts do not restart the connector. Retried
-   * while the group rebalances or its leader is not known yet, up to {@code within}.
+   * Creates the connector, or updates it if its config differs, through this worker's herder: every worker of a
+   * distributed group may call it at start with the same config, and only the first (or a changed config) writes one,
+   * so the others' starts do not restart the connector. Only the group's leader writes configs: on a follower a missing
+   * connector is waited for (the leader's own start creates it), and a config that differs from the group's is kept
+   * with a warning (the leader's start, or a PUT to the REST API, changes it). No HTTP request is made, so this works
+   * whatever guards the REST API. Retried while the group rebalances or its leader is not known yet, up to
+   * {@code within}.
+   *
+   * @return null when the group holds this config (created, updated or found), else why it holds another one
    */
-  public void putConnectorRest(String name, Map<String, String> config, Duration within) {
-    Map<String, String> cfg = new TreeMap<>(config);
+  public String putConnectorShared(String name, Map<String, String> config, Duration within) {
+    Map<String, String> cfg = new HashMap<>(config);
     cfg.put("name", name);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    URI uri = URI.create(restUrl + "/connectors/" + URLEncoder.encode(name, StandardCharsets.UTF_8) + "/config");
     long deadline = System.nanoTime() + within.toNanos();
-    String last = "no answer";
     long backoffMs = 200;
+    String last;
     while (true) {
+      Map<String, String> current = null;
       try {
-        HttpResponse<String> got = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-            HttpResponse.BodyHandlers.ofString());
-        if (got.statusCode() == 200 && cfg.equals(new TreeMap<>(JSON.readValue(got.body(), new TypeReference<Map<String, String>>() {})))) {
+        FutureCallback<Map<String, String>> got = new FutureCallback<>();
+        connect.herder().connectorConfig(name, got);
+        current = got.get(30, TimeUnit.SECONDS);
+        if (cfg.equals(current)) {
           log.info("connector {} exists with this config", name);
-          return;
+          return null;
         }
-        HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(cfg))).build(), HttpResponse.BodyHandlers.ofString());
-        if (put.statusCode() == 200 || put.statusCode() == 201) {
-          log.info("connector {} {}", name, put.statusCode() == 201 ? "created" : "updated");
-          return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.connect.errors.NotFoundException)) {
+          last = "reading its config: " + e.getCause().getMessage();
+          backoffMs = sleep(name, last, deadline, within, backoffMs);
+          continue;
         }
-        last = "PUT " + uri + " answered " + put.statusCode() + ": " + put.body();
-        if (put.statusCode() == 400) { // the config itself is refused: retrying changes nothing
-          throw new IllegalStateException("Connect refused connector " + name + ": " + put.body());
-        }
-      } catch (java.io.IOException e) {
-        last = uri + ": " + e;
+      } catch (java.util.concurrent.TimeoutException e) {
+        last = "reading its config timed out";
+        backoffMs = sleep(name, last, deadline, within, backoffMs);
+        continue;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while creating connector " + name, e);
       }
-      if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
-        throw new IllegalStateException("cannot create connector " + name + " within " + within.toSeconds() + " s: " + last);
-      }
-      log.info("connector {} not created yet ({}), retrying", name, last);
+      FutureCallback<Herder.Created<org.apache.kafka.connect.runtime.rest.entities.ConnectorInfo>> put = new FutureCallback<>();
+      connect.herder().putConnectorConfig(name, cfg, true, put);
       try {
-        Thread.sleep(backoffMs);
+        log.info("connector {} {}", name, put.get(60, TimeUnit.SECONDS).created() ? "created" : "updated");
+        return null;
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof org.apache.kafka.connect.runtime.distributed.NotLeaderException nl) {
+          if (current != null) {
+            String why = "connector " + name + " keeps the group's config, which differs from this worker's: only the leader ("
+                + nl.forwardUrl() + ") writes it, at its start or on a PUT to the REST API";
+            log.warn(why);
+            return why;
+          }
+          last = "waiting for the group's leader " + nl.forwardUrl() + " to create it";
+        } else if (c instanceof org.apache.kafka.connect.runtime.rest.errors.BadRequestException) {
+          throw new IllegalStateException("Connect refused connector " + name + ": " + c.getMessage(), c); // retrying changes nothing
+        } else {
+          last = c.getMessage();
+        }
+      } catch (java.util.concurrent.TimeoutException e) {
+        last = "writing its config timed out";
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while creating connector " + name, e);
       }
-      backoffMs = Math.min(2_000, backoffMs * 2);
+      backoffMs = sleep(name, last, deadline, within, backoffMs);
     }
+  }
+
+  private static long sleep(String name, String last, long deadline, Duration within, long backoffMs) {
+    if (System.nanoTime() + backoffMs * 1_000_000 > deadline) {
+      throw new IllegalStateException("cannot create connector " + name + " within " + within.toSeconds() + " s: " + last);
+    }
+    log.info("connector {} not created yet ({}), retrying", name, last);
+    try {
+      Thread.sleep(backoffMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating connector " + name, e);
+    }
+    return Math.min(2_000, backoffMs * 2);
   }
 
   /** The connector's and its tasks' states; null when no connector of that name exists. */

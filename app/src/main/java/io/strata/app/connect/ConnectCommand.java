@@ -6,6 +6,8 @@ import io.strata.app.StageMetrics;
 import io.strata.app.StageOptions;
 import io.strata.app.StageRun;
 import io.strata.app.StageSettings;
+import io.strata.app.up.ConnectRestAuth;
+import io.strata.app.up.ConnectRestTls;
 import io.strata.app.up.Settings;
 import io.strata.app.up.StrataConfig;
 import io.strata.app.up.TsdbSinkSettings;
@@ -14,6 +16,7 @@ import io.strata.embedded.Ports;
 import io.strata.query.api.QueryConfig;
 import io.strata.query.api.QueryServer;
 import io.strata.schemas.http.WebSecurity;
+import io.strata.sinks.tsdb.TsdbSinkConfig;
 import io.strata.sinks.tsdb.WorkerStore;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.Store;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Option;
  * (the default, what {@code strata up} runs) or, with {@code --distributed --group-id G}, one worker of a distributed
  * Connect cluster that spreads the connector's tasks over its workers. Either way the connector config names no
  * path: its tasks write the store this command opened and registered ({@link WorkerStore}), and the workers share the
- * partitions through the sink's consumer group {@code connect-strata-tsdb-sink}.
+ * partitions through the sink's consumer group {@code connect-strata-tsdb-sink}. {@code --web.config.file} guards the
+ * store's port and Connect's REST API alike ({@link ConnectRestTls}, {@link ConnectRestAuth}); the connector config
+ * holds the secrets of {@code --kafka-client-config} and the registry URL by reference only ({@link ConnectSecrets}).
  */
 @Command(name = "connect", mixinStandardHelpOptions = true,
     description = "Run a Kafka Connect worker with the TSDB sink against an existing Kafka and schema registry; its store is served "
@@ -54,7 +59,8 @@ public final class ConnectCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   StageOptions options;
 
-  @Option(names = "--connect-port", paramLabel = "PORT", description = "Kafka Connect REST port (default: ports.connect, else 8083)")
+  @Option(names = "--connect-port", paramLabel = "PORT", description = "Kafka Connect REST port (default: ports.connect, else 8083); "
+      + "behind --web.config.file's TLS and users as --port is")
   Integer connectPort;
 
   @Option(names = "--tasks", description = "the connector's tasks.max: sink tasks of this worker, or with --distributed of the whole group "
@@ -86,6 +92,7 @@ public final class ConnectCommand implements Callable<Integer> {
     Duration commitInterval;
     QueryConfig queryConfig;
     WebSecurity web;
+    Map<String, String> restTls;
     try {
       s = options.resolve(STAGE);
       StrataConfig file = s.file();
@@ -109,6 +116,8 @@ public final class ConnectCommand implements Callable<Integer> {
       List<String> replicaLabels = file.query() == null || file.query().replicaLabels() == null ? List.of() : file.query().replicaLabels();
       queryConfig = QueryConfig.defaults(s.host(), s.port()).withReplicaLabels(replicaLabels).withRollupResolutions(parsed);
       web = s.web(true, false, null);
+      // Connect's REST API behind the same web config: its own HTTPS listener, and the users through a REST extension
+      restTls = ConnectRestTls.workerConfig(web, s.host(), restPort, s.dataDir().resolve("connect-rest-tls"));
       s.requirePortFree();
       try {
         Ports.requireFree("Kafka Connect REST", s.host(), restPort);
@@ -144,6 +153,14 @@ public final class ConnectCommand implements Callable<Integer> {
         overrides.put("producer." + k, v);
         overrides.put("admin." + k, v);
       });
+      overrides.putAll(restTls);
+      if (web.basicAuth()) {
+        overrides.putAll(ConnectRestAuth.workerConfig(web));
+      }
+      // secrets by reference in the connector config: the config topic holds ${strata:...}, each worker resolves it
+      ConnectSecrets.Split secrets = ConnectSecrets.connectorConfig(kafkaClient.properties(), TsdbSinkConfig.KAFKA_CLIENT_PREFIX,
+          TsdbSinkConfig.REGISTRY_URL, s.registryUrl());
+      overrides.putAll(ConnectSecrets.workerConfig(secrets.secrets(), kafkaClient.properties()));
       if (distributed) {
         // a worker gone longer than this (not restarted) has its tasks started on the others, so tasks.max keep running;
         // a restart within it takes them back without moving the others' (Connect's default waits 5 min)
@@ -156,10 +173,14 @@ public final class ConnectCommand implements Callable<Integer> {
         worker = run.started(ConnectWorker.start(s.bootstrap(), s.host(), restPort, s.dataDir().resolve("connect"), commitInterval.toMillis(),
             overrides));
       }
-      Map<String, String> connector = TsdbSinkSettings.connector(s.topicPrefix(), resolutions, null, s.registryUrl(), s.bootstrap(), window,
-          kafkaClient.properties(), tasks);
+      Map<String, String> connector = new java.util.HashMap<>(TsdbSinkSettings.connector(s.topicPrefix(), resolutions, null, s.registryUrl(),
+          s.bootstrap(), window, kafkaClient.properties(), tasks));
+      connector.putAll(secrets.connector());
       if (distributed) { // every worker of the group puts the same config; the first creates it, the others find it
-        worker.putConnectorRest(TsdbSinkSettings.CONNECTOR, connector, CONNECTOR_TIMEOUT);
+        String kept = worker.putConnectorShared(TsdbSinkSettings.CONNECTOR, connector, CONNECTOR_TIMEOUT);
+        if (kept != null) {
+          run.say("warning: " + kept);
+        }
       } else {
         worker.putConnector(TsdbSinkSettings.CONNECTOR, connector);
       }
@@ -178,7 +199,7 @@ public final class ConnectCommand implements Callable<Integer> {
         + ") reading " + s.topicPrefix() + "metrics.samples and its rollups", base, out -> {
           out.println(StageRun.line("store API", base + "/api/v1/store/   (strata query --store " + base + ")"));
           out.println(StageRun.line("query API", base + "/api/v1/   (this store only)"));
-          out.println(StageRun.line("Kafka Connect REST", "http://" + h + ":" + restPort + "/connectors"
+          out.println(StageRun.line("Kafka Connect REST", (restTls.isEmpty() ? "http" : "https") + "://" + h + ":" + restPort + "/connectors"
               + (distributed ? "   (worker " + worker.workerId() + " of group " + groupId + ", topics " + s.topicPrefix() + "connect-" + groupId
               + "-*)" : "")));
           out.println(StageRun.line("data", s.dataDir().toString()));

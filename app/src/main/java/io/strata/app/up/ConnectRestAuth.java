@@ -9,16 +9,21 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.apache.kafka.connect.rest.ConnectRestExtension;
 import org.apache.kafka.connect.rest.ConnectRestExtensionContext;
+import org.apache.kafka.connect.runtime.rest.InternalRequestSignature;
 
 /**
  * Kafka Connect REST behind the web config's users, through Connect's own extension point
  * ({@code rest.extension.classes}): every request needs the credentials of a {@code basic_auth_users} user
  * (401 {@code WWW-Authenticate: Basic} otherwise), and a user that {@code auth.tenants} binds to tenants is
  * refused (403): Connect's REST API changes the pipeline of every tenant, so only operators, users of the web
- * config that no tenant binding names, may use it. The worker gets the {@link WebSecurity} of {@code strata up}
- * through {@link #workerConfig(WebSecurity)} (same JVM).
+ * config that no tenant binding names, may use it. Requests between the workers of a distributed group pass: a user's
+ * request a follower forwards to the leader keeps its {@code Authorization} header, and the internal endpoints are
+ * signed with the group's session key ({@link #internal}). The worker gets the {@link WebSecurity} of its command
+ * through {@link #workerConfig(WebSecurity)} (same JVM); TLS comes from Connect's own listener settings
+ * ({@link ConnectRestTls}).
  */
 public final class ConnectRestAuth implements ConnectRestExtension {
   /** Worker config key naming the registered {@link WebSecurity}. */
@@ -57,7 +62,23 @@ public final class ConnectRestAuth implements ConnectRestExtension {
     }
   }
 
+  /**
+   * A worker's call to another's internal endpoints (a connector's task configs sent to the leader, zombie fencing),
+   * signed with the group's session key: it carries no user's credentials, and Connect's herder verifies the signature
+   * (refusing an unsigned or wrongly signed one), as Kafka's own basic-auth extension relies on.
+   */
+  static boolean internal(String method, String path, String signature) {
+    return signature != null && (("POST".equals(method) && INTERNAL_TASKS.matcher(path).matches())
+        || ("PUT".equals(method) && INTERNAL_FENCE.matcher(path).matches()));
+  }
+
+  private static final Pattern INTERNAL_TASKS = Pattern.compile("/?connectors/[^/]+/tasks/?");
+  private static final Pattern INTERNAL_FENCE = Pattern.compile("/?connectors/[^/]+/fence/?");
+
   private void check(ContainerRequestContext request) {
+    if (internal(request.getMethod(), request.getUriInfo().getPath(), request.getHeaderString(InternalRequestSignature.SIGNATURE_HEADER))) {
+      return;
+    }
     String user;
     try {
       user = web.user(request.getHeaderString("Authorization"));

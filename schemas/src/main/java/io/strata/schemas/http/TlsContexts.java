@@ -88,6 +88,16 @@ public final class TlsContexts {
   }
 
   static KeyManager[] keyManagers(String certFile, String keyFile) throws IOException, GeneralSecurityException {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keyStore(certFile, keyFile, new char[0]), new char[0]);
+    return kmf.getKeyManagers();
+  }
+
+  /**
+   * The PEM certificate chain and PKCS#8 key as an in-memory key store (entry {@code key}, protected by
+   * {@code password}), for servers that take key stores rather than PEM files (Kafka Connect's REST listener).
+   */
+  public static KeyStore keyStore(String certFile, String keyFile, char[] password) throws IOException, GeneralSecurityException {
     Collection<? extends Certificate> chain = certificates(certFile);
     String pem = Files.readString(Path.of(keyFile), StandardCharsets.US_ASCII);
     Matcher m = PEM_KEY.matcher(pem);
@@ -108,15 +118,14 @@ public final class TlsContexts {
     if (key == null) {
       throw new IOException("unsupported private key in " + keyFile);
     }
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
-    ks.setKeyEntry("client", key, new char[0], chain.toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    return kmf.getKeyManagers();
+    ks.setKeyEntry("key", key, password, chain.toArray(new Certificate[0]));
+    return ks;
   }
 
-  static Collection<? extends Certificate> certificates(String file) throws IOException, GeneralSecurityException {
+  /** The X.509 certificates of a PEM (or DER) file, in file order. */
+  public static Collection<? extends Certificate> certificates(String file) throws IOException, GeneralSecurityException {
     byte[] bytes = Files.readAllBytes(Path.of(file));
     return new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(bytes)));
   }

@@ -41,6 +41,13 @@ public record WebConfig(Tls tls, Http http, Map<String, String> users) {
     public boolean enabled() {
       return !blank(certFile) || !blank(keyFile) || !blank(clientAuthType) || !blank(clientCaFile);
     }
+
+    /** The JSSE protocol names from {@code min_version} to {@code max_version} (a parsed config's). */
+    public List<String> protocols() {
+      int min = PROTOCOL_ORDER.indexOf(TLS_VERSIONS.get(minVersion));
+      int max = PROTOCOL_ORDER.indexOf(TLS_VERSIONS.get(maxVersion));
+      return PROTOCOL_ORDER.subList(min, Math.max(min, max + 1));
+    }
   }
 
   /** {@code http_server_config}: {@code http2} (accepted; Strata serves HTTP/1.1) and the allowed response headers. */

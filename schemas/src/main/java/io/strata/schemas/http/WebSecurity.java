@@ -125,6 +125,14 @@ public final class WebSecurity {
     return tls != null;
   }
 
+  /**
+   * The web config's {@code tls_server_config} as the file says now (file names resolved), or null when the ports
+   * do not serve TLS: for servers that take their TLS settings once at start (Kafka Connect's REST listener).
+   */
+  public WebConfig.Tls tlsConfig() {
+    return tls == null ? null : current().tls();
+  }
+
   public Options options() {
     return options;
   }

@@ -65,9 +65,7 @@ final class WebTls {
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("tls_server_config: " + e.getMessage(), e);
     }
-    int min = WebConfig.PROTOCOL_ORDER.indexOf(WebConfig.TLS_VERSIONS.get(cfg.minVersion()));
-    int max = WebConfig.PROTOCOL_ORDER.indexOf(WebConfig.TLS_VERSIONS.get(cfg.maxVersion()));
-    protocols = WebConfig.PROTOCOL_ORDER.subList(min, Math.max(min, max + 1)).toArray(new String[0]);
+    protocols = cfg.protocols().toArray(new String[0]);
     if (cfg.cipherSuites().isEmpty()) {
       cipherSuites = null;
     } else {
