@@ -2,6 +2,7 @@ package io.strata.query.store;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.query.eval.PairedSelect;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.AppendResult;
@@ -143,7 +144,7 @@ public final class FanoutStore implements Store {
     T from(RemoteStore s) throws IOException;
   }
 
-  private final class View implements Store {
+  private final class View implements Store, PairedSelect {
     private final boolean partial;
     private final Consumer<String> warnings;
     private final java.util.Set<String> warned = new java.util.HashSet<>();
@@ -197,13 +198,38 @@ public final class FanoutStore implements Store {
 
     @Override
     public List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+      List<StoredSeries> out = new ArrayList<>();
+      for (RemoteSeries r : merged(tenant, resolution, StoreApi.WithRaw.NONE, minT, maxT, matchers)) {
+        out.add(resolution.isRaw() ? r.raw(minT, maxT) : r.rolled(resolution, minT, maxT));
+      }
+      return out;
+    }
+
+    @Override
+    public List<StoredSeries[]> selectPaired(String tenant, Resolution res, long from, long to, List<LabelMatcher> matchers,
+        boolean rawOutsideWindowsOnly) {
+      StoreApi.WithRaw w = rawOutsideWindowsOnly ? StoreApi.WithRaw.OUTSIDE_WINDOWS : StoreApi.WithRaw.ALL;
+      List<StoredSeries[]> out = new ArrayList<>();
+      for (RemoteSeries r : merged(tenant, res, w, from, to, matchers)) {
+        out.add(new StoredSeries[] {r.raw(from, to), r.rolled(res, from - res.millis() + 1, to)});
+      }
+      return out;
+    }
+
+    /** One select on every store, the copies of a series merged, by labels. */
+    private java.util.Collection<RemoteSeries> merged(String tenant, Resolution res, StoreApi.WithRaw withRaw, long minT, long maxT,
+        List<LabelMatcher> matchers) {
       TreeMap<Labels, RemoteSeries> merged = new TreeMap<>();
-      for (List<RemoteSeries> answer : all(s -> s.select(tenant, resolution, minT, maxT, matchers))) {
+      for (List<RemoteSeries> answer : all(s -> {
+        List<RemoteSeries> l = new ArrayList<>();
+        s.select(tenant, res, withRaw, minT, maxT, matchers, w -> l.add(new RemoteSeries(w)));
+        return l;
+      })) {
         for (RemoteSeries r : answer) {
           merged.merge(r.labels(), r, RemoteSeries::merge);
         }
       }
-      return new ArrayList<>(merged.values());
+      return merged.values();
     }
 
     @Override

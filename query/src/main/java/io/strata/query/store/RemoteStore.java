@@ -55,17 +55,25 @@ final class RemoteStore {
     return name;
   }
 
-  List<RemoteSeries> select(String tenant, Resolution res, long minT, long maxT, List<LabelMatcher> ms) throws IOException {
+  /**
+   * A select ({@link StoreApi}): each series of the answer to {@code sink} as it arrives; {@code withRaw} applies to
+   * a rollup resolution only.
+   */
+  void select(String tenant, Resolution res, StoreApi.WithRaw withRaw, long minT, long maxT, List<LabelMatcher> ms,
+      java.util.function.Consumer<StoreWire.Series> sink) throws IOException {
     StringBuilder q = query(minT, maxT, ms);
     if (!res.isRaw()) {
       q.append("&resolution=").append(res.name());
+      if (withRaw != StoreApi.WithRaw.NONE) {
+        q.append("&with_raw=").append(withRaw.wire);
+      }
     }
     HttpResponse<InputStream> r = send(tenant, "select", q);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(r.body(), 1 << 16))) {
       if (r.statusCode() != 200) {
         throw new IOException("HTTP " + r.statusCode() + ": " + error(in.readAllBytes()));
       }
-      return StoreWire.read(in, res.isRaw());
+      StoreWire.read(in, sink);
     }
   }
 
