@@ -63,8 +63,8 @@ public final class StoreApi {
   }
 
   /**
-   * {@code /api/v1/store/select}: the matching series with data in the range, their stored chunks in
-   * {@link StoreWire}'s binary form; at a rollup resolution with {@code with_raw}, the raw chunks too (the series
+   * {@code /api/v1/store/select}: the matching series whose chunks overlap the range (a lazy select: one may have no
+   * point inside, which the reader finds when it reads), their stored chunks in {@link StoreWire}'s binary form; at a rollup resolution with {@code with_raw}, the raw chunks too (the series
    * with either).
    */
   public static void select(Store store, String tenant, Fields params, OutputStream body) throws IOException {
@@ -77,7 +77,7 @@ public final class StoreApi {
     StoreWire.writeMagic(out);
     if (withRaw == WithRaw.NONE) {
       boolean raw = res.isRaw();
-      for (StoredSeries s : store.select(tenant, res, start, end, ms)) {
+      for (StoredSeries s : store.selectLazy(tenant, res, start, end, ms)) {
         StoreWire.Part p = StoreWire.part(s, raw, start, end);
         if (p != null) {
           StoreWire.writeSeries(out, s.labels(), raw ? p : StoreWire.Part.NONE, raw ? StoreWire.Part.NONE : p);
