@@ -2,6 +2,8 @@ package io.strata.tsdb;
 
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.chunkenc.RollupField;
+import io.strata.tsdb.format.ChunkRecord;
+import java.util.List;
 
 /**
  * One selected series: its labels and its data in the selected time range, through cursors (one point at a
@@ -63,6 +65,17 @@ public interface StoredSeries {
       out.add(p);
     }
     return n;
+  }
+
+  /**
+   * The stored chunks holding the series' points in [from, to] and in the selected range, as stored, by first
+   * timestamp: they may also hold points outside the range and may overlap each other (a reader clips and merges
+   * them as the store does: {@code engine.ChunkSeries}). What the store API ships instead of decoding and
+   * re-encoding. Null when the series cannot be given as its stored chunks (the default; a series with deleted
+   * ranges, whose reads filter its chunks' points).
+   */
+  default List<ChunkRecord> storedChunks(long from, long to) {
+    return null;
   }
 
   /**

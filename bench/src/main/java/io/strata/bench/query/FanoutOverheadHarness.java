@@ -11,6 +11,8 @@ import io.strata.tsdb.TsdbConfig;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,17 +79,20 @@ public final class FanoutOverheadHarness {
           {"raw selector 6h", "node_memory_MemFree_bytes{instance=\"node-3:9100\"}", Long.toString(six), "raw"},
           {hours + "h rate[1h] 5m rollups", "sum by (instance) (rate(node_cpu_seconds_total[1h]))", Long.toString(whole), "5m"},
           {hours + "h max_over_time[1h] 5m", "max(max_over_time(node_hwmon_temp_celsius[1h]))", Long.toString(whole), "5m"}};
-      System.out.printf("%-34s %12s %12s %8s   (median of %d, ms)%n", "query", "one store", "fan-out 2", "ratio", reps);
+      System.out.printf("%-34s %12s %12s %8s %10s %10s   (median of %d, ms; CPU: the JVM threads' CPU-ms per request)%n", "query", "one store",
+          "fan-out 2", "ratio", "CPU one", "CPU fan", reps);
       double logSum = 0;
       for (String[] c : cases) {
         long range = Long.parseLong(c[2]);
         long step = Math.max(RangeQueryHarness.STEP, range / 250 / 60_000 * 60_000);
         String params = "query=" + URLEncoder.encode(c[1], StandardCharsets.UTF_8) + "&start=" + (end - range) / 1000.0 + "&end=" + end / 1000.0
             + "&step=" + step / 1000.0 + "&max_source_resolution=" + c[3];
-        double s = RangeQueryHarness.median(http, "http://127.0.0.1:" + one.port() + "/api/v1/query_range?" + params, reps);
-        double f = RangeQueryHarness.median(http, "http://127.0.0.1:" + node.port() + "/api/v1/query_range?" + params, reps);
+        double[] sf = interleaved(http, "http://127.0.0.1:" + one.port() + "/api/v1/query_range?" + params,
+            "http://127.0.0.1:" + node.port() + "/api/v1/query_range?" + params, reps);
+        double s = sf[0];
+        double f = sf[1];
         logSum += Math.log(f / s);
-        System.out.printf("%-34s %12.1f %12.1f %8.2f%n", c[0], s, f, f / s);
+        System.out.printf("%-34s %12.1f %12.1f %8.2f %10.1f %10.1f%n", c[0], s, f, f / s, sf[2], sf[3]);
       }
       System.out.printf("geometric mean of the ratios: %.2f%n", Math.exp(logSum / cases.length));
     } finally {
@@ -103,6 +108,60 @@ public final class FanoutOverheadHarness {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  /**
+   * Medians of {@code reps} requests to each URL, taken alternately (one, fan-out, fan-out, one, ...) after the warm-up,
+   * so that other load on the machine falls on both alike: {latency one, latency fan-out, CPU-ms one, CPU-ms fan-out},
+   * CPU being that of this JVM's threads (stores, query node and client all run in it) during the request.
+   */
+  static double[] interleaved(HttpClient http, String one, String fanout, int reps) throws Exception {
+    if (!RangeQueryHarness.JAVA_CLIENT) {
+      return new double[] {RangeQueryHarness.median(http, one, reps), RangeQueryHarness.median(http, fanout, reps), Double.NaN, Double.NaN};
+    }
+    double[][] ms = new double[2][reps];
+    double[][] cpu = new double[2][reps];
+    for (int i = -RangeQueryHarness.WARMUP; i < reps; i++) {
+      for (int k = 0; k < 2; k++) {
+        int which = (i & 1) == 0 ? k : 1 - k;
+        long c0 = cpuNanos();
+        long t = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(which == 0 ? one : fanout)).timeout(Duration.ofMinutes(5)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        double took = (System.nanoTime() - t) / 1e6;
+        if (r.statusCode() != 200) {
+          throw new IllegalStateException(r.uri() + " -> " + r.statusCode() + " " + r.body().substring(0, Math.min(300, r.body().length())));
+        }
+        if (i >= 0) {
+          ms[which][i] = took;
+          cpu[which][i] = (cpuNanos() - c0) / 1e6;
+        }
+      }
+    }
+    double[] out = new double[4];
+    for (int k = 0; k < 2; k++) {
+      java.util.Arrays.sort(ms[k]);
+      java.util.Arrays.sort(cpu[k]);
+      out[k] = ms[k][reps / 2];
+      out[2 + k] = cpu[k][reps / 2];
+    }
+    return out;
+  }
+
+  /**
+   * CPU time of this JVM's live threads, to the nanosecond (the process's total moves in 10 ms ticks); threads that end
+   * during a request are missed, and none of those serving a query does.
+   */
+  private static long cpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long id : mx.getAllThreadIds()) {
+      long t = mx.getThreadCpuTime(id);
+      if (t > 0) {
+        sum += t;
+      }
+    }
+    return sum;
   }
 
   private static Store open(Path dir) {

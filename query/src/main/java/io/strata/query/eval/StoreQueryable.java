@@ -127,9 +127,13 @@ public final class StoreQueryable implements Queryable {
     }
     long from = lo;
     long to = hi;
-    List<StoredSeries> raw = store.selectLazy(tenant, Resolution.RAW, from, to, matchers);
-    List<StoredSeries> rolled = store.selectLazy(tenant, resolution, from - res + 1, to, matchers);
-    return SeriesReads.inTasks(pair(raw, rolled), () -> {
+    // ranges and steps on the resolution's grid cut no window: no raw sample inside final windows is read
+    boolean aligned = rangeMs % res == 0;
+    for (long r : refs) {
+      aligned &= Math.floorMod(r, res) == 0;
+    }
+    List<StoredSeries[]> pairs = PairedSelect.of(store, tenant, resolution, from, to, matchers, aligned);
+    return SeriesReads.inTasks(pairs, () -> {
       SummaryFunction<? extends R> f = functions.get();
       WindowSummaries w = new WindowSummaries(hints.function(), res, refs, rangeMs, from, to);
       return p -> {
@@ -141,23 +145,5 @@ public final class StoreQueryable implements Queryable {
         return r;
       };
     });
-  }
-
-  /** The raw and rollup selections side by side by labels (both are sorted by labels): [raw or null, rollup or null]. */
-  private static List<StoredSeries[]> pair(List<StoredSeries> raw, List<StoredSeries> rolled) {
-    List<StoredSeries[]> out = new ArrayList<>(Math.max(raw.size(), rolled.size()));
-    int i = 0;
-    int j = 0;
-    while (i < raw.size() || j < rolled.size()) {
-      int c = i == raw.size() ? 1 : j == rolled.size() ? -1 : raw.get(i).labels().compareTo(rolled.get(j).labels());
-      if (c < 0) {
-        out.add(new StoredSeries[] {raw.get(i++), null});
-      } else if (c > 0) {
-        out.add(new StoredSeries[] {null, rolled.get(j++)});
-      } else {
-        out.add(new StoredSeries[] {raw.get(i++), rolled.get(j++)});
-      }
-    }
-    return out;
   }
 }

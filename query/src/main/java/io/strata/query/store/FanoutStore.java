@@ -2,16 +2,18 @@ package io.strata.query.store;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.strata.query.eval.PairedSelect;
 import io.strata.schemas.model.LabelMatcher;
 import io.strata.schemas.model.Labels;
 import io.strata.tsdb.AppendResult;
 import io.strata.tsdb.Resolution;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.Store;
+import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.WindowColumns;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,13 +58,12 @@ public final class FanoutStore implements Store {
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("query.stores: at least one store URL is needed");
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     List<RemoteStore> s = new ArrayList<>();
     for (URI u : urls) {
       if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
         throw new IllegalArgumentException("query.stores: \"" + u + "\" is not an http(s)://host:port URL");
       }
-      s.add(new RemoteStore(u, http, timeout));
+      s.add(new RemoteStore(u, timeout));
     }
     this.stores = List.copyOf(s);
     this.partialByDefault = partialByDefault;
@@ -97,6 +98,11 @@ public final class FanoutStore implements Store {
   @Override
   public List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
     return new View(partialByDefault, w -> { }).select(tenant, resolution, minT, maxT, matchers);
+  }
+
+  @Override
+  public List<StoredSeries> selectLazy(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+    return new View(partialByDefault, w -> { }).selectLazy(tenant, resolution, minT, maxT, matchers);
   }
 
   @Override
@@ -143,7 +149,7 @@ public final class FanoutStore implements Store {
     T from(RemoteStore s) throws IOException;
   }
 
-  private final class View implements Store {
+  private final class View implements Store, PairedSelect {
     private final boolean partial;
     private final Consumer<String> warnings;
     private final java.util.Set<String> warned = new java.util.HashSet<>();
@@ -197,13 +203,54 @@ public final class FanoutStore implements Store {
 
     @Override
     public List<StoredSeries> select(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+      List<StoredSeries> out = new ArrayList<>();
+      SampleColumns samples = new SampleColumns(64, false);
+      WindowColumns windows = new WindowColumns(64);
+      for (StoredSeries s : selectLazy(tenant, resolution, minT, maxT, matchers)) {
+        samples.truncate(0);
+        windows.truncate(0);
+        if (resolution.isRaw() ? s.readSamples(minT, maxT, samples) > 0 : s.readWindows(minT, maxT, windows) > 0) {
+          out.add(s);
+        }
+      }
+      return out;
+    }
+
+    /** The series whose chunks overlap the range, as the stores' lazy selects give them: the engine's reads. */
+    @Override
+    public List<StoredSeries> selectLazy(String tenant, Resolution resolution, long minT, long maxT, List<LabelMatcher> matchers) {
+      List<StoredSeries> out = new ArrayList<>();
+      for (RemoteSeries r : merged(tenant, resolution, StoreApi.WithRaw.NONE, minT, maxT, matchers)) {
+        out.add(resolution.isRaw() ? r.raw(minT, maxT) : r.rolled(resolution, minT, maxT));
+      }
+      return out;
+    }
+
+    @Override
+    public List<StoredSeries[]> selectPaired(String tenant, Resolution res, long from, long to, List<LabelMatcher> matchers,
+        boolean rawOutsideWindowsOnly) {
+      StoreApi.WithRaw w = rawOutsideWindowsOnly ? StoreApi.WithRaw.OUTSIDE_WINDOWS : StoreApi.WithRaw.ALL;
+      List<StoredSeries[]> out = new ArrayList<>();
+      for (RemoteSeries r : merged(tenant, res, w, from, to, matchers)) {
+        out.add(new StoredSeries[] {r.raw(from, to), r.rolled(res, from - res.millis() + 1, to)});
+      }
+      return out;
+    }
+
+    /** One select on every store, the copies of a series merged, by labels. */
+    private java.util.Collection<RemoteSeries> merged(String tenant, Resolution res, StoreApi.WithRaw withRaw, long minT, long maxT,
+        List<LabelMatcher> matchers) {
       TreeMap<Labels, RemoteSeries> merged = new TreeMap<>();
-      for (List<RemoteSeries> answer : all(s -> s.select(tenant, resolution, minT, maxT, matchers))) {
+      for (List<RemoteSeries> answer : all(s -> {
+        List<RemoteSeries> l = new ArrayList<>();
+        s.select(tenant, res, withRaw, minT, maxT, matchers, w -> l.add(new RemoteSeries(w)));
+        return l;
+      })) {
         for (RemoteSeries r : answer) {
           merged.merge(r.labels(), r, RemoteSeries::merge);
         }
       }
-      return new ArrayList<>(merged.values());
+      return merged.values();
     }
 
     @Override

@@ -10,9 +10,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,10 +30,9 @@ final class RemoteStore {
   private final URI base;
   private final String name;
   private final String authorization;
-  private final HttpClient http;
   private final Duration timeout;
 
-  RemoteStore(URI url, HttpClient http, Duration timeout) {
+  RemoteStore(URI url, Duration timeout) {
     String s = url.toString();
     String user = url.getRawUserInfo();
     if (user != null) {
@@ -46,7 +44,6 @@ final class RemoteStore {
     }
     this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
     this.name = base.toString();
-    this.http = http;
     this.timeout = timeout;
   }
 
@@ -55,17 +52,25 @@ final class RemoteStore {
     return name;
   }
 
-  List<RemoteSeries> select(String tenant, Resolution res, long minT, long maxT, List<LabelMatcher> ms) throws IOException {
+  /**
+   * A select ({@link StoreApi}): each series of the answer to {@code sink} as it arrives; {@code withRaw} applies to
+   * a rollup resolution only.
+   */
+  void select(String tenant, Resolution res, StoreApi.WithRaw withRaw, long minT, long maxT, List<LabelMatcher> ms,
+      java.util.function.Consumer<StoreWire.Series> sink) throws IOException {
     StringBuilder q = query(minT, maxT, ms);
     if (!res.isRaw()) {
       q.append("&resolution=").append(res.name());
-    }
-    HttpResponse<InputStream> r = send(tenant, "select", q);
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(r.body(), 1 << 16))) {
-      if (r.statusCode() != 200) {
-        throw new IOException("HTTP " + r.statusCode() + ": " + error(in.readAllBytes()));
+      if (withRaw != StoreApi.WithRaw.NONE) {
+        q.append("&with_raw=").append(withRaw.wire);
       }
-      return StoreWire.read(in, res.isRaw());
+    }
+    Reply r = send(tenant, "select", q);
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(r.body(), 1 << 16))) {
+      if (r.status() != 200) {
+        throw new IOException("HTTP " + r.status() + ": " + error(in.readAllBytes()));
+      }
+      StoreWire.read(in, sink);
     }
   }
 
@@ -92,33 +97,52 @@ final class RemoteStore {
     return q;
   }
 
-  /** POSTs the form (matchers can be long) to {@code /api/v1/store/<endpoint>}. */
-  private HttpResponse<InputStream> send(String tenant, String endpoint, StringBuilder form) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(name + "/api/v1/store/" + endpoint)).timeout(timeout)
-        .header("Content-Type", "application/x-www-form-urlencoded").header("X-Scope-OrgID", tenant)
-        .POST(HttpRequest.BodyPublishers.ofString(form.length() == 0 ? "" : form.substring(1)));
+  /** A store's answer: status and body (the error body for a status of 400 or more). */
+  private record Reply(int status, InputStream body) {}
+
+  /**
+   * POSTs the form (matchers can be long) to {@code /api/v1/store/<endpoint>}. A blocking {@link HttpURLConnection}
+   * (kept-alive connections, reused) on the calling thread: no hand-off to a selector thread and back, which on a
+   * busy machine cost small queries more than their reads. A socket read waits at most twice the store timeout; the
+   * fan-out's deadline for the whole answer ({@link FanoutStore}) reports first.
+   */
+  private Reply send(String tenant, String endpoint, StringBuilder form) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(name + "/api/v1/store/" + endpoint).toURL().openConnection();
+    int ms = (int) Math.min(Integer.MAX_VALUE / 2, timeout.toMillis());
+    c.setConnectTimeout(ms);
+    c.setReadTimeout(2 * ms);
+    c.setUseCaches(false);
+    c.setRequestMethod("POST");
+    c.setDoOutput(true);
+    c.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
+    c.setRequestProperty("X-Scope-OrgID", tenant);
     if (authorization != null) {
-      b.header("Authorization", authorization);
+      c.setRequestProperty("Authorization", authorization);
     }
+    byte[] body = (form.length() == 0 ? "" : form.substring(1)).getBytes(StandardCharsets.UTF_8);
+    c.setFixedLengthStreamingMode(body.length);
     try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted", e);
-    } catch (java.net.http.HttpTimeoutException e) {
-      throw new IOException("no answer within " + timeout.toMillis() + " ms");
+      try (OutputStream o = c.getOutputStream()) {
+        o.write(body);
+      }
+      int status = c.getResponseCode();
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      return new Reply(status, in == null ? InputStream.nullInputStream() : in);
+    } catch (java.net.SocketTimeoutException e) {
+      c.disconnect();
+      throw new IOException("no answer within " + ms + " ms");
     } catch (java.net.ConnectException e) {
       throw new IOException("connection refused");
     }
   }
 
-  private static List<String> strings(HttpResponse<InputStream> r) throws IOException {
+  private static List<String> strings(Reply r) throws IOException {
     byte[] body;
     try (InputStream in = r.body()) {
       body = in.readAllBytes();
     }
-    if (r.statusCode() != 200) {
-      throw new IOException("HTTP " + r.statusCode() + ": " + error(body));
+    if (r.status() != 200) {
+      throw new IOException("HTTP " + r.status() + ": " + error(body));
     }
     JsonNode data = JSON.readTree(body).path("data");
     List<String> out = new ArrayList<>(data.size());

@@ -5,7 +5,10 @@ import io.strata.tsdb.RollupCursor;
 import io.strata.tsdb.RollupPoint;
 import io.strata.tsdb.SampleColumns;
 import io.strata.tsdb.StoredSeries;
+import io.strata.tsdb.chunkenc.ChunkEncoding;
+import io.strata.tsdb.chunkenc.RollupColumnsAppender;
 import io.strata.tsdb.chunkenc.XorAppender;
+import io.strata.tsdb.format.ChunkRecord;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -19,102 +22,133 @@ import java.util.List;
  * and read by the query node. Big-endian ({@link DataOutputStream}):
  *
  * <pre>
- * "STS1"                                   magic and version
+ * "STS2"                                   magic and version
  * per series:  u8 1
  *              i32 label count, per label: i32 length + UTF-8 name, i32 length + UTF-8 value (sorted by name)
- *              i64 minTime, i64 maxTime    the series' bounds over the whole store (StoredSeries#minTime)
- *              raw selection:    i32 chunk count, per chunk: i32 length + an XOR chunk (tsdb docs/format/chunks.md,
- *                                encoding 1: u16 sample count, delta-of-delta timestamps, XOR values)
- *              rollup selection: i32 window count, per window the 14 fields of RollupPoint in declaration order
- *                                (i64 start, i64 count, f64 sum, min, max, last, counter, i64 firstMs, f64 first,
- *                                i64 lastMs, f64 correction, i64 resets, i64 changes, u8 exact)
+ *              raw part, then rollup part, each:
+ *                i64 minTime, i64 maxTime  the series' bounds at that resolution over the whole store
+ *                                          (StoredSeries#minTime; MAX_VALUE, MIN_VALUE when none)
+ *                i32 chunk count, per chunk: u8 encoding, i64 maxT, i32 length + the chunk's bytes as stored
+ *                                          (tsdb docs/format/chunks.md: u16 count, then minT, ...)
  * u8 0                                     end: an answer cut off before it is an error, never a short answer
  * </pre>
  *
- * Raw samples travel as XOR chunks because selections are large (10,000 series x 24 h is 23 M samples): about
- * 1.5 bytes a sample instead of 16 as plain numbers or about 30 as JSON, bit-exact (stale markers included),
- * and the query node keeps them compressed until the engine reads them. Rollup windows are few; they travel plain.
+ * Chunks travel as the store holds them (XOR or decimal raw chunks, rollup column chunks): the store neither
+ * decodes nor re-encodes, the query node decodes them as the store would (tsdb {@code engine.ChunkSeries}) when
+ * the engine reads them. They may reach outside the selected range (the reader clips) and may overlap (the reader
+ * merges, one point per timestamp). Only a series whose reads the store filters (deleted ranges) is encoded anew:
+ * raw samples as XOR chunks, windows as rollup column chunks.
  */
 final class StoreWire {
-  static final byte[] MAGIC = "STS1".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC = "STS2".getBytes(StandardCharsets.US_ASCII);
   static final String CONTENT_TYPE = "application/x-strata-store-series";
-  /** Samples per XOR chunk: under the chunk's u16 count, small enough that merging copies re-encodes little. */
+  /** Samples per chunk encoded anew: under the chunk's u16 count. */
   static final int SAMPLES_PER_CHUNK = 8192;
 
   private StoreWire() {}
 
-  /** Writes the series' data in [minT, maxT]; a series with nothing there is left out (select's contract). */
-  static void write(DataOutputStream out, List<StoredSeries> series, boolean raw, long minT, long maxT) throws IOException {
+  /** One resolution's part of a series: its bounds and the chunks with its points in the range. */
+  record Part(long minTime, long maxTime, List<ChunkRecord> chunks) {
+    static final Part NONE = new Part(Long.MAX_VALUE, Long.MIN_VALUE, List.of());
+  }
+
+  /** One series of an answer. */
+  record Series(Labels labels, Part raw, Part rolled) {}
+
+  static void writeMagic(DataOutputStream out) throws IOException {
     out.write(MAGIC);
-    SampleColumns buf = new SampleColumns(256, false);
-    XorAppender chunk = new XorAppender(1024);
-    List<RollupPoint> windows = new ArrayList<>();
-    for (StoredSeries s : series) {
-      if (raw) {
-        buf.truncate(0);
-        if (s.readSamples(minT, maxT, buf) == 0) {
-          continue;
-        }
-        writeHeader(out, s);
-        int n = buf.size();
-        out.writeInt((n + SAMPLES_PER_CHUNK - 1) / SAMPLES_PER_CHUNK);
-        long[] t = buf.timestamps();
-        double[] v = buf.values();
-        for (int i = 0; i < n; i += SAMPLES_PER_CHUNK) {
-          chunk.reset();
-          for (int j = i; j < Math.min(n, i + SAMPLES_PER_CHUNK); j++) {
-            chunk.append(t[j], v[j]);
-          }
-          byte[] b = chunk.toBytes();
-          out.writeInt(b.length);
-          out.write(b);
-        }
-      } else {
-        windows.clear();
-        RollupCursor c = s.rollups();
-        while (c.next()) {
-          windows.add(c.point());
-        }
-        if (windows.isEmpty()) {
-          continue;
-        }
-        writeHeader(out, s);
-        out.writeInt(windows.size());
-        for (RollupPoint p : windows) {
-          writeWindow(out, p);
-        }
-      }
-    }
+  }
+
+  static void writeEnd(DataOutputStream out) throws IOException {
     out.writeByte(0);
   }
 
-  private static void writeHeader(DataOutputStream out, StoredSeries s) throws IOException {
+  static void writeSeries(DataOutputStream out, Labels l, Part raw, Part rolled) throws IOException {
     out.writeByte(1);
-    Labels l = s.labels();
     out.writeInt(l.size());
     for (int i = 0; i < l.size(); i++) {
       writeString(out, l.name(i));
       writeString(out, l.value(i));
     }
-    out.writeLong(s.minTime());
-    out.writeLong(s.maxTime());
+    writePart(out, raw);
+    writePart(out, rolled);
   }
 
-  private static void writeWindow(DataOutputStream out, RollupPoint p) throws IOException {
-    out.writeLong(p.windowStartMs());
-    out.writeLong(p.count());
-    out.writeDouble(p.sum());
-    out.writeDouble(p.min());
-    out.writeDouble(p.max());
-    out.writeDouble(p.last());
-    out.writeDouble(p.counter());
-    out.writeLong(p.firstMs());
-    out.writeDouble(p.first());
-    out.writeLong(p.lastMs());
-    out.writeDouble(p.correction());
-    out.writeLong(p.resets());
-    out.writeLong(p.changes());
-    out.writeByte(p.exact() ? 1 : 0);
+  private static void writePart(DataOutputStream out, Part p) throws IOException {
+    out.writeLong(p.minTime());
+    out.writeLong(p.maxTime());
+    out.writeInt(p.chunks().size());
+    for (ChunkRecord c : p.chunks()) {
+      out.writeByte(c.encoding());
+      out.writeLong(c.maxT());
+      out.writeInt(c.data().length);
+      out.write(c.data());
+    }
+  }
+
+  /**
+   * The part of a selected series with its points in each of the ranges {@code [ranges[2i], ranges[2i+1]]} (sorted,
+   * disjoint): its stored chunks, or, when the store filters its reads, its points encoded anew. Null when it has
+   * no chunk there.
+   */
+  static Part part(StoredSeries s, boolean raw, long... ranges) {
+    List<ChunkRecord> out = new ArrayList<>();
+    for (int i = 0; i < ranges.length; i += 2) {
+      if (ranges[i] > ranges[i + 1]) {
+        continue;
+      }
+      List<ChunkRecord> cs = s.storedChunks(ranges[i], ranges[i + 1]);
+      if (cs == null) {
+        cs = raw ? encodeSamples(s, ranges[i], ranges[i + 1]) : encodeWindows(s, ranges[i], ranges[i + 1]);
+      }
+      for (ChunkRecord c : cs) {
+        if (out.isEmpty() || out.get(out.size() - 1) != c) { // a chunk across two ranges goes once
+          out.add(c);
+        }
+      }
+    }
+    return out.isEmpty() ? null : new Part(s.minTime(), s.maxTime(), out);
+  }
+
+  private static List<ChunkRecord> encodeSamples(StoredSeries s, long from, long to) {
+    SampleColumns buf = new SampleColumns(256, false);
+    s.readSamples(from, to, buf);
+    List<ChunkRecord> out = new ArrayList<>();
+    XorAppender a = new XorAppender(1024);
+    for (int i = 0; i < buf.size(); i += SAMPLES_PER_CHUNK) {
+      a.reset();
+      for (int j = i; j < Math.min(buf.size(), i + SAMPLES_PER_CHUNK); j++) {
+        a.append(buf.timestamps()[j], buf.values()[j]);
+      }
+      out.add(new ChunkRecord(ChunkEncoding.XOR, a.minT(), a.maxT(), a.count(), a.toBytes()));
+    }
+    return out;
+  }
+
+  private static List<ChunkRecord> encodeWindows(StoredSeries s, long from, long to) {
+    List<ChunkRecord> out = new ArrayList<>();
+    RollupColumnsAppender a = null;
+    RollupCursor c = s.rollups(); // whole windows, the legacy counter included
+    while (c.next()) {
+      RollupPoint p = c.point();
+      if (p.windowStartMs() < from) {
+        continue;
+      }
+      if (p.windowStartMs() > to) {
+        break;
+      }
+      if (a == null || a.count() == SAMPLES_PER_CHUNK) {
+        if (a != null) {
+          out.add(new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
+        }
+        a = new RollupColumnsAppender(ChunkEncoding.ROLLUP_EXACT, 1024);
+      }
+      a.append(p);
+    }
+    if (a != null) {
+      out.add(new ChunkRecord(ChunkEncoding.ROLLUP_EXACT, a.minT(), a.maxT(), a.count(), a.toBytes()));
+    }
+    return out;
   }
 
   private static void writeString(DataOutputStream out, String s) throws IOException {
@@ -123,53 +157,70 @@ final class StoreWire {
     out.write(b);
   }
 
-  /** Reads an answer whole; the series come back in the order written (sorted by labels). */
-  static List<RemoteSeries> read(DataInputStream in, boolean raw) throws IOException {
+  /** Reads an answer; each series goes to {@code sink} as it arrives, in the order written (sorted by labels). */
+  static void read(DataInputStream in, java.util.function.Consumer<Series> sink) throws IOException {
     byte[] magic = new byte[MAGIC.length];
-    in.readFully(magic);
+    try {
+      in.readFully(magic);
+    } catch (EOFException e) {
+      throw new IOException("not a store API answer (empty)");
+    }
     if (!java.util.Arrays.equals(magic, MAGIC)) {
       throw new IOException("not a store API answer (magic " + new String(magic, StandardCharsets.ISO_8859_1) + ")");
     }
-    List<RemoteSeries> out = new ArrayList<>();
-    while (true) {
-      int tag;
-      try {
-        tag = in.readUnsignedByte();
-      } catch (EOFException e) {
-        throw new IOException("store answer cut off after " + out.size() + " series");
-      }
-      if (tag == 0) {
-        return out;
-      }
-      if (tag != 1) {
-        throw new IOException("store answer damaged: series tag " + tag + " after " + out.size() + " series");
-      }
-      int nl = in.readInt();
-      String[] kv = new String[2 * nl];
-      for (int i = 0; i < kv.length; i++) {
-        kv[i] = readString(in);
-      }
-      Labels labels = Labels.of(kv);
-      long minTime = in.readLong();
-      long maxTime = in.readLong();
-      int n = in.readInt();
-      if (raw) {
-        List<byte[]> chunks = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          byte[] b = new byte[in.readInt()];
-          in.readFully(b);
-          chunks.add(b);
+    int n = 0;
+    try {
+      while (true) {
+        int tag = in.readUnsignedByte();
+        if (tag == 0) {
+          return;
         }
-        out.add(RemoteSeries.raw(labels, minTime, maxTime, chunks));
-      } else {
-        RollupPoint[] w = new RollupPoint[n];
-        for (int i = 0; i < n; i++) {
-          w[i] = new RollupPoint(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(),
-              in.readDouble(), in.readLong(), in.readDouble(), in.readLong(), in.readDouble(), in.readLong(), in.readLong(), in.readByte() != 0);
+        if (tag != 1) {
+          throw new IOException("store answer damaged: series tag " + tag + " after " + n + " series");
         }
-        out.add(RemoteSeries.rollup(labels, minTime, maxTime, w));
+        int nl = in.readInt();
+        if (nl < 0 || nl > (1 << 16)) {
+          throw new IOException("store answer damaged: " + nl + " labels");
+        }
+        String[] kv = new String[2 * nl];
+        for (int i = 0; i < kv.length; i++) {
+          kv[i] = readString(in);
+        }
+        Labels labels = Labels.of(kv);
+        Part raw = readPart(in);
+        Part rolled = readPart(in);
+        sink.accept(new Series(labels, raw, rolled));
+        n++;
       }
+    } catch (EOFException e) {
+      throw new IOException("store answer cut off after " + n + " series");
     }
+  }
+
+  private static Part readPart(DataInputStream in) throws IOException {
+    long minTime = in.readLong();
+    long maxTime = in.readLong();
+    int n = in.readInt();
+    if (n == 0) {
+      return new Part(minTime, maxTime, List.of());
+    }
+    if (n < 0) {
+      throw new IOException("store answer damaged: " + n + " chunks");
+    }
+    List<ChunkRecord> chunks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      int enc = in.readUnsignedByte();
+      long maxT = in.readLong();
+      int len = in.readInt();
+      if (enc < ChunkEncoding.XOR || enc > ChunkEncoding.ROLLUP_EXACT || len < ChunkEncoding.HEADER_BYTES + 8 || len > (1 << 28)) {
+        throw new IOException("store answer damaged: chunk of encoding " + enc + " and " + len + " bytes");
+      }
+      byte[] b = new byte[len];
+      in.readFully(b);
+      long minT = io.strata.tsdb.format.Box.getLong(b, ChunkEncoding.HEADER_BYTES);
+      chunks.add(new ChunkRecord(enc, minT, maxT, ChunkEncoding.count(b, 0), b));
+    }
+    return new Part(minTime, maxTime, chunks);
   }
 
   private static String readString(DataInputStream in) throws IOException {

@@ -213,11 +213,16 @@ class FanoutIT {
 
   @Test
   void rollupReadsThroughTheFanoutUseTheStoresWindows() throws Exception {
-    String path = "/api/v1/query_range?query=" + enc("rate(moved_total[30m])") + "&start=" + T0 / 1000 + "&end=" + END / 1000
-        + "&step=900&max_source_resolution=5m";
-    Answer a = get(fanout + path, null);
-    assertEquals("5m", a.resolution, "read at the 5m resolution");
-    assertEquals(get(single + path, null).body.path("data"), a.body.path("data"));
+    // on the 5m grid (the stores send raw samples outside the windows only) and off it (a 7m step cuts windows: all raw)
+    for (String q : List.of("rate(moved_total[30m])", "rate(moved_total[32m])")) {
+      for (String step : List.of("900", "420")) {
+        String path = "/api/v1/query_range?query=" + enc(q) + "&start=" + T0 / 1000 + "&end=" + END / 1000
+            + "&step=" + step + "&max_source_resolution=5m";
+        Answer a = get(fanout + path, null);
+        assertEquals("5m", a.resolution, "read at the 5m resolution");
+        assertEquals(get(single + path, null).body.path("data"), a.body.path("data"), q + " step " + step);
+      }
+    }
   }
 
   @Test
@@ -261,6 +266,11 @@ class FanoutIT {
     assertEquals(400, b.status, b.body.toString());
     Answer c = get(fanout + "/api/v1/query?query=up&partial_response=maybe", null);
     assertEquals(400, c.status, c.body.toString());
+    for (String bad : List.of("resolution=5m&with_raw=some", "with_raw=all")) {
+      Answer d = get(single + "/api/v1/store/select?" + bad, null);
+      assertEquals(400, d.status, bad + ": " + d.body);
+      assertTrue(d.body.path("error").asText().contains("with_raw"), d.body.toString());
+    }
   }
 
   @Test

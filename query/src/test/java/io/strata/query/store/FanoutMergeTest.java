@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 class FanoutMergeTest {
   static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
   static final Labels L = Labels.of("__name__", "x_total", "job", "a");
+  static final Resolution R5M = Resolution.parse("5m");
   static final double STALE = Double.longBitsToDouble(0x7ff0000000000002L);
 
   @Test
   void overlappingCopiesAreOneSeriesWithOneSamplePerTimestampTheFirstStoresWinning() throws Exception {
     RemoteSeries a = roundTrip(new long[] {T0, T0 + 15_000, T0 + 30_000}, new double[] {1, 2, 3}, T0, T0 + 30_000);
     RemoteSeries b = roundTrip(new long[] {T0 + 30_000, T0 + 45_000, T0 + 60_000}, new double[] {99, 4, STALE}, T0 + 30_000, T0 + 60_000);
-    RemoteSeries m = RemoteSeries.merge(a, b);
+    StoredSeries m = RemoteSeries.merge(a, b).raw(Long.MIN_VALUE, Long.MAX_VALUE);
     SampleColumns c = new SampleColumns(8, false);
     assertEquals(5, m.readSamples(Long.MIN_VALUE, Long.MAX_VALUE, c));
     assertArrayEquals(new long[] {T0, T0 + 15_000, T0 + 30_000, T0 + 45_000, T0 + 60_000}, Arrays.copyOf(c.timestamps(), 5));
@@ -46,20 +47,20 @@ class FanoutMergeTest {
   }
 
   @Test
-  void rollupWindowsMergeByStartOnePerWindow() {
+  void rollupWindowsMergeByStartOnePerWindow() throws Exception {
     RollupPoint w1 = new RollupPoint(T0, 20, 10, 0, 1, 1, 1, T0, 0, T0 + 285_000, 0, 0, 3, true);
     RollupPoint w2 = new RollupPoint(T0 + 300_000, 20, 30, 1, 2, 2, 2, T0 + 300_000, 1, T0 + 585_000, 0, 0, 1, true);
     RollupPoint w3 = new RollupPoint(T0 + 600_000, 20, 50, 2, 3, 3, 3, T0 + 600_000, 2, T0 + 885_000, 0, 0, 1, true);
-    RemoteSeries a = RemoteSeries.rollup(L, T0, T0 + 300_000, new RollupPoint[] {w1, w2});
-    RemoteSeries b = RemoteSeries.rollup(L, T0 + 300_000, T0 + 600_000, new RollupPoint[] {w2, w3});
-    RemoteSeries m = RemoteSeries.merge(a, b);
+    RemoteSeries a = roundTrip(w1, w2);
+    RemoteSeries b = roundTrip(w2, w3);
+    StoredSeries m = RemoteSeries.merge(a, b).rolled(R5M, Long.MIN_VALUE, Long.MAX_VALUE);
     var cur = m.rollups();
-    int n = 0;
-    long[] starts = new long[3];
+    List<RollupPoint> back = new java.util.ArrayList<>();
     while (cur.next()) {
-      starts[n++] = cur.point().windowStartMs();
+      back.add(cur.point());
     }
-    assertArrayEquals(new long[] {T0, T0 + 300_000, T0 + 600_000}, starts);
+    assertEquals(List.of(w1, w2, w3), back, "one window per start, every field as stored");
+    assertEquals(T0, m.minTime());
     assertEquals(T0 + 600_000, m.maxTime());
   }
 
@@ -74,7 +75,7 @@ class FanoutMergeTest {
     }
     RemoteSeries r = roundTrip(t, v, T0, t[n - 1]);
     SampleColumns c = new SampleColumns(8, false);
-    assertEquals(n, r.readSamples(Long.MIN_VALUE, Long.MAX_VALUE, c));
+    assertEquals(n, r.raw(Long.MIN_VALUE, Long.MAX_VALUE).readSamples(Long.MIN_VALUE, Long.MAX_VALUE, c));
     assertArrayEquals(v, Arrays.copyOf(c.values(), n));
   }
 
@@ -82,10 +83,10 @@ class FanoutMergeTest {
   void aCutOffAnswerIsAnErrorNotAShortAnswer() throws Exception {
     byte[] whole = encode(new long[] {T0, T0 + 1000}, new double[] {1, 2}, T0, T0 + 1000);
     byte[] cut = Arrays.copyOf(whole, whole.length - 1); // the end marker is missing
-    IOException e = assertThrows(IOException.class, () -> StoreWire.read(new DataInputStream(new ByteArrayInputStream(cut)), true));
+    IOException e = assertThrows(IOException.class, () -> StoreWire.read(new DataInputStream(new ByteArrayInputStream(cut)), x -> { }));
     assertTrue(e.getMessage().contains("cut off"), e.getMessage());
     byte[] html = "<html>".getBytes();
-    assertThrows(IOException.class, () -> StoreWire.read(new DataInputStream(new ByteArrayInputStream(html)), true));
+    assertThrows(IOException.class, () -> StoreWire.read(new DataInputStream(new ByteArrayInputStream(html)), x -> { }));
   }
 
   @Test
@@ -109,9 +110,24 @@ class FanoutMergeTest {
     }
   }
 
-  /** The samples through a real store, the store API's writer and its reader. */
+  /** The samples through a store, the store API's writer and its reader. */
   private static RemoteSeries roundTrip(long[] t, double[] v, long minT, long maxT) throws IOException {
-    List<RemoteSeries> s = StoreWire.read(new DataInputStream(new ByteArrayInputStream(encode(t, v, minT, maxT))), true);
+    return read(encode(t, v, minT, maxT));
+  }
+
+  /** The windows through a store, the store API's writer and its reader. */
+  private static RemoteSeries roundTrip(RollupPoint... windows) throws IOException {
+    try (SimpleStore store = new SimpleStore(Files.createTempDirectory("strata-wire"))) {
+      for (RollupPoint w : windows) {
+        store.appendRollup("default", L, R5M, w);
+      }
+      return read(write(store.select("default", R5M, Long.MIN_VALUE, Long.MAX_VALUE, List.of()), false, Long.MIN_VALUE, Long.MAX_VALUE));
+    }
+  }
+
+  private static RemoteSeries read(byte[] answer) throws IOException {
+    List<RemoteSeries> s = new java.util.ArrayList<>();
+    StoreWire.read(new DataInputStream(new ByteArrayInputStream(answer)), w -> s.add(new RemoteSeries(w)));
     assertEquals(1, s.size());
     assertEquals(L, s.get(0).labels());
     return s.get(0);
@@ -122,12 +138,20 @@ class FanoutMergeTest {
       for (int i = 0; i < t.length; i++) {
         store.append("default", L, t[i], v[i]);
       }
-      List<StoredSeries> sel = store.select("default", Resolution.RAW, minT, maxT, List.of());
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      StoreWire.write(out, sel, true, minT, maxT);
-      out.flush();
-      return bytes.toByteArray();
+      return write(store.select("default", Resolution.RAW, minT, maxT, List.of()), true, minT, maxT);
     }
+  }
+
+  private static byte[] write(List<StoredSeries> sel, boolean raw, long minT, long maxT) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    StoreWire.writeMagic(out);
+    for (StoredSeries s : sel) {
+      StoreWire.Part p = StoreWire.part(s, raw, minT, maxT);
+      StoreWire.writeSeries(out, s.labels(), raw ? p : StoreWire.Part.NONE, raw ? StoreWire.Part.NONE : p);
+    }
+    StoreWire.writeEnd(out);
+    out.flush();
+    return bytes.toByteArray();
   }
 }

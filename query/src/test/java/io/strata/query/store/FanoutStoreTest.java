@@ -29,7 +29,7 @@ class FanoutStoreTest {
             held.add(s);
             OutputStream out = s.getOutputStream();
             // the headers and the magic, then nothing: a store paused (SIGSTOP, GC) in the middle of a select
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + StoreWire.CONTENT_TYPE + "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nSTS1\r\n")
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: " + StoreWire.CONTENT_TYPE + "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nSTS2\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
           }

@@ -70,6 +70,9 @@ final class SelectedSeries implements StoredSeries {
   }
 
   private void damaged() {
+    if (reader == null) {
+      throw new IllegalStateException("chunk of series " + labels + " at resolution " + res + " ended before its sample count");
+    }
     reader.corruption(new IllegalStateException("chunk of series " + seriesId + " at resolution " + res + " ended before its sample count"));
   }
 
@@ -202,6 +205,11 @@ final class SelectedSeries implements StoredSeries {
         damaged();
       }
     }
+  }
+
+  @Override
+  public List<ChunkRecord> storedChunks(long from, long to) {
+    return overlapping(Math.max(from, mint), Math.min(to, maxt));
   }
 
   @Override

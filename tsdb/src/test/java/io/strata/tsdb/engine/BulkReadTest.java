@@ -87,6 +87,36 @@ class BulkReadTest {
         }
         assertEquals(want, bulk, ss.labels() + " read [" + from + ", " + to + "] of a select of [" + a + ", " + b + "]");
         assertEquals(n, got.size());
+        // its chunks as stored, read elsewhere (what the query store API ships), give the same samples
+        SampleColumns shipped = new SampleColumns(1, false);
+        int m = ChunkSeries.of(ss.labels(), Resolution.RAW, a, b, ss.minTime(), ss.maxTime(), ss.storedChunks(from, to)).readSamples(from, to, shipped);
+        TreeMap<Long, Long> fromChunks = new TreeMap<>();
+        for (int i = 0; i < m; i++) {
+          fromChunks.put(shipped.timestamps()[i], Double.doubleToRawLongBits(shipped.values()[i]));
+        }
+        assertEquals(want, fromChunks, ss.labels() + " stored chunks of [" + from + ", " + to + "]");
+        assertEquals(m, shipped.size(), "one sample per timestamp");
+      }
+    }
+  }
+
+  @Test
+  void aSeriesWithDeletedRangesIsNotGivenAsItsStoredChunks() throws Exception {
+    try (StrataStore s = StrataStore.open(config(dir), new PrometheusRegistry())) {
+      Labels kept = counter("del_total", "which", "kept");
+      Labels cut = counter("del_total", "which", "cut");
+      for (int k = 0; k < 240; k++) {
+        s.append("t", kept, T0 + k * 15_000L, k);
+        s.append("t", cut, T0 + k * 15_000L, k);
+      }
+      s.commit(Map.of("p/0", 1L));
+      s.deleteSeries("t", List.of(io.strata.schemas.model.LabelMatcher.eq("which", "cut")), T0, T0 + 60_000);
+      for (StoredSeries ss : s.select("t", Resolution.RAW, MIN, MAX, List.of())) {
+        if (ss.labels().equals(kept)) {
+          assertEquals(2, ss.storedChunks(MIN, MAX).size(), "240 samples in chunks of 120");
+        } else {
+          assertEquals(null, ss.storedChunks(MIN, MAX), "its reads filter its chunks: they cannot travel as stored");
+        }
       }
     }
   }
