@@ -41,7 +41,9 @@ final class ListeningSockets {
       if (!Files.exists(f)) {
         continue;
       }
-      for (String line : Files.readAllLines(f).subList(1, Files.readAllLines(f).size())) {
+      // read once: the table lists every socket of the network namespace and changes between two reads
+      List<String> lines = Files.readAllLines(f);
+      for (String line : lines.subList(1, lines.size())) {
         String[] c = line.trim().split("\\s+");
         // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
         if (c.length > 9 && c[3].equals(LISTEN) && inodes.contains(c[9])) {
