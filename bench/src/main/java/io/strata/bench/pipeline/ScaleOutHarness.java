@@ -79,6 +79,11 @@ public final class ScaleOutHarness {
     double cpuPerMillionToIdle() {
       return cpuToIdle / (samples / 1e6);
     }
+
+    /** Cores the processes got from the first request until all was queryable: on a shared machine, their share of it. */
+    double coresToQueryable() {
+      return cpuToQueryable / secondsToQueryable;
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -427,11 +432,11 @@ public final class ScaleOutHarness {
 
   static String table(List<Run> runs) {
     StringBuilder b = new StringBuilder("| run | topology | acknowledged samples/s | samples/s until all queryable | s until all queryable "
-        + "| CPU-s per 1M samples until queryable | same, until idle | idle before (cores) | peak RSS | CPU-s by role until idle | load average before / after |\n"
-        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| cores used until queryable | CPU-s per 1M samples until queryable | same, until idle | idle before (cores) | peak RSS | CPU-s by role until idle | load average before / after |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : runs) {
-      b.append(String.format("| %d | %s | %,.0f k | %,.0f k | %.1f | %.2f | %.2f | %.2f | %s | %s | %s / %s |%n", r.index(), r.topology().name(),
-          r.ackPerSecond() / 1e3, r.queryablePerSecond() / 1e3, r.secondsToQueryable(), r.cpuPerMillionToQueryable(), r.cpuPerMillionToIdle(),
+      b.append(String.format("| %d | %s | %,.0f k | %,.0f k | %.1f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s / %s |%n", r.index(), r.topology().name(),
+          r.ackPerSecond() / 1e3, r.queryablePerSecond() / 1e3, r.secondsToQueryable(), r.coresToQueryable(), r.cpuPerMillionToQueryable(), r.cpuPerMillionToIdle(),
           r.idleCoresBefore(), mib(r.peakRss()), fmt(r.cpuByRole()), r.loadBefore(), r.loadAfter()));
     }
     b.append("\n| topology | mean ack samples/s | mean queryable samples/s | mean CPU-s per 1M until queryable | until idle | mean peak RSS |\n|---|---|---|---|---|---|\n");
