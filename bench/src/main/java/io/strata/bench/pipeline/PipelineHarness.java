@@ -2,13 +2,9 @@ package io.strata.bench.pipeline;
 
 import io.strata.bench.query.DashboardQueries;
 import io.strata.bench.tsdb.NodeExporterLikeData;
-import io.strata.ingest.kafka.SeriesSamples;
-import io.strata.ingest.remotewrite.RemoteWriteV1Encoder;
-import io.strata.schemas.model.Labels;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,8 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
