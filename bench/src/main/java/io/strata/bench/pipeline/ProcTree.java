@@ -49,22 +49,47 @@ public final class ProcTree {
 
   /** The root and its descendants, from the parent of every process in /proc. */
   public static List<Stat> tree(int root) {
+    return forest(List.of(root));
+  }
+
+  /** Each root and its descendants (several processes started side by side), from one reading of /proc. */
+  public static List<Stat> forest(List<Integer> roots) {
     Map<Integer, List<Stat>> byParent = new HashMap<>();
-    Stat rootStat = null;
+    Map<Integer, Stat> rootStats = new HashMap<>();
     try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
       for (Path p : procs) {
         Stat s = read(p.resolve("stat"));
         if (s != null) {
           byParent.computeIfAbsent(s.ppid(), k -> new ArrayList<>()).add(s);
-          if (s.pid() == root) {
-            rootStat = s;
+          if (roots.contains(s.pid())) {
+            rootStats.put(s.pid(), s);
           }
         }
       }
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    return descendants(rootStat, byParent);
+    List<Stat> rootList = new ArrayList<>();
+    for (Integer r : roots) {
+      if (rootStats.containsKey(r)) {
+        rootList.add(rootStats.get(r));
+      }
+    }
+    return forest(rootList, byParent);
+  }
+
+  /** Every root and its descendants, each process once (a root that descends from another root is not counted twice). */
+  static List<Stat> forest(List<Stat> roots, Map<Integer, List<Stat>> byParent) {
+    List<Stat> out = new ArrayList<>();
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (Stat r : roots) {
+      for (Stat s : descendants(r, byParent)) {
+        if (seen.add(s.pid())) {
+          out.add(s);
+        }
+      }
+    }
+    return out;
   }
 
   static List<Stat> descendants(Stat root, Map<Integer, List<Stat>> byParent) {

@@ -37,6 +37,19 @@ class ProcTreeTest {
   }
 
   @Test
+  void forestCountsSeveralRootsAndTheirChildrenEachOnce() {
+    ProcTree.Stat broker = stat(20, 1, 100, 0, 1);
+    ProcTree.Stat registry = stat(21, 1, 30, 0, 1);
+    ProcTree.Stat apicurio = stat(22, 21, 70, 0, 1);
+    ProcTree.Stat stranger = stat(23, 1, 999, 0, 1);
+    Map<Integer, List<ProcTree.Stat>> byParent = Map.of(1, List.of(broker, registry, stranger), 21, List.of(apicurio));
+    // the registry's child also given as a root: still counted once
+    List<ProcTree.Stat> forest = ProcTree.forest(List.of(broker, registry, apicurio), byParent);
+    assertEquals(List.of(broker, registry, apicurio), forest);
+    assertEquals((100 + 30 + 70) / ProcTree.TICKS_PER_SECOND, ProcTree.cpuSeconds(forest), 1e-9);
+  }
+
+  @Test
   void truncatedJavaThreadNamesMapToStages() {
     assertEquals("JIT compiler", ProcTree.stage("C2 CompilerThre"));
     assertEquals("GC", ProcTree.stage("G1 Conc#0"));
