@@ -60,7 +60,7 @@ public final class ClusterCommand implements Runnable {
     int timeoutSeconds;
 
     @Option(names = "--config", paramLabel = "FILE", description = "strata.yml, the file of strata up, given to every instance that reads "
-        + "one (registry, streams, connect, submit, ingest, query; the cluster's own flags win over its keys); its kafka.topic_prefix, "
+        + "one (all but delivery, which reads its alerting.yml; the cluster's own flags win over its keys); its kafka.topic_prefix, "
         + "kafka.partitions and rollups.resolutions shape the topics. Stored for later commands on DIR (default: what the last `up` "
         + "of this DIR stored, else none)")
     Path config;
