@@ -36,8 +36,9 @@ public final class RulesTopic {
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the broker of `strata up`)")
   String bootstrap;
 
-  @Option(names = "--registry", paramLabel = "URL", defaultValue = "http://localhost:8081",
-      description = "schema registry URL; a password as user info: http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE})")
+  @Option(names = {"--registry-url", "--registry"}, paramLabel = "URL", defaultValue = io.strata.app.StageFlags.DEFAULT_REGISTRY_URL,
+      description = "schema registry, Confluent-compatible API, as every stage's --registry-url; a password as user info: "
+          + "http(s)://user:password@host:port/... (default: ${DEFAULT-VALUE}, the registry of `strata up`)")
   String registry;
 
   @Option(names = "--tenant", paramLabel = "ID", defaultValue = "default",
@@ -182,7 +183,7 @@ public final class RulesTopic {
   static Integer run(String verb, java.util.concurrent.Callable<Integer> body) throws Exception {
     try {
       return body.call();
-    } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
+    } catch (IllegalStateException | org.apache.kafka.common.KafkaException | io.strata.schemas.registry.SchemaRegistryException e) {
       System.err.println("strata rules " + verb + ": " + e.getMessage());
       return 1;
     }

@@ -1,6 +1,7 @@
 package io.strata.app.rules;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -162,6 +163,36 @@ class RulesCommandTest {
     Run s = strata("rules", "check", "--lint-fatal", f.toString());
     assertEquals(p.exit(), s.exit());
     assertEquals(p.err(), s.err());
+  }
+
+  @Test
+  void pushReadsTheRegistryOfStrataUpByDefaultAndTakesTheStagesFlagName() throws Exception {
+    RulesPushCommand push = new RulesPushCommand();
+    new CommandLine(push).parseArgs("x.yml");
+    assertEquals(io.strata.app.StageFlags.DEFAULT_REGISTRY_URL, push.topic.registry, "the Confluent-compatible API of strata up's registry");
+    new CommandLine(push).parseArgs("--registry-url", "http://r:8081/apis/ccompat/v7", "x.yml");
+    assertEquals("http://r:8081/apis/ccompat/v7", push.topic.registry);
+  }
+
+  @Test
+  void pushToAWrongRegistryUrlIsAOneLineErrorNotAStackTrace() throws Exception {
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", x -> {
+      x.sendResponseHeaders(404, -1);
+      x.close();
+    });
+    server.start();
+    try {
+      Path f = write("ok.yml", RULES);
+      Run r = strata("rules", "push", "--bootstrap", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:" + server.getAddress().getPort(),
+          f.toString());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().startsWith("strata rules push: ") && r.err().contains("404"), r.err());
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    } finally {
+      server.stop(0);
+    }
   }
 
   @Test
