@@ -109,13 +109,27 @@ final class WebSecurityHandler extends Handler.Wrapper {
     return super.handle(req, response, callback);
   }
 
+  /** The largest refused body read and dropped to keep the connection (as Go's net/http server, 256 KiB). */
+  static final long DRAIN_BYTES = 256 * 1024;
+
   /**
-   * A refused request's body is not read: the connection closes after the answer, and says so, so that a client
-   * does not send its next request on a connection the server is closing.
+   * A refused request's body: one of known length up to {@link #DRAIN_BYTES} is read and dropped, so the answer is
+   * not lost to a reset of a connection closed with unread bytes and the connection stays usable; a larger or chunked
+   * body is not read: the connection closes after the answer, and says so, so that a client does not send its next
+   * request on a connection the server is closing.
    */
   private static void closeIfBodyUnread(Request request, Response response) {
     HttpFields h = request.getHeaders();
-    if (h.getLongField(HttpHeader.CONTENT_LENGTH) > 0 || h.contains(HttpHeader.TRANSFER_ENCODING)) {
+    long length = h.getLongField(HttpHeader.CONTENT_LENGTH);
+    if (length > 0 && length <= DRAIN_BYTES && !h.contains(HttpHeader.TRANSFER_ENCODING)) {
+      try {
+        org.eclipse.jetty.io.Content.Source.consumeAll(request);
+        return;
+      } catch (java.io.IOException | RuntimeException e) {
+        // the client went away or sent less: close as for a body left unread
+      }
+    }
+    if (length > 0 || h.contains(HttpHeader.TRANSFER_ENCODING)) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
   }
